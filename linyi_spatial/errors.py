@@ -1,0 +1,45 @@
+"""Exception hierarchy of linyi_spatial.
+
+Every error the library raises on bad input derives from
+:class:`LinyiSpatialError` and also from the matching built-in exception, so
+``except ValueError`` keeps working for callers that do not know the library.
+Validators gather all problems first and raise once, naming every offending
+item and the file it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["LinyiSpatialError", "SpecError", "DataError", "CRSError"]
+
+
+class LinyiSpatialError(Exception):
+    """Base class of every error raised by linyi_spatial."""
+
+
+class _ProblemList(LinyiSpatialError, ValueError):
+    """An error carrying a list of problems, optionally tied to a source file."""
+
+    def __init__(self, problems: str | Iterable[str], *, source: object | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.source = None if source is None else str(source)
+        where = f" in {self.source}" if self.source else ""
+        if len(self.problems) == 1:
+            message = f"{self.problems[0]}{where}"
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            message = f"{len(self.problems)} problems{where}:\n{lines}"
+        super().__init__(message)
+
+
+class SpecError(_ProblemList):
+    """A spatial-structure spec is malformed (unknown place, duplicate id, ...)."""
+
+
+class DataError(_ProblemList):
+    """A data file or table is missing, malformed or inconsistent."""
+
+
+class CRSError(LinyiSpatialError, ValueError):
+    """A coordinate reference system is missing, unknown or mismatched."""
