@@ -1,2 +1,36 @@
-"""linyi_spatial: planned spatial structure, accessibility and hierarchy of a city-region."""
+"""linyi_spatial: planned spatial structure, accessibility and hierarchy of a city-region.
+
+Linyi (临沂, Shandong) and its New Urbanization Plan 2021–2035
+(一心引领、三极联动、七轴集聚、多点支撑) are the embedded default; the
+structure spec format serves any city's plan.
+
+>>> import linyi_spatial as ls
+>>> counties = ls.load_counties()
+>>> structure = ls.load_structure()
+>>> structure
+SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
+"""
+
+from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
+from .datasets import build_county_boundaries, data_path, load_counties, load_towns
+from .errors import CRSError, DataError, LinyiSpatialError, SpecError
+from .structure import SpatialStructure, load_structure
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "CRSError",
+    "DataError",
+    "LinyiSpatialError",
+    "SpatialStructure",
+    "SpecError",
+    "build_county_boundaries",
+    "data_path",
+    "gcj02_to_wgs84",
+    "load_counties",
+    "load_structure",
+    "load_towns",
+    "projected_crs",
+    "to_wgs84",
+    "wgs84_to_gcj02",
+]

@@ -177,7 +177,7 @@ def transform_geometry(geometry: ArrayLike, src: str, dst: str) -> NDArray[np.ob
     >>> from shapely import Point
     >>> g = transform_geometry([Point(118.35, 35.05)], "EPSG:4326", "GCJ-02")[0]
     >>> round(g.x - 118.35, 4), round(g.y - 35.05, 4)
-    (0.0053, -0.0004)
+    (0.0057, -0.0005)
     """
     src_n, dst_n = _datum(src), _datum(dst)
     geoms = np.asarray(geometry, dtype=object)

@@ -1,0 +1,705 @@
+"""The planned spatial structure of a city-region: core, poles, axes and points.
+
+A structure is described by a declarative TOML spec (Linyi's ships as
+``linyi_structure.toml``) and loaded into a :class:`SpatialStructure` whose
+parts are GeoDataFrames in WGS-84.
+
+Spec format
+-----------
+``[region]``
+    ``id``, ``name``, ``name_zh`` (optional), ``crs`` (required:
+    ``"EPSG:4326"`` or ``"GCJ-02"``; the datum of every coordinate in the
+    spec and of the units file), ``units`` (path of a polygon file relative
+    to the spec), ``unit_id`` (its id column), optional ``unit_table`` (CSV
+    joined on ``unit_id``; ``seat_lon``/``seat_lat`` columns enable
+    ``seat_of``), optional ``places_table`` (CSV with ``id``, ``lon``,
+    ``lat`` and optional ``name_en``/``name``, ``name_zh``, plus the unit
+    column named by ``places_unit_column``), optional ``[region.expected]``
+    with ``poles``/``axes``/``points`` counts that the plan fixes.
+``[[places]]``
+    Named points: ``id`` and either ``lon``/``lat`` or ``seat_of = <unit id>``;
+    optional ``name``, ``name_zh``, ``unit``, ``source``.
+``[core]``
+    ``id``, ``name``, ``units`` (unit ids whose union is the core area),
+    ``anchor`` (place id), optional ``zones`` (place ids inside the core).
+    The core's id can be used as a place (its anchor) in axes.
+``[[poles]]``
+    ``id``, ``place``, ``name``, optional ``name_zh``, ``source``.
+``[[axes]]``
+    ``id``, ``name``, ``places`` (ordered, at least two), ``corridors``
+    (transport lines it follows), ``status`` (e.g. ``"plan"`` or
+    ``"reconstruction"``) and ``reason``.
+``[[points]]``
+    ``place`` and ``kind`` (e.g. ``county_seat``, ``key_town``).
+``[[axis_variants.<name>]]``
+    Optional alternative axis sets, same fields as ``axes``.
+
+All problems in a spec are gathered and raised together as one
+:class:`~linyi_spatial.errors.SpecError` naming each item and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point
+
+from .crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
+from .errors import CRSError, SpecError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["SpatialStructure", "load_structure", "LINYI_SPEC"]
+
+LINYI_SPEC = "linyi_structure.toml"
+"""File name of the embedded Linyi 2021–2035 spec."""
+
+ROLES = ("core", "pole", "axis", "point")
+
+
+@dataclass(frozen=True, repr=False)
+class SpatialStructure:
+    """A city-region's planned structure as GeoDataFrames.
+
+    Build one with :meth:`from_file` or :func:`load_structure`; never mutated
+    after construction (methods return new objects).
+
+    Attributes
+    ----------
+    name : str
+        Region name.
+    units : geopandas.GeoDataFrame
+        Areal units (e.g. counties) indexed by unit id.
+    places : geopandas.GeoDataFrame
+        Every named point of the spec, indexed by place id.
+    core : geopandas.GeoDataFrame
+        One row: the core area (union of its units), anchor coordinates.
+    poles, points : geopandas.GeoDataFrame
+        Point rows indexed by id.
+    axes : geopandas.GeoDataFrame
+        One LineString per axis, indexed by axis id, with ``length_km``.
+    source : str or None
+        Path of the spec file.
+    meta : dict
+        The spec's ``[region]`` table.
+    """
+
+    name: str
+    units: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    core: gpd.GeoDataFrame
+    poles: gpd.GeoDataFrame
+    axes: gpd.GeoDataFrame
+    points: gpd.GeoDataFrame
+    source: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        units: gpd.GeoDataFrame | None = None,
+        axis_variant: str | None = None,
+    ) -> SpatialStructure:
+        """Load a structure from a TOML spec (format in the module docstring).
+
+        Parameters
+        ----------
+        path : path-like
+            The spec file.
+        units : geopandas.GeoDataFrame, optional
+            Areal units to use instead of the spec's ``units`` file, indexed
+            by unit id (e.g. :func:`linyi_spatial.load_counties`).
+        axis_variant : str, optional
+            Name of an ``[[axis_variants.<name>]]`` set to use instead of
+            ``[[axes]]``.
+
+        Returns
+        -------
+        SpatialStructure
+
+        Raises
+        ------
+        SpecError
+            Naming every problem and the file: unreadable TOML, missing CRS,
+            unknown place or unit, duplicate id, axis with fewer than two
+            places, coordinates outside the region, wrong counts.
+
+        Examples
+        --------
+        >>> from linyi_spatial.datasets import data_path
+        >>> s = SpatialStructure.from_file(data_path("linyi_structure.toml"))
+        >>> len(s.poles), len(s.axes)
+        (3, 7)
+        """
+        path = Path(path)
+        try:
+            spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SpecError("spec file not found", source=path) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SpecError(f"invalid TOML: {exc}", source=path) from None
+        return _Builder(spec, path, units, axis_variant).build()
+
+    # ------------------------------------------------------------------ views
+    @property
+    def crs(self) -> Any:
+        """CRS shared by all parts of the structure."""
+        return self.units.crs
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """Return core, poles, axes and points in one frame with a ``role`` column.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``role`` (core/pole/axis/point), ``id``, ``name``,
+            ``name_zh``, ``kind``, ``geometry``; one row per element.
+
+        Examples
+        --------
+        >>> s = load_structure()
+        >>> s.to_geodataframe()["role"].value_counts()["axis"]
+        np.int64(7)
+        """
+        frames = []
+        for role, gdf in zip(ROLES, (self.core, self.poles, self.axes, self.points), strict=True):
+            part = gdf.reset_index().rename(columns={gdf.index.name or "index": "id"})
+            part.insert(0, "role", role)
+            if "kind" not in part:
+                part["kind"] = role
+            frames.append(part[["role", "id", "name", "name_zh", "kind", "geometry"]])
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
+
+    def summary(self) -> pd.DataFrame:
+        """Return a tidy table describing every element.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per element with ``role``, ``id``, ``name``, ``name_zh``,
+            ``places`` (ids on an axis or the place of a pole/point),
+            ``n_places``, ``length_km`` (axes), ``area_km2`` (core),
+            ``pop_2020`` (core and the units of poles/points when the units
+            carry a ``pop_2020`` column), ``status``.
+
+        Examples
+        --------
+        >>> t = load_structure().summary()
+        >>> t.loc[t.role == "core", "area_km2"].round(-1).tolist()
+        [2300.0]
+        """
+        has_pop = "pop_2020" in self.units
+        rows: list[dict[str, Any]] = []
+        core = self.core.iloc[0]
+        rows.append({
+            "role": "core", "id": self.core.index[0], "name": core["name"], "name_zh": core["name_zh"],
+            "places": core["anchor"], "n_places": 1 + len(core["zones"]), "area_km2": core["area_km2"],
+            "pop_2020": self.units.loc[list(core["units"]), "pop_2020"].sum() if has_pop else float("nan"),
+            "status": "plan",
+        })  # fmt: skip
+        for role, gdf in (("pole", self.poles), ("point", self.points)):
+            for pid, row in gdf.iterrows():
+                place = self.places.loc[row["place"]]
+                is_seat = has_pop and place["kind"] == "county_seat"
+                rows.append({
+                    "role": role, "id": pid, "name": row["name"], "name_zh": row["name_zh"],
+                    "places": row["place"], "n_places": 1,
+                    "pop_2020": self.units.loc[place["unit"], "pop_2020"] if is_seat else float("nan"),
+                    "status": "plan",
+                })  # fmt: skip
+        for aid, row in self.axes.iterrows():
+            rows.append({
+                "role": "axis", "id": aid, "name": row["name"], "name_zh": row["name_zh"],
+                "places": " → ".join(row["places"]), "n_places": len(row["places"]),
+                "length_km": row["length_km"], "status": row["status"],
+            })  # fmt: skip
+        cols = ["role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "pop_2020", "status"]
+        return pd.DataFrame(rows).reindex(columns=cols)
+
+    def to_crs(self, crs: Any) -> SpatialStructure:
+        """Return a copy with every part reprojected to ``crs``.
+
+        Parameters
+        ----------
+        crs : any CRS accepted by GeoPandas, or ``"GCJ-02"``
+            Target CRS; ``"GCJ-02"`` shifts WGS-84 coordinates onto Chinese
+            basemaps (the frames then still say EPSG:4326).
+
+        Returns
+        -------
+        SpatialStructure
+
+        Examples
+        --------
+        >>> s = load_structure().to_crs("EPSG:32650")
+        >>> s.axes.crs.to_epsg()
+        32650
+        """
+        def conv(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+            if str(crs).upper().replace("_", "-") in {"GCJ-02", "GCJ02"}:
+                out = gdf.to_crs(WGS84)
+                out[out.geometry.name] = transform_geometry(out.geometry.to_numpy(), WGS84, GCJ02)
+                return out
+            return gdf.to_crs(crs)
+
+        return replace(self, units=conv(self.units), places=conv(self.places), core=conv(self.core),
+                       poles=conv(self.poles), axes=conv(self.axes), points=conv(self.points))  # fmt: skip
+
+    def with_axis_geometries(self, geometries: Mapping[str, LineString], *, source: str) -> SpatialStructure:
+        """Return a copy whose axes take the given geometries (e.g. network paths).
+
+        Parameters
+        ----------
+        geometries : mapping of axis id to LineString
+            In the structure's CRS. Axes not in the mapping keep theirs.
+        source : str
+            Recorded in the ``geometry_source`` column (e.g. ``"network"``).
+
+        Returns
+        -------
+        SpatialStructure
+
+        Raises
+        ------
+        SpecError
+            If an id is not an axis of this structure.
+
+        Examples
+        --------
+        >>> s = load_structure()
+        >>> line = s.axes.geometry["south"]
+        >>> s.with_axis_geometries({"south": line}, source="test").axes.loc["south", "geometry_source"]
+        'test'
+        """
+        unknown = [f"unknown axis {k!r}" for k in geometries if k not in self.axes.index]
+        if unknown:
+            raise SpecError(unknown, source=self.source)
+        axes = self.axes.copy()
+        for aid, geom in geometries.items():
+            axes.loc[aid, "geometry"] = geom
+            axes.loc[aid, "geometry_source"] = source
+        axes["length_km"] = _length_km(axes)
+        return replace(self, axes=axes)
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        return (
+            f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "
+            f"{len(self.axes)} axes, {len(self.points)} points; {self.crs})"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{_esc(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
+    return (gdf.geometry.to_crs(projected_crs(gdf)).length / 1000.0).round(2)
+
+
+def load_structure(
+    *, axis_variant: str | None = None, units: gpd.GeoDataFrame | None = None
+) -> SpatialStructure:
+    """Load Linyi's planned 2021–2035 structure (一心、三极、七轴、多点).
+
+    Parameters
+    ----------
+    axis_variant : str, optional
+        ``None`` for the default radial reading of the seven axes, ``"grid"``
+        for the alternative "井"-shaped reading. Both are reconstructions
+        (marked ``status="reconstruction"`` with a reason) because no
+        readable source lists the plan's seven axes.
+    units : geopandas.GeoDataFrame, optional
+        Units to use; defaults to :func:`linyi_spatial.load_counties`.
+
+    Returns
+    -------
+    SpatialStructure
+
+    Examples
+    --------
+    >>> s = load_structure()
+    >>> s.poles["name_zh"].tolist()
+    ['沂水', '平邑', '临港']
+    """
+    from .datasets import data_path, load_counties
+
+    return SpatialStructure.from_file(
+        data_path(LINYI_SPEC), units=load_counties() if units is None else units, axis_variant=axis_variant
+    )
+
+
+class _Builder:
+    """Parse and validate one spec; gather problems and raise them together."""
+
+    def __init__(
+        self, spec: dict[str, Any], path: Path, units: gpd.GeoDataFrame | None, axis_variant: str | None
+    ) -> None:
+        self.spec = spec
+        self.path = path
+        self.base = path.parent
+        self.given_units = units
+        self.axis_variant = axis_variant
+        self.problems: list[str] = []
+
+    # -- helpers
+    def fail(self, msg: str) -> None:
+        self.problems.append(msg)
+
+    def check(self) -> None:
+        if self.problems:
+            raise SpecError(self.problems, source=self.path)
+
+    def table(self, key: str, *, required: bool = True) -> dict[str, Any]:
+        value = self.spec.get(key)
+        if value is None:
+            if required:
+                self.fail(f"missing [{key}] table")
+            return {}
+        if not isinstance(value, dict):
+            self.fail(f"[{key}] must be a single table, got {type(value).__name__}"
+                      + (" (there must be exactly one core)" if key == "core" else ""))  # fmt: skip
+            return {}
+        return value
+
+    def array(self, value: Any, label: str) -> list[dict[str, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(f"{label} must be an array of tables ([[{label}]])")
+            return []
+        return value
+
+    def file(self, key: str, region: dict[str, Any]) -> Path | None:
+        name = region.get(key)
+        if name is None:
+            return None
+        p = (self.base / str(name)).resolve()
+        if not p.is_file():
+            self.fail(f"region.{key}: file {str(name)!r} not found (looked in {self.base})")
+            return None
+        return p
+
+    # -- stages
+    def build(self) -> SpatialStructure:
+        region = self.table("region")
+        datum = self.region_crs(region)
+        units = self.load_units(region, datum)
+        self.check()
+        places = self.load_places(region, units, datum)
+        self.check()
+        core = self.build_core(units, places)
+        self.check()
+        # the core's id can stand for its anchor point in axes
+        refs = places.geometry.to_dict()
+        refs[core.index[0]] = places.geometry[core["anchor"].iloc[0]]
+        poles = self.build_points("poles", places, ["id", "place", "name"])
+        points = self.build_points("points", places, ["place", "kind"])
+        axes = self.build_axes(refs)
+        self.check_roles(poles, points)
+        self.check_expected(region, poles, axes, points)
+        self.check()
+        return SpatialStructure(
+            name=str(region.get("name", region.get("id", self.path.stem))),
+            units=units, places=places, core=core, poles=poles, axes=axes, points=points,
+            source=str(self.path), meta=dict(region),
+        )  # fmt: skip
+
+    def region_crs(self, region: dict[str, Any]) -> str | None:
+        if not region:
+            return None
+        if "crs" not in region:
+            self.fail("region.crs is missing: state the datum of the coordinates ('EPSG:4326' or 'GCJ-02')")
+            return None
+        try:
+            return _datum(region["crs"])
+        except CRSError as exc:
+            self.fail(f"region.crs: {exc}")
+            return None
+
+    def load_units(self, region: dict[str, Any], datum: str | None) -> gpd.GeoDataFrame:
+        unit_id = str(region.get("unit_id", "id"))
+        if self.given_units is not None:
+            units = self.given_units
+            if units.crs is None:
+                self.fail("the units GeoDataFrame passed in has no CRS")
+                return units
+            return units.to_crs(WGS84)
+        path = self.file("units", region)
+        if path is None:
+            if "units" not in region and region:
+                self.fail("region.units is missing: give a polygon file of the areal units")
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        try:
+            units = gpd.read_file(path)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is a spec problem here
+            self.fail(f"region.units: cannot read {path.name}: {exc}")
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        if units.crs is None:
+            self.fail(f"region.units: {path.name} has no CRS")
+            return units
+        if unit_id not in units:
+            self.fail(f"region.unit_id: column {unit_id!r} not in {path.name} (columns: {list(units.columns)})")
+            return units
+        units[unit_id] = units[unit_id].astype(str)
+        dup = units[unit_id][units[unit_id].duplicated()].tolist()
+        if dup:
+            self.fail(f"duplicate unit id(s) {dup} in {path.name}")
+        units = units.set_index(unit_id, drop=False)
+        units.index.name = unit_id
+        if datum == GCJ02:
+            units = to_wgs84(units, source_crs=GCJ02)
+        else:
+            units = units.to_crs(WGS84)
+        table = self.file("unit_table", region)
+        if table is not None:
+            attrs = pd.read_csv(table, dtype={unit_id: str})
+            if unit_id not in attrs:
+                self.fail(f"region.unit_table: column {unit_id!r} not in {table.name}")
+            else:
+                attrs = attrs.set_index(unit_id)
+                unknown = sorted(set(attrs.index) - set(units.index))
+                if unknown:
+                    self.fail(f"region.unit_table: unit id(s) {unknown} of {table.name} have no polygon")
+                units = units.join(attrs[[c for c in attrs.columns if c not in units.columns]])
+        return units
+
+    def load_places(self, region: dict[str, Any], units: gpd.GeoDataFrame, datum: str | None) -> gpd.GeoDataFrame:
+        records: list[dict[str, Any]] = []
+        table = self.file("places_table", region)
+        if table is not None:
+            unit_col = str(region.get("places_unit_column", "unit"))
+            frame = pd.read_csv(table, dtype={unit_col: str})
+            missing = [c for c in ("id", "lon", "lat") if c not in frame]
+            if missing:
+                self.fail(f"region.places_table: {table.name} lacks column(s) {missing}")
+            else:
+                for r in frame.to_dict("records"):
+                    records.append({
+                        "id": str(r["id"]), "name": r.get("name_en", r.get("name", r["id"])),
+                        "name_zh": r.get("name_zh", ""), "unit": r.get(unit_col), "kind": r.get("kind", "place"),
+                        "lon": r["lon"], "lat": r["lat"], "source": r.get("source", table.name),
+                        "_where": f"places_table row id={r['id']!r}",
+                    })  # fmt: skip
+        for i, p in enumerate(self.array(self.spec.get("places"), "places")):
+            pid = p.get("id")
+            where = f"places[{i}]" + (f" (id={pid!r})" if pid else "")
+            if not pid:
+                self.fail(f"{where}: missing id")
+                continue
+            rec = {"id": str(pid), "name": p.get("name"), "name_zh": p.get("name_zh"), "unit": p.get("unit"),
+                   "kind": p.get("kind", "place"), "source": p.get("source", "spec"), "_where": where}  # fmt: skip
+            if "seat_of" in p:
+                seat = str(p["seat_of"])
+                if seat not in units.index:
+                    self.fail(f"{where}: seat_of refers to unknown unit {seat!r}")
+                    continue
+                if not {"seat_lon", "seat_lat"} <= set(units.columns):
+                    self.fail(f"{where}: seat_of needs seat_lon/seat_lat columns in the units")
+                    continue
+                u = units.loc[seat]
+                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind="county_seat",
+                           _wgs=True)  # seats from the unit table are WGS-84 like the units  # fmt: skip
+                rec["name"] = rec["name"] or u.get("name_en", seat)
+                rec["name_zh"] = rec["name_zh"] or u.get("name_zh", "")
+            elif "lon" in p and "lat" in p:
+                rec.update(lon=p["lon"], lat=p["lat"])
+            else:
+                self.fail(f"{where}: give lon/lat or seat_of")
+                continue
+            rec["name"] = rec["name"] or rec["id"]
+            records.append(rec)
+        if not records:
+            self.fail("no places defined")
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+
+        ids = pd.Series([r["id"] for r in records])
+        for dup in sorted(set(ids[ids.duplicated()])):
+            self.fail(f"duplicate place id {dup!r}")
+        bad = [r for r in records if not _valid_lonlat(r["lon"], r["lat"])]
+        for r in bad:
+            self.fail(f"{r['_where']}: invalid coordinates lon={r['lon']!r}, lat={r['lat']!r}")
+        records = [r for r in records if r not in bad]
+        geoms = [Point(float(r["lon"]), float(r["lat"])) for r in records]
+        if datum == GCJ02:
+            shift = [i for i, r in enumerate(records) if not r.get("_wgs")]
+            for i, g in zip(shift, transform_geometry([geoms[i] for i in shift], GCJ02, WGS84), strict=True):
+                geoms[i] = g
+        places = gpd.GeoDataFrame(
+            {
+                "name": [str(r["name"]) for r in records],
+                "name_zh": ["" if pd.isna(r["name_zh"]) or r["name_zh"] is None else str(r["name_zh"]) for r in records],
+                "unit": [None if r["unit"] is None or pd.isna(r["unit"]) else str(r["unit"]) for r in records],
+                "kind": [str(r["kind"]) for r in records],
+                "source": [str(r["source"]) for r in records],
+            },
+            geometry=geoms, crs=WGS84, index=pd.Index([r["id"] for r in records], name="id"),
+        )  # fmt: skip
+        self.locate(places, units, {r["id"]: r["_where"] for r in records})
+        return places[~places.index.duplicated()]
+
+    def locate(self, places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, where: dict[str, str]) -> None:
+        """Assign each place its unit; reject places outside the region or their stated unit."""
+        if units.empty:
+            return
+        joined = gpd.sjoin(places[["geometry"]], units[[units.geometry.name]], predicate="within", how="left")
+        found = joined.iloc[:, -1].groupby(level=0).first()
+        for pid in places.index.unique():
+            hit = found.get(pid)
+            stated = places.loc[pid, "unit"]
+            if isinstance(stated, pd.Series):
+                stated = stated.iloc[0]
+            pt = places.geometry[pid]
+            if isinstance(pt, gpd.GeoSeries):
+                pt = pt.iloc[0]
+            if hit is None or pd.isna(hit):
+                self.fail(f"{where[pid]}: coordinates ({pt.x:.5f}, {pt.y:.5f}) lie outside the region's units")
+            elif stated is not None and stated not in units.index:
+                self.fail(f"{where[pid]}: unknown unit {stated!r}")
+            elif stated is not None and stated != hit:
+                self.fail(f"{where[pid]}: coordinates lie in unit {hit!r}, not in its stated unit {stated!r}")
+            else:
+                places.loc[pid, "unit"] = hit
+
+    def build_core(self, units: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        core = self.table("core")
+        if not core:
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        cid = core.get("id")
+        if not cid:
+            self.fail("core: missing id")
+        if str(cid) in places.index:
+            self.fail(f"core id {cid!r} duplicates a place id")
+        unit_ids = [str(u) for u in core.get("units", [])]
+        if not unit_ids:
+            self.fail(f"core {cid!r}: no units listed")
+        for u in unit_ids:
+            if u not in units.index:
+                self.fail(f"core {cid!r}: unknown unit {u!r}")
+        anchor = core.get("anchor")
+        if anchor is None or anchor not in places.index:
+            self.fail(f"core {cid!r}: anchor {anchor!r} is not a known place")
+        zones = [str(z) for z in core.get("zones", [])]
+        for z in zones:
+            if z not in places.index:
+                self.fail(f"core {cid!r}: unknown zone place {z!r}")
+        if self.problems:
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        area = shapely.union_all(units.geometry.loc[unit_ids].to_numpy())
+        for z in [*zones, anchor]:
+            if not area.buffer(1e-9).contains(places.geometry[z]):
+                self.fail(f"core {cid!r}: place {z!r} lies outside the core's units {unit_ids}")
+        gdf = gpd.GeoDataFrame(
+            {"name": [core.get("name", cid)], "name_zh": [core.get("name_zh", "")], "units": [tuple(unit_ids)],
+             "zones": [tuple(zones)], "anchor": [anchor], "anchor_lon": [places.geometry[anchor].x],
+             "anchor_lat": [places.geometry[anchor].y], "functions": [core.get("functions", "")],
+             "source": [core.get("source", "")]},
+            geometry=[area], crs=WGS84, index=pd.Index([str(cid)], name="id"),
+        )  # fmt: skip
+        gdf["area_km2"] = (gdf.geometry.to_crs(projected_crs(gdf)).area / 1e6).round(1)
+        return gdf
+
+    def build_points(self, key: str, places: gpd.GeoDataFrame, required: Sequence[str]) -> gpd.GeoDataFrame:
+        rows, ids = [], []
+        for i, item in enumerate(self.array(self.spec.get(key), key)):
+            pid = item.get("id", item.get("place"))
+            where = f"{key}[{i}]" + (f" (id={pid!r})" if pid else "")
+            missing = [k for k in required if k not in item]
+            if missing:
+                self.fail(f"{where}: missing {', '.join(missing)}")
+                continue
+            place = str(item["place"])
+            if place not in places.index:
+                self.fail(f"{where}: unknown place {place!r}")
+                continue
+            if pid in ids:
+                self.fail(f"{where}: duplicate {key[:-1]} id {pid!r}")
+                continue
+            p = places.loc[place]
+            rows.append({"place": place, "name": item.get("name", p["name"]), "name_zh": item.get("name_zh", p["name_zh"]),
+                         "kind": item.get("kind", p["kind"]), "unit": p["unit"], "source": item.get("source", ""),
+                         "geometry": p.geometry})  # fmt: skip
+            ids.append(str(pid))
+        return gpd.GeoDataFrame(rows, columns=["place", "name", "name_zh", "kind", "unit", "source", "geometry"],
+                                geometry="geometry", crs=WGS84, index=pd.Index(ids, name="id"))  # fmt: skip
+
+    def build_axes(self, refs: dict[str, Point]) -> gpd.GeoDataFrame:
+        if self.axis_variant is None:
+            raw, label = self.spec.get("axes"), "axes"
+        else:
+            variants = self.spec.get("axis_variants", {})
+            if self.axis_variant not in variants:
+                self.fail(f"unknown axis_variant {self.axis_variant!r}; the spec has {sorted(variants)}")
+                raw = []
+            else:
+                raw = variants[self.axis_variant]
+            label = f"axis_variants.{self.axis_variant}"
+        rows, ids = [], []
+        for i, ax in enumerate(self.array(raw, label)):
+            aid = ax.get("id")
+            where = f"{label}[{i}]" + (f" (id={aid!r})" if aid else "")
+            if not aid:
+                self.fail(f"{where}: missing id")
+                continue
+            if aid in ids:
+                self.fail(f"{where}: duplicate axis id {aid!r}")
+                continue
+            seq = [str(p) for p in ax.get("places", [])]
+            if len(seq) < 2:
+                self.fail(f"{where}: an axis needs at least two places, got {seq}")
+                continue
+            unknown = [p for p in seq if p not in refs]
+            if unknown:
+                self.fail(f"{where}: unknown place(s) {unknown}")
+                continue
+            rows.append({
+                "name": ax.get("name", aid), "name_zh": ax.get("name_zh", ""), "places": tuple(seq),
+                "corridors": tuple(ax.get("corridors", [])), "status": ax.get("status", "plan"),
+                "reason": ax.get("reason", ""), "geometry_source": "anchor_polyline",
+                "geometry": LineString([refs[p] for p in seq]),
+            })  # fmt: skip
+            ids.append(str(aid))
+        axes = gpd.GeoDataFrame(
+            rows, columns=["name", "name_zh", "places", "corridors", "status", "reason", "geometry_source", "geometry"],
+            geometry="geometry", crs=WGS84, index=pd.Index(ids, name="id"),
+        )  # fmt: skip
+        axes["length_km"] = _length_km(axes) if len(axes) else pd.Series(dtype=float)
+        return axes
+
+    def check_roles(self, poles: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> None:
+        both = sorted(set(poles["place"]) & set(points["place"]))
+        for p in both:
+            self.fail(f"place {p!r} is both a pole and a point")
+
+    def check_expected(self, region: dict[str, Any], poles: Any, axes: Any, points: Any) -> None:
+        expected = region.get("expected", {})
+        for key, gdf in (("poles", poles), ("axes", axes), ("points", points)):
+            if key in expected and int(expected[key]) != len(gdf):
+                self.fail(f"region.expected.{key} = {expected[key]} but the spec defines {len(gdf)} {key}")
+
+
+def _valid_lonlat(lon: Any, lat: Any) -> bool:
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        return False
+    return -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0
