@@ -1,0 +1,275 @@
+"""SpatialStructure from the Linyi spec and from a made-up region's spec, including bad specs."""
+
+import json
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import shapely
+
+import linyi_spatial as ls
+from linyi_spatial.crs import wgs84_to_gcj02
+from linyi_spatial.errors import SpecError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+
+@pytest.fixture(scope="module")
+def linyi():
+    return ls.load_structure()
+
+
+@pytest.fixture(scope="module")
+def linyi_spec():
+    return tomllib.loads(ls.data_path("linyi_structure.toml").read_text(encoding="utf-8"))
+
+
+def test_linyi_counts(linyi):
+    assert len(linyi.core) == 1
+    assert len(linyi.poles) == 3
+    assert len(linyi.axes) == 7
+    assert len(linyi.points) >= 7
+    assert (linyi.points["kind"] == "county_seat").sum() == 7
+
+
+def test_linyi_elements_trace_to_spec(linyi, linyi_spec):
+    assert linyi.core.index.tolist() == [linyi_spec["core"]["id"]]
+    assert linyi.poles.index.tolist() == [p["id"] for p in linyi_spec["poles"]]
+    assert linyi.axes.index.tolist() == [a["id"] for a in linyi_spec["axes"]]
+    assert linyi.points["place"].tolist() == [p["place"] for p in linyi_spec["points"]]
+    for axis in linyi_spec["axes"]:
+        assert linyi.axes.loc[axis["id"], "places"] == tuple(axis["places"])
+        assert linyi.axes.loc[axis["id"], "status"] == "reconstruction"
+        assert linyi.axes.loc[axis["id"], "reason"]
+
+
+def test_linyi_core_and_poles(linyi):
+    core = linyi.core.iloc[0]
+    assert set(core["units"]) == {"371302", "371311", "371312"}
+    counties = ls.load_counties()
+    expected_km2 = counties.loc[["371302", "371311", "371312"], "area_km2"].sum()
+    assert core["area_km2"] == pytest.approx(expected_km2, rel=1e-3)
+    assert set(linyi.poles["name_zh"]) == {"沂水", "平邑", "临港"}
+    assert linyi.poles.loc["yishui_pole", "unit"] == "371323"
+    assert linyi.poles.loc["lingang_pole", "unit"] == "371327"
+    # the pole and core anchors are actual points inside their units
+    assert linyi.core.geometry.iloc[0].contains(shapely.Point(core["anchor_lon"], core["anchor_lat"]))
+
+
+def test_every_seat_and_pole_is_on_an_axis(linyi):
+    on_axes = {p for places in linyi.axes["places"] for p in places}
+    seats = set(linyi.points.loc[linyi.points["kind"] == "county_seat", "place"])
+    assert seats <= on_axes
+    assert set(linyi.poles["place"]) <= on_axes
+
+
+def test_axis_geometry_passes_through_its_places(linyi):
+    for aid, axis in linyi.axes.iterrows():
+        coords = np.asarray(axis.geometry.coords)
+        assert len(coords) == len(axis["places"])
+        first = linyi.core.iloc[0] if axis["places"][0] == "central_city" else None
+        if first is not None:
+            assert coords[0] == pytest.approx([first["anchor_lon"], first["anchor_lat"]])
+        last = linyi.places.geometry[axis["places"][-1]]
+        assert coords[-1] == pytest.approx([last.x, last.y]), aid
+    # independent length: haversine over the vertices
+    line = np.asarray(linyi.axes.geometry["south"].coords)
+    lon, lat = np.radians(line[:, 0]), np.radians(line[:, 1])
+    a = np.sin(np.diff(lat) / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2
+    km = (2 * 6371.0088 * np.arcsin(np.sqrt(a))).sum()
+    assert linyi.axes.loc["south", "length_km"] == pytest.approx(km, rel=3e-3)
+
+
+def test_geodataframe_summary_and_crs(linyi):
+    gdf = linyi.to_geodataframe()
+    assert gdf["role"].value_counts().to_dict() == {"point": 16, "axis": 7, "pole": 3, "core": 1}
+    kinds = gdf.groupby("role").apply(lambda g: set(g.geom_type), include_groups=False).to_dict()
+    assert kinds["axis"] == {"LineString"} and kinds["pole"] == kinds["point"] == {"Point"}
+    assert kinds["core"] <= {"Polygon", "MultiPolygon"}
+    table = linyi.summary()
+    assert len(table) == len(gdf)
+    core_pop = ls.load_counties().loc[["371302", "371311", "371312"], "pop_2020"].sum()
+    assert table.loc[table.role == "core", "pop_2020"].item() == core_pop
+    projected = linyi.to_crs("EPSG:32650")
+    assert projected.axes.crs.to_epsg() == 32650
+    assert linyi.axes.crs.to_epsg() == 4326  # original untouched
+    gcj = linyi.to_crs("GCJ-02")
+    p, q = linyi.places.geometry["yishui"], gcj.places.geometry["yishui"]
+    assert (q.x, q.y) == pytest.approx(tuple(float(v) for v in wgs84_to_gcj02(p.x, p.y)))
+    assert "7 axes" in repr(linyi) and "<table" in linyi._repr_html_()
+
+
+def test_grid_axis_variant(linyi):
+    grid = ls.load_structure(axis_variant="grid")
+    assert len(grid.axes) == 7
+    assert "jinghu" in grid.axes.index and "north" not in grid.axes.index
+    with pytest.raises(SpecError, match="unknown axis_variant 'ring'"):
+        ls.load_structure(axis_variant="ring")
+
+
+def test_with_axis_geometries(linyi):
+    line = shapely.LineString([(118.36, 35.10), (118.5, 34.9), (118.37, 34.61)])
+    s = linyi.with_axis_geometries({"south": line}, source="network")
+    assert s.axes.loc["south", "geometry_source"] == "network"
+    assert s.axes.loc["south", "length_km"] > linyi.axes.loc["south", "length_km"]
+    assert linyi.axes.loc["south", "geometry_source"] == "anchor_polyline"
+    with pytest.raises(SpecError, match="unknown axis 'nope'"):
+        linyi.with_axis_geometries({"nope": line}, source="network")
+
+
+# ---------------------------------------------------------------- made-up region
+
+UNITS = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature", "properties": {"code": "A", "name": "Alpha"},
+         "geometry": {"type": "Polygon", "coordinates": [[[10, 50], [10.2, 50], [10.2, 50.2], [10, 50.2], [10, 50]]]}},
+        {"type": "Feature", "properties": {"code": "B", "name": "Beta"},
+         "geometry": {"type": "Polygon", "coordinates": [[[10.2, 50], [10.4, 50], [10.4, 50.2], [10.2, 50.2], [10.2, 50]]]}},
+        {"type": "Feature", "properties": {"code": "C", "name": "Gamma"},
+         "geometry": {"type": "Polygon", "coordinates": [[[10, 50.2], [10.4, 50.2], [10.4, 50.4], [10, 50.4], [10, 50.2]]]}},
+    ],
+}  # fmt: skip
+
+SPEC = """
+[region]
+id = "testland"
+name = "Testland"
+crs = "EPSG:4326"
+units = "units.geojson"
+unit_id = "code"
+
+[[places]]
+id = "hall"
+name = "Town hall"
+lon = 10.1
+lat = 50.1
+[[places]]
+id = "east"
+lon = 10.3
+lat = 50.1
+[[places]]
+id = "north"
+lon = 10.2
+lat = 50.3
+[[places]]
+id = "village"
+lon = 10.05
+lat = 50.35
+
+[core]
+id = "centre"
+name = "Centre"
+units = ["A"]
+anchor = "hall"
+
+[[poles]]
+id = "east_pole"
+place = "east"
+name = "East pole"
+
+[[axes]]
+id = "ne"
+name = "North-east axis"
+places = ["centre", "east", "north"]
+corridors = ["A1"]
+
+[[points]]
+place = "village"
+kind = "village"
+"""
+
+
+def write_region(tmp_path, spec=SPEC, units=UNITS):
+    (tmp_path / "units.geojson").write_text(json.dumps(units), encoding="utf-8")
+    path = tmp_path / "testland.toml"
+    path.write_text(textwrap.dedent(spec), encoding="utf-8")
+    return path
+
+
+def test_made_up_region_loads(tmp_path):
+    s = ls.SpatialStructure.from_file(write_region(tmp_path))
+    assert s.name == "Testland"
+    assert s.core.index.tolist() == ["centre"] and s.core["units"].iloc[0] == ("A",)
+    assert s.poles.loc["east_pole", "unit"] == "B"
+    assert s.points.loc["village", "unit"] == "C"
+    assert s.axes.loc["ne", "places"] == ("centre", "east", "north")
+    assert np.asarray(s.axes.geometry["ne"].coords).tolist() == [[10.1, 50.1], [10.3, 50.1], [10.2, 50.3]]
+    # 0.2° x 0.2° at 50.1° N: 0.2*111.32*cos(50.1°) * 0.2*111.2 ≈ 318 km²
+    assert s.core["area_km2"].iloc[0] == pytest.approx(0.2 * 111.32 * np.cos(np.radians(50.1)) * 0.2 * 111.2, rel=0.01)
+
+
+def test_gcj02_spec_is_converted(tmp_path):
+    # a region in China whose spec coordinates are GCJ-02: places come back in WGS-84
+    shift = np.array([118.0, -15.0])
+    units = json.loads(json.dumps(UNITS))
+    for f in units["features"]:
+        f["geometry"]["coordinates"] = [(np.asarray(r) + shift).tolist() for r in f["geometry"]["coordinates"]]
+    spec = SPEC.replace('crs = "EPSG:4326"', 'crs = "GCJ-02"')
+    for lon, lat in (("10.1", "50.1"), ("10.3", "50.1"), ("10.2", "50.3"), ("10.05", "50.35")):
+        spec = spec.replace(f"lon = {lon}\nlat = {lat}", f"lon = {float(lon) + 118}\nlat = {float(lat) - 15}")
+    s = ls.SpatialStructure.from_file(write_region(tmp_path, spec, units))
+    hall = s.places.geometry["hall"]
+    glon, glat = wgs84_to_gcj02(hall.x, hall.y)
+    assert (float(glon), float(glat)) == pytest.approx((128.1, 35.1), abs=1e-9)
+    assert hall.x < 128.1  # moved west, i.e. actually converted
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('places = ["centre", "east", "north"]', 'places = ["centre", "ghost"]', r"axes\[0\] \(id='ne'\): unknown place\(s\) \['ghost'\]"),
+        ('id = "north"', 'id = "east"', "duplicate place id 'east'"),
+        ('places = ["centre", "east", "north"]', 'places = ["east"]', "axes.*'ne'.*at least two places"),
+        ("lon = 10.05", "lon = 11.5", r"places\[3\] \(id='village'\): coordinates \(11.50000, 50.35000\) lie outside"),
+        ('crs = "EPSG:4326"\n', "", "region.crs is missing"),
+        ('crs = "EPSG:4326"', 'crs = "BD-09"', "region.crs: unsupported datum 'BD-09'"),
+        ('units = ["A"]', 'units = ["Z"]', "core 'centre': unknown unit 'Z'"),
+        ('place = "east"', 'place = "west"', r"poles\[0\] \(id='east_pole'\): unknown place 'west'"),
+        ('anchor = "hall"', 'anchor = "east"', "core 'centre': place 'east' lies outside the core's units"),
+        ('units = "units.geojson"', 'units = "missing.geojson"', "region.units: file 'missing.geojson' not found"),
+        ('[core]', '[[core]]', "exactly one core"),
+        ('place = "village"', 'place = "east"', "place 'east' is both a pole and a point"),
+    ],
+)
+def test_bad_specs_raise_named_errors(tmp_path, old, new, message):
+    assert old in SPEC
+    path = write_region(tmp_path, SPEC.replace(old, new, 1))
+    with pytest.raises(SpecError, match=message) as info:
+        ls.SpatialStructure.from_file(path)
+    assert str(path) in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    spec = SPEC.replace('places = ["centre", "east", "north"]', 'places = ["ghost"]').replace(
+        'place = "east"', 'place = "west"'
+    )
+    with pytest.raises(SpecError) as info:
+        ls.SpatialStructure.from_file(write_region(tmp_path, spec))
+    assert len(info.value.problems) == 2
+    assert "2 problems" in str(info.value)
+
+
+def test_expected_counts_checked(tmp_path):
+    spec = SPEC.replace('unit_id = "code"', 'unit_id = "code"\n[region.expected]\npoles = 3')
+    with pytest.raises(SpecError, match="region.expected.poles = 3 but the spec defines 1 poles"):
+        ls.SpatialStructure.from_file(write_region(tmp_path, spec))
+
+
+def test_invalid_toml_and_missing_file(tmp_path):
+    with pytest.raises(SpecError, match="invalid TOML"):
+        ls.SpatialStructure.from_file(write_region(tmp_path, SPEC + "\n[[axes]\n"))
+    with pytest.raises(SpecError, match="spec file not found"):
+        ls.SpatialStructure.from_file(tmp_path / "nope.toml")
+
+
+def test_units_without_crs_rejected(tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    units = gpd.read_file(write_region(tmp_path).parent / "units.geojson").set_index("code").set_crs(None, allow_override=True)
+    with pytest.raises(SpecError, match="has no CRS"):
+        ls.SpatialStructure.from_file(write_region(tmp_path), units=units)
