@@ -26,14 +26,14 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import CRSError
 
 __all__ = [
-    "WGS84",
-    "UTM50N",
     "GCJ02",
-    "projected_crs",
-    "wgs84_to_gcj02",
+    "UTM50N",
+    "WGS84",
     "gcj02_to_wgs84",
-    "transform_geometry",
+    "projected_crs",
     "to_wgs84",
+    "transform_geometry",
+    "wgs84_to_gcj02",
 ]
 
 WGS84 = "EPSG:4326"
@@ -237,7 +237,9 @@ def to_wgs84(data: _G, *, source_crs: str | None = None) -> _G:
     """
     if source_crs is not None and _is_gcj(source_crs):
         out = data.copy()
-        geoms = transform_geometry(out.geometry.to_numpy() if isinstance(out, gpd.GeoDataFrame) else out.to_numpy(), GCJ02, WGS84)
+        geoms = transform_geometry(
+            out.geometry.to_numpy() if isinstance(out, gpd.GeoDataFrame) else out.to_numpy(), GCJ02, WGS84
+        )
         if isinstance(out, gpd.GeoDataFrame):
             out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
             return out.set_crs(WGS84, allow_override=True)

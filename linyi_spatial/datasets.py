@@ -25,16 +25,26 @@ from .errors import DataError
 
 __all__ = [
     "LINYI_ADCODES",
+    "build_county_boundaries",
     "data_path",
     "load_counties",
     "load_towns",
-    "build_county_boundaries",
 ]
 
 LINYI_ADCODES: tuple[str, ...] = (
-    "371302", "371311", "371312", "371321", "371322", "371323",
-    "371324", "371325", "371326", "371327", "371328", "371329",
-)  # fmt: skip
+    "371302",
+    "371311",
+    "371312",
+    "371321",
+    "371322",
+    "371323",
+    "371324",
+    "371325",
+    "371326",
+    "371327",
+    "371328",
+    "371329",
+)
 """The 12 county-level units of Linyi (3 districts, 9 counties), 2020 codes."""
 
 BOUNDARY_FILE = "linyi_counties.geojson"
@@ -165,10 +175,25 @@ def load_counties() -> gpd.GeoDataFrame:
     gdf["area_km2"] = (gdf.geometry.to_crs(projected_crs()).area / 1e6).round(1)
     gdf.index.name = "adcode"
     columns = [
-        "adcode", "name_zh", "name_en", "kind", "pop_2020", "pop_2020_census", "pop_2010",
-        "urbanization_rate", "urban_pop_2020", "area_km2", "area_km2_stated", "area_stated_quality",
-        "gdp_2020_100m_cny", "seat_name_zh", "seat_lon", "seat_lat", "seat_quality", "geometry",
-    ]  # fmt: skip
+        "adcode",
+        "name_zh",
+        "name_en",
+        "kind",
+        "pop_2020",
+        "pop_2020_census",
+        "pop_2010",
+        "urbanization_rate",
+        "urban_pop_2020",
+        "area_km2",
+        "area_km2_stated",
+        "area_stated_quality",
+        "gdp_2020_100m_cny",
+        "seat_name_zh",
+        "seat_lon",
+        "seat_lat",
+        "seat_quality",
+        "geometry",
+    ]
     return gdf[columns]
 
 
@@ -202,8 +227,11 @@ def load_towns(kind: str | None = None) -> gpd.GeoDataFrame:
     kinds = sorted(frame["kind"].unique())
     if kind is not None and kind not in kinds:
         raise DataError(f"unknown town kind {kind!r}; expected one of {kinds}")
-    unknown = [f"town {r.id!r} has unknown county_adcode {r.county_adcode!r}"
-               for r in frame.itertuples() if r.county_adcode not in LINYI_ADCODES]  # fmt: skip
+    unknown = [
+        f"town {r.id!r} has unknown county_adcode {r.county_adcode!r}"
+        for r in frame.itertuples()
+        if r.county_adcode not in LINYI_ADCODES
+    ]
     if unknown:
         raise DataError(unknown, source=data_path("linyi_towns.csv"))
     if kind is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["LinyiSpatialError", "SpecError", "DataError", "CRSError"]
+__all__ = ["CRSError", "DataError", "LinyiSpatialError", "SpecError"]
 
 
 class LinyiSpatialError(Exception):

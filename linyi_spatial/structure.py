@@ -60,7 +60,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["SpatialStructure", "load_structure", "LINYI_SPEC"]
+__all__ = ["LINYI_SPEC", "SpatialStructure", "load_structure"]
 
 LINYI_SPEC = "linyi_structure.toml"
 """File name of the embedded Linyi 2021–2035 spec."""
@@ -205,28 +205,48 @@ class SpatialStructure:
         has_pop = "pop_2020" in self.units
         rows: list[dict[str, Any]] = []
         core = self.core.iloc[0]
-        rows.append({
-            "role": "core", "id": self.core.index[0], "name": core["name"], "name_zh": core["name_zh"],
-            "places": core["anchor"], "n_places": 1 + len(core["zones"]), "area_km2": core["area_km2"],
-            "pop_2020": self.units.loc[list(core["units"]), "pop_2020"].sum() if has_pop else float("nan"),
-            "status": "plan",
-        })  # fmt: skip
+        rows.append(
+            {
+                "role": "core",
+                "id": self.core.index[0],
+                "name": core["name"],
+                "name_zh": core["name_zh"],
+                "places": core["anchor"],
+                "n_places": 1 + len(core["zones"]),
+                "area_km2": core["area_km2"],
+                "pop_2020": self.units.loc[list(core["units"]), "pop_2020"].sum() if has_pop else float("nan"),
+                "status": "plan",
+            }
+        )
         for role, gdf in (("pole", self.poles), ("point", self.points)):
             for pid, row in gdf.iterrows():
                 place = self.places.loc[row["place"]]
                 is_seat = has_pop and place["kind"] == "county_seat"
-                rows.append({
-                    "role": role, "id": pid, "name": row["name"], "name_zh": row["name_zh"],
-                    "places": row["place"], "n_places": 1,
-                    "pop_2020": self.units.loc[place["unit"], "pop_2020"] if is_seat else float("nan"),
-                    "status": "plan",
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "role": role,
+                        "id": pid,
+                        "name": row["name"],
+                        "name_zh": row["name_zh"],
+                        "places": row["place"],
+                        "n_places": 1,
+                        "pop_2020": self.units.loc[place["unit"], "pop_2020"] if is_seat else float("nan"),
+                        "status": "plan",
+                    }
+                )
         for aid, row in self.axes.iterrows():
-            rows.append({
-                "role": "axis", "id": aid, "name": row["name"], "name_zh": row["name_zh"],
-                "places": " → ".join(row["places"]), "n_places": len(row["places"]),
-                "length_km": row["length_km"], "status": row["status"],
-            })  # fmt: skip
+            rows.append(
+                {
+                    "role": "axis",
+                    "id": aid,
+                    "name": row["name"],
+                    "name_zh": row["name_zh"],
+                    "places": " → ".join(row["places"]),
+                    "n_places": len(row["places"]),
+                    "length_km": row["length_km"],
+                    "status": row["status"],
+                }
+            )
         cols = ["role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "pop_2020", "status"]
         return pd.DataFrame(rows).reindex(columns=cols)
 
@@ -249,6 +269,7 @@ class SpatialStructure:
         >>> s.axes.crs.to_epsg()
         32650
         """
+
         def conv(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             if str(crs).upper().replace("_", "-") in {"GCJ-02", "GCJ02"}:
                 out = gdf.to_crs(WGS84)
@@ -256,8 +277,15 @@ class SpatialStructure:
                 return out
             return gdf.to_crs(crs)
 
-        return replace(self, units=conv(self.units), places=conv(self.places), core=conv(self.core),
-                       poles=conv(self.poles), axes=conv(self.axes), points=conv(self.points))  # fmt: skip
+        return replace(
+            self,
+            units=conv(self.units),
+            places=conv(self.places),
+            core=conv(self.core),
+            poles=conv(self.poles),
+            axes=conv(self.axes),
+            points=conv(self.points),
+        )
 
     def with_axis_geometries(self, geometries: Mapping[str, LineString], *, source: str) -> SpatialStructure:
         """Return a copy whose axes take the given geometries (e.g. network paths).
@@ -316,9 +344,7 @@ def _length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
     return (gdf.geometry.to_crs(projected_crs(gdf)).length / 1000.0).round(2)
 
 
-def load_structure(
-    *, axis_variant: str | None = None, units: gpd.GeoDataFrame | None = None
-) -> SpatialStructure:
+def load_structure(*, axis_variant: str | None = None, units: gpd.GeoDataFrame | None = None) -> SpatialStructure:
     """Load Linyi's planned 2021–2035 structure (一心、三极、七轴、多点).
 
     Parameters
@@ -376,8 +402,10 @@ class _Builder:
                 self.fail(f"missing [{key}] table")
             return {}
         if not isinstance(value, dict):
-            self.fail(f"[{key}] must be a single table, got {type(value).__name__}"
-                      + (" (there must be exactly one core)" if key == "core" else ""))  # fmt: skip
+            self.fail(
+                f"[{key}] must be a single table, got {type(value).__name__}"
+                + (" (there must be exactly one core)" if key == "core" else "")
+            )
             return {}
         return value
 
@@ -420,9 +448,15 @@ class _Builder:
         self.check()
         return SpatialStructure(
             name=str(region.get("name", region.get("id", self.path.stem))),
-            units=units, places=places, core=core, poles=poles, axes=axes, points=points,
-            source=str(self.path), meta=dict(region),
-        )  # fmt: skip
+            units=units,
+            places=places,
+            core=core,
+            poles=poles,
+            axes=axes,
+            points=points,
+            source=str(self.path),
+            meta=dict(region),
+        )
 
     def region_crs(self, region: dict[str, Any]) -> str | None:
         if not region:
@@ -451,7 +485,7 @@ class _Builder:
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         try:
             units = gpd.read_file(path)
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a spec problem here
+        except Exception as exc:
             self.fail(f"region.units: cannot read {path.name}: {exc}")
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         if units.crs is None:
@@ -466,10 +500,7 @@ class _Builder:
             self.fail(f"duplicate unit id(s) {dup} in {path.name}")
         units = units.set_index(unit_id, drop=False)
         units.index.name = unit_id
-        if datum == GCJ02:
-            units = to_wgs84(units, source_crs=GCJ02)
-        else:
-            units = units.to_crs(WGS84)
+        units = to_wgs84(units, source_crs=GCJ02) if datum == GCJ02 else units.to_crs(WGS84)
         table = self.file("unit_table", region)
         if table is not None:
             attrs = pd.read_csv(table, dtype={unit_id: str})
@@ -494,20 +525,34 @@ class _Builder:
                 self.fail(f"region.places_table: {table.name} lacks column(s) {missing}")
             else:
                 for r in frame.to_dict("records"):
-                    records.append({
-                        "id": str(r["id"]), "name": r.get("name_en", r.get("name", r["id"])),
-                        "name_zh": r.get("name_zh", ""), "unit": r.get(unit_col), "kind": r.get("kind", "place"),
-                        "lon": r["lon"], "lat": r["lat"], "source": r.get("source", table.name),
-                        "_where": f"places_table row id={r['id']!r}",
-                    })  # fmt: skip
+                    records.append(
+                        {
+                            "id": str(r["id"]),
+                            "name": r.get("name_en", r.get("name", r["id"])),
+                            "name_zh": r.get("name_zh", ""),
+                            "unit": r.get(unit_col),
+                            "kind": r.get("kind", "place"),
+                            "lon": r["lon"],
+                            "lat": r["lat"],
+                            "source": r.get("source", table.name),
+                            "_where": f"places_table row id={r['id']!r}",
+                        }
+                    )
         for i, p in enumerate(self.array(self.spec.get("places"), "places")):
             pid = p.get("id")
             where = f"places[{i}]" + (f" (id={pid!r})" if pid else "")
             if not pid:
                 self.fail(f"{where}: missing id")
                 continue
-            rec = {"id": str(pid), "name": p.get("name"), "name_zh": p.get("name_zh"), "unit": p.get("unit"),
-                   "kind": p.get("kind", "place"), "source": p.get("source", "spec"), "_where": where}  # fmt: skip
+            rec = {
+                "id": str(pid),
+                "name": p.get("name"),
+                "name_zh": p.get("name_zh"),
+                "unit": p.get("unit"),
+                "kind": p.get("kind", "place"),
+                "source": p.get("source", "spec"),
+                "_where": where,
+            }
             if "seat_of" in p:
                 seat = str(p["seat_of"])
                 if seat not in units.index:
@@ -517,8 +562,9 @@ class _Builder:
                     self.fail(f"{where}: seat_of needs seat_lon/seat_lat columns in the units")
                     continue
                 u = units.loc[seat]
-                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind="county_seat",
-                           _wgs=True)  # seats from the unit table are WGS-84 like the units  # fmt: skip
+                # seat columns share the units' datum: WGS-84 when the units were passed in converted
+                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind="county_seat")
+                rec["_wgs"] = self.given_units is not None
                 rec["name"] = rec["name"] or u.get("name_en", seat)
                 rec["name_zh"] = rec["name_zh"] or u.get("name_zh", "")
             elif "lon" in p and "lat" in p:
@@ -547,13 +593,17 @@ class _Builder:
         places = gpd.GeoDataFrame(
             {
                 "name": [str(r["name"]) for r in records],
-                "name_zh": ["" if pd.isna(r["name_zh"]) or r["name_zh"] is None else str(r["name_zh"]) for r in records],
+                "name_zh": [
+                    "" if pd.isna(r["name_zh"]) or r["name_zh"] is None else str(r["name_zh"]) for r in records
+                ],
                 "unit": [None if r["unit"] is None or pd.isna(r["unit"]) else str(r["unit"]) for r in records],
                 "kind": [str(r["kind"]) for r in records],
                 "source": [str(r["source"]) for r in records],
             },
-            geometry=geoms, crs=WGS84, index=pd.Index([r["id"] for r in records], name="id"),
-        )  # fmt: skip
+            geometry=geoms,
+            crs=WGS84,
+            index=pd.Index([r["id"] for r in records], name="id"),
+        )
         self.locate(places, units, {r["id"]: r["_where"] for r in records})
         return places[~places.index.duplicated()]
 
@@ -609,12 +659,21 @@ class _Builder:
             if not area.buffer(1e-9).contains(places.geometry[z]):
                 self.fail(f"core {cid!r}: place {z!r} lies outside the core's units {unit_ids}")
         gdf = gpd.GeoDataFrame(
-            {"name": [core.get("name", cid)], "name_zh": [core.get("name_zh", "")], "units": [tuple(unit_ids)],
-             "zones": [tuple(zones)], "anchor": [anchor], "anchor_lon": [places.geometry[anchor].x],
-             "anchor_lat": [places.geometry[anchor].y], "functions": [core.get("functions", "")],
-             "source": [core.get("source", "")]},
-            geometry=[area], crs=WGS84, index=pd.Index([str(cid)], name="id"),
-        )  # fmt: skip
+            {
+                "name": [core.get("name", cid)],
+                "name_zh": [core.get("name_zh", "")],
+                "units": [tuple(unit_ids)],
+                "zones": [tuple(zones)],
+                "anchor": [anchor],
+                "anchor_lon": [places.geometry[anchor].x],
+                "anchor_lat": [places.geometry[anchor].y],
+                "functions": [core.get("functions", "")],
+                "source": [core.get("source", "")],
+            },
+            geometry=[area],
+            crs=WGS84,
+            index=pd.Index([str(cid)], name="id"),
+        )
         gdf["area_km2"] = (gdf.geometry.to_crs(projected_crs(gdf)).area / 1e6).round(1)
         return gdf
 
@@ -635,12 +694,25 @@ class _Builder:
                 self.fail(f"{where}: duplicate {key[:-1]} id {pid!r}")
                 continue
             p = places.loc[place]
-            rows.append({"place": place, "name": item.get("name", p["name"]), "name_zh": item.get("name_zh", p["name_zh"]),
-                         "kind": item.get("kind", p["kind"]), "unit": p["unit"], "source": item.get("source", ""),
-                         "geometry": p.geometry})  # fmt: skip
+            rows.append(
+                {
+                    "place": place,
+                    "name": item.get("name", p["name"]),
+                    "name_zh": item.get("name_zh", p["name_zh"]),
+                    "kind": item.get("kind", p["kind"]),
+                    "unit": p["unit"],
+                    "source": item.get("source", ""),
+                    "geometry": p.geometry,
+                }
+            )
             ids.append(str(pid))
-        return gpd.GeoDataFrame(rows, columns=["place", "name", "name_zh", "kind", "unit", "source", "geometry"],
-                                geometry="geometry", crs=WGS84, index=pd.Index(ids, name="id"))  # fmt: skip
+        return gpd.GeoDataFrame(
+            rows,
+            columns=["place", "name", "name_zh", "kind", "unit", "source", "geometry"],
+            geometry="geometry",
+            crs=WGS84,
+            index=pd.Index(ids, name="id"),
+        )
 
     def build_axes(self, refs: dict[str, Point]) -> gpd.GeoDataFrame:
         if self.axis_variant is None:
@@ -671,17 +743,26 @@ class _Builder:
             if unknown:
                 self.fail(f"{where}: unknown place(s) {unknown}")
                 continue
-            rows.append({
-                "name": ax.get("name", aid), "name_zh": ax.get("name_zh", ""), "places": tuple(seq),
-                "corridors": tuple(ax.get("corridors", [])), "status": ax.get("status", "plan"),
-                "reason": ax.get("reason", ""), "geometry_source": "anchor_polyline",
-                "geometry": LineString([refs[p] for p in seq]),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "name": ax.get("name", aid),
+                    "name_zh": ax.get("name_zh", ""),
+                    "places": tuple(seq),
+                    "corridors": tuple(ax.get("corridors", [])),
+                    "status": ax.get("status", "plan"),
+                    "reason": ax.get("reason", ""),
+                    "geometry_source": "anchor_polyline",
+                    "geometry": LineString([refs[p] for p in seq]),
+                }
+            )
             ids.append(str(aid))
         axes = gpd.GeoDataFrame(
-            rows, columns=["name", "name_zh", "places", "corridors", "status", "reason", "geometry_source", "geometry"],
-            geometry="geometry", crs=WGS84, index=pd.Index(ids, name="id"),
-        )  # fmt: skip
+            rows,
+            columns=["name", "name_zh", "places", "corridors", "status", "reason", "geometry_source", "geometry"],
+            geometry="geometry",
+            crs=WGS84,
+            index=pd.Index(ids, name="id"),
+        )
         axes["length_km"] = _length_km(axes) if len(axes) else pd.Series(dtype=float)
         return axes
 

@@ -82,7 +82,9 @@ def test_geometries_valid_and_not_overlapping(counties):
 
 
 def test_each_seat_lies_in_its_own_unit(counties):
-    seats = gpd.GeoSeries(gpd.points_from_xy(counties["seat_lon"], counties["seat_lat"]), index=counties.index, crs=4326)
+    seats = gpd.GeoSeries(
+        gpd.points_from_xy(counties["seat_lon"], counties["seat_lat"]), index=counties.index, crs=4326
+    )
     units = counties[["geometry"]].reset_index().rename(columns={"adcode": "unit"})
     joined = gpd.sjoin(gpd.GeoDataFrame(geometry=seats), units, predicate="within")
     assert len(joined) == 12 and (joined.index == joined["unit"]).all()
@@ -122,5 +124,7 @@ def test_shipped_boundaries_are_the_gcj02_source_shifted_to_wgs84(counties, adco
     glon, glat = wgs84_to_gcj02(shipped[:, 0], shipped[:, 1])
     np.testing.assert_allclose(np.column_stack([glon, glat]), raw, atol=2e-6)
     # and the shift itself is the expected few hundred metres, not zero
-    shift_m = np.hypot((raw[:, 0] - shipped[:, 0]) * 111_320 * np.cos(np.radians(35)), (raw[:, 1] - shipped[:, 1]) * 110_950)
+    shift_m = np.hypot(
+        (raw[:, 0] - shipped[:, 0]) * 111_320 * np.cos(np.radians(35)), (raw[:, 1] - shipped[:, 1]) * 110_950
+    )
     assert 300 < np.median(shift_m) < 800

@@ -126,14 +126,32 @@ def test_with_axis_geometries(linyi):
 UNITS = {
     "type": "FeatureCollection",
     "features": [
-        {"type": "Feature", "properties": {"code": "A", "name": "Alpha"},
-         "geometry": {"type": "Polygon", "coordinates": [[[10, 50], [10.2, 50], [10.2, 50.2], [10, 50.2], [10, 50]]]}},
-        {"type": "Feature", "properties": {"code": "B", "name": "Beta"},
-         "geometry": {"type": "Polygon", "coordinates": [[[10.2, 50], [10.4, 50], [10.4, 50.2], [10.2, 50.2], [10.2, 50]]]}},
-        {"type": "Feature", "properties": {"code": "C", "name": "Gamma"},
-         "geometry": {"type": "Polygon", "coordinates": [[[10, 50.2], [10.4, 50.2], [10.4, 50.4], [10, 50.4], [10, 50.2]]]}},
+        {
+            "type": "Feature",
+            "properties": {"code": "A", "name": "Alpha"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[10, 50], [10.2, 50], [10.2, 50.2], [10, 50.2], [10, 50]]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"code": "B", "name": "Beta"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[10.2, 50], [10.4, 50], [10.4, 50.2], [10.2, 50.2], [10.2, 50]]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"code": "C", "name": "Gamma"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[10, 50.2], [10.4, 50.2], [10.4, 50.4], [10, 50.4], [10, 50.2]]],
+            },
+        },
     ],
-}  # fmt: skip
+}
 
 SPEC = """
 [region]
@@ -222,7 +240,11 @@ def test_gcj02_spec_is_converted(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('places = ["centre", "east", "north"]', 'places = ["centre", "ghost"]', r"axes\[0\] \(id='ne'\): unknown place\(s\) \['ghost'\]"),
+        (
+            'places = ["centre", "east", "north"]',
+            'places = ["centre", "ghost"]',
+            r"axes\[0\] \(id='ne'\): unknown place\(s\) \['ghost'\]",
+        ),
         ('id = "north"', 'id = "east"', "duplicate place id 'east'"),
         ('places = ["centre", "east", "north"]', 'places = ["east"]', "axes.*'ne'.*at least two places"),
         ("lon = 10.05", "lon = 11.5", r"places\[3\] \(id='village'\): coordinates \(11.50000, 50.35000\) lie outside"),
@@ -232,7 +254,7 @@ def test_gcj02_spec_is_converted(tmp_path):
         ('place = "east"', 'place = "west"', r"poles\[0\] \(id='east_pole'\): unknown place 'west'"),
         ('anchor = "hall"', 'anchor = "east"', "core 'centre': place 'east' lies outside the core's units"),
         ('units = "units.geojson"', 'units = "missing.geojson"', "region.units: file 'missing.geojson' not found"),
-        ('[core]', '[[core]]', "exactly one core"),
+        ("[core]", "[[core]]", "exactly one core"),
         ('place = "village"', 'place = "east"', "place 'east' is both a pole and a point"),
     ],
 )
@@ -257,7 +279,7 @@ def test_all_problems_reported_at_once(tmp_path):
 
 def test_expected_counts_checked(tmp_path):
     spec = SPEC.replace('unit_id = "code"', 'unit_id = "code"\n[region.expected]\npoles = 3')
-    with pytest.raises(SpecError, match="region.expected.poles = 3 but the spec defines 1 poles"):
+    with pytest.raises(SpecError, match=r"region\.expected\.poles = 3 but the spec defines 1 poles"):
         ls.SpatialStructure.from_file(write_region(tmp_path, spec))
 
 
@@ -270,6 +292,10 @@ def test_invalid_toml_and_missing_file(tmp_path):
 
 def test_units_without_crs_rejected(tmp_path):
     gpd = pytest.importorskip("geopandas")
-    units = gpd.read_file(write_region(tmp_path).parent / "units.geojson").set_index("code").set_crs(None, allow_override=True)
+    units = (
+        gpd.read_file(write_region(tmp_path).parent / "units.geojson")
+        .set_index("code")
+        .set_crs(None, allow_override=True)
+    )
     with pytest.raises(SpecError, match="has no CRS"):
         ls.SpatialStructure.from_file(write_region(tmp_path), units=units)
