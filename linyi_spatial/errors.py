@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["CRSError", "DataError", "LinyiSpatialError", "SpecError"]
+__all__ = ["CRSError", "DataError", "LinyiSpatialError", "NetworkError", "SpecError"]
 
 
 class LinyiSpatialError(Exception):
@@ -43,3 +43,7 @@ class DataError(_ProblemList):
 
 class CRSError(LinyiSpatialError, ValueError):
     """A coordinate reference system is missing, unknown or mismatched."""
+
+
+class NetworkError(_ProblemList):
+    """A transport network (tables, graph or OSM file) is malformed or fails validation."""

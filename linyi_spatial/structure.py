@@ -344,7 +344,13 @@ def _length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
     return (gdf.geometry.to_crs(projected_crs(gdf)).length / 1000.0).round(2)
 
 
-def load_structure(*, axis_variant: str | None = None, units: gpd.GeoDataFrame | None = None) -> SpatialStructure:
+def load_structure(
+    *,
+    axis_variant: str | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    axes: str = "network",
+    network_year: int = 2035,
+) -> SpatialStructure:
     """Load Linyi's planned 2021–2035 structure (一心、三极、七轴、多点).
 
     Parameters
@@ -356,22 +362,43 @@ def load_structure(*, axis_variant: str | None = None, units: gpd.GeoDataFrame |
         readable source lists the plan's seven axes.
     units : geopandas.GeoDataFrame, optional
         Units to use; defaults to :func:`linyi_spatial.load_counties`.
+    axes : {"network", "anchors"}, default "network"
+        ``"network"``: each axis follows the embedded transport network
+        through its places along its named corridors
+        (:func:`linyi_spatial.network.axes_along_network`);
+        ``"anchors"``: straight lines between the places' anchor points.
+    network_year : int, default 2035
+        Network year used for ``axes="network"`` (the plan horizon).
 
     Returns
     -------
     SpatialStructure
+
+    Raises
+    ------
+    SpecError
+        If ``axes`` is not one of the two options.
 
     Examples
     --------
     >>> s = load_structure()
     >>> s.poles["name_zh"].tolist()
     ['沂水', '平邑', '临港']
+    >>> s.axes["geometry_source"].unique().tolist()
+    ['network']
     """
+    if axes not in ("network", "anchors"):
+        raise SpecError(f"axes must be 'network' or 'anchors', got {axes!r}")
     from .datasets import data_path, load_counties
 
-    return SpatialStructure.from_file(
+    structure = SpatialStructure.from_file(
         data_path(LINYI_SPEC), units=load_counties() if units is None else units, axis_variant=axis_variant
     )
+    if axes == "anchors":
+        return structure
+    from .network import axes_along_network, load_network  # same layer: the network reads the embedded data too
+
+    return axes_along_network(structure, load_network(network_year))
 
 
 class _Builder:
