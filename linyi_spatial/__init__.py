@@ -13,7 +13,8 @@ SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
 
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .datasets import build_county_boundaries, data_path, load_counties, load_towns
-from .errors import CRSError, DataError, LinyiSpatialError, SpecError
+from .errors import CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
+from .network import from_osm, load_network, snap_points, validate_network
 from .structure import SpatialStructure, load_structure
 
 __version__ = "0.1.0"
@@ -22,15 +23,20 @@ __all__ = [
     "CRSError",
     "DataError",
     "LinyiSpatialError",
+    "NetworkError",
     "SpatialStructure",
     "SpecError",
     "build_county_boundaries",
     "data_path",
+    "from_osm",
     "gcj02_to_wgs84",
     "load_counties",
+    "load_network",
     "load_structure",
     "load_towns",
     "projected_crs",
+    "snap_points",
     "to_wgs84",
+    "validate_network",
     "wgs84_to_gcj02",
 ]

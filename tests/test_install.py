@@ -18,7 +18,9 @@ CHECK = textwrap.dedent(
     c = ls.load_counties()
     s = ls.load_structure()
     t = ls.load_towns()
-    print(len(c), int(c["pop_2020"].sum()), len(s.core), len(s.poles), len(s.axes), len(s.points), len(t))
+    G = ls.load_network(2035)
+    print(len(c), int(c["pop_2020"].sum()), len(s.core), len(s.poles), len(s.axes), len(s.points), len(t),
+          G.number_of_nodes() > 80, set(s.axes["geometry_source"]) == {"network"})
     print(pathlib.Path(ls.data_path("SOURCES.md")).is_file())
     """
 )
@@ -34,7 +36,7 @@ def test_fresh_virtualenv_non_editable_install(tmp_path):
     out = subprocess.run(
         [str(py), "-c", CHECK], check=True, cwd=tmp_path, capture_output=True, text=True, timeout=300
     ).stdout.split("\n")
-    assert out[0].split() == ["12", "11018365", "1", "3", "7", "16", "12"]
+    assert out[0].split() == ["12", "11018365", "1", "3", "7", "16", "12", "True", "True"]
     assert out[1] == "True"
     cli = subprocess.run(
         [str(env / "bin" / "linyi-spatial"), "maps", "--out", str(tmp_path / "maps"), "--offline"],

@@ -58,7 +58,9 @@ def test_snap_reprojects_and_excludes(graph):
 
 def test_seats_snap_to_themselves(graph):
     counties = ls.load_counties()
-    seats = gpd.GeoSeries(gpd.points_from_xy(counties["seat_lon"], counties["seat_lat"]), index=counties.index, crs=4326)
+    seats = gpd.GeoSeries(
+        gpd.points_from_xy(counties["seat_lon"], counties["seat_lat"]), index=counties.index, crs=4326
+    )
     snapped = snap_points(graph, seats)
     assert snapped["snap_distance_m"].max() < 1.0
     assert snapped.loc["371323", "node"] == "yishui"

@@ -20,7 +20,8 @@ else:
 
 @pytest.fixture(scope="module")
 def linyi():
-    return ls.load_structure()
+    # straight axes between anchors: this module tests the spec layer (network axes: test_network.py)
+    return ls.load_structure(axes="anchors")
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +110,8 @@ def test_grid_axis_variant(linyi):
     assert "jinghu" in grid.axes.index and "north" not in grid.axes.index
     with pytest.raises(SpecError, match="unknown axis_variant 'ring'"):
         ls.load_structure(axis_variant="ring")
+    with pytest.raises(SpecError, match="axes must be 'network' or 'anchors', got 'curvy'"):
+        ls.load_structure(axes="curvy")
 
 
 def test_with_axis_geometries(linyi):

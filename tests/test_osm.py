@@ -1,0 +1,122 @@
+"""from_osm on small OpenStreetMap extracts written by the test (XML and PBF)."""
+
+import warnings
+
+import networkx as nx
+import pytest
+
+from linyi_spatial.errors import NetworkError
+from linyi_spatial.network import OSM_SPEED_KPH, from_osm, snap_points, validate_network
+
+ox = pytest.importorskip("osmnx")
+
+N = 6  # 6 x 6 grid of nodes, 0.01° apart, near Linyi's centre
+LON0, LAT0, STEP = 118.30, 35.05, 0.01
+
+
+def node_id(i, j):
+    return 1000 + i * N + j
+
+
+def write_extract(path, *, island=True):
+    """Rows are residential two-way streets; column 2 is a primary road with maxspeed 60;
+    column 4 is a one-way secondary road; an isolated 2-node way lies far east."""
+    nodes = [f'<node id="{node_id(i, j)}" version="1" lat="{LAT0 + i * STEP:.6f}" lon="{LON0 + j * STEP:.6f}"/>'
+             for i in range(N) for j in range(N)]  # fmt: skip
+    ways = []
+    wid = 1
+    for i in range(N):
+        refs = "".join(f'<nd ref="{node_id(i, j)}"/>' for j in range(N))
+        ways.append(f'<way id="{wid}" version="1">{refs}<tag k="highway" v="residential"/></way>')
+        wid += 1
+    refs = "".join(f'<nd ref="{node_id(i, 2)}"/>' for i in range(N))
+    ways.append(f'<way id="{wid}" version="1">{refs}<tag k="highway" v="primary"/><tag k="maxspeed" v="60"/></way>')
+    wid += 1
+    refs = "".join(f'<nd ref="{node_id(i, 4)}"/>' for i in range(N))
+    ways.append(f'<way id="{wid}" version="1">{refs}<tag k="highway" v="secondary"/><tag k="oneway" v="yes"/></way>')
+    wid += 1
+    if island:
+        nodes += ['<node id="9001" version="1" lat="35.20" lon="118.60"/>',
+                  '<node id="9002" version="1" lat="35.20" lon="118.61"/>']  # fmt: skip
+        ways.append(f'<way id="{wid}" version="1"><nd ref="9001"/><nd ref="9002"/>'
+                    '<tag k="highway" v="tertiary"/><tag k="oneway" v="yes"/></way>')  # fmt: skip
+    xml = "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="linyi_spatial tests">',
+                     *nodes, *ways, "</osm>"])  # fmt: skip
+    path.write_text(xml, encoding="utf-8")
+    return path
+
+
+def test_from_osm_builds_a_routable_graph(tmp_path):
+    with pytest.warns(UserWarning, match=r"dropped 2 node\(s\)"):
+        G = from_osm(write_extract(tmp_path / "grid.osm"))
+    assert sorted(G.graph["dropped_nodes"]) == [9001, 9002]
+    assert nx.is_strongly_connected(G)
+    assert validate_network(G) == []
+    corner_a, corner_b = node_id(0, 0), node_id(N - 1, N - 1)
+    assert corner_a in G and corner_b in G  # simplification keeps the grid's corners
+    t = nx.shortest_path_length(G, corner_a, corner_b, weight="travel_time")
+    d = nx.shortest_path_length(G, corner_a, corner_b, weight="length")
+    # Manhattan distance ≈ 5*0.01° east (≈4.55 km) + 5*0.01° north (≈5.56 km); residential 20 km/h at worst
+    assert d == pytest.approx(4_553 + 5_560, rel=0.02)
+    assert d / (60 / 3.6) <= t <= d / (OSM_SPEED_KPH["residential"] / 3.6) + 1e-6
+    speeds = {d["class"]: d["speed_kph"] for _, _, d in G.edges(data=True)}
+    assert speeds["primary"] == 60.0  # from maxspeed
+    assert speeds["secondary"] == OSM_SPEED_KPH["secondary"]
+    for _, _, e in G.edges(data=True):
+        assert e["travel_time"] == pytest.approx(e["length"] / (e["speed_kph"] / 3.6), rel=1e-3)
+    # one-way respected: the secondary column has edges northwards only
+    sec = [(G.nodes[u]["y"], G.nodes[v]["y"]) for u, v, e in G.edges(data=True) if e["class"] == "secondary"]
+    assert sec and all(yv > yu for yu, yv in sec)
+    import geopandas as gpd
+
+    snapped = snap_points(G, gpd.GeoSeries.from_xy([LON0 + 0.001], [LAT0 + 0.001], crs=4326))
+    assert snapped["node"].iloc[0] == corner_a
+
+
+def test_from_osm_reads_pbf(tmp_path):
+    osmium = pytest.importorskip("osmium")
+    xml = write_extract(tmp_path / "grid.osm", island=False)
+    pbf = tmp_path / "grid.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to drop without the island
+        a = from_osm(xml)
+        b = from_osm(pbf)
+    assert sorted(a.nodes) == sorted(b.nodes)
+    assert nx.shortest_path_length(a, node_id(0, 0), node_id(5, 5), weight="travel_time") == pytest.approx(
+        nx.shortest_path_length(b, node_id(0, 0), node_id(5, 5), weight="travel_time")
+    )
+
+
+def test_from_osm_gcj02_shifts_nodes(tmp_path):
+    path = write_extract(tmp_path / "grid.osm", island=False)
+    plain = from_osm(path)
+    shifted = from_osm(path, gcj02=True)
+    from linyi_spatial.crs import wgs84_to_gcj02
+
+    n = node_id(0, 0)
+    x, y = wgs84_to_gcj02(shifted.nodes[n]["x"], shifted.nodes[n]["y"])
+    assert (float(x), float(y)) == pytest.approx((plain.nodes[n]["x"], plain.nodes[n]["y"]), abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("<osm><node id='1' lat='35' lon='118'>", "cannot read OSM data"),
+        ('<?xml version="1.0"?><osm version="0.6"></osm>', "no routable ways|cannot read OSM data"),
+        ("this is not xml", "cannot read OSM data"),
+    ],
+)
+def test_malformed_files_raise_named_error(tmp_path, content, message):
+    path = tmp_path / "bad.osm"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NetworkError, match=message) as info:
+        from_osm(path)
+    assert "bad.osm" in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(NetworkError, match="OSM file not found"):
+        from_osm(tmp_path / "nope.osm")
