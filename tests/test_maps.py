@@ -8,7 +8,7 @@ import linyi_spatial as ls
 from linyi_spatial.cli import main
 from linyi_spatial.maps import save_html, structure_map
 
-from .conftest import write_tiny_region
+from .regions import write_village_region
 
 XSS = '<img src=x onerror="window.__xss=1">'
 
@@ -36,7 +36,7 @@ def test_unknown_tiles_rejected():
 
 
 def test_user_strings_are_escaped(tmp_path):
-    s = ls.SpatialStructure.from_file(write_tiny_region(tmp_path, village_name=XSS))
+    s = ls.SpatialStructure.from_file(write_village_region(tmp_path, XSS))
     text = structure_map(s, tiles=None).get_root().render()
     assert XSS not in text
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in text
@@ -64,9 +64,9 @@ def test_cli_writes_maps_into_empty_folder(tmp_path, capsys):
 
 
 def test_cli_other_region_and_bad_input(tmp_path, capsys):
-    spec = write_tiny_region(tmp_path)
+    spec = write_village_region(tmp_path)
     assert main(["maps", "--out", str(tmp_path / "m"), "--spec", str(spec), "--cdn"]) == 0
-    assert "Tiny" in (tmp_path / "m" / "structure.html").read_text(encoding="utf-8")
+    assert "Testland" in (tmp_path / "m" / "structure.html").read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(spec.read_text(encoding="utf-8").replace('anchor = "hall"', 'anchor = "nowhere"'), encoding="utf-8")
     assert main(["maps", "--out", str(tmp_path / "m2"), "--spec", str(bad)]) == 2

@@ -9,7 +9,7 @@ import linyi_spatial as ls
 from linyi_spatial.cli import main
 from linyi_spatial.maps import save_html, structure_map
 
-from .conftest import write_tiny_region
+from .regions import write_village_region
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +95,7 @@ def test_tooltip_shows_names(page, tmp_path):
 
 def test_malicious_name_shows_literally_and_runs_nothing(page, tmp_path):
     payload = '<img src=x onerror="window.__xss=1">'
-    s = ls.SpatialStructure.from_file(write_tiny_region(tmp_path, village_name=payload))
+    s = ls.SpatialStructure.from_file(write_village_region(tmp_path, payload))
     path = save_html(structure_map(s, tiles=None), tmp_path / "x.html")
     open_map(page, path)
     green = page.locator('path.leaflet-interactive[fill="#009E73"]')

@@ -2,7 +2,6 @@
 
 import json
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -11,6 +10,8 @@ import shapely
 import linyi_spatial as ls
 from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.errors import SpecError
+
+from .regions import SPEC, UNITS, write_region
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -124,92 +125,7 @@ def test_with_axis_geometries(linyi):
         linyi.with_axis_geometries({"nope": line}, source="network")
 
 
-# ---------------------------------------------------------------- made-up region
-
-UNITS = {
-    "type": "FeatureCollection",
-    "features": [
-        {
-            "type": "Feature",
-            "properties": {"code": "A", "name": "Alpha"},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [[[10, 50], [10.2, 50], [10.2, 50.2], [10, 50.2], [10, 50]]],
-            },
-        },
-        {
-            "type": "Feature",
-            "properties": {"code": "B", "name": "Beta"},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [[[10.2, 50], [10.4, 50], [10.4, 50.2], [10.2, 50.2], [10.2, 50]]],
-            },
-        },
-        {
-            "type": "Feature",
-            "properties": {"code": "C", "name": "Gamma"},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [[[10, 50.2], [10.4, 50.2], [10.4, 50.4], [10, 50.4], [10, 50.2]]],
-            },
-        },
-    ],
-}
-
-SPEC = """
-[region]
-id = "testland"
-name = "Testland"
-crs = "EPSG:4326"
-units = "units.geojson"
-unit_id = "code"
-
-[[places]]
-id = "hall"
-name = "Town hall"
-lon = 10.1
-lat = 50.1
-[[places]]
-id = "east"
-lon = 10.3
-lat = 50.1
-[[places]]
-id = "north"
-lon = 10.2
-lat = 50.3
-[[places]]
-id = "village"
-lon = 10.05
-lat = 50.35
-
-[core]
-id = "centre"
-name = "Centre"
-units = ["A"]
-anchor = "hall"
-
-[[poles]]
-id = "east_pole"
-place = "east"
-name = "East pole"
-
-[[axes]]
-id = "ne"
-name = "North-east axis"
-places = ["centre", "east", "north"]
-corridors = ["A1"]
-
-[[points]]
-place = "village"
-kind = "village"
-"""
-
-
-def write_region(tmp_path, spec=SPEC, units=UNITS):
-    (tmp_path / "units.geojson").write_text(json.dumps(units), encoding="utf-8")
-    path = tmp_path / "testland.toml"
-    path.write_text(textwrap.dedent(spec), encoding="utf-8")
-    return path
+# ---------------------------------------------------------------- made-up region (tests/regions.py)
 
 
 def test_made_up_region_loads(tmp_path):
