@@ -1,0 +1,269 @@
+"""Accessibility measures against hand-worked values, PySAL access, networkx, and the Linyi scenario checks."""
+
+import math
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import linyi_spatial as ls
+from linyi_spatial.accessibility import (
+    analysis_grid,
+    compare_scenarios,
+    county_accessibility,
+    cumulative_opportunities,
+    decay,
+    detour_index,
+    enhanced_two_step_fca,
+    hansen_accessibility,
+    isochrones,
+    seat_accessibility,
+    travel_time_surface,
+    two_step_fca,
+)
+from linyi_spatial.errors import DataError
+from linyi_spatial.network import load_network
+
+CORE = {"371302", "371311", "371312"}
+
+
+# ------------------------------------------------------------------ measures, hand-worked
+
+
+@pytest.mark.parametrize("kind", ["exponential", "power", "gaussian"])
+def test_decay_shapes(kind):
+    t = np.array([0.0, 5.0, 30.0, 60.0, 120.0, np.inf, np.nan])
+    w = decay(t, kind)
+    assert w[0] == 1.0 and w[2] == pytest.approx(0.5)  # half weight at the 30-minute half-life
+    assert (np.diff(w[:5]) <= 0).all()  # non-increasing
+    assert w[5] == 0.0 and w[6] == 0.0
+    with pytest.raises(ValueError, match="unknown decay 'linear'"):
+        decay(t, "linear")
+
+
+def test_decay_explicit_parameters():
+    assert decay([10.0], "exponential", beta=0.1)[0] == pytest.approx(math.exp(-1.0))
+    assert decay([40.0], "power", beta=2.0)[0] == pytest.approx((40 / 10) ** -2)
+    assert decay([20.0], "gaussian", beta=20.0)[0] == pytest.approx(math.exp(-0.5))
+
+
+def three_places():
+    # a—b 20 min, b—c 40 min, a—c 60 min
+    T = pd.DataFrame([[0, 20, 60], [20, 0, 40], [60, 40, 0]], index=list("abc"), columns=list("abc"), dtype=float)
+    pop = pd.Series({"a": 1000.0, "b": 500.0, "c": 200.0}, name="pop")
+    return T, pop
+
+
+def test_hansen_hand_worked():
+    T, pop = three_places()
+    beta = math.log(2) / 30
+    expected_a = 1000 + 500 * math.exp(-20 * beta) + 200 * math.exp(-60 * beta)
+    got = hansen_accessibility(T, pop)
+    assert got["a"] == pytest.approx(expected_a)
+    assert got.name == "hansen_pop"
+    assert hansen_accessibility(T, pop, exclude_self=True)["a"] == pytest.approx(expected_a - 1000)
+    p = hansen_accessibility(T, pop, kind="power", beta=1.0)
+    assert p["c"] == pytest.approx(1000 * 10 / 60 + 500 * 10 / 40 + 200)
+
+
+def test_cumulative_hand_worked():
+    T, pop = three_places()
+    c = cumulative_opportunities(T, pop, (30, 60))
+    assert c.loc["a"].tolist() == [1500.0, 1700.0]
+    assert c.loc["c"].tolist() == [200.0, 1700.0]
+    assert list(c.columns) == ["pop_within_30min", "pop_within_60min"]
+
+
+def test_2sfca_hand_worked():
+    # one clinic of 10 doctors; a (1000) and b (500) within 30 min, c outside
+    T = pd.DataFrame({"clinic": [10.0, 25.0, 45.0]}, index=list("abc"))
+    demand = pd.Series({"a": 1000.0, "b": 500.0, "c": 200.0})
+    got = two_step_fca(T, pd.Series({"clinic": 10.0}), demand)
+    assert got.tolist() == pytest.approx([10 / 1500, 10 / 1500, 0.0])
+    e = enhanced_two_step_fca(T, pd.Series({"clinic": 10.0}), demand)
+    ratio = 10 / (1000 * 1.0 + 500 * 0.22)
+    assert e.tolist() == pytest.approx([ratio * 1.0, ratio * 0.22, 0.0])
+
+
+def test_fca_matches_pysal_access():
+    access = pytest.importorskip("access")
+    rng = np.random.default_rng(7)
+    demand_ids = [f"d{i}" for i in range(25)]
+    supply_ids = [f"s{j}" for j in range(6)]
+    T = pd.DataFrame(rng.uniform(0, 45, (25, 6)), index=demand_ids, columns=supply_ids)
+    demand = pd.Series(rng.integers(100, 5000, 25).astype(float), index=demand_ids)
+    supply = pd.Series(rng.integers(1, 50, 6).astype(float), index=supply_ids)
+    cost = T.stack().rename("cost").rename_axis(["origin", "dest"]).reset_index()
+    A = access.Access(
+        demand_df=demand.rename("pop").rename_axis("geoid").reset_index(),
+        demand_index="geoid",
+        demand_value="pop",
+        supply_df=supply.rename("doc").rename_axis("sid").reset_index(),
+        supply_index="sid",
+        supply_value="doc",
+        cost_df=cost,
+        cost_origin="origin",
+        cost_dest="dest",
+        cost_name="cost",
+    )
+    ref = A.two_stage_fca(name="fca", max_cost=30)["fca_doc"].reindex(demand_ids).fillna(0.0)
+    got = two_step_fca(T, supply, demand, max_time_min=30)
+    np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-10)
+
+    def step(t):
+        t = np.asarray(t, dtype=float)
+        return np.where(t <= 10, 1.0, np.where(t <= 20, 0.68, np.where(t <= 30, 0.22, 0.0)))
+
+    ref_e = A.enhanced_two_stage_fca(name="e2", max_cost=30, weight_fn=step)["e2_doc"].reindex(demand_ids).fillna(0.0)
+    got_e = enhanced_two_step_fca(T, supply, demand)
+    np.testing.assert_allclose(got_e.to_numpy(), ref_e.to_numpy(), rtol=1e-10)
+
+
+def test_bad_measure_input():
+    T, pop = three_places()
+    with pytest.raises(DataError, match=r"bad values at \['b'\]"):
+        hansen_accessibility(T, pop.replace(500.0, np.nan))
+    with pytest.raises(DataError, match=r"mass has no value for \['c'\]"):
+        cumulative_opportunities(T, pop.drop("c"))
+    with pytest.raises(DataError, match="contains NaN"):
+        hansen_accessibility(T.replace(20.0, np.nan), pop)
+    with pytest.raises(DataError, match="negative times"):
+        two_step_fca(T * -1, pop, pop)
+    with pytest.raises(DataError, match="bad values"):
+        two_step_fca(T, pop * -1, pop)
+
+
+def test_detour_index_on_a_hand_built_triangle():
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    for n, (x, y) in {"a": (118.0, 35.0), "b": (118.1, 35.0), "c": (118.05, 35.05)}.items():
+        G.add_node(n, x=x, y=y)
+    geod = __import__("pyproj").Geod(ellps="WGS84")
+    for u, v in [("a", "c"), ("c", "b")]:  # a to b only via c
+        d = geod.inv(G.nodes[u]["x"], G.nodes[u]["y"], G.nodes[v]["x"], G.nodes[v]["y"])[2]
+        G.add_edge(u, v, length=d, travel_time=d / 10)
+        G.add_edge(v, u, length=d, travel_time=d / 10)
+    ab = geod.inv(118.0, 35.0, 118.1, 35.0)[2]
+    ac = geod.inv(118.0, 35.0, 118.05, 35.05)[2]
+    cb = geod.inv(118.05, 35.05, 118.1, 35.0)[2]
+    got = detour_index(G, ["a"], ["b", "c"])
+    assert got["a"] == pytest.approx(((ac + cb) / ab + 1.0) / 2)
+
+
+# ------------------------------------------------------------------ Linyi
+
+
+@pytest.fixture(scope="module")
+def g2020():
+    return load_network(2020)
+
+
+@pytest.fixture(scope="module")
+def surface(g2020):
+    return travel_time_surface(2020, G=g2020, cell_km=2.0)
+
+
+@pytest.fixture(scope="module")
+def scores(g2020, surface):
+    return county_accessibility(2020, G=g2020, surface=surface)
+
+
+def test_grid_covers_linyi():
+    counties = ls.load_counties()
+    grid = analysis_grid(counties, cell_km=1.0)
+    region_km2 = counties.to_crs(32650).union_all().area / 1e6
+    assert grid["area_km2"].sum() == pytest.approx(region_km2, rel=1e-6)
+    assert grid.to_crs(32650).area.sum() / 1e6 == pytest.approx(region_km2, rel=1e-6)
+    per_unit = grid.groupby("unit")["area_km2"].sum()
+    np.testing.assert_allclose(per_unit.reindex(counties.index), counties["area_km2"], atol=0.06)
+    assert (grid["area_km2"] <= 1.0 + 1e-9).all()
+    assert 17_000 < len(grid) < 19_500
+
+
+def test_surface_equals_networkx_on_a_sample(surface, g2020):
+    """Independent: every road node by brute force in UTM, connector at 30 km/h, networkx times."""
+    from pyproj import Transformer
+
+    tf = Transformer.from_crs(4326, 32650, always_xy=True)
+    road = [n for n, d in g2020.nodes(data=True) if d["mode"] == "road" and d["kind"] != "external"]
+    nxy = np.column_stack(tf.transform([g2020.nodes[n]["x"] for n in road], [g2020.nodes[n]["y"] for n in road]))
+    to_core = nx.single_source_dijkstra_path_length(g2020.reverse(copy=False), "city_hall", weight="travel_time")
+    to_pole = nx.multi_source_dijkstra_path_length(g2020.reverse(copy=False), {"yishui", "pingyi", "lingang"},
+                                                   weight="travel_time")  # fmt: skip
+    sample = surface.sample(40, random_state=3)
+    points = sample.geometry.representative_point()
+    pxy = np.column_stack(tf.transform(points.x.to_numpy(), points.y.to_numpy()))
+    for (_, cell), p in zip(sample.iterrows(), pxy, strict=True):
+        d = np.hypot(*(nxy - p).T)
+        near = np.argsort(d)  # all candidates: the library's 32 nearest must find the same minimum
+        access = d[near] / (30 / 3.6)
+        core = min(a + to_core[road[i]] for a, i in zip(access, near, strict=True)) / 60
+        pole = min(a + to_pole[road[i]] for a, i in zip(access, near, strict=True)) / 60
+        assert cell["time_to_core_min"] == pytest.approx(core)
+        assert cell["time_to_nearest_pole_min"] == pytest.approx(pole)
+        assert cell["access_time_min"] == pytest.approx(access[0] / 60)
+    assert np.isfinite(surface["time_to_core_min"]).all()
+
+
+def test_county_scores(scores):
+    assert len(scores) == 12 and set(scores.index) == set(ls.load_counties().index)
+    assert not scores.isna().any().any()
+    assert set(scores.nsmallest(3, "time_to_core_min").index) == CORE
+    assert scores["composite_score"].between(0, 100).all()
+    assert sorted(scores["rank"]) == list(range(1, 13))
+    assert scores.loc[scores["rank"] == 1].index[0] in CORE
+    assert scores.loc["371323", "time_to_nearest_pole_min"] == 0.0  # 沂水 is a pole
+    # own population counts at t = 0: nobody can reach less than their own county
+    counties = ls.load_counties()
+    assert (scores["pop_within_30min"] >= counties["pop_2020"].reindex(scores.index)).all()
+    assert (scores["pop_within_90min"] <= counties["pop_2020"].sum()).all()
+
+
+def test_composite_weights_are_explicit(g2020, surface):
+    only_core = county_accessibility(2020, G=g2020, surface=surface, weights={"time_to_core_min": 1.0})
+    t = only_core["time_to_core_min"]
+    expected = 100 * (t.max() - t) / (t.max() - t.min())
+    np.testing.assert_allclose(only_core["composite_score"], expected.round(2))
+    with pytest.raises(DataError, match=r"unknown measure\(s\) in weights: \['beauty'\]"):
+        county_accessibility(2020, G=g2020, surface=surface, weights={"beauty": 1.0})
+    with pytest.raises(DataError, match="non-negative"):
+        county_accessibility(2020, G=g2020, surface=surface, weights={"time_to_core_min": -1.0})
+
+
+def test_seat_accessibility_against_matrix(g2020):
+    s = seat_accessibility(2020, G=g2020)
+    assert s.loc["371302", "time_to_core_min"] == pytest.approx(
+        nx.shortest_path_length(g2020, "lanshan", "city_hall", weight="travel_time") / 60
+    )
+    assert (s["detour_index"] >= 1).all()
+
+
+def test_isochrones_nest_and_match_surface(g2020):
+    iso = isochrones("city_hall", [15, 30, 60, 90], G=g2020, cell_km=2.0)
+    assert iso["minutes"].tolist() == [15, 30, 60, 90]
+    assert (np.diff(iso["area_km2"]) >= 0).all()
+    for small, big in zip(iso.geometry[:-1], iso.geometry[1:], strict=True):
+        assert big.buffer(1e-7).contains(small)
+    surf = travel_time_surface(2020, G=g2020, cell_km=2.0)
+    # from the core anchor outwards equals to the anchor inwards on this two-way network
+    within60 = surf.loc[surf["time_to_core_min"] <= 60, "area_km2"].sum()
+    assert iso.loc[iso["minutes"] == 60, "area_km2"].item() == pytest.approx(within60, rel=1e-9)
+    from_point = isochrones(shapely.Point(118.36, 35.10), [30], G=g2020, cell_km=2.0)
+    assert from_point["area_km2"].item() == pytest.approx(iso.loc[1, "area_km2"], rel=0.05)
+
+
+def test_scenario_2035_never_slower():
+    c = compare_scenarios(2020, 2035, cell_km=4.0)
+    assert len(c.counties) == 12
+    assert (c.counties["time_to_core_min_2035"] <= c.counties["time_to_core_min_2020"] + 1e-9).all()
+    np.testing.assert_allclose(
+        c.counties["mean_time_to_seats_min_delta"],
+        c.counties["mean_time_to_seats_min_2035"] - c.counties["mean_time_to_seats_min_2020"],
+    )
+    # 董梁 (≈2026) ties 沂水 and 蒙阴: both gain on the mean time to the other seats
+    assert c.counties.loc["371323", "mean_time_to_seats_min_delta"] < -1
+    assert c.counties.loc["371328", "mean_time_to_seats_min_delta"] < -1
+    assert (c.cells["time_to_nearest_seat_min_delta"] <= 1e-9).all()
+    assert isinstance(c.cells, gpd.GeoDataFrame)
