@@ -569,7 +569,7 @@ def nearest_nodes(
     >>> import geopandas as gpd
     >>> nodes, dist = nearest_nodes(load_network(2020), gpd.GeoSeries.from_xy([118.36], [35.1], crs=4326), k=2)
     >>> nodes[0].tolist()
-    ['city_hall', 'bancheng']
+    ['city_hall', 'hedong']
     """
     if points.crs is None:
         raise CRSError("points have no CRS; set one (e.g. points.set_crs('EPSG:4326'))")
