@@ -11,10 +11,23 @@ structure spec format serves any city's plan.
 SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
 """
 
+from .accessibility import (
+    analysis_grid,
+    compare_scenarios,
+    county_accessibility,
+    cumulative_opportunities,
+    enhanced_two_step_fca,
+    gravity_accessibility,
+    hansen_accessibility,
+    isochrones,
+    travel_time_surface,
+    two_step_fca,
+)
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .datasets import build_county_boundaries, data_path, load_counties, load_towns
 from .errors import CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
 from .network import from_osm, load_network, snap_points, validate_network
+from .routing import travel_time_matrix
 from .structure import SpatialStructure, load_structure
 
 __version__ = "0.1.0"
@@ -26,10 +39,18 @@ __all__ = [
     "NetworkError",
     "SpatialStructure",
     "SpecError",
+    "analysis_grid",
     "build_county_boundaries",
+    "compare_scenarios",
+    "county_accessibility",
+    "cumulative_opportunities",
     "data_path",
+    "enhanced_two_step_fca",
     "from_osm",
     "gcj02_to_wgs84",
+    "gravity_accessibility",
+    "hansen_accessibility",
+    "isochrones",
     "load_counties",
     "load_network",
     "load_structure",
@@ -37,6 +58,9 @@ __all__ = [
     "projected_crs",
     "snap_points",
     "to_wgs84",
+    "travel_time_matrix",
+    "travel_time_surface",
+    "two_step_fca",
     "validate_network",
     "wgs84_to_gcj02",
 ]

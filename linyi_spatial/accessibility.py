@@ -49,6 +49,7 @@ __all__ = [
     "decay",
     "detour_index",
     "enhanced_two_step_fca",
+    "gravity_accessibility",
     "hansen_accessibility",
     "isochrones",
     "seat_accessibility",
@@ -237,6 +238,114 @@ def hansen_accessibility(
     return pd.Series(w @ m, index=T.index, name=f"hansen_{mass.name or 'mass'}")
 
 
+_POOL_STATE: dict[str, Any] = {}
+
+
+def _gravity_batch(args: tuple[tuple[np.ndarray, np.ndarray], float, str, float, float | None]) -> np.ndarray:
+    """Worker: decay-weighted mass sums for one batch of destinations (reads the CSR set before forking)."""
+    batch_rows, limit, kind, half_life_min, beta = args
+    from scipy.sparse.csgraph import dijkstra
+
+    A, origin_rows = _POOL_STATE["A"], _POOL_STATE["origins"]
+    rows, masses = batch_rows
+    d = dijkstra(A, directed=True, indices=rows, limit=limit)[:, origin_rows].astype(np.float32)
+    d *= np.float32(1.0 / 60.0)
+    w = decay(d, kind, half_life_min=half_life_min, beta=beta).astype(np.float32)
+    return masses.astype(np.float32) @ w
+
+
+def gravity_accessibility(
+    G: nx.Graph,
+    origins: Sequence[Any],
+    destinations: Sequence[Any],
+    mass: Sequence[float],
+    *,
+    kind: str = "exponential",
+    half_life_min: float = DEFAULT_HALF_LIFE_MIN,
+    beta: float | None = None,
+    cutoff_min: float | None = None,
+    weight: str = "travel_time",
+    batch_size: int = 32,
+    workers: int = 1,
+) -> pd.Series:
+    """Hansen accessibility straight from the graph, streaming over destinations.
+
+    Same formula as :func:`hansen_accessibility`, ``A_i = Σ_j M_j f(t_ij)``,
+    but the origin–destination matrix is never held whole: destinations
+    are routed in batches (one search each on the transposed graph, stopped
+    at ``cutoff_min``), decayed in float32 and summed, so memory is
+    ``batch_size × nodes``. Pairs beyond the cutoff count as unreachable;
+    the largest weight dropped that way is ``f(cutoff_min)``, stored in
+    ``result.attrs["max_truncated_weight"]``.
+
+    Parameters
+    ----------
+    G : networkx graph
+    origins, destinations : sequences of node ids
+    mass : sequence of float
+        Opportunity at each destination (same order).
+    kind, half_life_min, beta
+        See :func:`decay`.
+    cutoff_min : float, optional
+        Search radius in minutes (None: unbounded).
+    weight : str, default "travel_time" (seconds)
+    batch_size : int, default 32
+    workers : int, default 1
+        Processes (forked; Linux/macOS) sharing the CSR; scipy's Dijkstra
+        holds the GIL, so threads would not help.
+
+    Returns
+    -------
+    pandas.Series
+        ``hansen`` by origin.
+
+    Raises
+    ------
+    NetworkError, DataError
+        For unknown nodes, mismatched lengths or bad masses.
+
+    Examples
+    --------
+    >>> from linyi_spatial.network import load_network
+    >>> G = load_network(2020)
+    >>> a = gravity_accessibility(G, ["yishui"], ["yishui", "city_hall"], [1.0, 1.0])
+    >>> round(float(a["yishui"]), 3)
+    1.203
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    rg = routing_graph(G, weight)
+    o_rows = rg.rows(origins, "origin")
+    d_rows = rg.rows(destinations, "destination")
+    m = np.asarray(mass, dtype=float)
+    if len(m) != len(d_rows):
+        raise DataError(f"mass has {len(m)} values for {len(d_rows)} destinations")
+    if np.isnan(m).any() or (m < 0).any():
+        raise DataError("mass must be non-negative numbers (no NaN)")
+    limit = np.inf if cutoff_min is None else float(cutoff_min) * 60.0
+    jobs = [
+        ((d_rows[s : s + batch_size], m[s : s + batch_size]), limit, kind, half_life_min, beta)
+        for s in range(0, len(d_rows), batch_size)
+    ]
+    _POOL_STATE.update(A=rg.reverse, origins=o_rows)
+    try:
+        if workers > 1 and len(jobs) > 1:
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                parts = list(pool.map(_gravity_batch, jobs))
+        else:
+            parts = [_gravity_batch(j) for j in jobs]
+    finally:
+        _POOL_STATE.clear()
+    total = np.sum(parts, axis=0, dtype=np.float64) if parts else np.zeros(len(o_rows))
+    out = pd.Series(total, index=pd.Index(list(origins)), name="hansen")
+    out.attrs["max_truncated_weight"] = (
+        0.0 if cutoff_min is None else float(decay([cutoff_min], kind, half_life_min=half_life_min, beta=beta)[0])
+    )
+    return out
+
+
 def cumulative_opportunities(
     T: pd.DataFrame, mass: pd.Series, thresholds_min: Sequence[float] = (30, 60, 90)
 ) -> pd.DataFrame:
@@ -419,27 +528,36 @@ def detour_index(
 
 
 def analysis_grid(
-    region: gpd.GeoDataFrame | gpd.GeoSeries | None = None, *, cell_km: float = 1.0, unit_id: str | None = None
+    region: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    *,
+    cell_km: float = 1.0,
+    unit_id: str | None = None,
+    h3_resolution: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Square cells over a region, clipped to it and split by its units.
+    """Square (or H3 hexagon) cells over a region, clipped to it and split by its units.
 
-    Cells are laid out in the region's UTM zone (EPSG:32650 for Linyi),
-    aligned to multiples of ``cell_km``. A cell crossing a unit boundary
-    becomes one piece per unit, so areas add up exactly.
+    Square cells are laid out in the region's UTM zone (EPSG:32650 for
+    Linyi), aligned to multiples of ``cell_km``. With ``h3_resolution`` the
+    cells are Uber H3 hexagons instead (needs ``pip install h3``; resolution
+    7 ≈ 5.2 km², 8 ≈ 0.74 km²). A cell crossing a unit boundary becomes one
+    piece per unit, so areas add up exactly.
 
     Parameters
     ----------
     region : GeoDataFrame or GeoSeries, optional
         Polygons (any CRS); defaults to Linyi's counties.
     cell_km : float, default 1
+        Square cell side (ignored for H3).
     unit_id : str, optional
         Column naming the units; defaults to the index.
+    h3_resolution : int, optional
+        Use H3 hexagons of this resolution (0–15).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, columns ``cell_id`` (``"<col>_<row>"``), ``unit``,
-        ``area_km2``, geometry (clipped pieces).
+        EPSG:4326, columns ``cell_id`` (``"<col>_<row>"`` or the H3 index),
+        ``unit``, ``area_km2``, geometry (clipped pieces).
 
     Raises
     ------
@@ -464,25 +582,32 @@ def analysis_grid(
     ids = units[unit_id] if unit_id is not None else pd.Series(units.index, index=units.index)
     crs = projected_crs(units)
     proj = units.to_crs(crs)
-    size = cell_km * 1000.0
-    minx, miny, maxx, maxy = proj.total_bounds
-    x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
-    cols = np.arange(x0, maxx, size)
-    rows = np.arange(y0, maxy, size)
-    cx, cy = np.meshgrid(cols, rows)
-    ci, ri = np.meshgrid(np.arange(len(cols)), np.arange(len(rows)))
-    cells = shapely.box(cx.ravel(), cy.ravel(), cx.ravel() + size, cy.ravel() + size)
+    if h3_resolution is not None:
+        cells, labels = _h3_cells(units.to_crs(WGS84), h3_resolution, crs)
+    else:
+        size = cell_km * 1000.0
+        minx, miny, maxx, maxy = proj.total_bounds
+        x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
+        cols = np.arange(x0, maxx, size)
+        rows = np.arange(y0, maxy, size)
+        cx, cy = np.meshgrid(cols, rows)
+        ci, ri = np.meshgrid(np.arange(len(cols)), np.arange(len(rows)))
+        cells = shapely.box(cx.ravel(), cy.ravel(), cx.ravel() + size, cy.ravel() + size)
+        labels = np.array([f"{c}_{r}" for c, r in zip(ci.ravel(), ri.ravel(), strict=True)], dtype=object)
     tree = shapely.STRtree(cells)
     parts = []
     for uid, geom in zip(ids, proj.geometry, strict=True):
         hit = tree.query(geom, predicate="intersects")
-        pieces = shapely.intersection(cells[hit], geom)
+        shapely.prepare(geom)
+        inside = shapely.contains_properly(geom, cells[hit])  # only boundary cells need clipping
+        pieces = cells[hit].copy()
+        pieces[~inside] = shapely.intersection(pieces[~inside], geom)
         area = shapely.area(pieces)
         keep = area > 0
         parts.append(
             pd.DataFrame(
                 {
-                    "cell_id": [f"{c}_{r}" for c, r in zip(ci.ravel()[hit][keep], ri.ravel()[hit][keep], strict=True)],
+                    "cell_id": labels[hit][keep],
                     "unit": uid,
                     "area_km2": area[keep] / 1e6,
                     "geometry": pieces[keep],
@@ -492,6 +617,22 @@ def analysis_grid(
     grid = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
     grid = grid[grid.geom_type.isin(["Polygon", "MultiPolygon"]) | (grid["area_km2"] > 0)]
     return grid.to_crs(WGS84)
+
+
+def _h3_cells(units_wgs: gpd.GeoDataFrame, resolution: int, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """H3 hexagons touching the region, as polygons in ``crs``, with their indexes."""
+    try:
+        import h3
+    except ImportError as exc:
+        raise DataError("H3 grids need the h3 package: pip install h3") from exc
+    if not 0 <= int(resolution) <= 15:
+        raise DataError(f"h3_resolution must be 0-15, got {resolution}")
+    region = shapely.union_all(units_wgs.geometry.to_numpy())
+    shape = h3.geo_to_h3shape(region.__geo_interface__)
+    ids = sorted(h3.h3shape_to_cells_experimental(shape, int(resolution), contain="overlap"))
+    polys = [shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in ids]
+    cells = gpd.GeoSeries(polys, crs=WGS84).to_crs(crs).to_numpy()
+    return cells, np.asarray(ids, dtype=object)
 
 
 def _structure_targets(structure: Any, G: nx.MultiDiGraph) -> dict[str, list[Any]]:

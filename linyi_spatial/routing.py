@@ -3,8 +3,10 @@
 The public type stays a networkx (Multi)DiGraph; routing runs on a cached
 CSR copy (``scipy.sparse.csgraph``), which is 25–40x faster than networkx's
 Dijkstra on prefecture-sized graphs. The cache is held per graph object and
-weight; it notices added or removed nodes and edges, but not edited edge
-attributes: call :func:`clear_cache` after changing weights in place.
+weight and rebuilt when the number of nodes changes (an O(1) check; counting
+a MultiDiGraph's edges costs a pass over the graph). Call
+:func:`clear_cache` after adding or removing edges or editing weights of a
+graph already used for routing.
 
 Direction: "time from origin i to destination j" runs one search per
 destination on the transposed matrix when there are fewer destinations than
@@ -55,8 +57,8 @@ class RoutingGraph:
         Weight matrix and its transpose (minimum over parallel edges).
     weight : str
         Edge attribute used.
-    signature : tuple
-        (number of nodes, number of edges) when built.
+    signature : int
+        Number of nodes when built.
     """
 
     nodes: np.ndarray
@@ -64,7 +66,7 @@ class RoutingGraph:
     forward: csr_array
     reverse: csr_array
     weight: str
-    signature: tuple[int, int]
+    signature: int
 
     def rows(self, ids: Iterable[Hashable], label: str = "node") -> np.ndarray:
         """Matrix rows of node ids; raises NetworkError naming unknown ids."""
@@ -109,8 +111,7 @@ def _build(G: nx.Graph, weight: str) -> RoutingGraph:
     # explicit zeros stay in the matrix: csgraph treats them as zero-cost edges
     forward = csr_array((vals[:k], (rows[:k], cols[:k])), shape=(n, n))
     reverse = forward.T.tocsr()
-    return RoutingGraph(np.asarray(nodes, dtype=object), index, forward, reverse, weight,
-                        (G.number_of_nodes(), G.number_of_edges()))  # fmt: skip
+    return RoutingGraph(np.asarray(nodes, dtype=object), index, forward, reverse, weight, G.number_of_nodes())
 
 
 def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
@@ -141,7 +142,7 @@ def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
     """
     per_graph = _CACHE.setdefault(G, {})
     cached = per_graph.get(weight)
-    if cached is not None and cached.signature == (G.number_of_nodes(), G.number_of_edges()):
+    if cached is not None and cached.signature == G.number_of_nodes():
         return cached
     built = _build(G, weight)
     per_graph[weight] = built
@@ -250,9 +251,9 @@ def nearest_times(
     cost, _, source = dijkstra(
         rg.reverse, directed=True, indices=idx, min_only=True, limit=limit, return_predecessors=True
     )
-    pos = {int(r): k for k, r in enumerate(idx)}
-    nearest = np.array([pos.get(int(s), -1) for s in source], dtype=np.int64)
-    nearest[~np.isfinite(cost)] = -1
+    lut = np.full(len(rg.nodes), -1, dtype=np.int64)
+    lut[idx[::-1]] = np.arange(len(idx))[::-1]  # first occurrence wins for repeated targets
+    nearest = np.where((source >= 0) & np.isfinite(cost), lut[np.maximum(source, 0)], -1)
     return cost, nearest
 
 

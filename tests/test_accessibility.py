@@ -267,3 +267,40 @@ def test_scenario_2035_never_slower():
     assert c.counties.loc["371328", "mean_time_to_seats_min_delta"] < -1
     assert (c.cells["time_to_nearest_seat_min_delta"] <= 1e-9).all()
     assert isinstance(c.cells, gpd.GeoDataFrame)
+
+
+def test_gravity_accessibility_equals_matrix_hansen():
+    from linyi_spatial.accessibility import gravity_accessibility
+    from linyi_spatial.synthetic import grid_road_graph
+
+    G = grid_road_graph(30, seed=5)
+    rng = np.random.default_rng(0)
+    origins = rng.choice(G.number_of_nodes(), 60, replace=False).tolist()
+    dests = rng.choice(G.number_of_nodes(), 40, replace=False).tolist()
+    mass = rng.uniform(1, 100, len(dests))
+    T = ls.routing.travel_time_matrix(G, origins, dests)
+    ref = hansen_accessibility(T, pd.Series(mass, index=T.columns, name="m"))
+    got = gravity_accessibility(G, origins, dests, mass, batch_size=7)
+    np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=2e-5)  # float32 decay
+    both = gravity_accessibility(G, origins, dests, mass, batch_size=7, workers=2)
+    np.testing.assert_allclose(both.to_numpy(), got.to_numpy(), rtol=1e-6)
+    capped = gravity_accessibility(G, origins, dests, mass, cutoff_min=20.0)
+    ref_capped = hansen_accessibility(T.where(T <= 20.0, np.inf), pd.Series(mass, index=T.columns, name="m"))
+    np.testing.assert_allclose(capped.to_numpy(), ref_capped.to_numpy(), rtol=2e-5)
+    assert capped.attrs["max_truncated_weight"] == pytest.approx(decay([20.0])[0])
+    with pytest.raises(DataError, match="mass has 2 values for 40 destinations"):
+        gravity_accessibility(G, origins, dests, [1.0, 2.0])
+
+
+def test_h3_grid_covers_linyi():
+    pytest.importorskip("h3")
+    counties = ls.load_counties()
+    grid = analysis_grid(counties, h3_resolution=7)
+    assert grid["area_km2"].sum() == pytest.approx(counties.to_crs(32650).union_all().area / 1e6, rel=1e-6)
+    assert grid["cell_id"].str.len().eq(15).all()
+    # a resolution-7 hexagon is ≈ 5.16 km² (H3 average); interior cells are whole hexagons
+    assert grid["area_km2"].median() == pytest.approx(5.16, rel=0.05)
+    s = travel_time_surface(2020, grid=grid)
+    assert np.isfinite(s["time_to_core_min"]).all()
+    with pytest.raises(DataError, match="h3_resolution must be 0-15"):
+        analysis_grid(counties, h3_resolution=16)

@@ -108,10 +108,10 @@ def test_cache_reused_and_invalidated():
     G = nx.DiGraph([(0, 1, {"travel_time": 1.0})])
     a = routing_graph(G)
     assert routing_graph(G) is a
-    G.add_edge(1, 2, travel_time=1.0)
+    G.add_edge(1, 2, travel_time=1.0)  # a new node: detected
     b = routing_graph(G)
     assert b is not a and b.forward.shape == (3, 3)
-    G[0][1]["travel_time"] = 5.0  # in-place edit: not detected until cleared
+    G[0][1]["travel_time"] = 5.0  # in-place edit: not detected until cleared (documented)
     assert shortest_times(G, [0])[0, 1] == 1.0
     clear_cache(G)
     assert shortest_times(G, [0])[0, 1] == 5.0
