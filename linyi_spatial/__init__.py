@@ -26,6 +26,16 @@ from .accessibility import (
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .datasets import build_county_boundaries, data_path, load_counties, load_towns
 from .errors import CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
+from .hierarchy import (
+    axis_agglomeration,
+    centrality,
+    gravity_linkages,
+    hierarchy_report,
+    polycentricity,
+    primacy,
+    rank_size,
+    urbanization_targets,
+)
 from .network import from_osm, load_network, snap_points, validate_network
 from .routing import travel_time_matrix
 from .structure import SpatialStructure, load_structure
@@ -40,7 +50,9 @@ __all__ = [
     "SpatialStructure",
     "SpecError",
     "analysis_grid",
+    "axis_agglomeration",
     "build_county_boundaries",
+    "centrality",
     "compare_scenarios",
     "county_accessibility",
     "cumulative_opportunities",
@@ -49,18 +61,24 @@ __all__ = [
     "from_osm",
     "gcj02_to_wgs84",
     "gravity_accessibility",
+    "gravity_linkages",
     "hansen_accessibility",
+    "hierarchy_report",
     "isochrones",
     "load_counties",
     "load_network",
     "load_structure",
     "load_towns",
+    "polycentricity",
+    "primacy",
     "projected_crs",
+    "rank_size",
     "snap_points",
     "to_wgs84",
     "travel_time_matrix",
     "travel_time_surface",
     "two_step_fca",
+    "urbanization_targets",
     "validate_network",
     "wgs84_to_gcj02",
 ]

@@ -317,7 +317,8 @@ def travel_time_matrix(
     cutoff_min: float | None = None,
     access_speed_kph: float = 30.0,
     batch_size: int = 64,
-) -> pd.DataFrame:
+    return_snaps: bool = False,
+) -> Any:
     """Origin–destination travel times in minutes.
 
     ``T[i, j] = (access_i + d(node_i, node_j) + access_j) / 60`` where ``d``
@@ -336,13 +337,15 @@ def travel_time_matrix(
         Pairs beyond this many minutes are ``inf`` (faster on big graphs).
     access_speed_kph : float, default 30
     batch_size : int, default 64
+    return_snaps : bool, default False
+        Also return the origins' and destinations' snapping tables
+        (``node``, ``snap_distance_m``, ``access_time_s``).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame, or (DataFrame, DataFrame, DataFrame) with ``return_snaps``
         Rows = origins, columns = destinations (their labels), minutes,
-        ``inf`` where unreachable. ``df.attrs["origins"]`` and
-        ``df.attrs["destinations"]`` hold the snapping tables.
+        ``inf`` where unreachable.
 
     Raises
     ------
@@ -380,6 +383,4 @@ def travel_time_matrix(
     if cutoff is not None:
         T[T > cutoff] = np.inf
     out = pd.DataFrame(T / 60.0, index=o.index, columns=d.index)
-    out.attrs["origins"] = o
-    out.attrs["destinations"] = d
-    return out
+    return (out, o, d) if return_snaps else out

@@ -97,8 +97,7 @@ def test_linyi_matrix_equals_networkx():
 def test_points_are_snapped_and_charged():
     G = load_network(2020)
     pts = gpd.GeoSeries.from_xy([118.36, 118.40], [35.11, 35.09], crs=4326, index=["p", "q"])
-    T = travel_time_matrix(G, pts, ["yishui"], access_speed_kph=20.0)
-    snap = T.attrs["origins"]
+    T, snap, _ = travel_time_matrix(G, pts, ["yishui"], access_speed_kph=20.0, return_snaps=True)
     assert snap.loc["p", "node"] == "city_hall" and snap.loc["q", "node"] == "hedong"
     base = nx.shortest_path_length(G, "city_hall", "yishui", weight="travel_time")
     assert T.loc["p", "yishui"] * 60 == pytest.approx(base + snap.loc["p", "snap_distance_m"] / (20 / 3.6))
@@ -119,7 +118,7 @@ def test_cache_reused_and_invalidated():
 
 def test_bad_input_raises_named_errors():
     G = nx.DiGraph([("a", "b", {"travel_time": -1.0})])
-    with pytest.raises(NetworkError, match="edge 'a'->'b' has travel_time=-1.0"):
+    with pytest.raises(NetworkError, match=r"edge 'a'->'b' has travel_time=-1\.0"):
         routing_graph(G)
     H = nx.DiGraph([("a", "b", {"length": 3.0})])
     with pytest.raises(NetworkError, match="edge 'a'->'b' has no numeric 'travel_time'"):

@@ -1,0 +1,329 @@
+"""Hierarchy measures against hand-worked examples, independent numpy/scipy/networkx computations and Linyi."""
+
+import math
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+import linyi_spatial as ls
+from linyi_spatial.errors import DataError, NetworkError
+from linyi_spatial.hierarchy import (
+    axis_agglomeration,
+    centrality,
+    data_tiers,
+    gravity_linkages,
+    hierarchy_report,
+    plan_tiers,
+    polycentricity,
+    primacy,
+    rank_size,
+    rank_size_table,
+    tier_consistency,
+    urbanization_targets,
+)
+
+# ------------------------------------------------------------------ rank-size and primacy
+
+
+def test_rank_size_hand_worked():
+    # sizes 1000, 500, 250, 125: ln S = ln 1000 - q ln r with q = ln 8 / ln 4 = 1.5 only approximately;
+    # use exact Zipf with q = 2: 1000, 250, 111.11, 62.5
+    df = pd.DataFrame({"pop": [1000 / r**2 for r in (1, 2, 3, 4)]}, index=list("abcd"))
+    fit = rank_size(df, "pop").iloc[0]
+    assert fit["q"] == pytest.approx(2.0) and fit["r2"] == pytest.approx(1.0)
+    assert fit["s1_fitted"] == pytest.approx(1000.0)
+    assert fit["pareto_alpha"] == pytest.approx(0.5)
+    assert fit["q_se"] == pytest.approx(0.0, abs=1e-12)
+    table = rank_size_table(df, "pop")
+    np.testing.assert_allclose(table["pop_fitted"], table["pop"])
+
+
+def test_rank_size_equals_numpy_on_linyi():
+    counties = ls.load_counties()
+    s = np.sort(counties["pop_2020"].to_numpy())[::-1]
+    x, y = np.log(np.arange(1, 13)), np.log(s)
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (slope * x + intercept)
+    r2 = 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
+    se = math.sqrt(resid @ resid / 10 / ((x - x.mean()) @ (x - x.mean())))
+    fit = rank_size(counties, "pop_2020").iloc[0]
+    assert fit["q"] == pytest.approx(-slope) and fit["r2"] == pytest.approx(r2) and fit["q_se"] == pytest.approx(se)
+    from scipy import stats
+
+    t = stats.t.ppf(0.975, 10)
+    assert fit["q_ci95_low"] == pytest.approx(-slope - t * se)
+
+
+def test_primacy_hand_worked_and_linyi():
+    df = pd.DataFrame(
+        {"pop": [1200, 600, 400, 300, 240, 200, 171.4, 150, 133.3, 120, 109.1]}, index=list("abcdefghijk")
+    )
+    p = primacy(df, "pop").iloc[0]
+    assert p["s2"] == pytest.approx(2.0)
+    assert p["s4"] == pytest.approx(1200 / 1300)
+    assert p["s11"] == pytest.approx(2 * 1200 / df["pop"].iloc[1:11].sum())
+    counties = ls.load_counties()
+    core = ["371302", "371311", "371312"]
+    merged = primacy(counties, "pop_2020", merge={"core": core}, core="core").iloc[0]
+    rest = counties["pop_2020"].drop(core).sort_values(ascending=False)
+    central = counties.loc[core, "pop_2020"].sum()
+    assert merged["largest"] == "core"
+    assert merged["s2"] == pytest.approx(central / rest.iloc[0])
+    assert merged["s4"] == pytest.approx(central / rest.iloc[:3].sum())
+    assert merged["core_share"] == pytest.approx(central / 11_018_365)
+    assert math.isnan(merged["s11"])  # only 10 places after merging
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (pd.DataFrame({"pop": [3.0, 2.0]}), "needs at least 3 places, got 2"),
+        (pd.DataFrame({"pop": [3.0, 0.0, 1.0]}), r"pop must be positive numbers; bad values at \[1\]"),
+        (pd.DataFrame({"pop": [3.0, np.nan, 1.0]}), "bad values at"),
+        (pd.DataFrame({"people": [3.0, 2.0, 1.0]}), "column 'pop' not found"),
+    ],
+)
+def test_bad_sizes_raise_named_errors(frame, message):
+    with pytest.raises(DataError, match=message):
+        rank_size(frame, "pop")
+    with pytest.raises(DataError, match=message):
+        primacy(frame, "pop")
+
+
+# ------------------------------------------------------------------ tiers
+
+
+def test_plan_tiers_follow_the_spec():
+    t = plan_tiers(ls.load_structure(axes="anchors"))
+    assert set(t.index[t["plan_tier"] == "core"]) == {"371302", "371311", "371312"}
+    assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326"}
+    assert t.attrs["non_seat_places"][0] == "lingang"  # the 临港 pole is a zone, not a seat
+
+
+def test_data_tiers_natural_breaks_against_mapclassify():
+    import mapclassify
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"a": rng.uniform(0, 10, 15), "b": rng.uniform(0, 5, 15)})
+    got = data_tiers(df, {"a": 2.0, "b": -1.0}, k=3)
+    comp = (2 * (df.a - df.a.min()) / np.ptp(df.a) + (1 - (df.b - df.b.min()) / np.ptp(df.b))) / 3
+    np.testing.assert_allclose(got["composite"], comp)
+    fj = mapclassify.FisherJenks(comp.to_numpy(), k=3)
+    assert (got["data_rank"].to_numpy() == 3 - fj.yb).all()
+    assert got.loc[comp.idxmax(), "data_rank"] == 1
+
+
+def test_tier_consistency_flags_mismatches():
+    plan = pd.DataFrame(
+        {"plan_tier": ["core", "pole", "point", "other"], "plan_rank": [1, 2, 3, 4]}, index=list("abcd")
+    )
+    data = pd.DataFrame({"composite": [0.9, 0.2, 0.5, 0.1], "data_rank": [1, 3, 2, 3]}, index=list("abcd"))
+    t = tier_consistency(plan, data)
+    assert t["consistent"].tolist() == [True, False, False, True]
+    assert t["difference"].tolist() == [0, 1, -1, 0]
+
+
+# ------------------------------------------------------------------ centrality
+
+
+def random_weighted_digraph(seed):
+    rng = np.random.default_rng(seed)
+    G = nx.gnp_random_graph(25, 0.15, seed=seed, directed=True)
+    M = nx.MultiDiGraph(crs="EPSG:4326")
+    for n in G.nodes:
+        M.add_node(n, x=118 + rng.uniform(0, 0.5), y=35 + rng.uniform(0, 0.5))
+    for u, v in G.edges:
+        length = float(rng.uniform(1000, 9000))
+        M.add_edge(u, v, travel_time=float(rng.uniform(10, 300)), length=length)
+    u0, v0 = next(iter(G.edges))
+    M.add_edge(u0, v0, travel_time=1e6, length=1e7)  # a slower parallel edge must be ignored
+    return M
+
+
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+def test_centrality_equals_networkx(backend):
+    if backend == "igraph":
+        pytest.importorskip("igraph")
+    G = random_weighted_digraph(11)
+    H = nx.DiGraph()
+    H.add_nodes_from(G.nodes(data=True))
+    for u, v, d in G.edges(data=True):
+        if not H.has_edge(u, v) or d["travel_time"] < H[u][v]["travel_time"]:
+            H.add_edge(u, v, **d)
+    got = centrality(G, backend=backend)
+    ref_c = nx.closeness_centrality(H, distance="travel_time")
+    ref_b = nx.betweenness_centrality(H, weight="travel_time", normalized=True)
+    for n in G.nodes:
+        assert got.loc[n, "closeness"] == pytest.approx(ref_c[n], rel=1e-9, abs=1e-15)
+        assert got.loc[n, "betweenness"] == pytest.approx(ref_b[n], rel=1e-9, abs=1e-12)
+        assert got.loc[n, "degree"] == len(set(H.successors(n)) | set(H.predecessors(n)))
+    # straightness, by hand for one node
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    n0 = 0
+    lengths = nx.single_source_dijkstra_path_length(H, n0, weight="length")
+    acc = sum(
+        geod.inv(G.nodes[n0]["x"], G.nodes[n0]["y"], G.nodes[m]["x"], G.nodes[m]["y"])[2] / lengths[m]
+        for m in lengths
+        if m != n0
+    )
+    assert got.loc[n0, "straightness"] == pytest.approx(acc / (len(G) - 1))
+
+
+def test_centrality_sampled_and_cutoff():
+    pytest.importorskip("igraph")
+    G = random_weighted_digraph(5)
+    full = centrality(G, backend="igraph")
+    sampled = centrality(G, backend="igraph", betweenness_sources=len(G))  # all sources: exact
+    np.testing.assert_allclose(sampled["betweenness"], full["betweenness"])
+    local = centrality(G, backend="igraph", cutoff=1e-9)
+    assert (local["betweenness"] == 0).all()
+    with pytest.raises(NetworkError, match="cutoff-limited betweenness needs backend='igraph'"):
+        centrality(G, backend="networkx", cutoff=100.0)
+    with pytest.raises(NetworkError, match=r"place\(s\) not in the graph: \['nowhere'\]"):
+        centrality(G, ["nowhere"])
+
+
+def test_linyi_centrality_core_is_most_central():
+    G = ls.load_network(2020)
+    seats = ["city_hall", "lanshan", "yishui", "mengyin", "pingyi", "tancheng"]
+    c = centrality(G, seats)
+    assert c["closeness"].idxmax() in {"city_hall", "lanshan"}
+    assert c["mean_time_min"].idxmin() in {"city_hall", "lanshan"}
+    assert (c["straightness"].between(0, 1)).all()
+
+
+# ------------------------------------------------------------------ gravity
+
+
+def test_gravity_formula_by_hand_and_symmetry():
+    df = pd.DataFrame({"pop": [200.0, 100.0, 50.0], "gdp": [8.0, 2.0, 1.0]}, index=["x", "y", "z"])
+    T = pd.DataFrame([[0, 20, 40], [22, 0, 30], [40, 30, 0]], index=df.index, columns=df.index, dtype=float)
+    link = gravity_linkages(df, T, size="pop", economy="gdp", b=2.0, k=3.0, centres=["x"])
+    d_xy = (20 + 22) / 2
+    assert link.matrix.loc["x", "y"] == pytest.approx(3 * math.sqrt(200 * 8) * math.sqrt(100 * 2) / d_xy**2)
+    np.testing.assert_allclose(link.matrix.to_numpy(), link.matrix.to_numpy().T)
+    assert (np.diag(link.matrix) == 0).all()
+    shares = link.matrix.div(link.matrix.sum(axis=1), axis=0)
+    np.testing.assert_allclose(link.membership["share_to_x"], shares["x"])
+    assert link.membership.loc["z", "dominant_partner"] == shares.loc["z"].idxmax()
+    assert link.links.iloc[0][["i", "j"]].tolist() == ["x", "y"]
+    assert link.links["strength"].is_monotonic_decreasing
+
+
+def test_gravity_bad_input():
+    df = pd.DataFrame({"pop": [200.0, 100.0, 50.0]}, index=["x", "y", "z"])
+    T = pd.DataFrame([[0, 20, np.inf], [20, 0, 30], [np.inf, 30, 0]], index=df.index, columns=df.index)
+    with pytest.raises(DataError, match="travel time between 'x' and 'z' must be positive and finite"):
+        gravity_linkages(df, T, size="pop")
+    with pytest.raises(DataError, match=r"travel-time matrix lacks place\(s\) \['z'\]"):
+        gravity_linkages(df, T.drop(index="z", columns="z"), size="pop")
+    with pytest.raises(DataError, match=r"unknown centre\(s\) \['w'\]"):
+        gravity_linkages(df, T.replace(np.inf, 50.0), size="pop", centres=["w"])
+
+
+# ------------------------------------------------------------------ axis agglomeration
+
+
+class _MiniStructure:
+    """A 100 km x 10 km strip of two units with an axis along its spine."""
+
+    def __init__(self, pop_a, urban_a, seat_on_axis=True):
+        self.units = gpd.GeoDataFrame(
+            {"pop_2020": [pop_a, 1.0], "urban_pop_2020": [urban_a, 0.0]},
+            geometry=[box(500_000, 3_880_000, 550_000, 3_980_000), box(550_000, 3_880_000, 600_000, 3_980_000)],
+            index=pd.Index(["A", "B"], name="unit"),
+            crs="EPSG:32650",
+        ).to_crs(4326)
+        seat_a = Point(510_000, 3_930_000) if seat_on_axis else Point(540_000, 3_930_000)
+        self.places = gpd.GeoDataFrame(
+            {"kind": ["county_seat", "county_seat"], "unit": ["A", "B"]},
+            geometry=[seat_a, Point(580_000, 3_930_000)],
+            index=["a", "b"],
+            crs="EPSG:32650",
+        ).to_crs(4326)
+        self.points = self.places.assign(place=self.places.index)
+        self.axes = gpd.GeoDataFrame(
+            geometry=[LineString([(510_000, 3_880_000), (510_000, 3_980_000)])], index=["spine"], crs="EPSG:32650"
+        ).to_crs(4326)
+
+
+def test_axis_agglomeration_extreme_all_population_on_the_axis():
+    s = _MiniStructure(pop_a=1_000_000.0, urban_a=1_000_000.0)  # all urban, seat on the axis
+    s.units.loc["B", "pop_2020"] = 1e-9  # (sizes must be positive)
+    a = axis_agglomeration(s, band_km=5.0)
+    row = a.loc["spine"]
+    # band: 10 km wide x 100 km, fully inside unit A → area share 1000 / 10000 km²
+    assert row["area_share"] == pytest.approx(0.1, rel=1e-3)
+    assert row["pop_share"] == pytest.approx(1.0)
+    assert row["location_quotient"] == pytest.approx(10.0, rel=1e-3)
+    assert row["seats_in_band"] == 1 and row["town_share"] == pytest.approx(0.5)
+
+
+def test_axis_agglomeration_even_spread_gives_lq_one():
+    s = _MiniStructure(pop_a=500.0, urban_a=0.0)
+    s.units.loc["B", "pop_2020"] = 500.0
+    a = axis_agglomeration(s, band_km=5.0, urban=None)
+    assert a.loc["spine", "location_quotient"] == pytest.approx(1.0, rel=1e-3)
+    with pytest.raises(DataError, match="band_km must be positive"):
+        axis_agglomeration(s, band_km=0)
+
+
+def test_linyi_axes_gather_population():
+    a = axis_agglomeration(ls.load_structure())
+    assert len(a) == 8 and "all_axes" in a.index
+    assert a.loc["all_axes", "seats_in_band"] == 12
+    assert a.loc["all_axes", "pop_share"] <= 1.0
+    assert (a["pop_share"] >= 0).all() and (a["area_share"] > 0).all()
+
+
+# ------------------------------------------------------------------ polycentricity and urbanization
+
+
+def test_polycentricity_extremes():
+    equal = pd.DataFrame({"pop": [5.0, 5.0, 5.0, 5.0]}, index=list("abcd"))
+    assert polycentricity(equal, "pop")["morphological_index"].item() == 1.0
+    steep = pd.DataFrame({"pop": [1000.0, 100.0, 30.0, 10.0]}, index=list("abcd"))
+    assert polycentricity(steep, "pop")["morphological_index"].item() == 0.0
+    T = pd.DataFrame(10.0, index=list("abcd"), columns=list("abcd"))
+    link = gravity_linkages(equal, T, size="pop")  # every node equally linked: perfectly polycentric
+    assert polycentricity(equal, "pop", linkages=link)["functional_index"].item() == pytest.approx(1.0)
+    star = pd.DataFrame({"pop": [100.0, 1.0, 1.0, 1.0]}, index=list("abcd"))
+    # a hub: strengths (3, 1.02, 1.02, 1.02) → 1 - std / (max / 2), density 1 (Green 2007, by hand)
+    strengths = np.array([3.0, 1.02, 1.02, 1.02])
+    expected = 1 - strengths.std() / (strengths.max() / 2)
+    got = polycentricity(star, "pop", linkages=gravity_linkages(star, T, size="pop"))
+    assert got["functional_index"].item() == pytest.approx(expected)
+    assert got["core_strength_share"].item() == pytest.approx(3.0 / strengths.sum())
+
+
+def test_urbanization_targets_hand_worked_and_linyi():
+    df = pd.DataFrame({"pop_2020": [100.0], "urban_pop_2020": [50.0], "pop_2010": [90.0]})
+    t = urbanization_targets(df, targets={2035: 0.7}, saturation=0.9)
+    g = (100 / 90) ** 0.1 - 1
+    assert t.attrs["growth_per_year"] == pytest.approx(g)
+    assert t.loc[2035, "pop_total_projected"] == pytest.approx(100 * (1 + g) ** 15)
+    assert t.loc[2035, "urban_pop_implied"] == pytest.approx(0.7 * 100 * (1 + g) ** 15)
+    assert t.loc[2035, "logistic_rate"] == pytest.approx(0.7)  # the curve passes through the target
+    assert t.loc[2020, "logistic_rate"] == pytest.approx(0.5)
+    linyi = urbanization_targets(ls.load_counties())
+    assert linyi.loc[2020, "urbanization_rate"] == pytest.approx(0.5508, abs=5e-4)  # census, with the zone
+    assert linyi.loc[2025, "source"] == "target" and linyi.loc[2030, "source"] == "logistic path"
+    assert linyi.attrs["growth_per_year"] == pytest.approx(0.0093, abs=2e-4)  # +9.75 % 2010–2020 (census)
+    with pytest.raises(DataError, match="strictly between 0 and the saturation"):
+        urbanization_targets(df, targets={2035: 0.95}, saturation=0.9)
+
+
+def test_hierarchy_report_in_one_call():
+    r = hierarchy_report(2020)
+    assert len(r.tiers) == 12 and r.tiers["consistent"].dtype == bool
+    assert r.linkages.matrix.shape == (12, 12)
+    assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
+    summary = r.summary()
+    assert len(summary) == 10 and summary["value"].notna().all()
+    assert 0 <= r.polycentricity["functional_index"].item() <= 1
