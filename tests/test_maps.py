@@ -1,16 +1,19 @@
-"""Structure map HTML, asset inlining and the linyi-spatial command (no browser needed)."""
+"""Map HTML, asset inlining, basemap datums and the linyi-spatial command (no browser needed)."""
 
 import re
 
+import numpy as np
 import pytest
 
 import linyi_spatial as ls
-from linyi_spatial.cli import main
+from linyi_spatial.cli import MAPS, main
+from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.maps import save_html, structure_map
 
 from .regions import write_village_region
 
 XSS = '<img src=x onerror="window.__xss=1">'
+MARKER_RE = re.compile(r"L\.circleMarker\(\s*\[([-\d.]+),\s*([-\d.]+)\]")
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +27,45 @@ def test_structure_map_draws_every_element(linyi_html):
     # one circle marker per pole and point plus the core anchor
     assert len(re.findall(r"L\.geoJson\(", linyi_html)) == len(s.units) + 1 == 13
     assert len(re.findall(r"L\.polyline\(", linyi_html)) == len(s.axes) == 7
-    assert len(re.findall(r"L\.circleMarker\(", linyi_html)) == len(s.poles) + len(s.points) + 1 == 20
+    assert len(MARKER_RE.findall(linyi_html)) == len(s.poles) + len(s.points) + 1 == 20
     for name in ("沂水", "平邑", "临港", "中心城区", "兰山区"):
         assert name in linyi_html
     assert "L.control.layers" in linyi_html and "L.control.scale" in linyi_html
+    assert "linyi-fullscreen" in linyi_html and "linyi-legend" in linyi_html
+
+
+def test_structure_map_with_network_draws_each_link_once():
+    G = ls.load_network(2035)
+    html = structure_map(network=G, tiles=None).get_root().render()
+    links = {d["link"] for _, _, d in G.edges(data=True) if d["mode"] in ("road", "rail")}
+    planned = {d["link"] for _, _, d in G.edges(data=True) if d["mode"] in ("road", "rail") and d["status"] != "open"}
+    assert len(re.findall(r"L\.polyline\(", html)) == 7 + len(links)
+    assert len(re.findall(r'"dashArray": "6 5"', html)) == len(planned) > 0
 
 
 def test_unknown_tiles_rejected():
     with pytest.raises(ValueError, match="unknown tiles 'stamen'"):
         structure_map(tiles="stamen")
+    with pytest.raises(ls.LinyiSpatialError, match="needs a key"):
+        structure_map(tiles="tianditu")
+
+
+def test_gcj02_basemap_shifts_overlays_and_wgs84_does_not(monkeypatch):
+    s = ls.load_structure(axes="anchors")
+    anchor = (118.36, 35.10)
+    wgs = [tuple(map(float, m)) for m in MARKER_RE.findall(structure_map(s, tiles="osm").get_root().render())]
+    gcj = [tuple(map(float, m)) for m in MARKER_RE.findall(structure_map(s, tiles="amap").get_root().render())]
+    assert (anchor[1], anchor[0]) in wgs  # unshifted on a WGS-84 basemap
+    glon, glat = wgs84_to_gcj02(*anchor)
+    assert (pytest.approx(float(glat), abs=1e-9), pytest.approx(float(glon), abs=1e-9)) in gcj
+    shift_m = np.hypot(
+        (float(glon) - anchor[0]) * 111_320 * np.cos(np.radians(35.1)), (float(glat) - anchor[1]) * 110_950
+    )
+    assert 300 < shift_m < 800  # hundreds of metres in Linyi
+    assert "autonavi" in structure_map(s, tiles="amap").get_root().render()
+    monkeypatch.setenv("TIANDITU_KEY", "k123")
+    tdt = structure_map(s, tiles="tianditu").get_root().render()
+    assert "tk=k123" in tdt and (anchor[1], anchor[0]) in [tuple(map(float, m)) for m in MARKER_RE.findall(tdt)]
 
 
 def test_user_strings_are_escaped(tmp_path):
@@ -52,15 +85,22 @@ def test_inline_assets_remove_cdn_links(tmp_path):
     assert re.search(r'<script\s+src="https://cdn\.jsdelivr\.net/npm/leaflet@[\d.]+/dist/leaflet\.js"', cdn)
 
 
-def test_cli_writes_maps_into_empty_folder(tmp_path, capsys):
-    out = tmp_path / "maps"
-    assert main(["maps", "--out", str(out), "--offline"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "structure.html"]
-    assert "structure.html" in (out / "index.html").read_text(encoding="utf-8")
-    html = (out / "structure.html").read_text(encoding="utf-8")
-    assert "tile.openstreetmap.org" not in html  # --offline: no tile layer
-    assert (out / "structure.html").stat().st_size < 3_000_000
-    assert str(out / "structure.html") in capsys.readouterr().out
+@pytest.fixture(scope="module")
+def cli_maps(tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps")
+    assert main(["maps", "--out", str(out), "--offline", "--quiet"]) == 0
+    return out
+
+
+def test_cli_writes_every_map_within_budget(cli_maps):
+    names = sorted(p.name for p in cli_maps.iterdir())
+    assert names == sorted([*(f"{k}.html" for k in MAPS), "index.html"])
+    index = (cli_maps / "index.html").read_text(encoding="utf-8")
+    for key in MAPS:
+        assert f"{key}.html" in index
+        html = (cli_maps / f"{key}.html").read_text(encoding="utf-8")
+        assert (cli_maps / f"{key}.html").stat().st_size < 3_000_000, key
+        assert "tile.openstreetmap.org" not in html  # --offline: no tile layer
 
 
 def test_cli_other_region_and_bad_input(tmp_path, capsys):
@@ -72,6 +112,8 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
     assert main(["maps", "--out", str(tmp_path / "m2"), "--spec", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "anchor 'nowhere' is not a known place" in err and "bad.toml" in err
+    assert main(["maps", "--out", str(tmp_path / "m3"), "--tiles", "tianditu"]) == 2
+    assert "needs a key" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         main(["maps", "--tiles", "nope"])
     assert info.value.code == 2

@@ -64,20 +64,55 @@ def open_map(page, path):
     return page.locator("path.leaflet-interactive")
 
 
-def test_cli_structure_map_renders_offline(page, tmp_path, artifacts_dir):
-    assert main(["maps", "--out", str(tmp_path), "--offline"]) == 0
-    paths = open_map(page, tmp_path / "structure.html")
+@pytest.fixture(scope="module")
+def cli_maps(tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps")
+    assert main(["maps", "--out", str(out), "--offline", "--quiet"]) == 0
+    return out
+
+
+def expected_paths():
+    """Interactive paths each map must draw (only layers shown at load), computed from the data."""
+    import numpy as np
+
+    from linyi_spatial.accessibility import travel_time_surface
+    from linyi_spatial.maps import TIME_BANDS_MIN
+
     s = ls.load_structure()
-    # 12 unit polygons + 1 core polygon + 7 axes + (3 poles + 16 points + 1 core anchor) circle markers
-    assert paths.count() == len(s.units) + 1 + len(s.axes) + len(s.poles) + len(s.points) + 1 == 40
-    assert page.locator(".leaflet-control-layers-overlays input").count() == 5
-    assert page.locator("img.leaflet-tile").count() == 0  # --offline: no basemap
-    # untick the axes layer: exactly the 7 axis lines disappear
-    page.get_by_text("Axes 七轴").click()
-    assert page.locator("path.leaflet-interactive").count() == 33
-    page.get_by_text("Axes 七轴").click()
-    page.screenshot(path=str(artifacts_dir / "structure_map.png"), animations="disabled")
-    assert page.errors == [] and page.requests == []
+    G35 = ls.load_network(2035)
+    links = {d["link"] for _, _, d in G35.edges(data=True) if d["mode"] in ("road", "rail")}
+    surface = travel_time_surface(2020)
+    bands = len(np.unique(np.digitize(surface["time_to_core_min"].to_numpy(), TIME_BANDS_MIN)))
+    markers = len(s.poles) + len(s.points) + 1
+    return {
+        "structure": len(s.units) + 1 + len(links) + len(s.axes) + markers,
+        "accessibility": 12,  # first measure's county polygons
+        "surface": bands,
+        "isochrones": 4 + 1,  # four nested isochrones and the origin
+        "scenario": 12,
+        "hierarchy": 12 + 12 + 20,  # units, population circles, top-20 linkages
+    }
+
+
+def test_every_cli_map_renders_offline(page, cli_maps, artifacts_dir):
+    expected = expected_paths()
+    for key, count in expected.items():
+        page.errors.clear()
+        paths = open_map(page, cli_maps / f"{key}.html")
+        assert paths.count() == count, key
+        assert page.locator("img.leaflet-tile").count() == 0, key  # --offline: no basemap
+        assert page.locator(".linyi-legend").count() == 1 and page.locator(".linyi-fullscreen").count() == 1
+        page.screenshot(path=str(artifacts_dir / f"{key}_map.png"), animations="disabled")
+        assert page.errors == [], (key, page.errors)
+        assert page.requests == [], (key, page.requests)
+
+
+def test_structure_layer_toggle(page, cli_maps):
+    paths = open_map(page, cli_maps / "structure.html")
+    before = paths.count()
+    page.get_by_text("Axes 七轴").click()  # untick: exactly the 7 axis lines disappear
+    assert page.locator("path.leaflet-interactive").count() == before - 7
+    assert page.errors == []
 
 
 def test_tooltip_shows_names(page, tmp_path):
