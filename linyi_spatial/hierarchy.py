@@ -156,6 +156,11 @@ def rank_size(df: pd.DataFrame, size: str = "pop_2020") -> pd.DataFrame:
 def rank_size_table(df: pd.DataFrame, size: str = "pop_2020") -> pd.DataFrame:
     """Places ranked by size with the sizes the fitted rank-size rule predicts.
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    size : str, default "pop_2020"
+
     Returns
     -------
     pandas.DataFrame
@@ -366,6 +371,13 @@ def tier_consistency(plan: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
     treated as 3 when the data have three classes); a unit is consistent
     when its data rank equals its plan rank. ``difference`` > 0 means the
     data place the unit lower than the plan does.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        From :func:`plan_tiers`.
+    data : pandas.DataFrame
+        From :func:`data_tiers`.
 
     Returns
     -------

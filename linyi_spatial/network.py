@@ -501,6 +501,14 @@ def validate_network(G: nx.MultiDiGraph, *, max_detour: float = 2.5, weight: str
 def road_subgraph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Return a copy of the road part of ``G`` (no rail or station access edges).
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
     Examples
     --------
     >>> R = road_subgraph(load_network(2020))
@@ -664,6 +672,17 @@ def snap_points(
 
 def network_path_geometry(G: nx.MultiDiGraph, path: Sequence[Any], *, weight: str = "travel_time") -> LineString:
     """Join the geometries of the cheapest edges along a node path into one LineString.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+    path : sequence of node ids
+    weight : str, default "travel_time"
+        Among parallel edges, the one with the lowest weight is used.
+
+    Returns
+    -------
+    shapely.LineString
 
     Examples
     --------

@@ -152,6 +152,14 @@ def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
 def clear_cache(G: nx.Graph | None = None) -> None:
     """Forget cached CSR forms (of ``G`` only, or of every graph).
 
+    Parameters
+    ----------
+    G : networkx graph, optional
+
+    Returns
+    -------
+    None
+
     Examples
     --------
     >>> clear_cache()

@@ -132,6 +132,18 @@ def grid_road_graph(
     nodes' ``x``/``y``; edges carry ``length`` (m), ``travel_time`` (s),
     ``speed_kph`` and ``mode="road"``.
 
+    Parameters
+    ----------
+    side : int, default 450
+    spacing_m : float, default 290
+    seed : int, default 0
+    origin_utm : (float, float)
+        UTM 50N easting/northing of the grid's south-west corner.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
     Examples
     --------
     >>> G = grid_road_graph(10, seed=1)
