@@ -21,6 +21,7 @@ References
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -1010,6 +1011,16 @@ class ScenarioComparison:
     cells: gpd.GeoDataFrame
     year_a: int
     year_b: int
+
+    def __repr__(self) -> str:
+        return (
+            f"ScenarioComparison({self.year_a} -> {self.year_b}: {len(self.counties)} units, {len(self.cells)} cells)"
+        )
+
+    def _repr_html_(self) -> str:
+        cols = [c for c in self.counties.columns if c.endswith("_delta") or c == "name_zh"]
+        head = f"<p><b>{html.escape(repr(self))}</b> — change in minutes (negative: faster)</p>"
+        return head + self.counties[cols].round(2).to_html(escape=True)
 
 
 def compare_scenarios(

@@ -24,6 +24,7 @@ References
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -582,6 +583,12 @@ class Linkages:
     membership: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return f"Linkages({len(self.matrix)} places, b={self.params.get('b')}, k={self.params.get('k')})"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{html.escape(repr(self))}</b> — strongest links</p>" + self.links.head(10).to_html(escape=True)
+
 
 def gravity_linkages(
     df: pd.DataFrame,
@@ -987,6 +994,19 @@ class HierarchyReport:
     polycentricity: pd.DataFrame
     urbanization: pd.DataFrame
     county_urbanization: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (
+            f"HierarchyReport({len(self.tiers)} units; "
+            + "; ".join(
+                f"{m}: {v:.3g}" if isinstance(v, float) else f"{m}: {v}"
+                for m, v in self.summary().head(3).itertuples(index=False)
+            )
+            + ")"
+        )
+
+    def _repr_html_(self) -> str:
+        return "<p><b>Urban hierarchy report</b></p>" + self.summary().to_html(index=False, escape=True)
 
     def summary(self) -> pd.DataFrame:
         """Headline numbers as a two-column table (measure, value)."""

@@ -324,6 +324,30 @@ class SpatialStructure:
         return replace(self, axes=axes)
 
     # ------------------------------------------------------------------ display
+    def explore(self, *, network: Any = None, tiles: str | None = "osm") -> Any:
+        """Draw the structure on an interactive folium map (like ``GeoDataFrame.explore``).
+
+        Parameters
+        ----------
+        network : networkx.MultiDiGraph, optional
+            Transport network to draw underneath (e.g. ``load_network(2035)``).
+        tiles : str or None, default "osm"
+            Basemap name (see :data:`linyi_spatial.maps.BASEMAPS`).
+
+        Returns
+        -------
+        folium.Map
+
+        Examples
+        --------
+        >>> m = load_structure().explore(tiles=None)
+        >>> type(m).__name__
+        'Map'
+        """
+        from .maps import structure_map  # maps builds on structure; imported when asked for
+
+        return structure_map(self, network=network, tiles=tiles)
+
     def __repr__(self) -> str:
         return (
             f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "

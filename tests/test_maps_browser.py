@@ -122,9 +122,12 @@ def test_tooltip_shows_names(page, tmp_path):
     assert orange.count() == 3
     texts = []
     for i in range(3):
-        orange.nth(i).hover(force=True)
-        texts.append(page.locator(".leaflet-tooltip").last.inner_text())
+        box = orange.nth(i).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        sync_api.expect(page.locator(".leaflet-tooltip", has_text="pole")).not_to_have_count(0)
+        texts += page.locator(".leaflet-tooltip", has_text="pole").all_inner_texts()
     assert any("沂水" in t and "Yishui" in t for t in texts), texts
+    assert any("临港" in t for t in texts) and any("平邑" in t for t in texts), texts
     assert page.errors == []
 
 
@@ -134,8 +137,11 @@ def test_malicious_name_shows_literally_and_runs_nothing(page, tmp_path):
     path = save_html(structure_map(s, tiles=None), tmp_path / "x.html")
     open_map(page, path)
     green = page.locator('path.leaflet-interactive[fill="#009E73"]')
-    green.first.hover(force=True)
-    tooltip = page.locator(".leaflet-tooltip").last
+    assert green.count() == 1
+    box = green.first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the marker's centre
+    tooltip = page.locator(".leaflet-tooltip", has_text="village")  # the point's tooltip (id row)
+    sync_api.expect(tooltip).to_have_count(1)
     assert payload in tooltip.inner_text()
     assert page.locator(".leaflet-tooltip img").count() == 0
     assert page.evaluate("typeof window.__xss") == "undefined"

@@ -1,0 +1,30 @@
+"""The README quickstart runs verbatim, and its two set-up commands are the Makefile's."""
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def quickstart() -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Quickstart", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_quickstart_runs_verbatim(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(quickstart(), "README quickstart", "exec"), scope)
+    assert len(scope["counties"]) == 12
+    assert len(scope["scores"]) == 12 and scope["scores"]["rank"].min() == 1
+    assert (tmp_path / "linyi_structure.html").stat().st_size > 100_000
+    assert len(quickstart().strip().splitlines()) <= 20
+
+
+def test_setup_commands_exist_in_makefile():
+    text = README.read_text(encoding="utf-8")
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    for target in ("maps", "test"):
+        assert f"make {target}" in text
+        assert re.search(rf"^{target}:", makefile, re.M)
