@@ -61,6 +61,7 @@ def page(browser):
 def open_map(page, path):
     page.goto(Path(path).as_uri())
     page.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 0")
+    page.wait_for_timeout(700)  # let fitBounds' zoom animation settle before hovering at pixel positions
     return page.locator("path.leaflet-interactive")
 
 
