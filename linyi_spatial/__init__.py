@@ -11,6 +11,7 @@ structure spec format serves any city's plan.
 SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
 """
 
+from ._progress import set_progress
 from .accessibility import (
     analysis_grid,
     compare_scenarios,
@@ -73,6 +74,7 @@ __all__ = [
     "primacy",
     "projected_crs",
     "rank_size",
+    "set_progress",
     "snap_points",
     "to_wgs84",
     "travel_time_matrix",

@@ -34,6 +34,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from ._progress import progress
 from .crs import WGS84, projected_crs
 from .errors import DataError
 from .network import nearest_nodes, snap_points
@@ -336,7 +337,7 @@ def gravity_accessibility(
             with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
                 parts = list(pool.map(_gravity_batch, jobs))
         else:
-            parts = [_gravity_batch(j) for j in jobs]
+            parts = [_gravity_batch(j) for j in progress(jobs, desc="destination batches")]
     finally:
         _POOL_STATE.clear()
     total = np.sum(parts, axis=0, dtype=np.float64) if parts else np.zeros(len(o_rows))
@@ -597,7 +598,7 @@ def analysis_grid(
         labels = np.array([f"{c}_{r}" for c, r in zip(ci.ravel(), ri.ravel(), strict=True)], dtype=object)
     tree = shapely.STRtree(cells)
     parts = []
-    for uid, geom in zip(ids, proj.geometry, strict=True):
+    for uid, geom in progress(zip(ids, proj.geometry, strict=True), desc="grid cells by unit", total=len(ids)):
         hit = tree.query(geom, predicate="intersects")
         shapely.prepare(geom)
         inside = shapely.contains_properly(geom, cells[hit])  # only boundary cells need clipping
@@ -1056,7 +1057,7 @@ def compare_scenarios(
 
     _, structure = _defaults(year_a, load_network(year_a), structure)
     frames, surfaces = {}, {}
-    for y in (year_a, year_b):
+    for y in progress((year_a, year_b), desc="scenario years"):
         G = load_network(y)
         surfaces[y] = travel_time_surface(y, G=G, structure=structure, cell_km=cell_km)
         frames[y] = county_accessibility(y, G=G, structure=structure, weights=weights, surface=surfaces[y])

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from ._progress import set_progress
 from .errors import LinyiSpatialError
 
 MAPS = {
@@ -46,6 +47,8 @@ def cmd_maps(args: argparse.Namespace) -> int:
     from .structure import SpatialStructure, load_structure
 
     out = Path(args.out)
+    if args.quiet:
+        set_progress(False)
     tiles = "none" if args.offline else args.tiles
     kw = {"tiles": tiles, "tiles_key": args.tiles_key}
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))

@@ -60,6 +60,7 @@ import pyproj
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
+from ._progress import progress
 from .crs import WGS84, projected_crs
 from .errors import CRSError, NetworkError
 
@@ -869,6 +870,8 @@ def from_osm(
     xml = path
     if path.suffix == ".pbf":
         xml = _pbf_to_xml(path)
+    steps = progress(range(4), desc=f"OSM import {path.name}", total=4)
+    next(steps, None)
     try:
         G = ox.graph_from_xml(xml, simplify=False, retain_all=True, bidirectional=False)
     except Exception as exc:
@@ -886,8 +889,10 @@ def from_osm(
             if "geometry" in d:
                 d["geometry"] = transform_geometry([d["geometry"]], "GCJ-02", WGS84)[0]
         G = ox.distance.add_edge_lengths(G)
+    next(steps, None)
     if simplify:
         G = ox.simplification.simplify_graph(G)
+    next(steps, None)
     before = set(G.nodes)
     G = ox.truncate.largest_component(G, strongly=True)
     dropped = sorted(before - set(G.nodes), key=str)
@@ -899,6 +904,7 @@ def from_osm(
             stacklevel=2,
         )
     speeds = {**OSM_SPEED_KPH, **dict(speeds_kph or {})}
+    next(steps, None)
     G = ox.routing.add_edge_speeds(G, hwy_speeds=speeds, fallback=speeds["road"])
     G = ox.routing.add_edge_travel_times(G)
     for u, v, d in G.edges(data=True):
@@ -912,6 +918,8 @@ def from_osm(
         d.setdefault("mode", "road")
         d.setdefault("kind", "osm")
     G.graph["crs"] = WGS84 if str(G.graph.get("crs", "")).lower() in ("epsg:4326", "") else G.graph["crs"]
+    for _ in steps:  # close the progress bar
+        pass
     return G
 
 

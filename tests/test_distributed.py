@@ -57,6 +57,11 @@ def test_dask_matrix_equals_single_process(client, problem):
     assert list(got.columns) == [str(d) for d in dests]
     assert_same(got.to_numpy(), ref.to_numpy())
     assert np.isinf(got.loc["island"].drop("island")).all() and got.loc["island", "island"] == 0.0
+    # bit-identical to the single-process engine run the same way (per origin)
+    from linyi_spatial.routing import routing_graph, shortest_times
+
+    per_origin = shortest_times(G, origins)[:, routing_graph(G).rows(dests)] / 60.0
+    assert np.array_equal(got.loc[origins].to_numpy(), per_origin)
 
 
 def test_streaming_under_a_memory_budget(client, problem, tmp_path):

@@ -7,7 +7,18 @@ import pytest
 
 import linyi_spatial as ls
 
-MODULES = ["crs", "datasets", "structure", "network", "routing", "accessibility", "hierarchy", "maps", "synthetic", "distributed"]
+MODULES = [
+    "crs",
+    "datasets",
+    "structure",
+    "network",
+    "routing",
+    "accessibility",
+    "hierarchy",
+    "maps",
+    "synthetic",
+    "distributed",
+]
 
 
 def public_objects():
