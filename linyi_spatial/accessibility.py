@@ -1018,6 +1018,25 @@ class ScenarioComparison:
             f"ScenarioComparison({self.year_a} -> {self.year_b}: {len(self.counties)} units, {len(self.cells)} cells)"
         )
 
+    def explore(self, *, tiles: str | None = "osm") -> Any:
+        """Draw the comparison as an interactive map (see :func:`linyi_spatial.maps.scenario_map`).
+
+        Parameters
+        ----------
+        tiles : str or None, default "osm"
+
+        Returns
+        -------
+        folium.Map
+
+        Examples
+        --------
+        >>> compare_scenarios(2020, 2035, cell_km=5).explore(tiles=None)  # doctest: +SKIP
+        """
+        from .maps import scenario_map  # maps builds on this module; imported when asked for
+
+        return scenario_map(self, tiles=tiles)
+
     def _repr_html_(self) -> str:
         cols = [c for c in self.counties.columns if c.endswith("_delta") or c == "name_zh"]
         head = f"<p><b>{html.escape(repr(self))}</b> — change in minutes (negative: faster)</p>"

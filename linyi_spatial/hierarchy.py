@@ -1008,6 +1008,27 @@ class HierarchyReport:
     def _repr_html_(self) -> str:
         return "<p><b>Urban hierarchy report</b></p>" + self.summary().to_html(index=False, escape=True)
 
+    def explore(self, *, structure: Any = None, tiles: str | None = "osm") -> Any:
+        """Draw the report as an interactive map (see :func:`linyi_spatial.maps.hierarchy_map`).
+
+        Parameters
+        ----------
+        structure : SpatialStructure, optional
+            The structure the report was computed for (default Linyi's).
+        tiles : str or None, default "osm"
+
+        Returns
+        -------
+        folium.Map
+
+        Examples
+        --------
+        >>> hierarchy_report(2020).explore(tiles=None)  # doctest: +SKIP
+        """
+        from .maps import hierarchy_map  # maps builds on this module; imported when asked for
+
+        return hierarchy_map(self, structure=structure, tiles=tiles)
+
     def summary(self) -> pd.DataFrame:
         """Headline numbers as a two-column table (measure, value)."""
         rs = self.rank_size.loc["pop_2020"]

@@ -119,3 +119,18 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
     assert info.value.code == 2
     with pytest.raises(SystemExit):
         main(["maps", "--offline", "--cdn"])
+
+
+def test_result_objects_explore_and_display():
+    from linyi_spatial.accessibility import compare_scenarios
+    from linyi_spatial.hierarchy import hierarchy_report
+
+    comparison = compare_scenarios(2020, 2035, cell_km=8.0)
+    html = comparison.explore(tiles=None).get_root().render()
+    assert len(re.findall(r"L\.geoJson\(", html)) >= 2 * 12  # two county delta layers
+    assert "<table" in comparison._repr_html_() and "2020 -> 2035" in repr(comparison)
+    report = hierarchy_report(2020)
+    html = report.explore(tiles=None).get_root().render()
+    assert len(re.findall(r"L\.polyline\(", html)) == 20  # top-20 gravity links
+    assert "<table" in report._repr_html_() and repr(report).startswith("HierarchyReport(12 units")
+    assert "<table" in report.linkages._repr_html_()
