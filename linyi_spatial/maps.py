@@ -62,7 +62,7 @@ OKABE_ITO = {
 }
 
 SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis, light = best
-DIVERGING = ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"]  # PuOr
+DIVERGING = ["#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#f1a340"]  # PuOr: faster ... neutral, slower
 
 BASEMAPS: dict[str, dict[str, Any]] = {
     "osm": {"tiles": "OpenStreetMap", "attr": None, "datum": WGS84},
@@ -850,7 +850,7 @@ def scenario_map(
     m = _new_map(counties.total_bounds, tiles, f"Network {b} against {a}: change in travel time", tiles_key)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     edges = [-np.inf, *bands_min, np.inf]
-    colours = [DIVERGING[-1], DIVERGING[-2], DIVERGING[-3], DIVERGING[-4], DIVERGING[3], DIVERGING[1]][: len(edges) - 1]
+    colours = DIVERGING[: len(edges) - 1]
 
     def colour(v: float) -> str:
         for j in range(len(edges) - 1):
