@@ -174,8 +174,14 @@ class _Fullscreen(folium.MacroElement):
     _template = branca.element.Template("{% macro script(this, kwargs) %}" + _FULLSCREEN_JS + "{% endmacro %}")
 
 
-def _legend(title: str, items: Sequence[tuple[str, str, str]]) -> folium.Element:
-    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box."""
+def _legend(
+    title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
+) -> folium.Element:
+    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box.
+
+    With ``layer`` the legend belongs to that overlay and is switched with it
+    (see :class:`_LegendSwitch`).
+    """
     shapes = {
         "line": "width:22px;border-top:4px solid {c};vertical-align:middle",
         "dash": "width:22px;border-top:4px dashed {c};vertical-align:middle",
@@ -188,11 +194,40 @@ def _legend(title: str, items: Sequence[tuple[str, str, str]]) -> folium.Element
         sym = f"<span style='display:inline-block;{style}'></span>"
         rows.append(f"<div>{sym} {_esc(label)}</div>")
     body = "".join(rows)
+    data = "" if layer is None else f" data-layer='{_esc(layer)}'"
+    display = "" if shown else "display:none;"
     return folium.Element(
-        "<div class='linyi-legend' style='position:fixed;bottom:30px;right:10px;z-index:1000;background:white;"
-        "padding:6px 10px;border:1px solid #999;font:12px sans-serif;max-width:260px'>"
+        f"<div class='linyi-legend'{data} style='{display}position:fixed;bottom:30px;right:10px;z-index:1000;"
+        "background:white;padding:6px 10px;border:1px solid #999;font:12px sans-serif;max-width:260px'>"
         f"<b>{_esc(title)}</b>{body}</div>"
     )
+
+
+_LEGEND_SWITCH_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  function show(name) {
+    document.querySelectorAll('.linyi-legend[data-layer]').forEach(function(el) {
+      el.style.display = (el.getAttribute('data-layer') === name) ? '' : 'none';
+    });
+  }
+  var shown = [];
+  document.querySelectorAll('.linyi-legend[data-layer]').forEach(function(el) {
+    if (el.style.display !== 'none') { shown.push(el.getAttribute('data-layer')); }
+  });
+  map.on('overlayadd', function(e) { shown.push(e.name); show(e.name); });
+  map.on('overlayremove', function(e) {
+    shown = shown.filter(function(n) { return n !== e.name; });
+    show(shown.length ? shown[shown.length - 1] : null);
+  });
+})();
+"""
+
+
+class _LegendSwitch(folium.MacroElement):
+    """Show the legend of the overlay switched on last (one legend per choropleth layer)."""
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _LEGEND_SWITCH_JS + "{% endmacro %}")
 
 
 def _new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None) -> folium.Map:
@@ -626,10 +661,11 @@ def choropleth_map(
         layer.add_to(m)
         lo = [float(values.min()), *bins[:-1]]
         legends.append((col, [("box", colours[j], f"{_fmt(lo[j], 1)} – {_fmt(bins[j], 1)}") for j in range(len(bins))]))
-    if own:
-        first, items = legends[0]
-        return _finish(m, _legend(f"{MEASURE_LABELS.get(first, first)} ({scheme})", items))
-    return m
+    for i, (col, items) in enumerate(legends):
+        name = MEASURE_LABELS.get(col, col)
+        m.get_root().html.add_child(_legend(f"{name} ({scheme})", items, layer=name, shown=i == 0))
+    _LegendSwitch().add_to(m)
+    return _finish(m) if own else m
 
 
 def accessibility_map(

@@ -102,10 +102,23 @@ def test_every_cli_map_renders_offline(page, cli_maps, artifacts_dir):
         paths = open_map(page, cli_maps / f"{key}.html")
         assert paths.count() == count, key
         assert page.locator("img.leaflet-tile").count() == 0, key  # --offline: no basemap
-        assert page.locator(".linyi-legend").count() == 1 and page.locator(".linyi-fullscreen").count() == 1
+        assert page.locator(".linyi-legend:visible").count() == 1 and page.locator(".linyi-fullscreen").count() == 1
         page.screenshot(path=str(artifacts_dir / f"{key}_map.png"), animations="disabled")
         assert page.errors == [], (key, page.errors)
         assert page.requests == [], (key, page.requests)
+
+
+def test_choropleth_legend_follows_the_layer(page, cli_maps):
+    open_map(page, cli_maps / "accessibility.html")
+    legend = page.locator(".linyi-legend:visible")
+    sync_api.expect(legend).to_contain_text("Composite accessibility score")
+    toggle = page.locator(".leaflet-control-layers").get_by_text("Time from the seat to the core (min)", exact=True)
+    toggle.click()  # switch a second measure on
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_have_count(1)
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Time from the seat to the core")
+    toggle.click()  # and off again
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Composite accessibility score")
+    assert page.errors == []
 
 
 def test_structure_layer_toggle(page, cli_maps):
