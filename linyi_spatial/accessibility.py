@@ -721,6 +721,7 @@ def travel_time_surface(
     if grid is None:
         grid = analysis_grid(structure.units, cell_km=cell_km)
     targets = _structure_targets(structure, G)
+    rg = routing_graph(G)
     nodes, access = _cell_access(G, grid, candidates, access_speed_kph)
     out = grid.copy()
     out["node"] = nodes[:, 0]
@@ -731,10 +732,10 @@ def travel_time_surface(
         ("seat", "time_to_nearest_seat_min", "nearest_seat_unit", targets["seat_units"]),
     ):
         cost, which = nearest_times(G, targets[key])
-        best, pick = _best_candidate(cost, nodes, access, routing_graph(G))
+        best, pick = _best_candidate(cost, nodes, access, rg)
         out[col] = best / 60.0
         if label is not None:
-            k = which[routing_graph(G).rows(pick)]
+            k = which[rg.rows(pick)]
             out[label] = [ids[i] if i >= 0 else None for i in k]
     return out
 

@@ -40,6 +40,7 @@ All problems in a spec are gathered and raised together as one
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -355,13 +356,7 @@ class SpatialStructure:
         )
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{_esc(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
+        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)
 
 
 def _length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
