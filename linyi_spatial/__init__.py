@@ -1,63 +1,96 @@
 """linyi_spatial: planned spatial structure, accessibility and hierarchy of a city-region.
 
-Linyi (临沂, Shandong) and its New Urbanization Plan 2021–2035
-(一心引领、三极联动、七轴集聚、多点支撑) are the embedded default; the
-structure spec format serves any city's plan.
+Three layers, one way:
+
+- the general core (:mod:`~linyi_spatial.structure`, :mod:`~linyi_spatial.network`,
+  :mod:`~linyi_spatial.routing`, :mod:`~linyi_spatial.accessibility`,
+  :mod:`~linyi_spatial.hierarchy`) takes every input as an argument;
+- the presentation layer (:mod:`~linyi_spatial.viz`) draws results;
+- the case study (:mod:`~linyi_spatial.linyi`): Linyi (临沂, Shandong), its
+  New Urbanization Plan 2021–2035 (一心引领、三极联动、七轴集聚、多点支撑),
+  the embedded data and one-line conveniences, and the ``linyi-spatial`` command.
 
 >>> import linyi_spatial as ls
->>> counties = ls.load_counties()
->>> structure = ls.load_structure()
->>> structure
+>>> from linyi_spatial import linyi
+>>> linyi.load_structure()
 SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
 """
 
+from . import linyi, viz  # viz registers the maps behind .explore()
 from ._progress import set_progress
+from ._version import __version__
 from .accessibility import (
+    COMPOSITE_WEIGHTS,
+    ScenarioComparison,
     analysis_grid,
     compare_scenarios,
-    county_accessibility,
+    composite_score,
     cumulative_opportunities,
+    detour_index,
     enhanced_two_step_fca,
     gravity_accessibility,
     hansen_accessibility,
     isochrones,
+    seat_accessibility,
     travel_time_surface,
     two_step_fca,
+    unit_accessibility,
 )
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
-from .datasets import build_county_boundaries, data_path, load_counties, load_towns
+from .decay import DecayFunction, decay_weights
 from .errors import CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
 from .hierarchy import (
+    HierarchyReport,
     axis_agglomeration,
     centrality,
+    data_tiers,
     gravity_linkages,
     hierarchy_report,
+    plan_tiers,
     polycentricity,
     primacy,
     rank_size,
+    tier_consistency,
     urbanization_targets,
 )
-from .network import from_osm, load_network, snap_points, validate_network
-from .routing import travel_time_matrix
-from .structure import SpatialStructure, load_structure
+from .network import (
+    Access,
+    axes_along_network,
+    build_network,
+    from_osm,
+    nearest_nodes,
+    snap_points,
+    validate_network,
+)
+from .routing import DaskEngine, travel_time_matrix
+from .structure import SpatialStructure
 
-__version__ = "0.1.0"
 
 __all__ = [
+    "COMPOSITE_WEIGHTS",
+    "__version__",
+    "Access",
     "CRSError",
+    "DaskEngine",
     "DataError",
+    "DecayFunction",
+    "HierarchyReport",
     "LinyiSpatialError",
     "NetworkError",
+    "ScenarioComparison",
     "SpatialStructure",
     "SpecError",
     "analysis_grid",
+    "axes_along_network",
     "axis_agglomeration",
-    "build_county_boundaries",
+    "build_network",
     "centrality",
     "compare_scenarios",
-    "county_accessibility",
+    "composite_score",
     "cumulative_opportunities",
-    "data_path",
+    "data_tiers",
+    "decay_weights",
+    "detour_index",
     "enhanced_two_step_fca",
     "from_osm",
     "gcj02_to_wgs84",
@@ -66,21 +99,24 @@ __all__ = [
     "hansen_accessibility",
     "hierarchy_report",
     "isochrones",
-    "load_counties",
-    "load_network",
-    "load_structure",
-    "load_towns",
+    "linyi",
+    "nearest_nodes",
+    "plan_tiers",
     "polycentricity",
     "primacy",
     "projected_crs",
     "rank_size",
+    "seat_accessibility",
     "set_progress",
     "snap_points",
+    "tier_consistency",
     "to_wgs84",
     "travel_time_matrix",
     "travel_time_surface",
     "two_step_fca",
+    "unit_accessibility",
     "urbanization_targets",
     "validate_network",
+    "viz",
     "wgs84_to_gcj02",
 ]

@@ -1,8 +1,9 @@
 """Coordinate reference systems: projected-CRS choice and GCJ-02 <-> WGS-84.
 
 Data are stored in WGS-84 (EPSG:4326). Lengths and areas are measured in a
-projected CRS: UTM zone 50N (EPSG:32650) covers Linyi (117.4-119.2 E); for
-other regions :func:`projected_crs` picks the UTM zone of the data's centre.
+projected CRS: :func:`projected_crs` picks the UTM zone of the data's centre
+(e.g. UTM 50N, EPSG:32650, for Linyi at 117.4-119.2 E); every function that
+measures also takes an explicit ``crs=``.
 
 Chinese web-map sources (Amap/高德, Tencent, Tianditu overlays) publish
 coordinates in GCJ-02, an obfuscated datum that is offset from WGS-84 by a
@@ -27,9 +28,9 @@ from .errors import CRSError
 
 __all__ = [
     "GCJ02",
-    "UTM50N",
     "WGS84",
     "gcj02_to_wgs84",
+    "is_gcj02",
     "projected_crs",
     "to_wgs84",
     "transform_geometry",
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 WGS84 = "EPSG:4326"
-UTM50N = "EPSG:32650"
 GCJ02 = "GCJ-02"
 """Name used in specs and function arguments for Amap's GCJ-02 datum (no EPSG code)."""
 
@@ -192,9 +192,32 @@ def transform_geometry(geometry: ArrayLike, src: str, dst: str) -> NDArray[np.ob
     return shapely.transform(geoms, convert)
 
 
+def is_gcj02(name: object) -> bool:
+    """Whether ``name`` designates the GCJ-02 datum (``"GCJ-02"``, ``"gcj02"``, ``"GCJ_02"``...).
+
+    The one place where GCJ-02 names are recognised; GeoPandas has no CRS
+    object for the datum, so it travels as this string.
+
+    Parameters
+    ----------
+    name : object
+        A CRS name or object.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_gcj02("gcj_02"), is_gcj02("EPSG:4326")
+    (True, False)
+    """
+    return str(name).strip().upper().replace("_", "-") in {"GCJ-02", "GCJ02"}
+
+
 def _datum(name: object) -> str:
     text = str(name).strip()
-    if text.upper().replace("_", "-") in {"GCJ-02", "GCJ02"}:
+    if is_gcj02(text):
         return GCJ02
     try:
         if pyproj.CRS.from_user_input(text).equals(pyproj.CRS.from_epsg(4326)):
@@ -235,7 +258,7 @@ def to_wgs84(data: _G, *, source_crs: str | None = None) -> _G:
     >>> str(w.crs), round(w.iloc[0].x, 3)
     ('EPSG:4326', 118.35)
     """
-    if source_crs is not None and _is_gcj(source_crs):
+    if source_crs is not None and is_gcj02(source_crs):
         out = data.copy()
         geoms = transform_geometry(
             out.geometry.to_numpy() if isinstance(out, gpd.GeoDataFrame) else out.to_numpy(), GCJ02, WGS84
@@ -255,17 +278,13 @@ def to_wgs84(data: _G, *, source_crs: str | None = None) -> _G:
     return data.to_crs(WGS84)
 
 
-def _is_gcj(name: object) -> bool:
-    return str(name).strip().upper().replace("_", "-") in {"GCJ-02", "GCJ02"}
-
-
-def projected_crs(data: gpd.GeoDataFrame | gpd.GeoSeries | None = None) -> str:
-    """Return the projected CRS used for lengths and areas.
+def projected_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
+    """Return the UTM zone used for lengths and areas of ``data``.
 
     Parameters
     ----------
-    data : geopandas.GeoDataFrame or geopandas.GeoSeries, optional
-        Geometries in WGS-84. When omitted, UTM zone 50N (EPSG:32650, Linyi).
+    data : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Geometries in any CRS.
 
     Returns
     -------
@@ -273,13 +292,17 @@ def projected_crs(data: gpd.GeoDataFrame | gpd.GeoSeries | None = None) -> str:
         ``"EPSG:326zz"`` (north) or ``"EPSG:327zz"`` (south), the UTM zone of
         the data's bounding-box centre.
 
+    Raises
+    ------
+    CRSError
+        If ``data`` has no CRS.
+
     Examples
     --------
-    >>> projected_crs()
+    >>> from shapely import Point
+    >>> projected_crs(gpd.GeoSeries([Point(118.35, 35.05)], crs="EPSG:4326"))
     'EPSG:32650'
     """
-    if data is None:
-        return UTM50N
     if data.crs is None:
         raise CRSError("cannot choose a projected CRS for data without a CRS")
     minx, miny, maxx, maxy = data.to_crs(WGS84).total_bounds

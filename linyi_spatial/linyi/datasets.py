@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import GCJ02, WGS84, projected_crs, transform_geometry
-from .errors import DataError
+from ..crs import GCJ02, WGS84, transform_geometry
+from ..errors import DataError
+from .defaults import PROJECTED_CRS
 
 __all__ = [
     "LINYI_ADCODES",
@@ -127,7 +128,7 @@ def load_counties() -> gpd.GeoDataFrame:
         ``name_zh``, ``name_en``, ``kind`` (district/county), ``pop_2020``,
         ``pop_2020_census``, ``pop_2010`` (6th census, 2010 boundaries,
         precision 100 persons), ``urbanization_rate`` (0-1),
-        ``urban_pop_2020``, ``area_km2`` (polygon area in UTM 50N),
+        ``urban_pop_2020``, ``area_km2`` (polygon area in UTM 50N, EPSG:32650),
         ``area_km2_stated`` with ``area_stated_quality``, ``gdp_2020_100m_cny``
         (NaN where no source), ``seat_name_zh``, ``seat_lon``, ``seat_lat``
         (WGS-84, town-centre approximations, ±0.02°), ``geometry``.
@@ -172,7 +173,7 @@ def load_counties() -> gpd.GeoDataFrame:
     out["urban_pop_2020"] = urban.round().astype("int64")
     out["urbanization_rate"] = (urban / pop).round(4)
     gdf = gpd.GeoDataFrame(out, geometry=geoms.geometry.reindex(out.index).to_numpy(), crs=WGS84)
-    gdf["area_km2"] = (gdf.geometry.to_crs(projected_crs()).area / 1e6).round(1)
+    gdf["area_km2"] = (gdf.geometry.to_crs(PROJECTED_CRS).area / 1e6).round(1)
     gdf.index.name = "adcode"
     columns = [
         "adcode",
@@ -294,5 +295,8 @@ def build_county_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.G
             for a, g in zip(gdf["adcode"], gdf.geometry, strict=True)
         ]
         doc = {"type": "FeatureCollection", "features": features}
-        Path(path).write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        out = Path(path)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        os.replace(tmp, out)
     return gdf

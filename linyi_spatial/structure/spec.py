@@ -1,8 +1,4 @@
-"""The planned spatial structure of a city-region: core, poles, axes and points.
-
-A structure is described by a declarative TOML spec (Linyi's ships as
-``linyi_structure.toml``) and loaded into a :class:`SpatialStructure` whose
-parts are GeoDataFrames in WGS-84.
+"""Reading a structure spec (TOML): parse, validate, gather every problem and raise once.
 
 Spec format
 -----------
@@ -15,7 +11,10 @@ Spec format
     ``seat_of``), optional ``places_table`` (CSV with ``id``, ``lon``,
     ``lat`` and optional ``name_en``/``name``, ``name_zh``, plus the unit
     column named by ``places_unit_column``), optional ``[region.expected]``
-    with ``poles``/``axes``/``points`` counts that the plan fixes.
+    with ``poles``/``axes``/``points`` counts that the plan fixes, optional
+    ``[region.columns]`` naming the units' attribute columns (``name``,
+    ``size``, ``urban``, ``size_base`` with ``size_base_year``), which the
+    analyses use when no column is passed to them.
 ``[[places]]``
     Named points: ``id`` and either ``lon``/``lat`` or ``seat_of = <unit id>``;
     optional ``name``, ``name_zh``, ``unit``, ``source``.
@@ -40,11 +39,9 @@ All problems in a spec are gathered and raised together as one
 
 from __future__ import annotations
 
-import html
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,371 +50,71 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
-from .crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
-from .errors import CRSError, SpecError
+from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
+from ..errors import CRSError, SpecError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["LINYI_SPEC", "SpatialStructure", "load_structure"]
+__all__ = ["COLUMN_KEYS", "SEAT_KIND", "read_spec"]
 
-LINYI_SPEC = "linyi_structure.toml"
-"""File name of the embedded Linyi 2021–2035 spec."""
+SEAT_KIND = "county_seat"
+"""Place ``kind`` of a unit's seat (set by ``seat_of``); seats stand for their units in the analyses."""
 
-ROLES = ("core", "pole", "axis", "point")
-
-
-@dataclass(frozen=True, repr=False)
-class SpatialStructure:
-    """A city-region's planned structure as GeoDataFrames.
-
-    Build one with :meth:`from_file` or :func:`load_structure`; never mutated
-    after construction (methods return new objects).
-
-    Attributes
-    ----------
-    name : str
-        Region name.
-    units : geopandas.GeoDataFrame
-        Areal units (e.g. counties) indexed by unit id.
-    places : geopandas.GeoDataFrame
-        Every named point of the spec, indexed by place id.
-    core : geopandas.GeoDataFrame
-        One row: the core area (union of its units), anchor coordinates.
-    poles, points : geopandas.GeoDataFrame
-        Point rows indexed by id.
-    axes : geopandas.GeoDataFrame
-        One LineString per axis, indexed by axis id, with ``length_km``.
-    source : str or None
-        Path of the spec file.
-    meta : dict
-        The spec's ``[region]`` table.
-    """
-
-    name: str
-    units: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    core: gpd.GeoDataFrame
-    poles: gpd.GeoDataFrame
-    axes: gpd.GeoDataFrame
-    points: gpd.GeoDataFrame
-    source: str | None = None
-    meta: Mapping[str, Any] = field(default_factory=dict)
-
-    # ------------------------------------------------------------------ loading
-    @classmethod
-    def from_file(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        units: gpd.GeoDataFrame | None = None,
-        axis_variant: str | None = None,
-    ) -> SpatialStructure:
-        """Load a structure from a TOML spec (format in the module docstring).
-
-        Parameters
-        ----------
-        path : path-like
-            The spec file.
-        units : geopandas.GeoDataFrame, optional
-            Areal units to use instead of the spec's ``units`` file, indexed
-            by unit id (e.g. :func:`linyi_spatial.load_counties`).
-        axis_variant : str, optional
-            Name of an ``[[axis_variants.<name>]]`` set to use instead of
-            ``[[axes]]``.
-
-        Returns
-        -------
-        SpatialStructure
-
-        Raises
-        ------
-        SpecError
-            Naming every problem and the file: unreadable TOML, missing CRS,
-            unknown place or unit, duplicate id, axis with fewer than two
-            places, coordinates outside the region, wrong counts.
-
-        Examples
-        --------
-        >>> from linyi_spatial.datasets import data_path
-        >>> s = SpatialStructure.from_file(data_path("linyi_structure.toml"))
-        >>> len(s.poles), len(s.axes)
-        (3, 7)
-        """
-        path = Path(path)
-        try:
-            spec = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError("spec file not found", source=path) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecError(f"invalid TOML: {exc}", source=path) from None
-        return _Builder(spec, path, units, axis_variant).build()
-
-    # ------------------------------------------------------------------ views
-    @property
-    def crs(self) -> Any:
-        """CRS shared by all parts of the structure."""
-        return self.units.crs
-
-    def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """Return core, poles, axes and points in one frame with a ``role`` column.
-
-        Returns
-        -------
-        geopandas.GeoDataFrame
-            Columns ``role`` (core/pole/axis/point), ``id``, ``name``,
-            ``name_zh``, ``kind``, ``geometry``; one row per element.
-
-        Examples
-        --------
-        >>> s = load_structure()
-        >>> s.to_geodataframe()["role"].value_counts()["axis"]
-        np.int64(7)
-        """
-        frames = []
-        for role, gdf in zip(ROLES, (self.core, self.poles, self.axes, self.points), strict=True):
-            part = gdf.reset_index().rename(columns={gdf.index.name or "index": "id"})
-            part.insert(0, "role", role)
-            if "kind" not in part:
-                part["kind"] = role
-            frames.append(part[["role", "id", "name", "name_zh", "kind", "geometry"]])
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
-
-    def summary(self) -> pd.DataFrame:
-        """Return a tidy table describing every element.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per element with ``role``, ``id``, ``name``, ``name_zh``,
-            ``places`` (ids on an axis or the place of a pole/point),
-            ``n_places``, ``length_km`` (axes), ``area_km2`` (core),
-            ``pop_2020`` (core and the units of poles/points when the units
-            carry a ``pop_2020`` column), ``status``.
-
-        Examples
-        --------
-        >>> t = load_structure().summary()
-        >>> t.loc[t.role == "core", "area_km2"].round(-1).tolist()
-        [2300.0]
-        """
-        has_pop = "pop_2020" in self.units
-        rows: list[dict[str, Any]] = []
-        core = self.core.iloc[0]
-        rows.append(
-            {
-                "role": "core",
-                "id": self.core.index[0],
-                "name": core["name"],
-                "name_zh": core["name_zh"],
-                "places": core["anchor"],
-                "n_places": 1 + len(core["zones"]),
-                "area_km2": core["area_km2"],
-                "pop_2020": self.units.loc[list(core["units"]), "pop_2020"].sum() if has_pop else float("nan"),
-                "status": "plan",
-            }
-        )
-        for role, gdf in (("pole", self.poles), ("point", self.points)):
-            for pid, row in gdf.iterrows():
-                place = self.places.loc[row["place"]]
-                is_seat = has_pop and place["kind"] == "county_seat"
-                rows.append(
-                    {
-                        "role": role,
-                        "id": pid,
-                        "name": row["name"],
-                        "name_zh": row["name_zh"],
-                        "places": row["place"],
-                        "n_places": 1,
-                        "pop_2020": self.units.loc[place["unit"], "pop_2020"] if is_seat else float("nan"),
-                        "status": "plan",
-                    }
-                )
-        for aid, row in self.axes.iterrows():
-            rows.append(
-                {
-                    "role": "axis",
-                    "id": aid,
-                    "name": row["name"],
-                    "name_zh": row["name_zh"],
-                    "places": " → ".join(row["places"]),
-                    "n_places": len(row["places"]),
-                    "length_km": row["length_km"],
-                    "status": row["status"],
-                }
-            )
-        cols = ["role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "pop_2020", "status"]
-        return pd.DataFrame(rows).reindex(columns=cols)
-
-    def to_crs(self, crs: Any) -> SpatialStructure:
-        """Return a copy with every part reprojected to ``crs``.
-
-        Parameters
-        ----------
-        crs : any CRS accepted by GeoPandas, or ``"GCJ-02"``
-            Target CRS; ``"GCJ-02"`` shifts WGS-84 coordinates onto Chinese
-            basemaps (the frames then still say EPSG:4326).
-
-        Returns
-        -------
-        SpatialStructure
-
-        Examples
-        --------
-        >>> s = load_structure().to_crs("EPSG:32650")
-        >>> s.axes.crs.to_epsg()
-        32650
-        """
-
-        def conv(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-            if str(crs).upper().replace("_", "-") in {"GCJ-02", "GCJ02"}:
-                out = gdf.to_crs(WGS84)
-                out[out.geometry.name] = transform_geometry(out.geometry.to_numpy(), WGS84, GCJ02)
-                return out
-            return gdf.to_crs(crs)
-
-        return replace(
-            self,
-            units=conv(self.units),
-            places=conv(self.places),
-            core=conv(self.core),
-            poles=conv(self.poles),
-            axes=conv(self.axes),
-            points=conv(self.points),
-        )
-
-    def with_axis_geometries(self, geometries: Mapping[str, LineString], *, source: str) -> SpatialStructure:
-        """Return a copy whose axes take the given geometries (e.g. network paths).
-
-        Parameters
-        ----------
-        geometries : mapping of axis id to LineString
-            In the structure's CRS. Axes not in the mapping keep theirs.
-        source : str
-            Recorded in the ``geometry_source`` column (e.g. ``"network"``).
-
-        Returns
-        -------
-        SpatialStructure
-
-        Raises
-        ------
-        SpecError
-            If an id is not an axis of this structure.
-
-        Examples
-        --------
-        >>> s = load_structure()
-        >>> line = s.axes.geometry["south"]
-        >>> s.with_axis_geometries({"south": line}, source="test").axes.loc["south", "geometry_source"]
-        'test'
-        """
-        unknown = [f"unknown axis {k!r}" for k in geometries if k not in self.axes.index]
-        if unknown:
-            raise SpecError(unknown, source=self.source)
-        axes = self.axes.copy()
-        for aid, geom in geometries.items():
-            axes.loc[aid, "geometry"] = geom
-            axes.loc[aid, "geometry_source"] = source
-        axes["length_km"] = _length_km(axes)
-        return replace(self, axes=axes)
-
-    # ------------------------------------------------------------------ display
-    def explore(self, *, network: Any = None, tiles: str | None = "osm") -> Any:
-        """Draw the structure on an interactive folium map (like ``GeoDataFrame.explore``).
-
-        Parameters
-        ----------
-        network : networkx.MultiDiGraph, optional
-            Transport network to draw underneath (e.g. ``load_network(2035)``).
-        tiles : str or None, default "osm"
-            Basemap name (see :data:`linyi_spatial.maps.BASEMAPS`).
-
-        Returns
-        -------
-        folium.Map
-
-        Examples
-        --------
-        >>> m = load_structure().explore(tiles=None)
-        >>> type(m).__name__
-        'Map'
-        """
-        from .maps import structure_map  # maps builds on structure; imported when asked for
-
-        return structure_map(self, network=network, tiles=tiles)
-
-    def __repr__(self) -> str:
-        return (
-            f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "
-            f"{len(self.axes)} axes, {len(self.points)} points; {self.crs})"
-        )
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)
+COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
+"""Keys allowed in ``[region.columns]``."""
 
 
-def _length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
-    return (gdf.geometry.to_crs(projected_crs(gdf)).length / 1000.0).round(2)
-
-
-def load_structure(
+def read_spec(
+    path: str | os.PathLike[str],
     *,
-    axis_variant: str | None = None,
     units: gpd.GeoDataFrame | None = None,
-    axes: str = "network",
-    network_year: int = 2035,
-) -> SpatialStructure:
-    """Load Linyi's planned 2021–2035 structure (一心、三极、七轴、多点).
+    axis_variant: str | None = None,
+) -> dict[str, Any]:
+    """Parse and validate a structure spec; return the parts of a structure.
 
     Parameters
     ----------
-    axis_variant : str, optional
-        ``None`` for the default radial reading of the seven axes, ``"grid"``
-        for the alternative "井"-shaped reading. Both are reconstructions
-        (marked ``status="reconstruction"`` with a reason) because no
-        readable source lists the plan's seven axes.
+    path : path-like
+        The spec file (format in the module docstring).
     units : geopandas.GeoDataFrame, optional
-        Units to use; defaults to :func:`linyi_spatial.load_counties`.
-    axes : {"network", "anchors"}, default "network"
-        ``"network"``: each axis follows the embedded transport network
-        through its places along its named corridors
-        (:func:`linyi_spatial.network.axes_along_network`);
-        ``"anchors"``: straight lines between the places' anchor points.
-    network_year : int, default 2035
-        Network year used for ``axes="network"`` (the plan horizon).
+        Areal units to use instead of the spec's ``units`` file.
+    axis_variant : str, optional
+        Name of an ``[[axis_variants.<name>]]`` set to use instead of ``[[axes]]``.
 
     Returns
     -------
-    SpatialStructure
+    dict
+        Keyword arguments of :class:`~linyi_spatial.structure.SpatialStructure`.
 
     Raises
     ------
     SpecError
-        If ``axes`` is not one of the two options.
+        Naming every problem and the file.
 
     Examples
     --------
-    >>> s = load_structure()
-    >>> s.poles["name_zh"].tolist()
-    ['沂水', '平邑', '临港']
-    >>> s.axes["geometry_source"].unique().tolist()
-    ['network']
+    >>> read_spec("missing.toml")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.SpecError: spec file not found in missing.toml
     """
-    if axes not in ("network", "anchors"):
-        raise SpecError(f"axes must be 'network' or 'anchors', got {axes!r}")
-    from .datasets import data_path, load_counties
+    path = Path(path)
+    try:
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError("spec file not found", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read the spec: {exc}", source=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"invalid TOML: {exc}", source=path) from None
+    return _Builder(spec, path, units, axis_variant).build()
 
-    structure = SpatialStructure.from_file(
-        data_path(LINYI_SPEC), units=load_counties() if units is None else units, axis_variant=axis_variant
-    )
-    if axes == "anchors":
-        return structure
-    from .network import axes_along_network, load_network  # same layer: the network reads the embedded data too
 
-    return axes_along_network(structure, load_network(network_year))
+def length_km(gdf: gpd.GeoDataFrame) -> pd.Series:
+    return (gdf.geometry.to_crs(projected_crs(gdf)).length / 1000.0).round(2)
 
 
 class _Builder:
@@ -474,7 +171,7 @@ class _Builder:
         return p
 
     # -- stages
-    def build(self) -> SpatialStructure:
+    def build(self) -> dict[str, Any]:
         region = self.table("region")
         datum = self.region_crs(region)
         units = self.load_units(region, datum)
@@ -492,7 +189,9 @@ class _Builder:
         self.check_roles(poles, points)
         self.check_expected(region, poles, axes, points)
         self.check()
-        return SpatialStructure(
+        columns = self.columns(region, units)
+        self.check()
+        return dict(
             name=str(region.get("name", region.get("id", self.path.stem))),
             units=units,
             places=places,
@@ -502,6 +201,7 @@ class _Builder:
             points=points,
             source=str(self.path),
             meta=dict(region),
+            columns=columns,
         )
 
     def region_crs(self, region: dict[str, Any]) -> str | None:
@@ -609,9 +309,10 @@ class _Builder:
                     continue
                 u = units.loc[seat]
                 # seat columns share the units' datum: WGS-84 when the units were passed in converted
-                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind="county_seat")
+                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind=SEAT_KIND)
                 rec["_wgs"] = self.given_units is not None
-                rec["name"] = rec["name"] or u.get("name_en", seat)
+                name_col = (region.get("columns") or {}).get("name") if isinstance(region.get("columns"), dict) else None
+                rec["name"] = rec["name"] or u.get(name_col or "name_en", u.get("name_en", seat))
                 rec["name_zh"] = rec["name_zh"] or u.get("name_zh", "")
             elif "lon" in p and "lat" in p:
                 rec.update(lon=p["lon"], lat=p["lat"])
@@ -664,6 +365,8 @@ class _Builder:
             stated = places.loc[pid, "unit"]
             if isinstance(stated, pd.Series):
                 stated = stated.iloc[0]
+            if stated is not None and pd.isna(stated):
+                stated = None
             pt = places.geometry[pid]
             if isinstance(pt, gpd.GeoSeries):
                 pt = pt.iloc[0]
@@ -809,8 +512,26 @@ class _Builder:
             crs=WGS84,
             index=pd.Index(ids, name="id"),
         )
-        axes["length_km"] = _length_km(axes) if len(axes) else pd.Series(dtype=float)
+        axes["length_km"] = length_km(axes) if len(axes) else pd.Series(dtype=float)
         return axes
+
+    def columns(self, region: dict[str, Any], units: gpd.GeoDataFrame) -> dict[str, Any]:
+        """The ``[region.columns]`` table: which unit column holds the name, size, urban size..."""
+        table = region.get("columns", {})
+        if not isinstance(table, dict):
+            self.fail("region.columns must be a table, e.g. [region.columns] size = 'population'")
+            return {}
+        out: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in COLUMN_KEYS:
+                self.fail(f"region.columns.{key}: unknown key; expected one of {list(COLUMN_KEYS)}")
+            elif key == "size_base_year":
+                out[key] = int(value)
+            elif str(value) not in units.columns:
+                self.fail(f"region.columns.{key}: column {value!r} not in the units (columns: {list(units.columns)})")
+            else:
+                out[key] = str(value)
+        return out
 
     def check_roles(self, poles: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> None:
         both = sorted(set(poles["place"]) & set(points["place"]))

@@ -21,25 +21,21 @@ import math
 import weakref
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pandas as pd
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
-from .errors import NetworkError
+from ..errors import NetworkError
 
 __all__ = [
     "RoutingGraph",
+    "batched_dijkstra",
     "clear_cache",
     "nearest_times",
-    "resolve_places",
     "routing_graph",
     "shortest_times",
-    "travel_time_matrix",
 ]
 
 
@@ -170,12 +166,75 @@ def clear_cache(G: nx.Graph | None = None) -> None:
         _CACHE.pop(G, None)
 
 
+def _limit(max_cost: float | None) -> float:
+    if max_cost is None:
+        return np.inf
+    value = float(max_cost)
+    if math.isnan(value) or value < 0:
+        raise NetworkError(f"a cost limit must be a non-negative number, got {max_cost!r}")
+    return value
+
+
+def batched_dijkstra(
+    A: csr_array,
+    indices: np.ndarray,
+    *,
+    max_cost: float | None = None,
+    batch_size: int = 64,
+    columns: np.ndarray | None = None,
+) -> np.ndarray:
+    """Shortest-path costs from each index row, in batches: the one Dijkstra loop of the library.
+
+    Every search (matrices, gravity sums, the Dask tasks) goes through here,
+    so memory is bounded by ``batch_size × nodes`` floats whoever calls.
+
+    Parameters
+    ----------
+    A : scipy.sparse.csr_array
+        Weight matrix (e.g. ``routing_graph(G).forward`` or ``.reverse``).
+    indices : numpy.ndarray of int
+        Source rows.
+    max_cost : float, optional
+        Stop each search beyond this cost; farther nodes get ``inf``.
+    batch_size : int, default 64
+        Sources per scipy call.
+    columns : numpy.ndarray of int, optional
+        Keep only these columns of each row (e.g. destination rows).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(indices), n_nodes)`` or ``(len(indices), len(columns))``.
+
+    Raises
+    ------
+    NetworkError
+        For a non-positive batch size or a negative cost limit.
+
+    Examples
+    --------
+    >>> A = csr_array(np.array([[0.0, 2.0], [0.0, 0.0]]))
+    >>> batched_dijkstra(A, np.array([0, 1])).tolist()
+    [[0.0, 2.0], [inf, 0.0]]
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise NetworkError(f"batch_size must be a positive integer, got {batch_size!r}")
+    limit = _limit(max_cost)
+    idx = np.asarray(indices, dtype=np.int64)
+    width = A.shape[0] if columns is None else len(columns)
+    out = np.empty((len(idx), width), dtype=np.float64)
+    for s in range(0, len(idx), batch_size):
+        rows = dijkstra(A, directed=True, indices=idx[s : s + batch_size], limit=limit)
+        out[s : s + batch_size] = rows if columns is None else rows[:, columns]
+    return out
+
+
 def shortest_times(
     G: nx.Graph,
     sources: Sequence[Hashable],
     *,
     weight: str = "travel_time",
-    cutoff: float | None = None,
+    max_cost: float | None = None,
     to_sources: bool = False,
     batch_size: int = 64,
 ) -> np.ndarray:
@@ -186,8 +245,8 @@ def shortest_times(
     G : networkx graph
     sources : sequence of node ids
     weight : str, default "travel_time"
-    cutoff : float, optional
-        Stop searching beyond this cost; farther nodes get ``inf``.
+    max_cost : float, optional
+        Stop searching beyond this cost (in ``weight`` units); farther nodes get ``inf``.
     to_sources : bool, default False
         If True, row ``k`` holds costs from every node *to* ``sources[k]``
         (search on the transposed graph).
@@ -212,11 +271,7 @@ def shortest_times(
     rg = routing_graph(G, weight)
     idx = rg.rows(sources, "source")
     A = rg.reverse if to_sources else rg.forward
-    limit = np.inf if cutoff is None else float(cutoff)
-    out = np.empty((len(idx), len(rg.nodes)), dtype=np.float64)
-    for s in range(0, len(idx), batch_size):
-        out[s : s + batch_size] = dijkstra(A, directed=True, indices=idx[s : s + batch_size], limit=limit)
-    return out
+    return batched_dijkstra(A, idx, max_cost=max_cost, batch_size=batch_size)
 
 
 def nearest_times(
@@ -224,7 +279,7 @@ def nearest_times(
     targets: Sequence[Hashable],
     *,
     weight: str = "travel_time",
-    cutoff: float | None = None,
+    max_cost: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cost from every node to its nearest target, in one multi-source search.
 
@@ -233,8 +288,8 @@ def nearest_times(
     G : networkx graph
     targets : sequence of node ids
     weight : str, default "travel_time"
-    cutoff : float, optional
-        Costs beyond it are ``inf``.
+    max_cost : float, optional
+        Costs beyond it (in ``weight`` units) are ``inf``.
 
     Returns
     -------
@@ -255,7 +310,7 @@ def nearest_times(
     idx = rg.rows(targets, "target")
     if len(idx) == 0:
         raise NetworkError("no targets given")
-    limit = np.inf if cutoff is None else float(cutoff)
+    limit = _limit(max_cost)
     cost, _, source = dijkstra(
         rg.reverse, directed=True, indices=idx, min_only=True, limit=limit, return_predecessors=True
     )
@@ -263,132 +318,3 @@ def nearest_times(
     lut[idx[::-1]] = np.arange(len(idx))[::-1]  # first occurrence wins for repeated targets
     nearest = np.where((source >= 0) & np.isfinite(cost), lut[np.maximum(source, 0)], -1)
     return cost, nearest
-
-
-def resolve_places(G: nx.Graph, places: Any, *, access_speed_kph: float = 30.0, label: str = "place") -> pd.DataFrame:
-    """Turn node ids or point geometries into graph nodes plus access cost.
-
-    Parameters
-    ----------
-    G : networkx graph
-    places : sequence of node ids, pandas.Series of node ids, or a
-        GeoDataFrame/GeoSeries of points (snapped with
-        :func:`linyi_spatial.network.snap_points`).
-    access_speed_kph : float, default 30
-        Connector speed for snapped points.
-    label : str
-        Used in error messages ("origin", "destination").
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by the places' labels: ``node``, ``snap_distance_m``,
-        ``access_time_s`` (0 for node ids).
-
-    Raises
-    ------
-    NetworkError
-        If the set is empty or names nodes not in the graph.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph([("a", "b", {"travel_time": 2.0})])
-    >>> resolve_places(G, ["a"])["node"].tolist()
-    ['a']
-    """
-    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        if len(places) == 0:
-            raise NetworkError(f"empty {label} set")
-        from .network import snap_points
-
-        return snap_points(G, places, access_speed_kph=access_speed_kph)
-    if isinstance(places, pd.Series):
-        labels, ids = list(places.index), list(places)
-    else:
-        ids = list(places)
-        labels = ids
-    if not ids:
-        raise NetworkError(f"empty {label} set")
-    missing = [i for i in ids if i not in G]
-    if missing:
-        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
-    return pd.DataFrame({"node": ids, "snap_distance_m": 0.0, "access_time_s": 0.0}, index=pd.Index(labels, name=label))
-
-
-def travel_time_matrix(
-    G: nx.Graph,
-    origins: Any,
-    destinations: Any,
-    *,
-    weight: str = "travel_time",
-    cutoff_min: float | None = None,
-    access_speed_kph: float = 30.0,
-    batch_size: int = 64,
-    return_snaps: bool = False,
-) -> Any:
-    """Origin–destination travel times in minutes.
-
-    ``T[i, j] = (access_i + d(node_i, node_j) + access_j) / 60`` where ``d``
-    is the shortest-path cost in ``weight`` seconds and ``access`` the
-    snapping connector time (0 for node ids).
-
-    Parameters
-    ----------
-    G : networkx graph
-        With a seconds-valued ``weight`` on edges (e.g. ``travel_time``).
-    origins, destinations : node ids or point GeoDataFrame/GeoSeries
-        Points are snapped to the nearest road node (see
-        :func:`resolve_places`).
-    weight : str, default "travel_time"
-    cutoff_min : float, optional
-        Pairs beyond this many minutes are ``inf`` (faster on big graphs).
-    access_speed_kph : float, default 30
-    batch_size : int, default 64
-    return_snaps : bool, default False
-        Also return the origins' and destinations' snapping tables
-        (``node``, ``snap_distance_m``, ``access_time_s``).
-
-    Returns
-    -------
-    pandas.DataFrame, or (DataFrame, DataFrame, DataFrame) with ``return_snaps``
-        Rows = origins, columns = destinations (their labels), minutes,
-        ``inf`` where unreachable.
-
-    Raises
-    ------
-    NetworkError
-        For empty sets, unknown nodes or invalid weights.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph([("a", "b", {"travel_time": 120.0}), ("b", "a", {"travel_time": 60.0})])
-    >>> travel_time_matrix(G, ["a", "b"], ["a", "b"]).to_numpy().tolist()
-    [[0.0, 2.0], [1.0, 0.0]]
-    """
-    o = resolve_places(G, origins, access_speed_kph=access_speed_kph, label="origin")
-    d = resolve_places(G, destinations, access_speed_kph=access_speed_kph, label="destination")
-    rg = routing_graph(G, weight)
-    cutoff = None if cutoff_min is None else cutoff_min * 60.0
-    o_nodes, d_nodes = o["node"].tolist(), d["node"].tolist()
-    o_ok = o["node"].notna().to_numpy()
-    d_ok = d["node"].notna().to_numpy()
-    T = np.full((len(o), len(d)), np.inf)
-    o_valid = [n for n, ok in zip(o_nodes, o_ok, strict=True) if ok]
-    d_valid = [n for n, ok in zip(d_nodes, d_ok, strict=True) if ok]
-    if o_valid and d_valid:
-        per_destination = len(set(d_valid)) <= len(set(o_valid))
-        sources, others = (d_valid, o_valid) if per_destination else (o_valid, d_valid)
-        uniq = list(dict.fromkeys(sources))
-        pos = {n: i for i, n in enumerate(uniq)}
-        rows = shortest_times(G, uniq, weight=weight, cutoff=cutoff, to_sources=per_destination, batch_size=batch_size)
-        block = rows[:, rg.rows(others)][[pos[n] for n in sources]]
-        if per_destination:
-            block = block.T
-        T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block
-    T = T + o["access_time_s"].to_numpy()[:, None] + d["access_time_s"].to_numpy()[None, :]
-    if cutoff is not None:
-        T[T > cutoff] = np.inf
-    out = pd.DataFrame(T / 60.0, index=o.index, columns=d.index)
-    return (out, o, d) if return_snaps else out

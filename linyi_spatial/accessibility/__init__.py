@@ -1,0 +1,35 @@
+"""Accessibility: measures, analysis grids, travel-time surfaces and isochrones, unit scores, scenarios."""
+
+from .grid import analysis_grid
+from .measures import (
+    E2SFCA_ZONES,
+    cumulative_opportunities,
+    detour_index,
+    enhanced_two_step_fca,
+    gravity_accessibility,
+    hansen_accessibility,
+    two_step_fca,
+)
+from .scenarios import ScenarioComparison, compare_scenarios
+from .scores import COMPOSITE_WEIGHTS, composite_score, seat_accessibility, unit_accessibility
+from .surface import isochrones, structure_nodes, travel_time_surface
+
+__all__ = [
+    "COMPOSITE_WEIGHTS",
+    "E2SFCA_ZONES",
+    "ScenarioComparison",
+    "analysis_grid",
+    "compare_scenarios",
+    "composite_score",
+    "cumulative_opportunities",
+    "detour_index",
+    "enhanced_two_step_fca",
+    "gravity_accessibility",
+    "hansen_accessibility",
+    "isochrones",
+    "seat_accessibility",
+    "structure_nodes",
+    "travel_time_surface",
+    "two_step_fca",
+    "unit_accessibility",
+]

@@ -1,0 +1,102 @@
+"""The catalogue of measures: label, unit and direction of every named result column.
+
+One table says whether more of a measure is better, so the composite score
+(which turns "lower is better" measures around) and the maps (which colour
+the better end light) can never disagree. Columns not listed here fall back
+to a rule on their name: times (``*_min``, ``*time*``) and the detour index
+are lower-is-better, everything else higher-is-better.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["MEASURES", "Measure", "higher_is_better", "measure_label"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a result column means.
+
+    Attributes
+    ----------
+    label : str
+        Human-readable name, with the unit.
+    unit : str
+        Unit of the values (``"min"``, ``"persons"``, ``"share"``, ``""``).
+    higher_is_better : bool
+        Whether a larger value means better access or a higher rank.
+    """
+
+    label: str
+    unit: str
+    higher_is_better: bool
+
+
+MEASURES: dict[str, Measure] = {
+    "composite_score": Measure("Composite accessibility score (0-100)", "", True),
+    "time_to_core_min": Measure("Time from the seat to the core (min)", "min", False),
+    "time_to_nearest_pole_min": Measure("Time to the nearest pole (min)", "min", False),
+    "time_to_nearest_seat_min": Measure("Time to the nearest other seat (min)", "min", False),
+    "mean_time_to_seats_min": Measure("Mean time to the other seats (min)", "min", False),
+    "hansen_size": Measure("Hansen potential of the units' size (decayed)", "persons", True),
+    "size_within_30min": Measure("Size reachable within 30 min", "persons", True),
+    "size_within_60min": Measure("Size reachable within 60 min", "persons", True),
+    "size_within_90min": Measure("Size reachable within 90 min", "persons", True),
+    "detour_index": Measure("Detour index (network / straight distance)", "", False),
+    "grid_mean_time_to_core_min": Measure("Area-weighted time to the core (min)", "min", False),
+    "grid_mean_time_to_nearest_pole_min": Measure("Area-weighted time to the nearest pole (min)", "min", False),
+    "grid_mean_time_to_nearest_seat_min": Measure("Area-weighted time to the nearest seat (min)", "min", False),
+    "grid_share_within_60min_of_core": Measure("Share of land within 60 min of the core", "share", True),
+    "access_time_min": Measure("Access time from the cell to the network (min)", "min", False),
+}
+"""Known measures by column name."""
+
+_TIME_RE = re.compile(r"(_min$|time)")
+
+
+def higher_is_better(column: str) -> bool:
+    """Whether larger values of ``column`` are better.
+
+    Parameters
+    ----------
+    column : str
+        A result column name.
+
+    Returns
+    -------
+    bool
+        From :data:`MEASURES`, else False for times (``*_min``, ``*time*``)
+        and detour indices, True otherwise.
+
+    Examples
+    --------
+    >>> higher_is_better("time_to_core_min"), higher_is_better("hansen_size")
+    (False, True)
+    """
+    if column in MEASURES:
+        return MEASURES[column].higher_is_better
+    return not (_TIME_RE.search(column) or column.startswith("detour"))
+
+
+def measure_label(column: str) -> str:
+    """The human-readable label of ``column`` (its name with spaces when unknown).
+
+    Parameters
+    ----------
+    column : str
+        A result column name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> measure_label("time_to_core_min")
+    'Time from the seat to the core (min)'
+    >>> measure_label("jobs_within_30min")
+    'jobs within 30min'
+    """
+    return MEASURES[column].label if column in MEASURES else column.replace("_", " ")

@@ -1,0 +1,138 @@
+"""Urbanization paths: the base rate, a plan's targets, a logistic path between, and the urban population implied.
+
+References
+----------
+Northam, R. M. (1979). *Urban Geography* (logistic urbanization curve).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from ..errors import DataError
+from .agglomeration import urban_sizes
+from .size import sizes
+
+__all__ = ["urbanization_targets"]
+
+
+def _growth(df: pd.DataFrame, total: float, growth: float | tuple[str, int], base_year: int) -> float:
+    if isinstance(growth, tuple):
+        column, year = growth
+        if not year < base_year:
+            raise DataError(f"the earlier size's year {year} must precede the base year {base_year}")
+        earlier = float(sizes(df, column, min_places=1).sum())
+        return (total / earlier) ** (1.0 / (base_year - year)) - 1.0
+    g = float(growth)
+    if not (math.isfinite(g) and g > -1.0):
+        raise DataError(f"growth must be a finite rate above -1 per year, got {growth!r}")
+    return g
+
+
+def urbanization_targets(
+    df: pd.DataFrame,
+    *,
+    size: str,
+    urban: str,
+    targets: Mapping[int, float],
+    base_year: int,
+    growth: float | tuple[str, int] = 0.0,
+    saturation: float = 0.85,
+    years: Sequence[int] = (),
+) -> pd.DataFrame:
+    """Urbanization now and as the targets require, with the urban population they imply.
+
+    Total population is projected geometrically: ``P(t) = P0 (1 + g)^(t - t0)``
+    with ``g`` = ``growth`` (0: constant population, the default), or the
+    intercensal rate when ``growth`` names an earlier size column and its
+    year. The urbanization path is a logistic curve
+    ``u(t) = K / (1 + exp(-r (t - t_m)))`` with saturation ``K`` (0.85,
+    typical of mature urbanization; Northam 1979) passed exactly through
+    the base rate and the last target; the table shows the rate each
+    target year requires, the logistic path between, and the implied urban
+    population and its increase over the base.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Units with the ``size`` and ``urban`` columns.
+    size, urban : str
+        Total and urban population columns.
+    targets : mapping of year -> rate (0-1)
+        The plan's targets.
+    base_year : int
+        Year of the ``size``/``urban`` figures.
+    growth : float or (str, int), default 0.0
+        Population growth per year, or ``(column, year)`` of an earlier
+        population to use the intercensal rate (an upper bound where
+        fertility falls).
+    saturation : float, default 0.85
+    years : sequence of int
+        Extra years to show on the logistic path.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by year: ``urbanization_rate``, ``source`` (base / target
+        / logistic path), ``pop_total_projected``, ``urban_pop_implied``,
+        ``urban_pop_increase``, ``logistic_rate``; ``attrs`` hold
+        ``growth_per_year``, the logistic ``r`` and ``t_mid``.
+
+    Raises
+    ------
+    DataError
+        Missing columns, no targets, or rates outside (0, saturation).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"p": [100.0], "u": [50.0]})
+    >>> t = urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020)
+    >>> t.loc[2035, "urban_pop_implied"]
+    np.float64(70.0)
+    """
+    if not targets:
+        raise DataError("urbanization_targets needs at least one target year and rate")
+    p = sizes(df, size, min_places=1)
+    u = urban_sizes(df, urban, p)
+    p0, u0 = float(p.sum()), float(u.sum())
+    rate0 = u0 / p0
+    g = _growth(df, p0, growth, base_year)
+    bad = {y: r for y, r in targets.items() if not 0 < r < saturation}
+    if bad or not 0 < rate0 < saturation:
+        raise DataError(f"rates must lie strictly between 0 and the saturation {saturation}: base {rate0:.3f}, {bad}")
+    last = max(targets)
+    if not last > base_year:
+        raise DataError(f"the last target year {last} must come after the base year {base_year}")
+
+    def logit(r: float) -> float:
+        return math.log(r / (saturation - r))
+
+    r_log = (logit(targets[last]) - logit(rate0)) / (last - base_year)
+    t_mid = base_year - logit(rate0) / r_log if r_log else math.inf
+    rows = []
+    for y in sorted(set(years) | set(targets) | {base_year}):
+        logistic = saturation / (1 + math.exp(-r_log * (y - t_mid))) if r_log else rate0
+        if y == base_year:
+            rate, source = rate0, "base"
+        elif y in targets:
+            rate, source = targets[y], "target"
+        else:
+            rate, source = logistic, "logistic path"
+        total = p0 * (1 + g) ** (y - base_year)
+        rows.append(
+            {
+                "year": y,
+                "urbanization_rate": rate,
+                "source": source,
+                "pop_total_projected": total,
+                "urban_pop_implied": rate * total,
+                "urban_pop_increase": rate * total - u0,
+                "logistic_rate": logistic,
+            }
+        )
+    out = pd.DataFrame(rows).set_index("year")
+    out.attrs.update(growth_per_year=g, logistic_r=r_log, logistic_t_mid=t_mid, saturation=saturation)
+    return out

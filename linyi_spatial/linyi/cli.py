@@ -1,0 +1,189 @@
+"""The ``linyi-spatial`` command: the full map set for Linyi, or for any region given by a spec and a network."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from .._version import __version__
+from .._progress import set_progress
+from ..errors import LinyiSpatialError
+from ..network import build_network, from_osm
+from ..structure import SpatialStructure
+from .analysis import load_structure, urbanization_targets
+from .defaults import BASE_YEAR, PLAN_YEAR, TIER_WEIGHTS
+from .mapset import Region, map_builders, write_maps
+from .network import load_network
+
+__all__ = ["build_parser", "main"]
+
+
+def _read_table(path: str, what: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype={"id": str, "route_id": str, "ref": str, "road_node": str})
+    except (OSError, ValueError) as exc:
+        raise LinyiSpatialError(f"cannot read the {what} table {path}: {exc}") from None
+
+
+def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiDiGraph | None:
+    if path is not None:
+        return from_osm(path)
+    if args.nodes is not None:
+        G = build_network(_read_table(args.nodes, "nodes"), _read_table(args.routes, "routes"), year=year)
+        G.graph["name"] = f"network {year}"
+        return G
+    return None
+
+
+def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
+    if args.spec is None:
+        G = load_network(args.year)
+        region = Region(
+            structure=load_structure(),
+            G=G,
+            G_scenario=load_network(args.scenario_year),
+            labels=(args.year, args.scenario_year),
+            cell_km=args.cell_km,
+            hierarchy={"tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
+        )
+        return region, "Linyi"
+    structure = SpatialStructure.from_file(args.spec)
+    G = _network(args, args.network, args.year)
+    if args.network is not None:
+        scenario, labels = _network(args, args.scenario_network, args.scenario_year), ("base", "scenario")
+    else:
+        scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
+    if G is None:
+        say("  no network given (--network or --nodes/--routes): writing the structure map only")  # type: ignore[operator]
+    elif scenario is None:
+        say("  no --scenario-network given: no scenario map")  # type: ignore[operator]
+    return Region(structure=structure, G=G, G_scenario=scenario, labels=labels, cell_km=args.cell_km), structure.name
+
+
+def cmd_maps(args: argparse.Namespace) -> int:
+    """Write the map set and its index; print the written paths.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``maps`` arguments.
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Examples
+    --------
+    >>> main(["maps", "--help"])  # doctest: +SKIP
+    """
+    if args.quiet:
+        set_progress(False)
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    say("loading the structure and the networks ...")
+    with warnings.catch_warnings():
+        if args.quiet:
+            warnings.simplefilter("ignore")
+        region, name = _region(args, say)
+    tiles = "none" if args.offline else args.tiles
+    builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
+    note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
+    written = write_maps(builders, Path(args.out), title=f"{name}: linyi_spatial maps", note=note, inline=not args.cdn, say=say)
+    for p in written.values():
+        print(p)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["maps", "--offline"]).offline
+    True
+    """
+    parser = argparse.ArgumentParser(
+        prog="linyi-spatial", description="Planned spatial structure, accessibility and hierarchy maps."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    maps = sub.add_parser("maps", help="write the interactive HTML maps and an index.html")
+    maps.add_argument("--out", default="maps", help="output folder (default: maps)")
+    maps.add_argument(
+        "--tiles",
+        default="osm",
+        choices=["osm", "cartodb", "amap", "tianditu", "none"],
+        help="basemap (default: osm); amap shifts overlays into GCJ-02; tianditu needs --tiles-key",
+    )
+    maps.add_argument("--tiles-key", default=None, help="API key for basemaps that need one (Tianditu)")
+    maps.add_argument("--year", type=int, default=BASE_YEAR, help="network year of the analysis (default: 2020)")
+    maps.add_argument(
+        "--scenario-year", type=int, default=PLAN_YEAR, help="year of the compared network (default: 2035)"
+    )
+    maps.add_argument("--cell-km", type=float, default=1.0, help="grid cell side in km (default: 1)")
+    maps.add_argument("--quiet", action="store_true", help="no progress messages")
+    assets = maps.add_mutually_exclusive_group()
+    assets.add_argument("--offline", action="store_true", help="draw no basemap tiles, so nothing needs the network")
+    assets.add_argument(
+        "--cdn", action="store_true", help="link Leaflet/jQuery from CDNs instead of inlining them (needs internet)"
+    )
+    region = maps.add_argument_group("another region (default: Linyi)")
+    region.add_argument("--spec", default=None, help="structure spec (TOML) of the region")
+    region.add_argument("--network", default=None, help="road network as an OpenStreetMap extract (.osm or .pbf)")
+    region.add_argument("--scenario-network", default=None, help="compared OSM extract (.osm or .pbf)")
+    region.add_argument("--nodes", default=None, help="network node table (CSV), with --routes")
+    region.add_argument("--routes", default=None, help="network route table (CSV); lines enter by opening year")
+    maps.set_defaults(func=cmd_maps)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for bad arguments or input).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +SKIP
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "maps":
+        if (args.nodes is None) != (args.routes is None):
+            parser.error("--nodes and --routes go together")
+        if args.spec is None and (args.network or args.nodes or args.scenario_network):
+            parser.error("--network, --scenario-network, --nodes and --routes need --spec")
+        if args.network and args.nodes:
+            parser.error("give either --network or --nodes/--routes, not both")
+        if args.scenario_network and not args.network:
+            parser.error("--scenario-network needs --network")
+    try:
+        return int(args.func(args))
+    except LinyiSpatialError as exc:
+        print(f"linyi-spatial: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

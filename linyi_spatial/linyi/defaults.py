@@ -1,0 +1,49 @@
+"""Linyi's defaults: the plan's targets, the years, the CRS, the column roles, the core's node, the tier weights.
+
+Every figure that the general core takes as an argument and Linyi fixes is
+here, with its source, so the case study's one-liners are reproducible from
+this page.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BASE_YEAR",
+    "CORE_NODE",
+    "NETWORK_YEARS",
+    "PLAN_YEAR",
+    "PROJECTED_CRS",
+    "TIER_WEIGHTS",
+    "UNIT_COLUMNS",
+    "URBANIZATION_TARGETS",
+]
+
+URBANIZATION_TARGETS: dict[int, float] = {2025: 0.62, 2035: 0.72}
+"""Resident urbanization targets of the Linyi New Urbanization Plan 2021–2035 (stated, source P2)."""
+
+BASE_YEAR = 2020
+"""Year of the census figures (7th census) and of the base network."""
+
+PLAN_YEAR = 2035
+"""The plan's horizon: its network year and the year of the last target."""
+
+NETWORK_YEARS = (2020, 2025, 2035)
+"""Years for which the embedded network is documented (any year works; lines enter by opening year)."""
+
+PROJECTED_CRS = "EPSG:32650"
+"""UTM zone 50N: Linyi (117.4–119.2 °E) lies inside it."""
+
+CORE_NODE = "city_hall"
+"""Network node of the core's anchor (the municipal government)."""
+
+UNIT_COLUMNS = {
+    "name": "name_zh",
+    "size": "pop_2020",
+    "urban": "urban_pop_2020",
+    "size_base": "pop_2010",
+    "size_base_year": 2010,
+}
+"""Roles of the county table's columns (what a spec declares in ``[region.columns]``)."""
+
+TIER_WEIGHTS = {"size": 0.4, "closeness": 0.3, "accessibility": 0.3}
+"""Weights of the data-tier composite used for Linyi: population, seat closeness, accessibility composite."""

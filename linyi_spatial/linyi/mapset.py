@@ -1,0 +1,222 @@
+"""The full map set of a region: compute each result with the core, draw it with viz, write it safely.
+
+Used by the ``linyi-spatial maps`` command for Linyi and for any region
+given by a spec and a network. Files are written to a temporary name and
+renamed into place, and a file in the output folder that the library did
+not write (no ``linyi_spatial`` generator mark) is never overwritten.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import folium
+import networkx as nx
+
+from .. import accessibility as acc
+from ..errors import DataError
+from ..hierarchy import hierarchy_report
+from ..structure import SpatialStructure
+from ..viz import (
+    accessibility_map,
+    hierarchy_map,
+    isochrone_map,
+    save_html,
+    scenario_map,
+    structure_map,
+    surface_map,
+)
+from ..viz.base import GENERATOR
+
+__all__ = ["MAPS", "Region", "map_builders", "write_maps"]
+
+MAPS = {
+    "structure": "Planned spatial structure: core, poles, axes, points and the transport network",
+    "accessibility": "Unit accessibility: composite score and each measure",
+    "surface": "Travel-time surfaces: to the core, the nearest pole, the nearest seat",
+    "isochrones": "Isochrones from the core (15 / 30 / 60 / 90 minutes)",
+    "scenario": "What the compared network changes: travel-time deltas and added links",
+    "hierarchy": "Urban hierarchy: size, tiers, gravity linkages, centrality",
+}
+SIZE_BUDGET_BYTES = 3_000_000
+
+
+@dataclass
+class Region:
+    """What the map set is drawn from.
+
+    Attributes
+    ----------
+    structure : SpatialStructure
+    G : networkx graph or None
+        The analysis network (None: only the structure map).
+    G_scenario : networkx graph or None
+        The compared network (None: no scenario map).
+    labels : (hashable, hashable)
+        Labels of the two networks (e.g. years).
+    cell_km : float
+        Grid cell side of surfaces and scores.
+    hierarchy : dict
+        Extra keyword arguments of :func:`~linyi_spatial.hierarchy.hierarchy_report`.
+    """
+
+    structure: SpatialStructure
+    G: nx.Graph | None = None
+    G_scenario: nx.Graph | None = None
+    labels: tuple[Hashable, Hashable] = ("base", "scenario")
+    cell_km: float = 1.0
+    hierarchy: dict[str, object] = field(default_factory=dict)
+
+
+def map_builders(
+    region: Region, *, tiles: str | None = "osm", tiles_key: str | None = None, say: Callable[[str], None] = print
+) -> dict[str, Callable[[], folium.Map]]:
+    """Lazy builders of every map the region's inputs allow, by map key of :data:`MAPS`.
+
+    Parameters
+    ----------
+    region : Region
+    tiles, tiles_key : basemap
+    say : callable
+        Receives progress messages.
+
+    Returns
+    -------
+    dict of str -> callable returning folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> sorted(map_builders(Region(made_up_structure()), tiles=None))
+    ['structure']
+    """
+    s, G = region.structure, region.G
+    kw = {"tiles": tiles, "tiles_key": tiles_key}
+    plan = region.G_scenario if region.G_scenario is not None else G
+    builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
+    if G is None:
+        return builders
+    cache: dict[str, object] = {}
+
+    def surface() -> object:
+        if "surface" not in cache:
+            say(f"  computing the {region.cell_km:g} km travel-time surface ...")
+            cache["surface"] = acc.travel_time_surface(G, s, cell_km=region.cell_km)
+        return cache["surface"]
+
+    core = acc.structure_nodes(s, G)["core"][0]
+    anchor = s.places.loc[s.core["anchor"].iloc[0]]
+    a_label = region.labels[0]
+    builders["accessibility"] = lambda: accessibility_map(
+        acc.unit_accessibility(G, s, surface=surface()), s.units, title=f"Unit accessibility, {a_label} network", **kw
+    )
+    builders["surface"] = lambda: surface_map(surface(), title=f"Travel-time surfaces, {a_label} network", **kw)
+    builders["isochrones"] = lambda: isochrone_map(
+        acc.isochrones(G, core, region=s.units, cell_km=region.cell_km),
+        origin=(G.nodes[core]["x"], G.nodes[core]["y"]),
+        label=str(anchor["name_zh"] or anchor["name"]),
+        **kw,
+    )
+    if region.G_scenario is not None:
+        builders["scenario"] = lambda: scenario_map(
+            acc.compare_scenarios(G, region.G_scenario, s, labels=region.labels, cell_km=region.cell_km), **kw
+        )
+    builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **region.hierarchy), **kw)  # type: ignore[arg-type]
+    return builders
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            return GENERATOR in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _check_targets(out: Path, keys: list[str]) -> None:
+    foreign = [p for p in (out / f"{k}.html" for k in [*keys, "index"]) if p.exists() and not _ours(p)]
+    if foreign:
+        raise DataError(
+            f"refusing to overwrite file(s) that linyi_spatial did not write: {[str(p) for p in foreign]}; "
+            "choose another --out folder or move them"
+        )
+
+
+def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str) -> Path:
+    items = "".join(
+        f"<li><a href='{html.escape(p.name, quote=True)}'>{html.escape(MAPS[k])}</a> "
+        f"<small>({p.stat().st_size / 1e6:.1f} MB)</small></li>"
+        for k, p in written.items()
+    )
+    page = (
+        f"<!doctype html><html><head><meta charset='utf-8'>{GENERATOR}<title>{html.escape(title)}</title></head>"
+        f"<body style='font-family:sans-serif'><h1>{html.escape(title)}</h1><p>{html.escape(note)}</p>"
+        f"<ul>{items}</ul></body></html>\n"
+    )
+    index = out / "index.html"
+    fd, tmp = tempfile.mkstemp(prefix=".index.html.", suffix=".tmp", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    os.replace(tmp, index)
+    return index
+
+
+def write_maps(
+    builders: Mapping[str, Callable[[], folium.Map]],
+    out: str | os.PathLike[str],
+    *,
+    title: str,
+    note: str = "",
+    inline: bool = True,
+    say: Callable[[str], None] = print,
+) -> dict[str, Path]:
+    """Build and write every map and an ``index.html`` into ``out``.
+
+    Parameters
+    ----------
+    builders : mapping of key -> callable
+        From :func:`map_builders`.
+    out : path-like
+        Output folder (created).
+    title, note : str
+        Heading and line of the index page.
+    inline : bool, default True
+        Inline Leaflet and jQuery (see :func:`linyi_spatial.viz.save_html`).
+    say : callable
+        Receives progress messages.
+
+    Returns
+    -------
+    dict of str -> pathlib.Path
+        Every written file, ``index`` last.
+
+    Raises
+    ------
+    DataError
+        If a target file exists that the library did not write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> b = map_builders(Region(made_up_structure()), tiles=None, say=lambda m: None)
+    >>> sorted(write_maps(b, tempfile.mkdtemp(), title="Maps", say=lambda m: None))
+    ['index', 'structure']
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    _check_targets(folder, list(builders))
+    written: dict[str, Path] = {}
+    for i, (key, build) in enumerate(builders.items(), 1):
+        say(f"[{i}/{len(builders)}] {key} map ...")
+        path = save_html(build(), folder / f"{key}.html", inline=inline)
+        written[key] = path
+        if path.stat().st_size > SIZE_BUDGET_BYTES:
+            say(f"  warning: {path.name} is {path.stat().st_size / 1e6:.1f} MB, over the 3 MB budget")
+    written["index"] = _write_index(folder, dict(written), title, note)
+    return written

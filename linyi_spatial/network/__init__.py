@@ -1,0 +1,26 @@
+"""Transport networks: build from tables, validate, link points, import OSM, axes along the network."""
+
+from .axes import axes_along_network, network_path_geometry
+from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, build_network
+from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
+from .osm import OSM_SPEED_KPH, from_osm
+from .validate import road_subgraph, validate_network
+
+__all__ = [
+    "DEFAULT_ACCESS",
+    "NODE_COLUMNS",
+    "OPERATING_SPEED_KPH",
+    "OSM_SPEED_KPH",
+    "ROUTE_COLUMNS",
+    "STATUSES",
+    "Access",
+    "NodeIndex",
+    "axes_along_network",
+    "build_network",
+    "from_osm",
+    "nearest_nodes",
+    "network_path_geometry",
+    "road_subgraph",
+    "snap_points",
+    "validate_network",
+]

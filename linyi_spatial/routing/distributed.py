@@ -1,0 +1,443 @@
+"""Scale-out on Dask: origin-partitioned routing with the graph scattered once to the workers.
+
+Nothing here runs unless asked for with an explicit ``client`` (a
+``dask.distributed.Client``): the single-process engine in
+:mod:`linyi_spatial.routing` stays the default. Install with
+``pip install 'linyi_spatial[dask]'``.
+
+Design
+------
+- A :class:`DaskEngine` is built for one graph and one client. It scatters
+  the graph's CSR form (:func:`~linyi_spatial.routing.routing_graph`) and
+  its :class:`~linyi_spatial.network.NodeIndex` once with
+  ``broadcast=True``; every task receives the same worker-local copies. The
+  engine owns its scattered graph, so a future of one graph can never be
+  used with another.
+- Work is partitioned by origins: a task routes ``block_size`` origins with
+  :func:`~linyi_spatial.routing.batched_dijkstra` in sub-batches of
+  ``batch_size``, so it holds at most ``batch_size × nodes`` floats.
+- Matrices that do not fit are never materialised: either each task writes
+  its block to a Parquet part file (``path=``), or the work is reduced
+  inside the task (:meth:`DaskEngine.nearest`, :meth:`DaskEngine.cumulative`,
+  :meth:`DaskEngine.hansen`) and only one row per origin comes back.
+- Grids: :meth:`DaskEngine.surface_to_parquet` links and times grid cells
+  partition by partition with dask-geopandas and writes GeoParquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
+from ..errors import DataError, LinyiSpatialError
+from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
+from .engine import RoutingGraph, batched_dijkstra, nearest_times, routing_graph
+from .matrix import Places, resolve_places
+
+__all__ = ["DaskEngine"]
+
+
+def _require_dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe
+        import distributed  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise LinyiSpatialError("the Dask engine needs: pip install 'linyi_spatial[dask]'") from exc
+    return dask
+
+
+def _times(rg: RoutingGraph, task: dict[str, Any]) -> np.ndarray:
+    """Minutes from a block of origins to all destinations (access legs included, cutoff applied)."""
+    d = batched_dijkstra(
+        rg.forward, task["o_rows"], max_cost=task["limit"], batch_size=task["batch_size"], columns=task["d_rows"]
+    )
+    T = (d + task["o_access"][:, None] + task["d_access"][None, :]) / 60.0
+    if np.isfinite(task["limit"]):
+        T[T * 60.0 > task["limit"]] = np.inf
+    return T
+
+
+def _matrix_block(rg: RoutingGraph, task: dict[str, Any]) -> pd.DataFrame | int:
+    frame = pd.DataFrame(
+        _times(rg, task),
+        index=pd.Index(task["o_labels"], name="origin"),
+        columns=[str(c) for c in task["d_labels"]],
+    )
+    if task["path"] is None:
+        return frame
+    frame.index = frame.index.map(str)  # Parquet needs one type per column
+    frame.to_parquet(Path(task["path"]) / f"part-{task['part']:05d}.parquet")
+    return len(frame)
+
+
+def _reduce_block(rg: RoutingGraph, task: dict[str, Any]) -> np.ndarray:
+    T = _times(rg, task)
+    kind = task["measure"]
+    if kind == "nearest":
+        k = np.argmin(T, axis=1)
+        best = T[np.arange(len(T)), k]
+        return np.column_stack([best, np.where(np.isfinite(best), k, -1)])
+    size = task["size"]
+    if kind == "cumulative":
+        return np.column_stack([(T <= c) @ size for c in task["cutoffs_min"]])
+    return (decay_weights(T, task["decay"], half_life_min=task["half_life_min"]) @ size)[:, None]
+
+
+def _surface_part(
+    part: gpd.GeoDataFrame, index: NodeIndex, rows: Mapping[Any, int], costs: dict[str, np.ndarray], access: Access
+) -> gpd.GeoDataFrame:
+    out = part.copy()
+    if len(part) == 0:
+        for col in costs:
+            out[col] = pd.Series(dtype=float)
+        return out
+    nodes, dist = index.query(part.geometry.representative_point(), access.candidates)
+    seconds = access.seconds(dist)
+    node_rows = np.vectorize(rows.__getitem__, otypes=[np.int64])(nodes)
+    for col, cost in costs.items():
+        out[col] = np.min(seconds + cost[node_rows], axis=1) / 60.0
+    return out
+
+
+class DaskEngine:
+    """Routing for one graph on one Dask cluster, with the graph scattered once.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+        Required: the Dask engine is never chosen implicitly.
+    G : networkx graph
+        With node ``x``/``y`` and a seconds-valued ``weight``.
+    weight : str, default "travel_time"
+        Edge attribute in seconds.
+    block_size : int, default 256
+        Origins per task (one Parquet part each).
+    batch_size : int, default 32
+        Origins per scipy call inside a task (bounds task memory).
+
+    Raises
+    ------
+    DataError
+        If ``client`` is not a Dask client or the sizes are not positive.
+
+    Examples
+    --------
+    >>> from distributed import Client, LocalCluster  # doctest: +SKIP
+    >>> engine = DaskEngine(Client(LocalCluster(n_workers=2)), G)  # doctest: +SKIP
+    >>> engine.travel_time_matrix(origins, destinations).compute()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, client: Any, G: nx.Graph, *, weight: str = "travel_time", block_size: int = 256, batch_size: int = 32
+    ) -> None:
+        _require_dask()
+        if client is None or not hasattr(client, "scatter"):
+            raise DataError("the Dask engine needs an explicit client=dask.distributed.Client(...)")
+        for name, value in (("block_size", block_size), ("batch_size", batch_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise DataError(f"{name} must be a positive integer, got {value!r}")
+        self.client = client
+        self.G = G
+        self.weight = weight
+        self.block_size = block_size
+        self.batch_size = batch_size
+        self.routing = routing_graph(G, weight)
+        self._scattered = client.scatter(self.routing, broadcast=True, hash=False)
+
+    def __repr__(self) -> str:
+        return f"DaskEngine({len(self.routing.nodes):,} nodes, weight={self.weight!r}, block_size={self.block_size})"
+
+    # ------------------------------------------------------------------ helpers
+    def _tasks(
+        self, origins: Places, destinations: Places, cutoff_min: float | None, access: Access | None, **extra: Any
+    ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
+        if self.routing is not routing_graph(self.G, self.weight):
+            raise DataError("the graph changed after the engine was built; build a new DaskEngine")
+        o = resolve_places(self.G, origins, access=access, label="origin")
+        d = resolve_places(self.G, destinations, access=access, label="destination")
+        unlinked = o.index[o["node"].isna()].tolist() + d.index[d["node"].isna()].tolist()
+        if unlinked:
+            raise DataError(f"place(s) could not be linked to the graph: {unlinked[:10]}")
+        if cutoff_min is not None and not float(cutoff_min) >= 0:
+            raise DataError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
+        o_rows, d_rows = self.routing.rows(o["node"]), self.routing.rows(d["node"])
+        o_acc, d_acc = o["access_time_s"].to_numpy(), d["access_time_s"].to_numpy()
+        tasks = [
+            {
+                "o_rows": o_rows[s : s + self.block_size],
+                "o_access": o_acc[s : s + self.block_size],
+                "o_labels": list(o.index[s : s + self.block_size]),
+                "d_rows": d_rows,
+                "d_access": d_acc,
+                "d_labels": list(d.index),
+                "limit": np.inf if cutoff_min is None else float(cutoff_min) * 60.0,
+                "batch_size": self.batch_size,
+                "part": k,
+                **extra,
+            }
+            for k, s in enumerate(range(0, len(o), self.block_size))
+        ]
+        return o, d, tasks
+
+    def _reduce(self, tasks: list[dict[str, Any]]) -> np.ndarray:
+        futures = [self.client.submit(_reduce_block, self._scattered, t, pure=False) for t in tasks]
+        return np.vstack(self.client.gather(futures))
+
+    @staticmethod
+    def _size(size: Sequence[float] | None, n: int) -> np.ndarray:
+        m = np.ones(n) if size is None else np.asarray(size, dtype=float)
+        if len(m) != n:
+            raise DataError(f"size has {len(m)} values for {n} destinations")
+        if not np.isfinite(m).all() or (m < 0).any():
+            raise DataError("size must be finite non-negative numbers")
+        return m
+
+    # ------------------------------------------------------------------ matrices
+    def travel_time_matrix(
+        self,
+        origins: Places,
+        destinations: Places,
+        *,
+        cutoff_min: float | None = None,
+        access: Access | None = None,
+        path: str | Path | None = None,
+        memory_budget_bytes: float = 2e9,
+    ) -> Any:
+        """Origin-destination travel times (minutes), partitioned by origins.
+
+        Same values as :func:`linyi_spatial.routing.travel_time_matrix` (``inf``
+        where unreachable; finite values agree to ~1e-14, the floating-point
+        order of per-origin against per-destination searches). Without
+        ``path`` the result is a lazy Dask DataFrame with one partition per
+        origin block; a matrix larger than ``memory_budget_bytes`` is refused
+        unless ``path`` is given, in which case every task writes its block
+        to ``path/part-NNNNN.parquet`` and the method returns
+        ``dask.dataframe.read_parquet(path)``.
+
+        Parameters
+        ----------
+        origins, destinations : node ids or point GeoDataFrame/GeoSeries
+            As in :func:`linyi_spatial.routing.travel_time_matrix`.
+        cutoff_min : float, optional
+            Pairs beyond this many minutes are ``inf``.
+        access : Access, optional
+            The access leg of linked points.
+        path : path-like, optional
+            Folder for Parquet parts (created; must be empty).
+        memory_budget_bytes : float, default 2e9
+            Largest matrix returned without ``path``.
+
+        Returns
+        -------
+        dask.dataframe.DataFrame
+            Index ``origin``, one column per destination (labels as strings;
+            with ``path`` the origin labels are strings too).
+
+        Raises
+        ------
+        DataError
+            If the matrix exceeds the budget without ``path``, or ``path`` is not empty.
+
+        Examples
+        --------
+        >>> engine.travel_time_matrix(origins, destinations).compute()  # doctest: +SKIP
+        """
+        dask = _require_dask()
+        import dask.dataframe as dd
+
+        out = None if path is None else Path(path)
+        o, d, tasks = self._tasks(origins, destinations, cutoff_min, access, path=None if out is None else str(out))
+        size = 8.0 * len(o) * len(d)
+        if out is None and size > memory_budget_bytes:
+            raise DataError(
+                f"the {len(o):,} x {len(d):,} matrix needs {size / 1e9:.2f} GB, over memory_budget_bytes="
+                f"{memory_budget_bytes:.3g}: pass path= to stream it to Parquet, or reduce it in the tasks"
+            )
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            if any(out.iterdir()):
+                raise DataError(f"output folder {out} is not empty")
+            self.client.gather([self.client.submit(_matrix_block, self._scattered, t, pure=False) for t in tasks])
+            return dd.read_parquet(str(out))
+        meta = pd.DataFrame({str(c): pd.Series(dtype=float) for c in d.index})
+        meta.index = pd.Index([], name="origin", dtype=o.index.dtype)
+        parts = [dask.delayed(_matrix_block)(self._scattered, t) for t in tasks]
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+    # ------------------------------------------------------------------ reductions
+    def nearest(
+        self, origins: Places, destinations: Places, *, cutoff_min: float | None = None, access: Access | None = None
+    ) -> pd.DataFrame:
+        """Time to the nearest destination, reduced inside each task.
+
+        Parameters
+        ----------
+        origins, destinations : node ids or point GeoDataFrame/GeoSeries
+        cutoff_min : float, optional
+        access : Access, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by origin: ``time_to_nearest_min`` and ``nearest``
+            (destination label, None where nothing is reachable).
+
+        Examples
+        --------
+        >>> engine.nearest(origins, destinations)  # doctest: +SKIP
+        """
+        o, d, tasks = self._tasks(origins, destinations, cutoff_min, access, measure="nearest")
+        values = self._reduce(tasks)
+        k = values[:, 1].astype(int)
+        labels = np.asarray(d.index, dtype=object)
+        return pd.DataFrame(
+            {"time_to_nearest_min": values[:, 0], "nearest": np.where(k >= 0, labels[np.maximum(k, 0)], None)},
+            index=o.index,
+        )
+
+    def cumulative(
+        self,
+        origins: Places,
+        destinations: Places,
+        size: Sequence[float] | None = None,
+        *,
+        cutoffs_min: Sequence[float] = (30, 60, 90),
+        access: Access | None = None,
+    ) -> pd.DataFrame:
+        """Cumulative opportunities ``Σ_j size_j [t_ij ≤ c]`` per cutoff, reduced inside each task.
+
+        Parameters
+        ----------
+        origins, destinations : node ids or point GeoDataFrame/GeoSeries
+        size : sequence of float, optional
+            Opportunity per destination (default 1 each).
+        cutoffs_min : sequence of float, default (30, 60, 90)
+        access : Access, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``size_within_<c>min``.
+
+        Examples
+        --------
+        >>> engine.cumulative(origins, destinations, [1.0, 2.0])  # doctest: +SKIP
+        """
+        o, d, tasks = self._tasks(origins, destinations, None, access, measure="cumulative")
+        m = self._size(size, len(d))
+        for t in tasks:
+            t.update(size=m, cutoffs_min=list(cutoffs_min))
+        values = self._reduce(tasks)
+        return pd.DataFrame(values, index=o.index, columns=[f"size_within_{c:g}min" for c in cutoffs_min])
+
+    def hansen(
+        self,
+        origins: Places,
+        destinations: Places,
+        size: Sequence[float] | None = None,
+        *,
+        decay: Decay = "exponential",
+        half_life_min: float = DEFAULT_HALF_LIFE_MIN,
+        cutoff_min: float | None = None,
+        access: Access | None = None,
+    ) -> pd.DataFrame:
+        """Hansen accessibility ``Σ_j size_j f(t_ij)``, reduced inside each task.
+
+        Parameters
+        ----------
+        origins, destinations : node ids or point GeoDataFrame/GeoSeries
+        size : sequence of float, optional
+            Opportunity per destination (default 1 each).
+        decay : {"exponential", "power", "gaussian"}, default "exponential"
+        half_life_min : float, default 30
+        cutoff_min : float, optional
+            Search radius; pairs beyond count as unreachable.
+        access : Access, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            Column ``hansen``.
+
+        Examples
+        --------
+        >>> engine.hansen(origins, destinations, [1.0, 2.0])  # doctest: +SKIP
+        """
+        decay_weights([0.0], decay, half_life_min=half_life_min)  # validate before any task runs
+        o, d, tasks = self._tasks(origins, destinations, cutoff_min, access, measure="hansen")
+        m = self._size(size, len(d))
+        for t in tasks:
+            t.update(size=m, decay=decay, half_life_min=half_life_min)
+        return pd.DataFrame({"hansen": self._reduce(tasks)[:, 0]}, index=o.index)
+
+    # ------------------------------------------------------------------ grids
+    def surface_to_parquet(
+        self,
+        grid: gpd.GeoDataFrame,
+        targets: Mapping[str, Sequence[Any]],
+        path: str | Path,
+        *,
+        npartitions: int = 8,
+        access: Access | None = None,
+    ) -> Any:
+        """Time from every grid cell to the nearest of each target set, to GeoParquet.
+
+        The network costs to each target set come from one multi-source
+        search each (on the client); the cells are split into ``npartitions``
+        spatially sorted partitions (Hilbert order), and each partition links
+        its cells to their ``access.candidates`` nearest nodes and takes the
+        quickest, exactly as :func:`linyi_spatial.accessibility.travel_time_surface`.
+
+        Parameters
+        ----------
+        grid : GeoDataFrame
+            Cells (e.g. :func:`linyi_spatial.accessibility.analysis_grid`), any CRS.
+        targets : mapping of column name -> node ids
+            e.g. ``{"time_to_core_min": ["hall"]}``.
+        path : path-like
+            GeoParquet folder to write (created; must be empty).
+        npartitions : int, default 8
+        access : Access, optional
+
+        Returns
+        -------
+        dask_geopandas.GeoDataFrame
+            Read back lazily from ``path``.
+
+        Raises
+        ------
+        DataError
+            If ``path`` is not empty.
+
+        Examples
+        --------
+        >>> engine.surface_to_parquet(grid, {"time_to_core_min": ["hall"]}, "out/")  # doctest: +SKIP
+        """
+        _require_dask()
+        import dask_geopandas
+
+        access = DEFAULT_ACCESS if access is None else access
+        out = Path(path)
+        if out.exists() and any(out.iterdir()):
+            raise DataError(f"output folder {out} is not empty")
+        costs = {col: nearest_times(self.G, list(nodes), weight=self.weight)[0] for col, nodes in targets.items()}
+        index = NodeIndex.from_graph(self.G, access)
+        meta = grid.iloc[:0].copy()
+        for col in costs:
+            meta[col] = pd.Series(dtype=float)
+        cells = grid.to_crs("EPSG:4326")
+        cells = cells.iloc[np.argsort(cells.geometry.hilbert_distance().to_numpy(), kind="stable")]
+        dgrid = dask_geopandas.from_geopandas(cells, npartitions=npartitions, sort=False)
+        shared = self.client.scatter([index, dict(self.routing.index), costs], broadcast=True)
+        result = dgrid.map_partitions(_surface_part, shared[0], shared[1], shared[2], access, meta=meta)
+        out.mkdir(parents=True, exist_ok=True)
+        result.to_parquet(str(out))
+        return dask_geopandas.read_parquet(str(out))

@@ -1,0 +1,375 @@
+"""The planned spatial structure of a city-region: core, poles, axes and points.
+
+A structure is described by a declarative TOML spec (format in
+:mod:`linyi_spatial.structure.spec` and ``docs/spec_format.md``) and loaded
+into a :class:`SpatialStructure` whose parts are GeoDataFrames in WGS-84.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString
+
+from .._display import Explorable
+from ..crs import GCJ02, WGS84, is_gcj02, transform_geometry
+from ..errors import DataError, SpecError
+from .spec import SEAT_KIND, length_km, read_spec
+
+__all__ = ["SpatialStructure"]
+
+ROLES = ("core", "pole", "axis", "point")
+
+
+@dataclass(frozen=True, repr=False)
+class SpatialStructure(Explorable):
+    """A city-region's planned structure as GeoDataFrames.
+
+    Build one with :meth:`from_file`; never mutated
+    after construction (methods return new objects).
+
+    Attributes
+    ----------
+    name : str
+        Region name.
+    units : geopandas.GeoDataFrame
+        Areal units (e.g. counties) indexed by unit id.
+    places : geopandas.GeoDataFrame
+        Every named point of the spec, indexed by place id.
+    core : geopandas.GeoDataFrame
+        One row: the core area (union of its units), anchor coordinates.
+    poles, points : geopandas.GeoDataFrame
+        Point rows indexed by id.
+    axes : geopandas.GeoDataFrame
+        One LineString per axis, indexed by axis id, with ``length_km``.
+    source : str or None
+        Path of the spec file.
+    meta : dict
+        The spec's ``[region]`` table.
+    columns : dict
+        The units' attribute columns declared in ``[region.columns]``
+        (``name``, ``size``, ``urban``, ``size_base``, ``size_base_year``).
+    """
+
+    name: str
+    units: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    core: gpd.GeoDataFrame
+    poles: gpd.GeoDataFrame
+    axes: gpd.GeoDataFrame
+    points: gpd.GeoDataFrame
+    source: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    columns: Mapping[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        units: gpd.GeoDataFrame | None = None,
+        axis_variant: str | None = None,
+    ) -> SpatialStructure:
+        """Load a structure from a TOML spec (format in the module docstring).
+
+        Parameters
+        ----------
+        path : path-like
+            The spec file.
+        units : geopandas.GeoDataFrame, optional
+            Areal units to use instead of the spec's ``units`` file, indexed
+            by unit id (e.g. :func:`linyi_spatial.linyi.load_counties`).
+        axis_variant : str, optional
+            Name of an ``[[axis_variants.<name>]]`` set to use instead of
+            ``[[axes]]``.
+
+        Returns
+        -------
+        SpatialStructure
+
+        Raises
+        ------
+        SpecError
+            Naming every problem and the file: unreadable TOML, missing CRS,
+            unknown place or unit, duplicate id, axis with fewer than two
+            places, coordinates outside the region, wrong counts.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import write_region
+        >>> import tempfile
+        >>> s = SpatialStructure.from_file(write_region(tempfile.mkdtemp())["spec"])
+        >>> len(s.poles), len(s.axes)
+        (2, 2)
+        """
+        return cls(**read_spec(path, units=units, axis_variant=axis_variant))
+
+    # ------------------------------------------------------------------ views
+    @property
+    def crs(self) -> Any:
+        """CRS shared by all parts of the structure."""
+        return self.units.crs
+
+    @property
+    def seats(self) -> gpd.GeoDataFrame:
+        """The units' seats (places of kind ``county_seat``, set by ``seat_of``), indexed by place id.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Place rows with a ``unit`` column; one seat per unit at most.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> made_up_structure().seats["unit"].tolist()
+        ['A', 'B', 'C', 'D', 'E']
+        """
+        return self.places[self.places["kind"] == SEAT_KIND]
+
+    def column(self, key: str, given: str | None = None, *, required: bool = True) -> str | None:
+        """The units' column for ``key`` (``"size"``, ``"urban"``, ``"name"``...): ``given`` or the spec's.
+
+        Analyses never assume a column by name: a column comes from the
+        caller or from the spec's ``[region.columns]`` table.
+
+        Parameters
+        ----------
+        key : str
+            One of ``name``, ``size``, ``urban``, ``size_base``.
+        given : str, optional
+            A column the caller passed; checked and returned.
+        required : bool, default True
+            Raise when neither is given; otherwise return None.
+
+        Returns
+        -------
+        str or None
+
+        Raises
+        ------
+        DataError
+            If the column is not in the units, or none is declared and ``required``.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> made_up_structure().column("size")
+        'residents'
+        """
+        name = given if given is not None else self.columns.get(key)
+        if name is None:
+            if not required:
+                return None
+            raise DataError(
+                f"no {key!r} column: pass {key}=<column> or declare it in the spec as [region.columns] {key} = '...'"
+                f" (unit columns: {[c for c in self.units.columns if c != self.units.geometry.name]})",
+                source=self.source,
+            )
+        if name not in self.units.columns:
+            raise DataError(f"{key} column {name!r} is not in the units (columns: {list(self.units.columns)})")
+        return str(name)
+
+    def unit_names(self) -> pd.Series:
+        """Each unit's display name (the declared ``name`` column, else the unit id).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by unit id.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> made_up_structure().unit_names().tolist()
+        ['Ashford', 'Brookby', 'Colton', 'Dunmere', 'Elmstead']
+        """
+        col = self.column("name", required=False)
+        names = self.units[col].astype(str) if col else pd.Series(self.units.index.astype(str), index=self.units.index)
+        return names.rename("name")
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """Return core, poles, axes and points in one frame with a ``role`` column.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``role`` (core/pole/axis/point), ``id``, ``name``,
+            ``name_zh``, ``kind``, ``status``, ``geometry``; one row per element.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> made_up_structure().to_geodataframe()["role"].value_counts()["axis"]
+        np.int64(2)
+        """
+        frames = []
+        for role, gdf in zip(ROLES, (self.core, self.poles, self.axes, self.points), strict=True):
+            part = gdf.reset_index().rename(columns={gdf.index.name or "index": "id"})
+            part.insert(0, "role", role)
+            if "kind" not in part:
+                part["kind"] = role
+            if "status" not in part:
+                part["status"] = "plan"
+            frames.append(part[["role", "id", "name", "name_zh", "kind", "status", "geometry"]])
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
+
+    def summary(self) -> pd.DataFrame:
+        """Return a tidy table describing every element.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per element with ``role``, ``id``, ``name``, ``name_zh``,
+            ``places`` (ids on an axis or the place of a pole/point),
+            ``n_places``, ``length_km`` (axes), ``area_km2`` (core), the
+            declared size column (core, and the units whose seats are poles
+            or points) and ``status``.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> t = made_up_structure().summary()
+        >>> t.loc[t.role == "core", "residents"].tolist()
+        [420000.0]
+        """
+        size = self.column("size", required=False)
+        rows: list[dict[str, Any]] = []
+        core = self.core.iloc[0]
+        rows.append(
+            {
+                "role": "core",
+                "id": self.core.index[0],
+                "name": core["name"],
+                "name_zh": core["name_zh"],
+                "places": core["anchor"],
+                "n_places": 1 + len(core["zones"]),
+                "area_km2": core["area_km2"],
+                "size": float(self.units.loc[list(core["units"]), size].sum()) if size else math.nan,
+                "status": "plan",
+            }
+        )
+        for role, gdf in (("pole", self.poles), ("point", self.points)):
+            for pid, row in gdf.iterrows():
+                place = self.places.loc[row["place"]]
+                is_seat = size is not None and place["kind"] == SEAT_KIND
+                rows.append(
+                    {
+                        "role": role,
+                        "id": pid,
+                        "name": row["name"],
+                        "name_zh": row["name_zh"],
+                        "places": row["place"],
+                        "n_places": 1,
+                        "size": float(self.units.loc[place["unit"], size]) if is_seat else math.nan,
+                        "status": "plan",
+                    }
+                )
+        for aid, row in self.axes.iterrows():
+            rows.append(
+                {
+                    "role": "axis",
+                    "id": aid,
+                    "name": row["name"],
+                    "name_zh": row["name_zh"],
+                    "places": " → ".join(row["places"]),
+                    "n_places": len(row["places"]),
+                    "length_km": row["length_km"],
+                    "status": row["status"],
+                }
+            )
+        cols = ["role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "size", "status"]
+        out = pd.DataFrame(rows).reindex(columns=cols)
+        return out.rename(columns={"size": size}) if size else out.drop(columns="size")
+
+    def to_crs(self, crs: Any) -> SpatialStructure:
+        """Return a copy with every part reprojected to ``crs``.
+
+        Parameters
+        ----------
+        crs : any CRS accepted by GeoPandas, or ``"GCJ-02"``
+            Target CRS; ``"GCJ-02"`` shifts WGS-84 coordinates onto Chinese
+            basemaps (the frames then still say EPSG:4326).
+
+        Returns
+        -------
+        SpatialStructure
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> made_up_structure().to_crs("EPSG:32632").axes.crs.to_epsg()
+        32632
+        """
+
+        def conv(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+            if is_gcj02(crs):
+                out = gdf.to_crs(WGS84)
+                out[out.geometry.name] = transform_geometry(out.geometry.to_numpy(), WGS84, GCJ02)
+                return out
+            return gdf.to_crs(crs)
+
+        return replace(
+            self,
+            units=conv(self.units),
+            places=conv(self.places),
+            core=conv(self.core),
+            poles=conv(self.poles),
+            axes=conv(self.axes),
+            points=conv(self.points),
+        )
+
+    def with_axis_geometries(self, geometries: Mapping[str, LineString], *, source: str) -> SpatialStructure:
+        """Return a copy whose axes take the given geometries (e.g. network paths).
+
+        Parameters
+        ----------
+        geometries : mapping of axis id to LineString
+            In the structure's CRS. Axes not in the mapping keep theirs.
+        source : str
+            Recorded in the ``geometry_source`` column (e.g. ``"network"``).
+
+        Returns
+        -------
+        SpatialStructure
+
+        Raises
+        ------
+        SpecError
+            If an id is not an axis of this structure.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> s = made_up_structure()
+        >>> line = s.axes.geometry["east"]
+        >>> s.with_axis_geometries({"east": line}, source="test").axes.loc["east", "geometry_source"]
+        'test'
+        """
+        unknown = [f"unknown axis {k!r}" for k in geometries if k not in self.axes.index]
+        if unknown:
+            raise SpecError(unknown, source=self.source)
+        axes = self.axes.copy()
+        for aid, geom in geometries.items():
+            axes.loc[aid, "geometry"] = geom
+            axes.loc[aid, "geometry_source"] = source
+        axes["length_km"] = length_km(axes)
+        return replace(self, axes=axes)
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        return (
+            f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "
+            f"{len(self.axes)} axes, {len(self.points)} points; {self.crs})"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)

@@ -1,0 +1,372 @@
+"""Accessibility maps: unit choropleths, travel-time surfaces, isochrones and scenario changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..catalog import MEASURES, higher_is_better, measure_label
+from ..crs import WGS84
+from ..errors import LinyiSpatialError
+from ._html import fmt, table
+from .base import (
+    DIVERGING,
+    OKABE_ITO,
+    LegendSwitch,
+    classify,
+    dissolve,
+    finish,
+    legend,
+    new_map,
+    point,
+    ramp,
+    shift,
+    simplified_units,
+)
+
+if TYPE_CHECKING:
+    from ..accessibility import ScenarioComparison
+
+__all__ = [
+    "SURFACE_LABELS",
+    "TIME_BANDS_MIN",
+    "accessibility_map",
+    "choropleth_map",
+    "isochrone_map",
+    "scenario_map",
+    "surface_map",
+]
+
+TIME_BANDS_MIN = (15, 30, 45, 60, 90, 120)
+SURFACE_LABELS = {
+    "time_to_core_min": "Time to the core (min)",
+    "time_to_nearest_pole_min": "Time to the nearest pole (min)",
+    "time_to_nearest_seat_min": "Time to the nearest seat (min)",
+}
+
+
+def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *, line: str | None = None) -> None:
+    folium.GeoJson(
+        geom.__geo_interface__,  # type: ignore[attr-defined]
+        style_function=lambda _f, c=colour, e=line or colour: {
+            "color": e,
+            "weight": 1 if line else 0.3,
+            "fillColor": c,
+            "fillOpacity": 0.75 if line else 0.7,
+        },
+        tooltip=folium.Tooltip(tip),
+    ).add_to(layer)
+
+
+def choropleth_map(
+    units: gpd.GeoDataFrame,
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    title: str,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    k: int = 5,
+    scheme: str = "quantiles",
+) -> folium.Map:
+    """Classified unit choropleths, one switchable layer (with its own legend) per column.
+
+    Classes come from ``mapclassify`` (``scheme``: quantiles, fisher_jenks
+    or equal_interval); colours run from dark (worse) to light yellow
+    (better) on a viridis ramp, the direction of each measure coming from
+    :func:`linyi_spatial.catalog.higher_is_better`.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        Polygons indexed like ``data``.
+    data : DataFrame
+        Measures by unit; a ``name`` column, if present, names the units.
+    columns : sequence of str
+    title : str
+    tiles, tiles_key : basemap
+        See :func:`~linyi_spatial.viz.structure_map`.
+    k : int, default 5
+    scheme : str, default "quantiles"
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    LinyiSpatialError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> u = made_up_structure().units
+    >>> type(choropleth_map(u, u, ["residents"], title="Residents", tiles=None)).__name__
+    'Map'
+    """
+    missing = [c for c in columns if c not in data]
+    if missing:
+        raise LinyiSpatialError(f"column(s) {missing} not in the data")
+    m = new_map(units.to_crs(WGS84).total_bounds, tiles, title, tiles_key)
+    datum = m.linyi_datum  # type: ignore[attr-defined]
+    shapes = simplified_units(units)
+    names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
+    legends = []
+    for i, col in enumerate(columns):
+        values = data[col].reindex(shapes.index).astype(float)
+        idx, bins = classify(values, k, scheme)
+        colours = ramp(len(bins), reverse=higher_is_better(col))
+        label = measure_label(col)
+        layer = folium.FeatureGroup(name=label, show=i == 0)
+        for (uid, row), j in zip(shift(shapes, datum).iterrows(), idx, strict=True):
+            v = values[uid]
+            tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt(v, 2 if abs(v) < 10 else 1))])
+            _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
+        layer.add_to(m)
+        lo = [float(values.min()), *bins[:-1]]
+        legends.append((label, [("box", colours[j], f"{fmt(lo[j], 1)} – {fmt(bins[j], 1)}") for j in range(len(bins))]))
+    for i, (label, items) in enumerate(legends):
+        m.get_root().html.add_child(legend(f"{label} ({scheme})", items, layer=label, shown=i == 0))
+    LegendSwitch().add_to(m)
+    return finish(m)
+
+
+def accessibility_map(
+    scores: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    *,
+    title: str = "Unit accessibility",
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+) -> folium.Map:
+    """Unit accessibility: the composite score and each catalogued measure as choropleth layers.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`linyi_spatial.accessibility.unit_accessibility`.
+    units : GeoDataFrame
+        The units' polygons (e.g. ``structure.units``), indexed like ``scores``.
+    title : str
+    tiles, tiles_key : basemap
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.accessibility import unit_accessibility
+    >>> s = made_up_structure()
+    >>> m = accessibility_map(unit_accessibility(made_up_network(2020), s, cell_km=5), s.units, tiles=None)
+    >>> type(m).__name__
+    'Map'
+    """
+    cols = [c for c in MEASURES if c in scores]
+    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key)
+
+
+def _band_names(bands_min: Sequence[float]) -> list[str]:
+    names = [f"{lo:g}–{hi:g} min" for lo, hi in zip([0, *bands_min[:-1]], bands_min, strict=True)]
+    return [*names, f"> {bands_min[-1]:g} min"]
+
+
+def surface_map(
+    surface: gpd.GeoDataFrame,
+    *,
+    columns: Sequence[str] = tuple(SURFACE_LABELS),
+    bands_min: Sequence[float] = TIME_BANDS_MIN,
+    title: str = "Travel-time surfaces",
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+) -> folium.Map:
+    """Travel-time surfaces dissolved into time bands, one layer per measure.
+
+    Parameters
+    ----------
+    surface : GeoDataFrame
+        From :func:`linyi_spatial.accessibility.travel_time_surface`.
+    columns : sequence of str
+    bands_min : sequence of float, default (15, 30, 45, 60, 90, 120)
+        Upper edges of the time bands.
+    title : str
+    tiles, tiles_key : basemap
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.accessibility import travel_time_surface
+    >>> s = travel_time_surface(made_up_network(2020), made_up_structure(), cell_km=5)
+    >>> type(surface_map(s, tiles=None)).__name__
+    'Map'
+    """
+    m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key)
+    datum = m.linyi_datum  # type: ignore[attr-defined]
+    colours = ramp(len(bands_min) + 1, reverse=True)
+    names = _band_names(bands_min)
+    for i, col in enumerate(columns):
+        bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
+        layer = folium.FeatureGroup(name=SURFACE_LABELS.get(col, measure_label(col)), show=i == 0)
+        for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
+            tip = table([("travel time", names[band.label]), ("area km²", fmt(band.area_km2, 0))])
+            _polygon(layer, row.geometry, colours[band.label], tip)
+        layer.add_to(m)
+    return finish(m, legend("Travel time", [("box", c, n) for c, n in zip(colours, names, strict=True)]))
+
+
+def isochrone_map(
+    iso: gpd.GeoDataFrame,
+    *,
+    origin: tuple[float, float] | None = None,
+    label: str = "origin",
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+) -> folium.Map:
+    """Nested isochrones, largest at the bottom, one layer each.
+
+    Parameters
+    ----------
+    iso : GeoDataFrame
+        From :func:`linyi_spatial.accessibility.isochrones` (``cutoff_min``, geometry).
+    origin : (lon, lat), optional
+        Marked with a dot.
+    label : str
+        Origin name (escaped).
+    tiles, tiles_key : basemap
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.accessibility import isochrones
+    >>> iso = isochrones(made_up_network(2020), "a", [30, 60], region=made_up_structure().units, cell_km=5)
+    >>> type(isochrone_map(iso, tiles=None)).__name__
+    'Map'
+    """
+    m = new_map(iso.to_crs(WGS84).total_bounds, tiles, f"Isochrones from {label}", tiles_key)
+    datum = m.linyi_datum  # type: ignore[attr-defined]
+    iso = iso.sort_values("cutoff_min", ascending=False)
+    colours = ramp(len(iso), reverse=False)
+    items = []
+    for colour, (_, row) in zip(colours, shift(iso, datum).iterrows(), strict=True):
+        layer = folium.FeatureGroup(name=f"{row['cutoff_min']:g} min", show=True)
+        folium.GeoJson(
+            row.geometry.__geo_interface__,
+            style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45},
+            tooltip=folium.Tooltip(
+                table([("within", f"{row['cutoff_min']:g} min"), ("area km²", fmt(row["area_km2"], 0))])
+            ),
+        ).add_to(layer)
+        layer.add_to(m)
+        items.append(("box", colour, f"≤ {row['cutoff_min']:g} min"))
+    if origin is not None:
+        folium.CircleMarker(
+            point(origin[0], origin[1], datum),
+            radius=7,
+            color="#000",
+            fill=True,
+            fill_color=OKABE_ITO["vermillion"],
+            fill_opacity=1,
+            tooltip=folium.Tooltip(table([("origin", label)])),
+        ).add_to(m)
+    return finish(m, legend("Reachable within", items[::-1]))
+
+
+def _delta_classes(bands_min: Sequence[float]) -> tuple[list[float], list[str], list[str]]:
+    edges = [-np.inf, *bands_min, np.inf]
+    colours = DIVERGING[: len(edges) - 1]
+    names = [
+        f"{edges[j]:g} to {edges[j + 1]:g} min".replace("-inf to", "below").replace("to inf", "and more")
+        for j in range(len(edges) - 1)
+    ]
+    return edges, colours, names
+
+
+def scenario_map(
+    comparison: ScenarioComparison,
+    *,
+    bands_min: Sequence[float] = (-20, -10, -5, -1, 1),
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+) -> folium.Map:
+    """What scenario b changes against a: unit and grid-cell deltas of travel time, and the added links.
+
+    Layers: per-unit change of the mean time to the other seats and of the
+    time to the core (minutes), the per-cell change of the time to the
+    nearest seat on a diverging ramp (purple: faster), and the links that
+    scenario b adds.
+
+    Parameters
+    ----------
+    comparison : ScenarioComparison
+        From :func:`linyi_spatial.accessibility.compare_scenarios`.
+    bands_min : sequence of float
+        Class edges of the change in minutes.
+    tiles, tiles_key : basemap
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.accessibility import compare_scenarios
+    >>> c = compare_scenarios(made_up_network(2020), made_up_network(2035), made_up_structure(), cell_km=5)
+    >>> type(scenario_map(c, tiles=None)).__name__
+    'Map'
+    """
+    a, b = comparison.label_a, comparison.label_b
+    shapes = simplified_units(comparison.geometry)
+    m = new_map(shapes.total_bounds, tiles, f"Scenario {b} against {a}: change in travel time", tiles_key)
+    datum = m.linyi_datum  # type: ignore[attr-defined]
+    edges, colours, names = _delta_classes(bands_min)
+    units = comparison.units
+    for i, col in enumerate(("mean_time_to_seats_min", "time_to_core_min")):
+        layer = folium.FeatureGroup(name=f"Units: change in {measure_label(col)}", show=i == 0)
+        for uid, row in shift(shapes, datum).iterrows():
+            d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
+            tip = table(
+                [
+                    ("unit", row["name"]),
+                    (f"{a}", fmt(units.loc[uid, f"{col}_{a}"])),
+                    (f"{b}", fmt(units.loc[uid, f"{col}_{b}"])),
+                    ("change (min)", fmt(d)),
+                    ("change (%)", fmt(units.loc[uid, f"{col}_delta_pct"])),
+                ]
+            )
+            j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
+            _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
+        layer.add_to(m)
+    cells = comparison.cells
+    classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
+    bands = dissolve(cells, classes)
+    layer = folium.FeatureGroup(name="Grid: change in time to the nearest seat", show=False)
+    for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
+        j = int(band.label)
+        _polygon(layer, row.geometry, colours[j], table([("change", names[j]), ("cells", band.cells)]))
+    layer.add_to(m)
+    added = folium.FeatureGroup(name=f"Links added in {b}", show=True)
+    for _, link in shift(comparison.added_links, datum).iterrows():
+        tip = table([("line", link["name"]), ("ref", link["ref"]), ("class", link["class"]), ("status", link["status"])])
+        folium.PolyLine(
+            [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=folium.Tooltip(tip)
+        ).add_to(added)
+    added.add_to(m)
+    items = [("box", c, n) for c, n in zip(colours, names, strict=True)]
+    items.append(("line", OKABE_ITO["black"], f"link added in {b}"))
+    return finish(m, legend(f"Change {a} → {b} (negative: faster)", items))

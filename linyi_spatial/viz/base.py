@@ -1,0 +1,564 @@
+"""Map building blocks: basemaps and datums, escaping, legends, controls, classing, saving.
+
+Conventions
+-----------
+- Every string that comes from data or the user is HTML-escaped before it
+  reaches a tooltip, popup, legend or title.
+- Colours: the Okabe–Ito palette for categories and viridis/cividis-like
+  sequential ramps for measures, all distinguishable under the common
+  colour-vision deficiencies; delta maps use a blue–orange diverging ramp.
+- Basemaps (:data:`BASEMAPS`): WGS-84 tile sets (OpenStreetMap, CARTO,
+  Tianditu, whose CGCS2000 datum matches WGS-84 within centimetres) draw
+  overlays as stored; GCJ-02 tile sets (Amap/高德) get every overlay shifted
+  into GCJ-02 first, so lines and polygons sit on the right streets.
+- Size budget: each HTML file stays under 3 MB with Leaflet inlined.
+  County polygons are simplified to 50 m (shared borders stay shared, so
+  no gaps open between counties) and grid surfaces are dissolved by class.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import branca
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
+from ..errors import LinyiSpatialError
+from ._html import esc
+from ._offline import inline_assets
+
+__all__ = [
+    "BASEMAPS",
+    "GENERATOR",
+    "DIVERGING",
+    "OKABE_ITO",
+    "SEQUENTIAL",
+    "LegendSwitch",
+    "classify",
+    "dissolve",
+    "finish",
+    "geojson_layer",
+    "legend",
+    "new_map",
+    "point",
+    "ramp",
+    "save_html",
+    "shift",
+    "simplified_units",
+]
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#666666",
+    "black": "#000000",
+}
+
+GENERATOR = '<meta name="generator" content="linyi_spatial">'
+"""Marks every HTML file the library writes, so it never overwrites a file it did not write."""
+
+SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis, light = best
+
+DIVERGING = ["#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#f1a340"]  # PuOr: faster ... neutral, slower
+
+BASEMAPS: dict[str, dict[str, Any]] = {
+    "osm": {"tiles": "OpenStreetMap", "attr": None, "datum": WGS84},
+    "cartodb": {
+        "tiles": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "attr": "&copy; OpenStreetMap contributors &copy; CARTO",
+        "datum": WGS84,
+    },
+    "amap": {
+        "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attr": "&copy; 高德地图 AutoNavi",
+        "datum": GCJ02,
+        "subdomains": "1234",
+    },
+    "tianditu": {
+        "tiles": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "attr": "&copy; 天地图 Tianditu",
+        "datum": WGS84,
+        "subdomains": "01234567",
+        "needs_key": "TIANDITU_KEY",
+    },
+    "none": {"tiles": None, "attr": None, "datum": WGS84},
+}
+"""Basemaps: name -> tile URL, attribution and datum. Tianditu needs a key (``TIANDITU_KEY`` or ``tiles_key``)."""
+
+
+def _basemap(tiles: str | None) -> dict[str, Any]:
+    key = "none" if tiles is None else tiles
+    if key not in BASEMAPS:
+        raise LinyiSpatialError(f"unknown tiles {tiles!r}; expected one of {sorted(BASEMAPS)}")
+    return BASEMAPS[key]
+
+
+def shift(gdf: gpd.GeoDataFrame | gpd.GeoSeries, datum: str) -> Any:
+    """Overlay geometries in the basemap's datum (GCJ-02 for Chinese tile sets).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or GeoSeries
+    datum : str
+        ``"EPSG:4326"`` or ``"GCJ-02"``.
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        In WGS-84 degrees, shifted into GCJ-02 when asked.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> shift(gpd.GeoSeries.from_xy([118.0], [35.0], crs=4326), "GCJ-02").x.round(3).tolist()
+    [118.006]
+    """
+    out = gdf.to_crs(WGS84)
+    if datum == GCJ02:
+        geoms = transform_geometry(out.geometry.to_numpy(), WGS84, GCJ02)
+        if isinstance(out, gpd.GeoDataFrame):
+            out = out.copy()
+            out[out.geometry.name] = geoms
+        else:
+            out = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
+    return out
+
+
+def point(x: float, y: float, datum: str) -> list[float]:
+    """A ``[lat, lon]`` pair for folium, shifted into GCJ-02 when the basemap needs it.
+
+    Parameters
+    ----------
+    x, y : float
+        WGS-84 longitude and latitude.
+    datum : str
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> point(10.0, 50.0, "EPSG:4326")
+    [50.0, 10.0]
+    """
+    if datum == GCJ02:
+        g = transform_geometry([shapely.Point(x, y)], WGS84, GCJ02)[0]
+        x, y = g.x, g.y
+    return [y, x]
+
+
+_FULLSCREEN_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  var Btn = L.Control.extend({
+    options: {position: 'topleft'},
+    onAdd: function() {
+      var a = L.DomUtil.create('a', 'leaflet-bar leaflet-control linyi-fullscreen');
+      a.href = '#'; a.title = 'Full screen'; a.innerHTML = '&#x25A1;';
+      a.style.cssText = 'width:30px;height:30px;line-height:30px;text-align:center;background:#fff;font-size:18px';
+      L.DomEvent.on(a, 'click', function(e) {
+        L.DomEvent.preventDefault(e);
+        var el = map.getContainer();
+        if (document.fullscreenElement) { document.exitFullscreen(); }
+        else if (el.requestFullscreen) { el.requestFullscreen(); }
+      });
+      return a;
+    }
+  });
+  map.addControl(new Btn());
+})();
+"""
+
+
+class _Fullscreen(folium.MacroElement):
+    """A dependency-free full-screen button (the Fullscreen plugin needs a CDN script)."""
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _FULLSCREEN_JS + "{% endmacro %}")
+
+
+def legend(
+    title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
+) -> folium.Element:
+    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box.
+
+    With ``layer`` the legend belongs to that overlay and is switched with it
+    (see :class:`LegendSwitch`).
+
+    Parameters
+    ----------
+    title : str
+    items : sequence of (kind, colour, label)
+    layer : str, optional
+        Overlay name the legend belongs to.
+    shown : bool, default True
+
+    Returns
+    -------
+    folium.Element
+
+    Examples
+    --------
+    >>> "Title" in legend("Title", [("box", "#fff", "x")]).render()
+    True
+    """
+    shapes = {
+        "line": "width:22px;border-top:4px solid {c};vertical-align:middle",
+        "dash": "width:22px;border-top:4px dashed {c};vertical-align:middle",
+        "dot": "width:12px;height:12px;border-radius:6px;background:{c};border:1px solid #333",
+        "box": "width:16px;height:12px;background:{c};border:1px solid #999",
+    }
+    rows = []
+    for kind, colour, label in items:
+        style = shapes.get(kind, shapes["box"]).format(c=esc(colour))
+        sym = f"<span style='display:inline-block;{style}'></span>"
+        rows.append(f"<div>{sym} {esc(label)}</div>")
+    body = "".join(rows)
+    data = "" if layer is None else f" data-layer='{esc(layer)}'"
+    display = "" if shown else "display:none;"
+    return folium.Element(
+        f"<div class='linyi-legend'{data} style='{display}position:fixed;bottom:30px;right:10px;z-index:1000;"
+        "background:white;padding:6px 10px;border:1px solid #999;font:12px sans-serif;max-width:260px'>"
+        f"<b>{esc(title)}</b>{body}</div>"
+    )
+
+
+_LEGEND_SWITCH_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  function show(name) {
+    document.querySelectorAll('.linyi-legend[data-layer]').forEach(function(el) {
+      el.style.display = (el.getAttribute('data-layer') === name) ? '' : 'none';
+    });
+  }
+  var shown = [];
+  document.querySelectorAll('.linyi-legend[data-layer]').forEach(function(el) {
+    if (el.style.display !== 'none') { shown.push(el.getAttribute('data-layer')); }
+  });
+  map.on('overlayadd', function(e) { shown.push(e.name); show(e.name); });
+  map.on('overlayremove', function(e) {
+    shown = shown.filter(function(n) { return n !== e.name; });
+    show(shown.length ? shown[shown.length - 1] : null);
+  });
+})();
+"""
+
+
+class LegendSwitch(folium.MacroElement):
+    """Show the legend of the overlay switched on last (one legend per choropleth layer)."""
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _LEGEND_SWITCH_JS + "{% endmacro %}")
+
+
+def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None) -> folium.Map:
+    """A folium map fitted to ``bounds`` with basemap, title, full-screen button and the datum of its tiles.
+
+    Parameters
+    ----------
+    bounds : sequence of float
+        ``minx, miny, maxx, maxy`` in WGS-84.
+    tiles : str or None
+        A key of :data:`BASEMAPS`.
+    title : str
+        Shown top left (escaped).
+    tiles_key : str, optional
+        Key for basemaps that need one.
+
+    Returns
+    -------
+    folium.Map
+        With ``linyi_datum`` set to the basemap's datum.
+
+    Raises
+    ------
+    LinyiSpatialError
+        For an unknown basemap or a missing key.
+
+    Examples
+    --------
+    >>> new_map([10, 50, 11, 51], None, "A title").linyi_datum
+    'EPSG:4326'
+    """
+    spec = _basemap(tiles)
+    minx, miny, maxx, maxy = bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    if spec["tiles"] is not None:
+        url = spec["tiles"]
+        if spec.get("needs_key"):
+            key = tiles_key or os.environ.get(spec["needs_key"])
+            if not key:
+                raise LinyiSpatialError(f"tiles={tiles!r} needs a key: pass tiles_key or set {spec['needs_key']}")
+            url = url.replace("{key}", key)
+        if spec["attr"] is None:
+            folium.TileLayer(url, name=f"basemap: {tiles}").add_to(m)
+        else:
+            folium.TileLayer(
+                url, attr=spec["attr"], name=f"basemap: {tiles}", subdomains=spec.get("subdomains", "abc")
+            ).add_to(m)
+    if spec["datum"] == GCJ02:
+        a = transform_geometry([shapely.Point(minx, miny), shapely.Point(maxx, maxy)], WGS84, GCJ02)
+        minx, miny, maxx, maxy = a[0].x, a[0].y, a[1].x, a[1].y
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.get_root().html.add_child(
+        folium.Element(
+            "<div class='linyi-title' style='position:fixed;top:10px;left:60px;z-index:1000;background:white;"
+            f"padding:4px 8px;border:1px solid #999;font:14px sans-serif'>{esc(title)}</div>"
+        )
+    )
+    m.get_root().header.add_child(folium.Element(GENERATOR))
+    _Fullscreen().add_to(m)
+    m.linyi_datum = spec["datum"]  # type: ignore[attr-defined]
+    return m
+
+
+def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
+    """Add the legend and the layer control; return the map.
+
+    Parameters
+    ----------
+    m : folium.Map
+    legend : folium.Element, optional
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> type(finish(new_map([10, 50, 11, 51], None, "t"))).__name__
+    'Map'
+    """
+    if legend is not None:
+        m.get_root().html.add_child(legend)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def simplified_units(units: gpd.GeoDataFrame, tolerance_m: float = 50.0) -> gpd.GeoDataFrame:
+    """Simplify the units' shared boundaries once, as a coverage, so no gaps or slivers open.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+    tolerance_m : float, default 50
+
+    Returns
+    -------
+    GeoDataFrame
+        In WGS-84.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> len(simplified_units(made_up_structure().units))
+    5
+    """
+    crs = projected_crs(units)
+    proj = units.to_crs(crs)
+    try:
+        simple = shapely.coverage_simplify(proj.geometry.to_numpy(), tolerance_m)
+    except (shapely.errors.GEOSException, ValueError):
+        simple = proj.geometry.simplify(tolerance_m, preserve_topology=True).to_numpy()
+    out = proj.copy()
+    out[out.geometry.name] = simple
+    return out.to_crs(WGS84)
+
+
+def geojson_layer(
+    layer: folium.FeatureGroup,
+    gdf: gpd.GeoDataFrame,
+    datum: str,
+    style: Callable[[Any], dict[str, Any]],
+    tooltips: Sequence[str],
+) -> None:
+    """Add one GeoJSON feature per row with its own pre-escaped tooltip.
+
+    Parameters
+    ----------
+    layer : folium.FeatureGroup
+    gdf : GeoDataFrame
+    datum : str
+        The basemap's datum (overlays are shifted into it).
+    style : callable
+        folium style function.
+    tooltips : sequence of str
+        HTML, already escaped, one per row.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> units = made_up_structure().units
+    >>> geojson_layer(folium.FeatureGroup(), units, "EPSG:4326", lambda f: {}, [""] * len(units))
+    """
+    shifted = shift(gdf, datum)
+    for geom, tip in zip(shifted.geometry, tooltips, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        folium.GeoJson(geom.__geo_interface__, style_function=style, tooltip=folium.Tooltip(tip)).add_to(layer)
+
+
+def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[np.ndarray, list[float]]:
+    """Class index per value (0 = lowest, -1 = not finite) and the upper bounds, with mapclassify.
+
+    Parameters
+    ----------
+    values : pandas.Series
+    k : int, default 5
+    scheme : {"quantiles", "fisher_jenks", "equal_interval"}
+
+    Returns
+    -------
+    (numpy.ndarray, list of float)
+
+    Examples
+    --------
+    >>> classify(pd.Series([1.0, 2.0, 3.0, 4.0]), k=2)[0].tolist()
+    [0, 0, 1, 1]
+    """
+    v = values.astype(float).to_numpy()
+    finite = np.isfinite(v)
+    k = max(1, min(k, len(np.unique(v[finite]))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cls = {
+            "quantiles": mapclassify.Quantiles,
+            "fisher_jenks": mapclassify.FisherJenks,
+            "equal_interval": mapclassify.EqualInterval,
+        }[scheme](v[finite], k=k)
+    idx = np.full(len(v), -1)
+    idx[finite] = cls.yb
+    return idx, list(cls.bins)
+
+
+def ramp(n: int, reverse: bool) -> list[str]:
+    """``n`` colours of the sequential ramp, dark to light (``reverse``: light to dark).
+
+    Parameters
+    ----------
+    n : int
+    reverse : bool
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> ramp(2, reverse=False)
+    ['#fde725', '#440154']
+    """
+    cols = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(n - 1, 1))] for i in range(n)]
+    return cols[::-1] if reverse else cols
+
+
+def dissolve(cells: gpd.GeoDataFrame, labels: np.ndarray) -> gpd.GeoDataFrame:
+    """Union grid cells by class label (keeps the HTML small); one row per label present.
+
+    Parameters
+    ----------
+    cells : GeoDataFrame
+        With ``area_km2``.
+    labels : numpy.ndarray
+        Class label per cell.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``label``, ``cells``, ``area_km2``, geometry (WGS-84).
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> from linyi_spatial.accessibility import analysis_grid
+    >>> g = analysis_grid(made_up_structure().units, cell_km=10)
+    >>> dissolve(g, np.zeros(len(g), dtype=int))["cells"].tolist() == [len(g)]
+    True
+    """
+    crs = projected_crs(cells)
+    geoms = cells.to_crs(crs).geometry.to_numpy()
+    area = cells["area_km2"].to_numpy()
+    rows = []
+    for label in sorted(set(labels.tolist())):
+        sel = labels == label
+        try:
+            geom = shapely.coverage_union_all(geoms[sel])
+        except (shapely.errors.GEOSException, ValueError):
+            geom = shapely.union_all(geoms[sel])
+        rows.append({"label": label, "cells": int(sel.sum()), "area_km2": float(area[sel].sum()), "geometry": geom})
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+    out["geometry"] = out.geometry.simplify(20.0)
+    return out.to_crs(WGS84)
+
+
+def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = True) -> Path:
+    """Write a folium map to an HTML file.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    path : path-like
+        Output file; parent folders are created. Written to a temporary
+        file first and renamed into place, so a failed write never leaves a
+        truncated map.
+    inline : bool, default True
+        Inline Leaflet and jQuery (from the PyPI packages ``xstatic-leaflet``
+        and ``xstatic-jquery``) so the file draws without reaching a CDN
+        (jsdelivr and code.jquery.com are slow or blocked in parts of
+        China); other CDN assets (Bootstrap, Font Awesome) are omitted.
+        Basemap tiles still need the network. ``False`` keeps folium's CDN
+        links.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = save_html(new_map([10, 50, 11, 51], None, "t"), tempfile.mkdtemp() + "/s.html")
+    >>> p.stat().st_size > 10_000
+    True
+    """
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = m.get_root().render()
+    if inline:
+        text = inline_assets(text)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

@@ -1,0 +1,255 @@
+"""The structure map: units, core, axes, poles and points, with the transport network underneath."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import folium
+import networkx as nx
+import numpy as np
+import shapely
+
+from ..crs import GCJ02, WGS84, transform_geometry
+from ..errors import LinyiSpatialError
+from ._html import fmt, table
+from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, point, shift, simplified_units
+
+if TYPE_CHECKING:
+    from ..structure import SpatialStructure
+
+__all__ = ["RAIL_STYLE", "ROAD_STYLE", "ROLE_LABELS", "network_layers", "structure_map"]
+
+ROAD_STYLE = {
+    "expressway": (OKABE_ITO["vermillion"], 3.0),
+    "trunk": (OKABE_ITO["orange"], 2.0),
+    "urban": (OKABE_ITO["grey"], 1.5),
+    "connector": (OKABE_ITO["grey"], 1.0),
+}
+RAIL_STYLE = {"hsr": (OKABE_ITO["purple"], 3.0), "rail": (OKABE_ITO["black"], 2.0)}
+
+ROLE_LABELS = {"units": "Units", "core": "Core", "axes": "Axes", "poles": "Poles", "points": "Points"}
+"""Layer names by role; a spec may override them with ``[region.role_labels]`` (e.g. in Chinese)."""
+
+
+def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, str, str]]:
+    """Draw roads and railways by class (planned/under-construction dashed); return legend items.
+
+    Parameters
+    ----------
+    m : folium.Map
+    G : networkx graph
+        Edges with ``mode`` (road/rail), ``class``, ``status``, ``geometry``.
+    datum : str
+        The basemap's datum.
+
+    Returns
+    -------
+    list of (kind, colour, label)
+
+    Raises
+    ------
+    LinyiSpatialError
+        If ``G`` is not a networkx graph.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network
+    >>> m = new_map([10, 50, 11, 51], None, "t")
+    >>> len(network_layers(m, made_up_network(2035), "EPSG:4326"))
+    5
+    """
+    if not isinstance(G, nx.Graph):
+        raise LinyiSpatialError("network must be a networkx graph")
+    seen: set[str] = set()
+    roads = folium.FeatureGroup(name="Roads by class", show=True)
+    rails = folium.FeatureGroup(name="Railways", show=True)
+    for u, v, d in G.edges(data=True):
+        link = d.get("link", f"{u}->{v}")
+        if link in seen or d.get("mode") not in ("road", "rail"):
+            continue
+        seen.add(link)
+        styles = ROAD_STYLE if d["mode"] == "road" else RAIL_STYLE
+        colour, weight = styles.get(d.get("class"), (OKABE_ITO["grey"], 1.0))
+        geom = d.get("geometry") or shapely.LineString(
+            [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])]
+        )
+        if datum == GCJ02:
+            geom = transform_geometry([geom], WGS84, GCJ02)[0]
+        status = d.get("status", "open")
+        tip = table(
+            [
+                ("line", d.get("name")),
+                ("ref", d.get("ref")),
+                ("class", d.get("class")),
+                ("status", status),
+                ("opened", d.get("opened")),
+                ("length km", fmt(d.get("length", np.nan) / 1000)),
+            ]
+        )
+        folium.PolyLine(
+            [(y, x) for x, y in geom.coords],
+            color=colour,
+            weight=weight,
+            opacity=0.85,
+            dash_array="6 5" if status != "open" else None,
+            tooltip=folium.Tooltip(tip),
+        ).add_to(roads if d["mode"] == "road" else rails)
+    roads.add_to(m)
+    rails.add_to(m)
+    return [
+        ("line", ROAD_STYLE["expressway"][0], "expressway"),
+        ("line", ROAD_STYLE["trunk"][0], "national / trunk road"),
+        ("line", RAIL_STYLE["hsr"][0], "high-speed rail"),
+        ("line", RAIL_STYLE["rail"][0], "railway"),
+        ("dash", OKABE_ITO["grey"], "planned / under construction"),
+    ]
+
+
+def _unit_tips(s: SpatialStructure, units: Any) -> list[str]:
+    names = s.unit_names()
+    size = s.column("size", required=False)
+    urban = s.column("urban", required=False)
+    tips = []
+    for uid, unit in units.iterrows():
+        rows: list[tuple[str, object]] = [("unit", names.get(uid, uid)), ("id", uid)]
+        if size:
+            rows.append((size, fmt(int(unit[size]))))
+        if size and urban:
+            rows.append((f"{urban} share", f"{unit[urban] / unit[size]:.1%}"))
+        if "area_km2" in unit:
+            rows.append(("area km²", fmt(unit["area_km2"], 0)))
+        tips.append(table(rows))
+    return tips
+
+
+def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
+    core = s.core.iloc[0]
+    names = s.unit_names()
+    layer = folium.FeatureGroup(name=label, show=True)
+    tip = table(
+        [
+            ("core", core["name_zh"] or core["name"]),
+            ("name", core["name"]),
+            ("units", ", ".join(str(names.get(u, u)) for u in core["units"])),
+            ("area km²", fmt(core["area_km2"], 0)),
+        ]
+    )
+    style = {"color": OKABE_ITO["vermillion"], "weight": 2.5, "fillColor": OKABE_ITO["vermillion"], "fillOpacity": 0.25}
+    geojson_layer(layer, s.core, datum, lambda _f: style, [tip])
+    anchor = s.places.loc[core["anchor"]]
+    folium.CircleMarker(
+        point(core["anchor_lon"], core["anchor_lat"], datum),
+        radius=9,
+        color=OKABE_ITO["vermillion"],
+        fill=True,
+        fill_opacity=1,
+        tooltip=folium.Tooltip(table([("core anchor", anchor["name_zh"] or anchor["name"]), ("name", anchor["name"])])),
+    ).add_to(layer)
+    layer.add_to(m)
+
+
+def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
+    layer = folium.FeatureGroup(name=label, show=True)
+    for aid, axis in shift(s.axes, datum).iterrows():
+        tip = table(
+            [
+                ("axis", axis["name_zh"] or axis["name"]),
+                ("name", axis["name"]),
+                ("id", aid),
+                ("corridors", " / ".join(axis["corridors"])),
+                ("length km", fmt(axis["length_km"], 0)),
+                ("status", axis["status"]),
+                ("reason", axis.get("reason", "")),
+            ]
+        )
+        folium.PolyLine(
+            [(y, x) for x, y in axis.geometry.coords],
+            color=OKABE_ITO["blue"],
+            weight=6,
+            opacity=0.75,
+            dash_array="10 6" if axis["status"] == "reconstruction" else None,
+            tooltip=folium.Tooltip(tip),
+        ).add_to(layer)
+    layer.add_to(m)
+
+
+def _point_layer(m: folium.Map, frame: Any, datum: str, label: str, style: tuple[str, int]) -> None:
+    colour, radius = style
+    layer = folium.FeatureGroup(name=label, show=True)
+    for pid, row in shift(frame, datum).iterrows():
+        tip = table(
+            [("name", row["name_zh"] or row["name"]), ("name (en)", row["name"]), ("id", pid), ("kind", row["kind"]),
+             ("unit", row["unit"])]
+        )
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=radius,
+            color="#333333",
+            weight=1,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.95,
+            tooltip=folium.Tooltip(tip),
+        ).add_to(layer)
+    layer.add_to(m)
+
+
+def structure_map(
+    structure: SpatialStructure,
+    *,
+    G: nx.Graph | None = None,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+) -> folium.Map:
+    """Map the planned structure: units, core, axes, poles, points and (optionally) the network.
+
+    Parameters
+    ----------
+    structure : SpatialStructure
+        The structure to draw.
+    G : networkx graph, optional
+        Transport network to draw by mode and class (planned lines dashed),
+        e.g. the plan-horizon network.
+    tiles : str or None, default "osm"
+        A key of :data:`~linyi_spatial.viz.base.BASEMAPS`; ``None``/``"none"`` draws no tiles.
+    tiles_key : str, optional
+        API key for basemaps that need one (Tianditu).
+
+    Returns
+    -------
+    folium.Map
+        Layers: units, core, axes, poles, points (and roads/railways), with
+        layer control, scale bar, full-screen button and legend.
+
+    Raises
+    ------
+    LinyiSpatialError
+        If ``tiles`` is not a known basemap.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> type(structure_map(made_up_structure(), tiles=None)).__name__
+    'Map'
+    """
+    s = structure.to_crs(WGS84)
+    labels: Mapping[str, str] = {**ROLE_LABELS, **dict(s.meta.get("role_labels", {}))}
+    title = f"{s.name} — {s.meta.get('pattern', 'planned spatial structure')}"
+    m = new_map(s.units.total_bounds, tiles, title, tiles_key)
+    datum = m.linyi_datum  # type: ignore[attr-defined]
+    units = simplified_units(s.units)
+    layer = folium.FeatureGroup(name=labels["units"], show=True)
+    unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
+    geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units))
+    layer.add_to(m)
+    items = [("box", OKABE_ITO["vermillion"], labels["core"])]
+    if G is not None:
+        items += network_layers(m, G, datum)
+    _core_layer(m, s, datum, labels["core"])
+    _axes_layer(m, s, datum, labels["axes"])
+    items.append(("dash", OKABE_ITO["blue"], f"{labels['axes']} (dashed: reconstructed)"))
+    for key, frame, style in (("poles", s.poles, (OKABE_ITO["orange"], 8)), ("points", s.points, (OKABE_ITO["green"], 5))):
+        _point_layer(m, frame, datum, labels[key], style)
+        items.append(("dot", style[0], labels[key]))
+    return finish(m, legend("Planned structure", items))
