@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from linyi_spatial.hierarchy import centrality
-from linyi_spatial.synthetic import grid_road_graph
+from linyi_spatial.testing.synthetic import grid_road_graph
 
 
 def main() -> None:

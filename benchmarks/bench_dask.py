@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from linyi_spatial.routing import routing_graph, shortest_times
-from linyi_spatial.synthetic import grid_road_graph
+from linyi_spatial.testing.synthetic import grid_road_graph
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
     try:
         import distributed
 
-        from linyi_spatial.distributed import accessibility_dask, scatter_graph
+        from linyi_spatial.routing import DaskEngine
     except ImportError:
         print("dask not installed: pip install 'linyi_spatial[dask]'")
         return
@@ -56,11 +56,10 @@ def main() -> None:
             distributed.Client(cluster) as client,
         ):  # fmt: skip
             t0 = time.perf_counter()
-            graph = scatter_graph(client, G)
+            engine = DaskEngine(client, G, block_size=max(8, n_o // (4 * workers)))
             t_scatter = time.perf_counter() - t0
             t0 = time.perf_counter()
-            got = accessibility_dask(G, origins, dests, client=client, mass=mass, graph=graph,
-                                     block_size=max(8, n_o // (4 * workers)))  # fmt: skip
+            got = engine.hansen(origins, dests, mass)
             t = time.perf_counter() - t0
             if not np.allclose(got["hansen"].to_numpy(), ref, rtol=1e-12):
                 raise SystemExit("Dask result differs from the single-process result")

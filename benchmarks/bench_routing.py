@@ -3,7 +3,7 @@
 Run:  python benchmarks/bench_routing.py           (full: 202,500-node graph, ≈ 5 min)
       python benchmarks/bench_routing.py --quick   (CI size: 14,400 nodes)
 
-Graph: linyi_spatial.synthetic.grid_road_graph (seeded perturbed grid, ≈ 502,000
+Graph: linyi_spatial.testing.grid_road_graph (seeded perturbed grid, ≈ 502,000
 directed edges at full size). Every library result is checked against the
 raw scipy result; the script exits non-zero on a mismatch. Timings are
 medians; ratios compare rows within a task to the row marked "baseline".
@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from linyi_spatial.accessibility import gravity_accessibility
 from linyi_spatial.routing import clear_cache, nearest_times, routing_graph, travel_time_matrix
-from linyi_spatial.synthetic import grid_road_arrays, grid_road_graph
+from linyi_spatial.testing.synthetic import grid_road_arrays, grid_road_graph
 
 ROWS: list[tuple[str, str, float, str]] = []
 
@@ -198,14 +198,12 @@ def main() -> None:
     # ---------------------------------------------------------------- T4
     print("== T4 full Linyi grid analysis for one year (1 km grid, all surfaces)")
     from linyi_spatial.accessibility import analysis_grid, travel_time_surface
-    from linyi_spatial.datasets import load_counties
-    from linyi_spatial.network import load_network
-    from linyi_spatial.structure import load_structure
+    from linyi_spatial.linyi import load_counties, load_network, load_structure
 
     counties, structure, G20 = load_counties(), load_structure(axes="anchors"), load_network(2020)
 
     def linyi_grid() -> Any:
-        return travel_time_surface(2020, G=G20, structure=structure, grid=analysis_grid(counties, cell_km=1.0))
+        return travel_time_surface(G20, structure, grid=analysis_grid(counties, cell_km=1.0))
 
     t4, surf = timed(linyi_grid, repeat)
     record("T4", f"analysis_grid + travel_time_surface ({len(surf):,} cells, 3 surfaces)", t4, "target < 3 s")

@@ -18,8 +18,8 @@ import networkx as nx
 import numpy as np
 from pyproj import Transformer
 
-import linyi_spatial as ls
-from linyi_spatial.network import load_network, snap_points
+from linyi_spatial.linyi import load_counties, load_network
+from linyi_spatial.network import snap_points
 
 
 def timed(fn, repeat):
@@ -34,7 +34,7 @@ def timed(fn, repeat):
 
 def grid_graph(side: int) -> nx.MultiDiGraph:
     """A side x side grid over Linyi's extent with OSMnx-style attributes (for the large case)."""
-    minx, miny, maxx, maxy = ls.load_counties().total_bounds
+    minx, miny, maxx, maxy = load_counties().total_bounds
     xs, ys = np.linspace(minx, maxx, side), np.linspace(miny, maxy, side)
     G = nx.MultiDiGraph(crs="EPSG:4326")
     for i, y in enumerate(ys):
@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [2_000] if args.quick else [10_000, 100_000]
     repeat = 3 if args.quick else 5
-    minx, miny, maxx, maxy = ls.load_counties().total_bounds
+    minx, miny, maxx, maxy = load_counties().total_bounds
     rng = np.random.default_rng(42)
     graphs = {"Linyi embedded network (2020)": load_network(2020)}
     graphs["synthetic grid, 200x200 nodes"] = grid_graph(60 if args.quick else 200)

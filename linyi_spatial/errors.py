@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["CRSError", "DataError", "LinyiSpatialError", "NetworkError", "SpecError"]
+__all__ = ["CRSError", "DataError", "LinyiSpatialError", "NetworkError", "OptionError", "SpecError"]
 
 
 class LinyiSpatialError(Exception):
@@ -47,3 +47,7 @@ class CRSError(LinyiSpatialError, ValueError):
 
 class NetworkError(_ProblemList):
     """A transport network (tables, graph or OSM file) is malformed or fails validation."""
+
+
+class OptionError(_ProblemList):
+    """An option has a value the function does not accept (unknown basemap, missing key...)."""

@@ -10,12 +10,11 @@ import pytest
 import shapely
 
 import linyi_spatial as ls
+from linyi_spatial import linyi
 from linyi_spatial.accessibility import (
     analysis_grid,
     compare_scenarios,
-    county_accessibility,
     cumulative_opportunities,
-    decay,
     detour_index,
     enhanced_two_step_fca,
     hansen_accessibility,
@@ -23,9 +22,12 @@ from linyi_spatial.accessibility import (
     seat_accessibility,
     travel_time_surface,
     two_step_fca,
+    unit_accessibility,
 )
+from linyi_spatial.decay import DecayFunction
+from linyi_spatial.decay import decay_weights as decay
 from linyi_spatial.errors import DataError
-from linyi_spatial.network import load_network
+from linyi_spatial.linyi import load_network
 
 CORE = {"371302", "371311", "371312"}
 
@@ -40,7 +42,7 @@ def test_decay_shapes(kind):
     assert w[0] == 1.0 and w[2] == pytest.approx(0.5)  # half weight at the 30-minute half-life
     assert (np.diff(w[:5]) <= 0).all()  # non-increasing
     assert w[5] == 0.0 and w[6] == 0.0
-    with pytest.raises(ValueError, match="unknown decay 'linear'"):
+    with pytest.raises(DataError, match="unknown decay 'linear'"):
         decay(t, "linear")
 
 
@@ -63,9 +65,9 @@ def test_hansen_hand_worked():
     expected_a = 1000 + 500 * math.exp(-20 * beta) + 200 * math.exp(-60 * beta)
     got = hansen_accessibility(T, pop)
     assert got["a"] == pytest.approx(expected_a)
-    assert got.name == "hansen_pop"
+    assert got.name == "hansen_pop"  # named after the size Series
     assert hansen_accessibility(T, pop, exclude_self=True)["a"] == pytest.approx(expected_a - 1000)
-    p = hansen_accessibility(T, pop, kind="power", beta=1.0)
+    p = hansen_accessibility(T, pop, decay=DecayFunction("power", beta=1.0))
     assert p["c"] == pytest.approx(1000 * 10 / 60 + 500 * 10 / 40 + 200)
 
 
@@ -110,7 +112,7 @@ def test_fca_matches_pysal_access():
         cost_name="cost",
     )
     ref = A.two_stage_fca(name="fca", max_cost=30)["fca_doc"].reindex(demand_ids).fillna(0.0)
-    got = two_step_fca(T, supply, demand, max_time_min=30)
+    got = two_step_fca(T, supply, demand, cutoff_min=30)
     np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-10)
 
     def step(t):
@@ -126,7 +128,7 @@ def test_bad_measure_input():
     T, pop = three_places()
     with pytest.raises(DataError, match=r"bad values at \['b'\]"):
         hansen_accessibility(T, pop.replace(500.0, np.nan))
-    with pytest.raises(DataError, match=r"mass has no value for \['c'\]"):
+    with pytest.raises(DataError, match=r"size has no value for \['c'\]"):
         cumulative_opportunities(T, pop.drop("c"))
     with pytest.raises(DataError, match="contains NaN"):
         hansen_accessibility(T.replace(20.0, np.nan), pop)
@@ -162,16 +164,16 @@ def g2020():
 
 @pytest.fixture(scope="module")
 def surface(g2020):
-    return travel_time_surface(2020, G=g2020, cell_km=2.0)
+    return travel_time_surface(g2020, linyi.load_structure(axes="anchors"), cell_km=2.0)
 
 
 @pytest.fixture(scope="module")
 def scores(g2020, surface):
-    return county_accessibility(2020, G=g2020, surface=surface)
+    return linyi.county_accessibility(2020, surface=surface)
 
 
 def test_grid_covers_linyi():
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     grid = analysis_grid(counties, cell_km=1.0)
     region_km2 = counties.to_crs(32650).union_all().area / 1e6
     assert grid["area_km2"].sum() == pytest.approx(region_km2, rel=1e-6)
@@ -208,7 +210,7 @@ def test_surface_equals_networkx_on_a_sample(surface, g2020):
 
 
 def test_county_scores(scores):
-    assert len(scores) == 12 and set(scores.index) == set(ls.load_counties().index)
+    assert len(scores) == 12 and set(scores.index) == set(linyi.load_counties().index)
     assert not scores.isna().any().any()
     assert set(scores.nsmallest(3, "time_to_core_min").index) == CORE
     assert scores["composite_score"].between(0, 100).all()
@@ -216,24 +218,24 @@ def test_county_scores(scores):
     assert scores.loc[scores["rank"] == 1].index[0] in CORE
     assert scores.loc["371323", "time_to_nearest_pole_min"] == 0.0  # 沂水 is a pole
     # own population counts at t = 0: nobody can reach less than their own county
-    counties = ls.load_counties()
-    assert (scores["pop_within_30min"] >= counties["pop_2020"].reindex(scores.index)).all()
-    assert (scores["pop_within_90min"] <= counties["pop_2020"].sum()).all()
+    counties = linyi.load_counties()
+    assert (scores["size_within_30min"] >= counties["pop_2020"].reindex(scores.index)).all()
+    assert (scores["size_within_90min"] <= counties["pop_2020"].sum()).all()
 
 
 def test_composite_weights_are_explicit(g2020, surface):
-    only_core = county_accessibility(2020, G=g2020, surface=surface, weights={"time_to_core_min": 1.0})
+    only_core = linyi.county_accessibility(2020, surface=surface, weights={"time_to_core_min": 1.0})
     t = only_core["time_to_core_min"]
     expected = 100 * (t.max() - t) / (t.max() - t.min())
     np.testing.assert_allclose(only_core["composite_score"], expected.round(2))
     with pytest.raises(DataError, match=r"unknown measure\(s\) in weights: \['beauty'\]"):
-        county_accessibility(2020, G=g2020, surface=surface, weights={"beauty": 1.0})
+        linyi.county_accessibility(2020, surface=surface, weights={"beauty": 1.0})
     with pytest.raises(DataError, match="non-negative"):
-        county_accessibility(2020, G=g2020, surface=surface, weights={"time_to_core_min": -1.0})
+        linyi.county_accessibility(2020, surface=surface, weights={"time_to_core_min": -1.0})
 
 
 def test_seat_accessibility_against_matrix(g2020):
-    s = seat_accessibility(2020, G=g2020)
+    s = seat_accessibility(g2020, linyi.load_structure(axes="anchors"))
     assert s.loc["371302", "time_to_core_min"] == pytest.approx(
         nx.shortest_path_length(g2020, "lanshan", "city_hall", weight="travel_time") / 60
     )
@@ -241,60 +243,61 @@ def test_seat_accessibility_against_matrix(g2020):
 
 
 def test_isochrones_nest_and_match_surface(g2020):
-    iso = isochrones("city_hall", [15, 30, 60, 90], G=g2020, cell_km=2.0)
-    assert iso["minutes"].tolist() == [15, 30, 60, 90]
+    counties = linyi.load_counties()
+    iso = isochrones(g2020, "city_hall", [15, 30, 60, 90], region=counties, cell_km=2.0)
+    assert iso["cutoff_min"].tolist() == [15, 30, 60, 90]
     assert (np.diff(iso["area_km2"]) >= 0).all()
     for small, big in zip(iso.geometry[:-1], iso.geometry[1:], strict=True):
         assert big.buffer(1e-7).contains(small)
-    surf = travel_time_surface(2020, G=g2020, cell_km=2.0)
+    surf = travel_time_surface(g2020, linyi.load_structure(axes="anchors"), cell_km=2.0)
     # from the core anchor outwards equals to the anchor inwards on this two-way network
     within60 = surf.loc[surf["time_to_core_min"] <= 60, "area_km2"].sum()
-    assert iso.loc[iso["minutes"] == 60, "area_km2"].item() == pytest.approx(within60, rel=1e-9)
-    from_point = isochrones(shapely.Point(118.36, 35.10), [30], G=g2020, cell_km=2.0)
+    assert iso.loc[iso["cutoff_min"] == 60, "area_km2"].item() == pytest.approx(within60, rel=1e-9)
+    from_point = isochrones(g2020, shapely.Point(118.36, 35.10), [30], region=counties, cell_km=2.0)
     assert from_point["area_km2"].item() == pytest.approx(iso.loc[1, "area_km2"], rel=0.05)
 
 
 def test_scenario_2035_never_slower():
-    c = compare_scenarios(2020, 2035, cell_km=4.0)
-    assert len(c.counties) == 12
-    assert (c.counties["time_to_core_min_2035"] <= c.counties["time_to_core_min_2020"] + 1e-9).all()
+    c = linyi.compare_scenarios(2020, 2035, cell_km=4.0)
+    assert len(c.units) == 12
+    assert (c.units["time_to_core_min_2035"] <= c.units["time_to_core_min_2020"] + 1e-9).all()
     np.testing.assert_allclose(
-        c.counties["mean_time_to_seats_min_delta"],
-        c.counties["mean_time_to_seats_min_2035"] - c.counties["mean_time_to_seats_min_2020"],
+        c.units["mean_time_to_seats_min_delta"],
+        c.units["mean_time_to_seats_min_2035"] - c.units["mean_time_to_seats_min_2020"],
     )
     # 董梁 (≈2026) ties 沂水 and 蒙阴: both gain on the mean time to the other seats
-    assert c.counties.loc["371323", "mean_time_to_seats_min_delta"] < -1
-    assert c.counties.loc["371328", "mean_time_to_seats_min_delta"] < -1
+    assert c.units.loc["371323", "mean_time_to_seats_min_delta"] < -1
+    assert c.units.loc["371328", "mean_time_to_seats_min_delta"] < -1
     assert (c.cells["time_to_nearest_seat_min_delta"] <= 1e-9).all()
     assert isinstance(c.cells, gpd.GeoDataFrame)
 
 
 def test_gravity_accessibility_equals_matrix_hansen():
     from linyi_spatial.accessibility import gravity_accessibility
-    from linyi_spatial.synthetic import grid_road_graph
+    from linyi_spatial.testing.synthetic import grid_road_graph
 
     G = grid_road_graph(30, seed=5)
     rng = np.random.default_rng(0)
     origins = rng.choice(G.number_of_nodes(), 60, replace=False).tolist()
     dests = rng.choice(G.number_of_nodes(), 40, replace=False).tolist()
-    mass = rng.uniform(1, 100, len(dests))
+    size = rng.uniform(1, 100, len(dests))
     T = ls.routing.travel_time_matrix(G, origins, dests)
-    ref = hansen_accessibility(T, pd.Series(mass, index=T.columns, name="m"))
-    got = gravity_accessibility(G, origins, dests, mass, batch_size=7)
+    ref = hansen_accessibility(T, pd.Series(size, index=T.columns, name="m"))
+    got = gravity_accessibility(G, origins, dests, size, batch_size=7)
     np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=2e-5)  # float32 decay
-    both = gravity_accessibility(G, origins, dests, mass, batch_size=7, workers=2)
+    both = gravity_accessibility(G, origins, dests, size, batch_size=7, workers=2)
     np.testing.assert_allclose(both.to_numpy(), got.to_numpy(), rtol=1e-6)
-    capped = gravity_accessibility(G, origins, dests, mass, cutoff_min=20.0)
-    ref_capped = hansen_accessibility(T.where(T <= 20.0, np.inf), pd.Series(mass, index=T.columns, name="m"))
+    capped = gravity_accessibility(G, origins, dests, size, cutoff_min=20.0)
+    ref_capped = hansen_accessibility(T.where(T <= 20.0, np.inf), pd.Series(size, index=T.columns, name="m"))
     np.testing.assert_allclose(capped.to_numpy(), ref_capped.to_numpy(), rtol=2e-5)
     assert capped.attrs["max_truncated_weight"] == pytest.approx(decay([20.0])[0])
-    with pytest.raises(DataError, match="mass has 2 values for 40 destinations"):
+    with pytest.raises(DataError, match="size has 2 values for 40 destinations"):
         gravity_accessibility(G, origins, dests, [1.0, 2.0])
 
 
 def test_h3_grid_covers_linyi():
     pytest.importorskip("h3")
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     grid = analysis_grid(counties, h3_resolution=7)
     assert grid["area_km2"].sum() == pytest.approx(counties.to_crs(32650).union_all().area / 1e6, rel=1e-6)
     assert grid["cell_id"].str.len().eq(15).all()
@@ -304,7 +307,7 @@ def test_h3_grid_covers_linyi():
     whole = np.abs(grid["area_km2"].to_numpy() - ref) / ref < 5e-3
     assert whole.mean() > 0.6
     assert (grid["area_km2"].to_numpy() <= ref * 1.005).all()  # pieces never exceed their hexagon
-    s = travel_time_surface(2020, grid=grid)
+    s = travel_time_surface(load_network(2020), linyi.load_structure(axes="anchors"), grid=grid)
     assert np.isfinite(s["time_to_core_min"]).all()
     with pytest.raises(DataError, match="h3_resolution must be 0-15"):
         analysis_grid(counties, h3_resolution=16)

@@ -98,7 +98,10 @@ def test_to_wgs84_needs_a_crs():
 
 
 def test_projected_crs_picks_utm_zone():
-    assert projected_crs() == "EPSG:32650"
+    linyi = gpd.GeoSeries([Point(118.35, 35.05)], crs=4326)
+    assert projected_crs(linyi) == "EPSG:32650"
+    with pytest.raises(CRSError, match="without a CRS"):
+        projected_crs(gpd.GeoSeries([Point(1, 2)]))
     paris = gpd.GeoSeries([Point(2.35, 48.85)], crs=4326)
     assert projected_crs(paris) == "EPSG:32631"
     sydney = gpd.GeoSeries([Point(151.2, -33.9)], crs=4326)

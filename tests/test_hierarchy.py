@@ -10,7 +10,9 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 import linyi_spatial as ls
+from linyi_spatial import linyi
 from linyi_spatial.errors import DataError, NetworkError
+from linyi_spatial.structure import SpatialStructure
 from linyi_spatial.hierarchy import (
     axis_agglomeration,
     centrality,
@@ -43,7 +45,7 @@ def test_rank_size_hand_worked():
 
 
 def test_rank_size_equals_numpy_on_linyi():
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     s = np.sort(counties["pop_2020"].to_numpy())[::-1]
     x, y = np.log(np.arange(1, 13)), np.log(s)
     slope, intercept = np.polyfit(x, y, 1)
@@ -66,7 +68,7 @@ def test_primacy_hand_worked_and_linyi():
     assert p["s2"] == pytest.approx(2.0)
     assert p["s4"] == pytest.approx(1200 / 1300)
     assert p["s11"] == pytest.approx(2 * 1200 / df["pop"].iloc[1:11].sum())
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     core = ["371302", "371311", "371312"]
     merged = primacy(counties, "pop_2020", merge={"core": core}, core="core").iloc[0]
     rest = counties["pop_2020"].drop(core).sort_values(ascending=False)
@@ -98,7 +100,7 @@ def test_bad_sizes_raise_named_errors(frame, message):
 
 
 def test_plan_tiers_follow_the_spec():
-    t = plan_tiers(ls.load_structure(axes="anchors"))
+    t = plan_tiers(linyi.load_structure(axes="anchors"))
     assert set(t.index[t["plan_tier"] == "core"]) == {"371302", "371311", "371312"}
     assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326"}
     assert t.attrs["non_seat_places"][0] == "lingang"  # the 临港 pole is a zone, not a seat
@@ -181,16 +183,16 @@ def test_centrality_sampled_and_cutoff():
     full = centrality(G, backend="igraph")
     sampled = centrality(G, backend="igraph", betweenness_sources=len(G))  # all sources: exact
     np.testing.assert_allclose(sampled["betweenness"], full["betweenness"])
-    local = centrality(G, backend="igraph", cutoff=1e-9)
+    local = centrality(G, backend="igraph", max_cost=1e-9)
     assert (local["betweenness"] == 0).all()
     with pytest.raises(NetworkError, match="cutoff-limited betweenness needs backend='igraph'"):
-        centrality(G, backend="networkx", cutoff=100.0)
+        centrality(G, backend="networkx", max_cost=100.0)
     with pytest.raises(NetworkError, match=r"place\(s\) not in the graph: \['nowhere'\]"):
         centrality(G, ["nowhere"])
 
 
 def test_linyi_centrality_core_is_most_central():
-    G = ls.load_network(2020)
+    G = linyi.load_network(2020)
     seats = ["city_hall", "lanshan", "yishui", "mengyin", "pingyi", "tancheng"]
     c = centrality(G, seats)
     assert c["closeness"].idxmax() in {"city_hall", "lanshan"}
@@ -231,7 +233,12 @@ def test_gravity_bad_input():
 
 
 class _MiniStructure:
-    """A 100 km x 10 km strip of two units with an axis along its spine."""
+    """A 100 km x 10 km strip of two units with an axis along its spine (duck-typed SpatialStructure)."""
+
+    columns = {"size": "pop_2020", "urban": "urban_pop_2020"}
+    source = None
+    column = SpatialStructure.column
+    seats = property(lambda self: self.places[self.places["kind"] == "county_seat"])
 
     def __init__(self, pop_a, urban_a, seat_on_axis=True):
         self.units = gpd.GeoDataFrame(
@@ -270,12 +277,12 @@ def test_axis_agglomeration_even_spread_gives_lq_one():
     s.units.loc["B", "pop_2020"] = 500.0
     a = axis_agglomeration(s, band_km=5.0, urban=None)
     assert a.loc["spine", "location_quotient"] == pytest.approx(1.0, rel=1e-3)
-    with pytest.raises(DataError, match="band_km must be positive"):
+    with pytest.raises(DataError, match="band_km must be a positive number"):
         axis_agglomeration(s, band_km=0)
 
 
 def test_linyi_axes_gather_population():
-    a = axis_agglomeration(ls.load_structure())
+    a = axis_agglomeration(linyi.load_structure())
     assert len(a) == 8 and "all_axes" in a.index
     assert a.loc["all_axes", "seats_in_band"] == 12
     assert a.loc["all_axes", "pop_share"] <= 1.0
@@ -304,26 +311,35 @@ def test_polycentricity_extremes():
 
 def test_urbanization_targets_hand_worked_and_linyi():
     df = pd.DataFrame({"pop_2020": [100.0], "urban_pop_2020": [50.0], "pop_2010": [90.0]})
-    t = urbanization_targets(df, targets={2035: 0.7}, saturation=0.9)
+    t = urbanization_targets(
+        df, size="pop_2020", urban="urban_pop_2020", targets={2035: 0.7}, base_year=2020,
+        growth=("pop_2010", 2010), saturation=0.9,
+    )
     g = (100 / 90) ** 0.1 - 1
     assert t.attrs["growth_per_year"] == pytest.approx(g)
     assert t.loc[2035, "pop_total_projected"] == pytest.approx(100 * (1 + g) ** 15)
     assert t.loc[2035, "urban_pop_implied"] == pytest.approx(0.7 * 100 * (1 + g) ** 15)
     assert t.loc[2035, "logistic_rate"] == pytest.approx(0.7)  # the curve passes through the target
     assert t.loc[2020, "logistic_rate"] == pytest.approx(0.5)
-    linyi = urbanization_targets(ls.load_counties())
-    assert linyi.loc[2020, "urbanization_rate"] == pytest.approx(0.5508, abs=5e-4)  # census, with the zone
-    assert linyi.loc[2025, "source"] == "target" and linyi.loc[2030, "source"] == "logistic path"
-    assert linyi.attrs["growth_per_year"] == pytest.approx(0.0093, abs=2e-4)  # +9.75 % 2010–2020 (census)
+    ly = linyi.urbanization_targets()
+    assert ly.loc[2020, "urbanization_rate"] == pytest.approx(0.5508, abs=5e-4)  # census, with the zone
+    assert ly.loc[2025, "source"] == "target" and ly.loc[2030, "source"] == "logistic path"
+    assert ly.attrs["growth_per_year"] == pytest.approx(0.0093, abs=2e-4)  # +9.75 % 2010–2020 (census)
+    constant = urbanization_targets(df, size="pop_2020", urban="urban_pop_2020", targets={2035: 0.7}, base_year=2020)
+    assert constant.loc[2035, "urban_pop_implied"] == pytest.approx(70.0)  # constant population by default
     with pytest.raises(DataError, match="strictly between 0 and the saturation"):
-        urbanization_targets(df, targets={2035: 0.95}, saturation=0.9)
+        urbanization_targets(
+            df, size="pop_2020", urban="urban_pop_2020", targets={2035: 0.95}, base_year=2020, saturation=0.9
+        )
 
 
 def test_hierarchy_report_in_one_call():
-    r = hierarchy_report(2020)
+    r = linyi.hierarchy_report(2020)
     assert len(r.tiers) == 12 and r.tiers["consistent"].dtype == bool
     assert r.linkages.matrix.shape == (12, 12)
     assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
     summary = r.summary()
     assert len(summary) == 10 and summary["value"].notna().all()
+    assert summary["measure"].iloc[0] == "Zipf q (pop_2020, 12 units)"
+    assert "兰山区" in summary.loc[summary["measure"] == "strongest link", "value"].item()  # named, not coded
     assert 0 <= r.polycentricity["functional_index"].item() <= 1

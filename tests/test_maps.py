@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 import linyi_spatial as ls
-from linyi_spatial.cli import MAPS, main
+from linyi_spatial import linyi
+from linyi_spatial.linyi.cli import main
+from linyi_spatial.linyi.mapset import MAPS
 from linyi_spatial.crs import wgs84_to_gcj02
-from linyi_spatial.maps import save_html, structure_map
+from linyi_spatial.viz import save_html, structure_map
 
 from .regions import write_village_region
 
@@ -18,11 +20,11 @@ MARKER_RE = re.compile(r"L\.circleMarker\(\s*\[([-\d.]+),\s*([-\d.]+)\]")
 
 @pytest.fixture(scope="module")
 def linyi_html():
-    return structure_map(tiles=None).get_root().render()
+    return structure_map(linyi.load_structure(), tiles=None).get_root().render()
 
 
 def test_structure_map_draws_every_element(linyi_html):
-    s = ls.load_structure()
+    s = linyi.load_structure()
     # one GeoJson per unit plus the core polygon; one polyline per axis;
     # one circle marker per pole and point plus the core anchor
     assert len(re.findall(r"L\.geoJson\(", linyi_html)) == len(s.units) + 1 == 13
@@ -35,8 +37,8 @@ def test_structure_map_draws_every_element(linyi_html):
 
 
 def test_structure_map_with_network_draws_each_link_once():
-    G = ls.load_network(2035)
-    html = structure_map(network=G, tiles=None).get_root().render()
+    G = linyi.load_network(2035)
+    html = structure_map(linyi.load_structure(), G=G, tiles=None).get_root().render()
     links = {d["link"] for _, _, d in G.edges(data=True) if d["mode"] in ("road", "rail")}
     planned = {d["link"] for _, _, d in G.edges(data=True) if d["mode"] in ("road", "rail") and d["status"] != "open"}
     assert len(re.findall(r"L\.polyline\(", html)) == 7 + len(links)
@@ -44,14 +46,15 @@ def test_structure_map_with_network_draws_each_link_once():
 
 
 def test_unknown_tiles_rejected():
+    s = linyi.load_structure(axes="anchors")
     with pytest.raises(ValueError, match="unknown tiles 'stamen'"):
-        structure_map(tiles="stamen")
+        structure_map(s, tiles="stamen")
     with pytest.raises(ls.LinyiSpatialError, match="needs a key"):
-        structure_map(tiles="tianditu")
+        structure_map(s, tiles="tianditu")
 
 
 def test_gcj02_basemap_shifts_overlays_and_wgs84_does_not(monkeypatch):
-    s = ls.load_structure(axes="anchors")
+    s = linyi.load_structure(axes="anchors")
     anchor = (118.36, 35.10)
     wgs = [tuple(map(float, m)) for m in MARKER_RE.findall(structure_map(s, tiles="osm").get_root().render())]
     gcj = [tuple(map(float, m)) for m in MARKER_RE.findall(structure_map(s, tiles="amap").get_root().render())]
@@ -76,7 +79,7 @@ def test_user_strings_are_escaped(tmp_path):
 
 
 def test_inline_assets_remove_cdn_links(tmp_path):
-    m = structure_map(tiles=None)
+    m = structure_map(linyi.load_structure(axes="anchors"), tiles=None)
     inlined = save_html(m, tmp_path / "inline.html").read_text(encoding="utf-8")
     assert not re.search(r'<script\s+src="https?://', inlined)
     assert not re.search(r'<link\s+rel="stylesheet"\s+href="https?://', inlined)
@@ -122,14 +125,11 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
 
 
 def test_result_objects_explore_and_display():
-    from linyi_spatial.accessibility import compare_scenarios
-    from linyi_spatial.hierarchy import hierarchy_report
-
-    comparison = compare_scenarios(2020, 2035, cell_km=8.0)
+    comparison = linyi.compare_scenarios(2020, 2035, cell_km=8.0)
     html = comparison.explore(tiles=None).get_root().render()
     assert len(re.findall(r"L\.geoJson\(", html)) >= 2 * 12  # two county delta layers
     assert "<table" in comparison._repr_html_() and "2020 -> 2035" in repr(comparison)
-    report = hierarchy_report(2020)
+    report = linyi.hierarchy_report(2020)
     html = report.explore(tiles=None).get_root().render()
     assert len(re.findall(r"L\.polyline\(", html)) == 20  # top-20 gravity links
     assert "<table" in report._repr_html_() and repr(report).startswith("HierarchyReport(12 units")

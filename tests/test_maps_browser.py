@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 import linyi_spatial as ls
-from linyi_spatial.cli import main
-from linyi_spatial.maps import save_html, structure_map
+from linyi_spatial import linyi
+from linyi_spatial.linyi.cli import main
+from linyi_spatial.viz import save_html, structure_map
 
 from .regions import write_village_region
 
@@ -76,13 +77,13 @@ def expected_paths():
     """Interactive paths each map must draw (only layers shown at load), computed from the data."""
     import numpy as np
 
-    from linyi_spatial.accessibility import travel_time_surface
-    from linyi_spatial.maps import TIME_BANDS_MIN
+    from linyi_spatial.viz.accessibility import TIME_BANDS_MIN
 
-    s = ls.load_structure()
-    G35 = ls.load_network(2035)
+    s = linyi.load_structure()
+    G20, G35 = linyi.load_network(2020), linyi.load_network(2035)
     links = {d["link"] for _, _, d in G35.edges(data=True) if d["mode"] in ("road", "rail")}
-    surface = travel_time_surface(2020)
+    added = {d["link"] for _, _, d in G35.edges(data=True)} - {d["link"] for _, _, d in G20.edges(data=True)}
+    surface = linyi.travel_time_surface(2020)
     bands = len(np.unique(np.digitize(surface["time_to_core_min"].to_numpy(), TIME_BANDS_MIN)))
     markers = len(s.poles) + len(s.points) + 1
     return {
@@ -90,7 +91,7 @@ def expected_paths():
         "accessibility": 12,  # first measure's county polygons
         "surface": bands,
         "isochrones": 4 + 1,  # four nested isochrones and the origin
-        "scenario": 12,
+        "scenario": 12 + len(added),  # unit deltas and the links the 2035 network adds
         "hierarchy": 12 + 12 + 20,  # units, population circles, top-20 linkages
     }
 
@@ -124,13 +125,13 @@ def test_choropleth_legend_follows_the_layer(page, cli_maps):
 def test_structure_layer_toggle(page, cli_maps):
     paths = open_map(page, cli_maps / "structure.html")
     before = paths.count()
-    page.get_by_text("Axes 七轴").click()  # untick: exactly the 7 axis lines disappear
+    page.locator(".leaflet-control-layers").get_by_text("Axes 七轴", exact=True).click()  # untick: exactly the 7 axis lines disappear
     assert page.locator("path.leaflet-interactive").count() == before - 7
     assert page.errors == []
 
 
 def test_tooltip_shows_names(page, tmp_path):
-    path = save_html(structure_map(tiles=None), tmp_path / "s.html")
+    path = save_html(structure_map(linyi.load_structure(), tiles=None), tmp_path / "s.html")
     open_map(page, path)
     orange = page.locator('path.leaflet-interactive[fill="#E69F00"]')
     assert orange.count() == 3

@@ -23,5 +23,7 @@ def test_progress_bar_shown_and_silenced(capsys, monkeypatch):
 def test_grid_building_reports_progress(capsys, monkeypatch):
     monkeypatch.delenv("LINYI_SPATIAL_PROGRESS", raising=False)
     ls.set_progress(None)
-    ls.analysis_grid(cell_km=10)
+    from linyi_spatial.testing import made_up_structure
+
+    ls.analysis_grid(made_up_structure().units, cell_km=10)
     assert "grid cells by unit" in capsys.readouterr().err

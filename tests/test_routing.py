@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linyi_spatial.network import Access
 from linyi_spatial.errors import NetworkError
-from linyi_spatial.network import load_network
+from linyi_spatial.linyi import load_network
 from linyi_spatial.routing import (
     clear_cache,
     nearest_times,
@@ -81,7 +82,7 @@ def test_nearest_and_cutoff_equal_networkx(G, data):
         else:
             assert math.isinf(cost[k]) and nearest[k] == -1
     cutoff = data.draw(st.sampled_from([0.0, 1.0, 3.0]))
-    capped = shortest_times(G, targets[:1], cutoff=cutoff)[0]
+    capped = shortest_times(G, targets[:1], max_cost=cutoff)[0]
     full = shortest_times(G, targets[:1])[0]
     assert np.array_equal(capped[full <= cutoff], full[full <= cutoff])
     assert np.isinf(capped[full > cutoff]).all()
@@ -97,7 +98,7 @@ def test_linyi_matrix_equals_networkx():
 def test_points_are_snapped_and_charged():
     G = load_network(2020)
     pts = gpd.GeoSeries.from_xy([118.36, 118.40], [35.11, 35.09], crs=4326, index=["p", "q"])
-    T, snap, _ = travel_time_matrix(G, pts, ["yishui"], access_speed_kph=20.0, return_snaps=True)
+    T, snap, _ = travel_time_matrix(G, pts, ["yishui"], access=Access(speed_kph=20.0), return_snaps=True)
     assert snap.loc["p", "node"] == "city_hall" and snap.loc["q", "node"] == "hedong"
     base = nx.shortest_path_length(G, "city_hall", "yishui", weight="travel_time")
     assert T.loc["p", "yishui"] * 60 == pytest.approx(base + snap.loc["p", "snap_distance_m"] / (20 / 3.6))

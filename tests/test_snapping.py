@@ -6,8 +6,11 @@ import pytest
 from pyproj import Transformer
 
 import linyi_spatial as ls
+from linyi_spatial import linyi
+from linyi_spatial.network import Access
 from linyi_spatial.errors import CRSError, NetworkError
-from linyi_spatial.network import load_network, snap_points
+from linyi_spatial.linyi import load_network
+from linyi_spatial.network import snap_points
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +20,7 @@ def graph():
 
 def random_points(n, seed=0):
     rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = ls.load_counties().total_bounds
+    minx, miny, maxx, maxy = linyi.load_counties().total_bounds
     return gpd.GeoDataFrame(
         {"i": np.arange(n)},
         geometry=gpd.points_from_xy(rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)),
@@ -36,7 +39,7 @@ def brute_force(graph, pts):
 
 def test_snap_matches_brute_force(graph):
     pts = random_points(10_000)
-    snapped = snap_points(graph, pts, access_speed_kph=18.0)
+    snapped = snap_points(graph, pts, access=Access(speed_kph=18.0))
     assert snapped.index.equals(pts.index)
     sample = pts.sample(500, random_state=1)
     node, dist = brute_force(graph, sample)
@@ -57,7 +60,7 @@ def test_snap_reprojects_and_excludes(graph):
 
 
 def test_seats_snap_to_themselves(graph):
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     seats = gpd.GeoSeries(
         gpd.points_from_xy(counties["seat_lon"], counties["seat_lat"]), index=counties.index, crs=4326
     )
@@ -68,7 +71,7 @@ def test_seats_snap_to_themselves(graph):
 
 def test_far_points_get_inf_not_a_crash(graph):
     pts = gpd.GeoSeries.from_xy([118.36, 121.0], [35.10, 37.0], crs=4326)
-    snapped = snap_points(graph, pts, max_distance_m=5_000)
+    snapped = snap_points(graph, pts, access=Access(max_distance_m=5_000))
     assert snapped["node"].iloc[0] == "city_hall" and snapped["node"].isna().iloc[1]
     assert np.isinf(snapped["access_time_s"].iloc[1]) and snapped["snap_distance_m"].iloc[1] > 200_000
 
@@ -76,7 +79,7 @@ def test_far_points_get_inf_not_a_crash(graph):
 def test_snap_bad_input(graph):
     with pytest.raises(CRSError, match="points have no CRS"):
         snap_points(graph, gpd.GeoSeries.from_xy([118.0], [35.0]))
-    with pytest.raises(NetworkError, match="access_speed_kph must be > 0"):
-        snap_points(graph, random_points(2), access_speed_kph=0)
-    with pytest.raises(NetworkError, match="no nodes to snap to"):
-        snap_points(graph, random_points(2), modes=("ferry",))
+    with pytest.raises(NetworkError, match="speed_kph must be a positive finite number"):
+        snap_points(graph, random_points(2), access=Access(speed_kph=0))
+    with pytest.raises(NetworkError, match="no nodes to link to"):
+        snap_points(graph, random_points(2), access=Access(modes=("ferry",)))

@@ -8,6 +8,7 @@ import pytest
 import shapely
 
 import linyi_spatial as ls
+from linyi_spatial import linyi
 from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.errors import SpecError
 
@@ -20,109 +21,109 @@ else:
 
 
 @pytest.fixture(scope="module")
-def linyi():
+def linyi_s():
     # straight axes between anchors: this module tests the spec layer (network axes: test_network.py)
-    return ls.load_structure(axes="anchors")
+    return linyi.load_structure(axes="anchors")
 
 
 @pytest.fixture(scope="module")
 def linyi_spec():
-    return tomllib.loads(ls.data_path("linyi_structure.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(linyi.data_path("linyi_structure.toml").read_text(encoding="utf-8"))
 
 
-def test_linyi_counts(linyi):
-    assert len(linyi.core) == 1
-    assert len(linyi.poles) == 3
-    assert len(linyi.axes) == 7
-    assert len(linyi.points) >= 7
-    assert (linyi.points["kind"] == "county_seat").sum() == 7
+def test_linyi_counts(linyi_s):
+    assert len(linyi_s.core) == 1
+    assert len(linyi_s.poles) == 3
+    assert len(linyi_s.axes) == 7
+    assert len(linyi_s.points) >= 7
+    assert (linyi_s.points["kind"] == "county_seat").sum() == 7
 
 
-def test_linyi_elements_trace_to_spec(linyi, linyi_spec):
-    assert linyi.core.index.tolist() == [linyi_spec["core"]["id"]]
-    assert linyi.poles.index.tolist() == [p["id"] for p in linyi_spec["poles"]]
-    assert linyi.axes.index.tolist() == [a["id"] for a in linyi_spec["axes"]]
-    assert linyi.points["place"].tolist() == [p["place"] for p in linyi_spec["points"]]
+def test_linyi_elements_trace_to_spec(linyi_s, linyi_spec):
+    assert linyi_s.core.index.tolist() == [linyi_spec["core"]["id"]]
+    assert linyi_s.poles.index.tolist() == [p["id"] for p in linyi_spec["poles"]]
+    assert linyi_s.axes.index.tolist() == [a["id"] for a in linyi_spec["axes"]]
+    assert linyi_s.points["place"].tolist() == [p["place"] for p in linyi_spec["points"]]
     for axis in linyi_spec["axes"]:
-        assert linyi.axes.loc[axis["id"], "places"] == tuple(axis["places"])
-        assert linyi.axes.loc[axis["id"], "status"] == "reconstruction"
-        assert linyi.axes.loc[axis["id"], "reason"]
+        assert linyi_s.axes.loc[axis["id"], "places"] == tuple(axis["places"])
+        assert linyi_s.axes.loc[axis["id"], "status"] == "reconstruction"
+        assert linyi_s.axes.loc[axis["id"], "reason"]
 
 
-def test_linyi_core_and_poles(linyi):
-    core = linyi.core.iloc[0]
+def test_linyi_core_and_poles(linyi_s):
+    core = linyi_s.core.iloc[0]
     assert set(core["units"]) == {"371302", "371311", "371312"}
-    counties = ls.load_counties()
+    counties = linyi.load_counties()
     expected_km2 = counties.loc[["371302", "371311", "371312"], "area_km2"].sum()
     assert core["area_km2"] == pytest.approx(expected_km2, rel=1e-3)
-    assert set(linyi.poles["name_zh"]) == {"沂水", "平邑", "临港"}
-    assert linyi.poles.loc["yishui_pole", "unit"] == "371323"
-    assert linyi.poles.loc["lingang_pole", "unit"] == "371327"
+    assert set(linyi_s.poles["name_zh"]) == {"沂水", "平邑", "临港"}
+    assert linyi_s.poles.loc["yishui_pole", "unit"] == "371323"
+    assert linyi_s.poles.loc["lingang_pole", "unit"] == "371327"
     # the pole and core anchors are actual points inside their units
-    assert linyi.core.geometry.iloc[0].contains(shapely.Point(core["anchor_lon"], core["anchor_lat"]))
+    assert linyi_s.core.geometry.iloc[0].contains(shapely.Point(core["anchor_lon"], core["anchor_lat"]))
 
 
-def test_every_seat_and_pole_is_on_an_axis(linyi):
-    on_axes = {p for places in linyi.axes["places"] for p in places}
-    seats = set(linyi.points.loc[linyi.points["kind"] == "county_seat", "place"])
+def test_every_seat_and_pole_is_on_an_axis(linyi_s):
+    on_axes = {p for places in linyi_s.axes["places"] for p in places}
+    seats = set(linyi_s.points.loc[linyi_s.points["kind"] == "county_seat", "place"])
     assert seats <= on_axes
-    assert set(linyi.poles["place"]) <= on_axes
+    assert set(linyi_s.poles["place"]) <= on_axes
 
 
-def test_axis_geometry_passes_through_its_places(linyi):
-    for aid, axis in linyi.axes.iterrows():
+def test_axis_geometry_passes_through_its_places(linyi_s):
+    for aid, axis in linyi_s.axes.iterrows():
         coords = np.asarray(axis.geometry.coords)
         assert len(coords) == len(axis["places"])
-        first = linyi.core.iloc[0] if axis["places"][0] == "central_city" else None
+        first = linyi_s.core.iloc[0] if axis["places"][0] == "central_city" else None
         if first is not None:
             assert coords[0] == pytest.approx([first["anchor_lon"], first["anchor_lat"]])
-        last = linyi.places.geometry[axis["places"][-1]]
+        last = linyi_s.places.geometry[axis["places"][-1]]
         assert coords[-1] == pytest.approx([last.x, last.y]), aid
     # independent length: haversine over the vertices
-    line = np.asarray(linyi.axes.geometry["south"].coords)
+    line = np.asarray(linyi_s.axes.geometry["south"].coords)
     lon, lat = np.radians(line[:, 0]), np.radians(line[:, 1])
     a = np.sin(np.diff(lat) / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2
     km = (2 * 6371.0088 * np.arcsin(np.sqrt(a))).sum()
-    assert linyi.axes.loc["south", "length_km"] == pytest.approx(km, rel=3e-3)
+    assert linyi_s.axes.loc["south", "length_km"] == pytest.approx(km, rel=3e-3)
 
 
-def test_geodataframe_summary_and_crs(linyi):
-    gdf = linyi.to_geodataframe()
+def test_geodataframe_summary_and_crs(linyi_s):
+    gdf = linyi_s.to_geodataframe()
     assert gdf["role"].value_counts().to_dict() == {"point": 16, "axis": 7, "pole": 3, "core": 1}
     kinds = gdf.groupby("role").apply(lambda g: set(g.geom_type), include_groups=False).to_dict()
     assert kinds["axis"] == {"LineString"} and kinds["pole"] == kinds["point"] == {"Point"}
     assert kinds["core"] <= {"Polygon", "MultiPolygon"}
-    table = linyi.summary()
+    table = linyi_s.summary()
     assert len(table) == len(gdf)
-    core_pop = ls.load_counties().loc[["371302", "371311", "371312"], "pop_2020"].sum()
+    core_pop = linyi.load_counties().loc[["371302", "371311", "371312"], "pop_2020"].sum()
     assert table.loc[table.role == "core", "pop_2020"].item() == core_pop
-    projected = linyi.to_crs("EPSG:32650")
+    projected = linyi_s.to_crs("EPSG:32650")
     assert projected.axes.crs.to_epsg() == 32650
-    assert linyi.axes.crs.to_epsg() == 4326  # original untouched
-    gcj = linyi.to_crs("GCJ-02")
-    p, q = linyi.places.geometry["yishui"], gcj.places.geometry["yishui"]
+    assert linyi_s.axes.crs.to_epsg() == 4326  # original untouched
+    gcj = linyi_s.to_crs("GCJ-02")
+    p, q = linyi_s.places.geometry["yishui"], gcj.places.geometry["yishui"]
     assert (q.x, q.y) == pytest.approx(tuple(float(v) for v in wgs84_to_gcj02(p.x, p.y)))
-    assert "7 axes" in repr(linyi) and "<table" in linyi._repr_html_()
+    assert "7 axes" in repr(linyi_s) and "<table" in linyi_s._repr_html_()
 
 
-def test_grid_axis_variant(linyi):
-    grid = ls.load_structure(axis_variant="grid")
+def test_grid_axis_variant(linyi_s):
+    grid = linyi.load_structure(axis_variant="grid")
     assert len(grid.axes) == 7
     assert "jinghu" in grid.axes.index and "north" not in grid.axes.index
     with pytest.raises(SpecError, match="unknown axis_variant 'ring'"):
-        ls.load_structure(axis_variant="ring")
+        linyi.load_structure(axis_variant="ring")
     with pytest.raises(SpecError, match="axes must be 'network' or 'anchors', got 'curvy'"):
-        ls.load_structure(axes="curvy")
+        linyi.load_structure(axes="curvy")
 
 
-def test_with_axis_geometries(linyi):
+def test_with_axis_geometries(linyi_s):
     line = shapely.LineString([(118.36, 35.10), (118.5, 34.9), (118.37, 34.61)])
-    s = linyi.with_axis_geometries({"south": line}, source="network")
+    s = linyi_s.with_axis_geometries({"south": line}, source="network")
     assert s.axes.loc["south", "geometry_source"] == "network"
-    assert s.axes.loc["south", "length_km"] > linyi.axes.loc["south", "length_km"]
-    assert linyi.axes.loc["south", "geometry_source"] == "anchor_polyline"
+    assert s.axes.loc["south", "length_km"] > linyi_s.axes.loc["south", "length_km"]
+    assert linyi_s.axes.loc["south", "geometry_source"] == "anchor_polyline"
     with pytest.raises(SpecError, match="unknown axis 'nope'"):
-        linyi.with_axis_geometries({"nope": line}, source="network")
+        linyi_s.with_axis_geometries({"nope": line}, source="network")
 
 
 # ---------------------------------------------------------------- made-up region (tests/regions.py)

@@ -264,7 +264,7 @@ def urbanization_targets(*, growth: float | tuple[str, int] = ("pop_2010", 2010)
     Examples
     --------
     >>> round(float(urbanization_targets().loc[2030, "urbanization_rate"]), 3)
-    0.68
+    0.674
     """
     return hier.urbanization_targets(
         load_counties(),

@@ -122,8 +122,8 @@ def _check_columns(frame: pd.DataFrame, required: Iterable[str], label: str) -> 
 
 def _check_options(year: Any, speeds: Mapping[str, Any], stations: tuple[float, float], modes: Sequence[str]) -> list[str]:
     problems = []
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        problems.append(f"year must be an integer, got {year!r}")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))):
+        problems.append(f"year must be an integer or None, got {year!r}")
     for cls, v in speeds.items():
         if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
             problems.append(f"speed for class {cls!r} must be a positive number, got {v!r}")
@@ -163,7 +163,7 @@ def _route_links(
     routes: pd.DataFrame,
     node_tab: pd.DataFrame,
     *,
-    year: int,
+    year: int | None,
     speeds: Mapping[str, float],
     modes: Sequence[str],
     problems: list[str],
@@ -184,7 +184,8 @@ def _route_links(
             problems.append(f"route {rid!r}: unknown mode {r['mode']!r}")
             continue
         opened = r["opened"]
-        if (opened is not None and not pd.isna(opened) and int(opened) > year) or r["mode"] not in modes:
+        late = year is not None and opened is not None and not pd.isna(opened) and int(opened) > year
+        if late or r["mode"] not in modes:
             continue
         for k, stretch in enumerate(_parse_sequence(rid, r["sequence"], node_ids, problems)):
             u, v = stretch[0], stretch[-1]
@@ -216,7 +217,7 @@ def _route_links(
 
 
 def _station_links(
-    links: list[dict[str, Any]], node_tab: pd.DataFrame, *, year: int, speed_kph: float, problems: list[str]
+    links: list[dict[str, Any]], node_tab: pd.DataFrame, *, year: int | None, speed_kph: float, problems: list[str]
 ) -> list[dict[str, Any]]:
     """Access links from every station used in ``year`` to its road node."""
     used = {n for link in links for n in (link["u"], link["v"])}
@@ -229,7 +230,8 @@ def _station_links(
         elif node_tab.loc[road, "mode"] != "road":
             problems.append(f"station {sid!r}: road_node {road!r} is not a road node")
         elif road not in used:
-            problems.append(f"station {sid!r}: road_node {road!r} is not on the {year} road network")
+            when = "" if year is None else f"{year} "
+            problems.append(f"station {sid!r}: road_node {road!r} is not on the {when}road network")
         else:
             out.append(
                 {
@@ -258,7 +260,7 @@ def build_network(
     nodes: pd.DataFrame,
     routes: pd.DataFrame,
     *,
-    year: int,
+    year: int | None = None,
     speeds_kph: Mapping[str, float] | None = None,
     station_penalty_min: float = 10.0,
     station_access_speed_kph: float = 30.0,
@@ -268,15 +270,16 @@ def build_network(
     """Build a routable graph from node and route tables for one year.
 
     A route is in the graph when its ``opened`` year is empty (a
-    long-standing link) or not later than ``year``; ``status`` is kept on
-    the edges so a plan-year graph shows what is planned.
+    long-standing link) or not later than ``year`` (every route when
+    ``year`` is None); ``status`` is kept on the edges so a plan-year graph
+    shows what is planned.
 
     Parameters
     ----------
     nodes, routes : pandas.DataFrame
         Tables in the format of the module docstring.
-    year : int
-        Scenario year.
+    year : int, optional
+        Scenario year; None takes every route.
     speeds_kph : mapping, optional
         Operating speeds by class, overriding :data:`OPERATING_SPEED_KPH`.
     station_penalty_min : float, default 10
@@ -315,13 +318,14 @@ def build_network(
     if problems:
         raise NetworkError(problems)
     node_tab = _node_table(nodes, problems)
-    links = _route_links(routes, node_tab, year=int(year), speeds=speeds, modes=modes, problems=problems)
-    links += _station_links(links, node_tab, year=int(year), speed_kph=station_access_speed_kph, problems=problems)
+    year = None if year is None else int(year)
+    links = _route_links(routes, node_tab, year=year, speeds=speeds, modes=modes, problems=problems)
+    links += _station_links(links, node_tab, year=year, speed_kph=station_access_speed_kph, problems=problems)
     if problems:
         raise NetworkError(problems)
     G = nx.MultiDiGraph(
         crs=WGS84,
-        year=int(year),
+        year=year,
         station_penalty_min=float(station_penalty_min),
         speeds_kph=speeds,
         simplified=True,

@@ -10,9 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..catalog import MEASURES, higher_is_better, measure_label
+from ..catalog import higher_is_better, measure_label
 from ..crs import WGS84
-from ..errors import LinyiSpatialError
+from ..errors import OptionError
 from ._html import fmt, table
 from .base import (
     DIVERGING,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
 
 __all__ = [
+    "ACCESSIBILITY_LAYERS",
     "SURFACE_LABELS",
     "TIME_BANDS_MIN",
     "accessibility_map",
@@ -41,6 +42,19 @@ __all__ = [
     "scenario_map",
     "surface_map",
 ]
+
+ACCESSIBILITY_LAYERS = (
+    "composite_score",
+    "time_to_core_min",
+    "time_to_nearest_pole_min",
+    "time_to_nearest_seat_min",
+    "mean_time_to_seats_min",
+    "hansen_size",
+    "size_within_60min",
+    "grid_mean_time_to_core_min",
+    "grid_share_within_60min_of_core",
+)
+"""Measures drawn by :func:`accessibility_map` by default, one layer each."""
 
 TIME_BANDS_MIN = (15, 30, 45, 60, 90, 120)
 SURFACE_LABELS = {
@@ -100,7 +114,7 @@ def choropleth_map(
 
     Raises
     ------
-    LinyiSpatialError
+    OptionError
         If a column is missing.
 
     Examples
@@ -112,7 +126,7 @@ def choropleth_map(
     """
     missing = [c for c in columns if c not in data]
     if missing:
-        raise LinyiSpatialError(f"column(s) {missing} not in the data")
+        raise OptionError(f"column(s) {missing} not in the data")
     m = new_map(units.to_crs(WGS84).total_bounds, tiles, title, tiles_key)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(units)
@@ -141,11 +155,12 @@ def accessibility_map(
     scores: pd.DataFrame,
     units: gpd.GeoDataFrame,
     *,
+    columns: Sequence[str] = ACCESSIBILITY_LAYERS,
     title: str = "Unit accessibility",
     tiles: str | None = "osm",
     tiles_key: str | None = None,
 ) -> folium.Map:
-    """Unit accessibility: the composite score and each catalogued measure as choropleth layers.
+    """Unit accessibility: the composite score and the main measures as choropleth layers.
 
     Parameters
     ----------
@@ -153,6 +168,8 @@ def accessibility_map(
         From :func:`linyi_spatial.accessibility.unit_accessibility`.
     units : GeoDataFrame
         The units' polygons (e.g. ``structure.units``), indexed like ``scores``.
+    columns : sequence of str, default :data:`ACCESSIBILITY_LAYERS`
+        Measures to draw (those missing from ``scores`` are skipped).
     title : str
     tiles, tiles_key : basemap
 
@@ -169,7 +186,7 @@ def accessibility_map(
     >>> type(m).__name__
     'Map'
     """
-    cols = [c for c in MEASURES if c in scores]
+    cols = [c for c in columns if c in scores]
     return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key)
 
 

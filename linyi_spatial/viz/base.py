@@ -34,7 +34,7 @@ import pandas as pd
 import shapely
 
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
-from ..errors import LinyiSpatialError
+from ..errors import OptionError
 from ._html import esc
 from ._offline import inline_assets
 
@@ -106,7 +106,7 @@ BASEMAPS: dict[str, dict[str, Any]] = {
 def _basemap(tiles: str | None) -> dict[str, Any]:
     key = "none" if tiles is None else tiles
     if key not in BASEMAPS:
-        raise LinyiSpatialError(f"unknown tiles {tiles!r}; expected one of {sorted(BASEMAPS)}")
+        raise OptionError(f"unknown tiles {tiles!r}; expected one of {sorted(BASEMAPS)}")
     return BASEMAPS[key]
 
 
@@ -288,7 +288,7 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
 
     Raises
     ------
-    LinyiSpatialError
+    OptionError
         For an unknown basemap or a missing key.
 
     Examples
@@ -310,7 +310,7 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
         if spec.get("needs_key"):
             key = tiles_key or os.environ.get(spec["needs_key"])
             if not key:
-                raise LinyiSpatialError(f"tiles={tiles!r} needs a key: pass tiles_key or set {spec['needs_key']}")
+                raise OptionError(f"tiles={tiles!r} needs a key: pass tiles_key or set {spec['needs_key']}")
             url = url.replace("{key}", key)
         if spec["attr"] is None:
             folium.TileLayer(url, name=f"basemap: {tiles}").add_to(m)

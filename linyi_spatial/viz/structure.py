@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from ..crs import GCJ02, WGS84, transform_geometry
-from ..errors import LinyiSpatialError
+from ..errors import OptionError
 from ._html import fmt, table
 from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, point, shift, simplified_units
 
@@ -49,7 +49,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
 
     Raises
     ------
-    LinyiSpatialError
+    OptionError
         If ``G`` is not a networkx graph.
 
     Examples
@@ -60,7 +60,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
     5
     """
     if not isinstance(G, nx.Graph):
-        raise LinyiSpatialError("network must be a networkx graph")
+        raise OptionError("G must be a networkx graph")
     seen: set[str] = set()
     roads = folium.FeatureGroup(name="Roads by class", show=True)
     rails = folium.FeatureGroup(name="Railways", show=True)
@@ -224,7 +224,7 @@ def structure_map(
 
     Raises
     ------
-    LinyiSpatialError
+    OptionError
         If ``tiles`` is not a known basemap.
 
     Examples
