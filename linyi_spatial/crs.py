@@ -2,7 +2,7 @@
 
 Data are stored in WGS-84 (EPSG:4326). Lengths and areas are measured in a
 projected CRS: :func:`projected_crs` picks the UTM zone of the data's centre
-(e.g. UTM 50N, EPSG:32650, for Linyi at 117.4-119.2 E); every function that
+(e.g. UTM 50N, EPSG:32650, for 114-120 °E in the north); every function that
 measures also takes an explicit ``crs=``.
 
 Chinese web-map sources (Amap/高德, Tencent, Tianditu overlays) publish

@@ -11,8 +11,8 @@ edge attributes ``length`` (metres, geodesic), ``travel_time`` (seconds) and
 
 Network tables
 --------------
-A network is described by two tables (Linyi's ship as
-``data/linyi_network_nodes.csv`` and ``data/linyi_network_routes.csv``):
+A network is described by two tables (``docs/spec_format.md`` shows
+both; :func:`linyi_spatial.testing.made_up_tables` is a small example):
 
 * nodes: ``id``, ``name_zh``, ``name``, ``kind`` (seat, town, zone, core,
   airport, interchange, station, external), ``mode`` (road/rail), ``lon``,

@@ -161,7 +161,7 @@ def _pbf_to_xml(path: Path) -> Path:
         import osmium
     except ImportError as exc:
         raise NetworkError("reading .pbf needs pyosmium: pip install osmium", source=path) from exc
-    out = Path(tempfile.mkdtemp(prefix="linyi_osm_")) / (path.stem + ".osm")
+    out = Path(tempfile.mkdtemp(prefix="osm_extract_")) / (path.stem + ".osm")
     try:
         with osmium.SimpleWriter(str(out)) as writer:
             for obj in osmium.FileProcessor(str(path)):

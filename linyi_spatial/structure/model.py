@@ -86,7 +86,7 @@ class SpatialStructure(Explorable):
             The spec file.
         units : geopandas.GeoDataFrame, optional
             Areal units to use instead of the spec's ``units`` file, indexed
-            by unit id (e.g. :func:`linyi_spatial.linyi.load_counties`).
+            by unit id (e.g. units with census attributes joined).
         axis_variant : str, optional
             Name of an ``[[axis_variants.<name>]]`` set to use instead of
             ``[[axes]]``.

@@ -2,7 +2,7 @@
 
 :func:`grid_road_arrays` lays out a perturbed square grid over a
 prefecture-sized area (450 × 450 nodes at 290 m ≈ 17,000 km², the size of
-Linyi) and keeps:
+a Chinese prefecture-level city) and keeps:
 
 - a random spanning tree of the grid, two-way, so the graph is strongly
   connected;
@@ -124,11 +124,12 @@ def grid_road_graph(
     spacing_m: float = 290.0,
     seed: int = 0,
     origin_utm: tuple[float, float] = (460_000.0, 3_810_000.0),
+    utm_crs: str = "EPSG:32650",
 ) -> nx.MultiDiGraph:
     """The synthetic road graph as an OSMnx-style MultiDiGraph in EPSG:4326.
 
-    Grid coordinates are offset by ``origin_utm`` in UTM 50N (the default
-    places the grid over Linyi) and converted to longitude/latitude for the
+    Grid coordinates are offset by ``origin_utm`` in ``utm_crs`` (by default
+    a spot in UTM zone 50N, eastern China) and converted to longitude/latitude for the
     nodes' ``x``/``y``; edges carry ``length`` (m), ``travel_time`` (s),
     ``speed_kph`` and ``mode="road"``.
 
@@ -138,7 +139,9 @@ def grid_road_graph(
     spacing_m : float, default 290
     seed : int, default 0
     origin_utm : (float, float)
-        UTM 50N easting/northing of the grid's south-west corner.
+        Easting/northing of the grid's south-west corner in ``utm_crs``.
+    utm_crs : str, default "EPSG:32650"
+        The projected CRS of the grid.
 
     Returns
     -------
@@ -151,7 +154,7 @@ def grid_road_graph(
     (100, True)
     """
     a = grid_road_arrays(side, spacing_m=spacing_m, seed=seed)
-    tf = pyproj.Transformer.from_crs("EPSG:32650", "EPSG:4326", always_xy=True)
+    tf = pyproj.Transformer.from_crs(utm_crs, "EPSG:4326", always_xy=True)
     lon, lat = tf.transform(a.x_m + origin_utm[0], a.y_m + origin_utm[1])
     G = nx.MultiDiGraph(crs="EPSG:4326", name=f"synthetic grid {side}x{side} (seed {seed})")
     G.add_nodes_from(
