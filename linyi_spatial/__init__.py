@@ -65,10 +65,8 @@ from .network import (
 from .routing import DaskEngine, travel_time_matrix
 from .structure import SpatialStructure
 
-
 __all__ = [
     "COMPOSITE_WEIGHTS",
-    "__version__",
     "Access",
     "CRSError",
     "DaskEngine",
@@ -80,6 +78,7 @@ __all__ = [
     "ScenarioComparison",
     "SpatialStructure",
     "SpecError",
+    "__version__",
     "analysis_grid",
     "axes_along_network",
     "axis_agglomeration",

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_ENABLED: bool | None = None  # None: decided by the LINYI_SPATIAL_PROGRESS environment variable
+_STATE: dict[str, bool | None] = {"enabled": None}  # None: decided by LINYI_SPATIAL_PROGRESS
 
 
 def set_progress(enabled: bool | None) -> None:
@@ -32,8 +32,7 @@ def set_progress(enabled: bool | None) -> None:
     False
     >>> set_progress(None)
     """
-    global _ENABLED
-    _ENABLED = enabled
+    _STATE["enabled"] = enabled
 
 
 def progress_enabled() -> bool:
@@ -48,8 +47,8 @@ def progress_enabled() -> bool:
     >>> isinstance(progress_enabled(), bool)
     True
     """
-    if _ENABLED is not None:
-        return _ENABLED
+    if _STATE["enabled"] is not None:
+        return bool(_STATE["enabled"])
     return os.environ.get("LINYI_SPATIAL_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 

@@ -18,7 +18,7 @@ class LinyiSpatialError(Exception):
     """Base class of every error raised by linyi_spatial."""
 
 
-class _ProblemList(LinyiSpatialError, ValueError):
+class _ProblemsError(LinyiSpatialError, ValueError):
     """An error carrying a list of problems, optionally tied to a source file."""
 
     def __init__(self, problems: str | Iterable[str], *, source: object | None = None) -> None:
@@ -33,11 +33,11 @@ class _ProblemList(LinyiSpatialError, ValueError):
         super().__init__(message)
 
 
-class SpecError(_ProblemList):
+class SpecError(_ProblemsError):
     """A spatial-structure spec is malformed (unknown place, duplicate id, ...)."""
 
 
-class DataError(_ProblemList):
+class DataError(_ProblemsError):
     """A data file or table is missing, malformed or inconsistent."""
 
 
@@ -45,9 +45,9 @@ class CRSError(LinyiSpatialError, ValueError):
     """A coordinate reference system is missing, unknown or mismatched."""
 
 
-class NetworkError(_ProblemList):
+class NetworkError(_ProblemsError):
     """A transport network (tables, graph or OSM file) is malformed or fails validation."""
 
 
-class OptionError(_ProblemList):
+class OptionError(_ProblemsError):
     """An option has a value the function does not accept (unknown basemap, missing key...)."""

@@ -13,7 +13,6 @@ import linyi_spatial as ls
 from linyi_spatial import linyi
 from linyi_spatial.accessibility import (
     analysis_grid,
-    compare_scenarios,
     cumulative_opportunities,
     detour_index,
     enhanced_two_step_fca,
@@ -22,7 +21,6 @@ from linyi_spatial.accessibility import (
     seat_accessibility,
     travel_time_surface,
     two_step_fca,
-    unit_accessibility,
 )
 from linyi_spatial.decay import DecayFunction
 from linyi_spatial.decay import decay_weights as decay
@@ -39,9 +37,11 @@ CORE = {"371302", "371311", "371312"}
 def test_decay_shapes(kind):
     t = np.array([0.0, 5.0, 30.0, 60.0, 120.0, np.inf, np.nan])
     w = decay(t, kind)
-    assert w[0] == 1.0 and w[2] == pytest.approx(0.5)  # half weight at the 30-minute half-life
+    assert w[0] == 1.0
+    assert w[2] == pytest.approx(0.5)
     assert (np.diff(w[:5]) <= 0).all()  # non-increasing
-    assert w[5] == 0.0 and w[6] == 0.0
+    assert w[5] == 0.0
+    assert w[6] == 0.0
     with pytest.raises(DataError, match="unknown decay 'linear'"):
         decay(t, "linear")
 
@@ -210,7 +210,8 @@ def test_surface_equals_networkx_on_a_sample(surface, g2020):
 
 
 def test_county_scores(scores):
-    assert len(scores) == 12 and set(scores.index) == set(linyi.load_counties().index)
+    assert len(scores) == 12
+    assert set(scores.index) == set(linyi.load_counties().index)
     assert not scores.isna().any().any()
     assert set(scores.nsmallest(3, "time_to_core_min").index) == CORE
     assert scores["composite_score"].between(0, 100).all()

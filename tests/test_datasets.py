@@ -27,7 +27,8 @@ def test_twelve_units(counties):
     assert counties.crs.to_epsg() == 4326
     assert (counties["kind"] == "district").sum() == 3
     assert (counties["kind"] == "county").sum() == 9
-    assert counties["name_zh"].is_unique and counties["name_en"].is_unique
+    assert counties["name_zh"].is_unique
+    assert counties["name_en"].is_unique
 
 
 def test_population_sums_to_census_total(counties):
@@ -88,7 +89,8 @@ def test_each_seat_lies_in_its_own_unit(counties):
     )
     units = counties[["geometry"]].reset_index().rename(columns={"adcode": "unit"})
     joined = gpd.sjoin(gpd.GeoDataFrame(geometry=seats), units, predicate="within")
-    assert len(joined) == 12 and (joined.index == joined["unit"]).all()
+    assert len(joined) == 12
+    assert (joined.index == joined["unit"]).all()
 
 
 def test_towns_lie_in_their_counties(counties):

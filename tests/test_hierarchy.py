@@ -1,6 +1,7 @@
 """Hierarchy measures against hand-worked examples, independent numpy/scipy/networkx computations and Linyi."""
 
 import math
+from typing import ClassVar
 
 import geopandas as gpd
 import networkx as nx
@@ -9,16 +10,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-import linyi_spatial as ls
 from linyi_spatial import linyi
 from linyi_spatial.errors import DataError, NetworkError
-from linyi_spatial.structure import SpatialStructure
 from linyi_spatial.hierarchy import (
     axis_agglomeration,
     centrality,
     data_tiers,
     gravity_linkages,
-    hierarchy_report,
     plan_tiers,
     polycentricity,
     primacy,
@@ -27,6 +25,7 @@ from linyi_spatial.hierarchy import (
     tier_consistency,
     urbanization_targets,
 )
+from linyi_spatial.structure import SpatialStructure
 
 # ------------------------------------------------------------------ rank-size and primacy
 
@@ -36,7 +35,8 @@ def test_rank_size_hand_worked():
     # use exact Zipf with q = 2: 1000, 250, 111.11, 62.5
     df = pd.DataFrame({"pop": [1000 / r**2 for r in (1, 2, 3, 4)]}, index=list("abcd"))
     fit = rank_size(df, "pop").iloc[0]
-    assert fit["q"] == pytest.approx(2.0) and fit["r2"] == pytest.approx(1.0)
+    assert fit["q"] == pytest.approx(2.0)
+    assert fit["r2"] == pytest.approx(1.0)
     assert fit["s1_fitted"] == pytest.approx(1000.0)
     assert fit["pareto_alpha"] == pytest.approx(0.5)
     assert fit["q_se"] == pytest.approx(0.0, abs=1e-12)
@@ -53,7 +53,9 @@ def test_rank_size_equals_numpy_on_linyi():
     r2 = 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
     se = math.sqrt(resid @ resid / 10 / ((x - x.mean()) @ (x - x.mean())))
     fit = rank_size(counties, "pop_2020").iloc[0]
-    assert fit["q"] == pytest.approx(-slope) and fit["r2"] == pytest.approx(r2) and fit["q_se"] == pytest.approx(se)
+    assert fit["q"] == pytest.approx(-slope)
+    assert fit["r2"] == pytest.approx(r2)
+    assert fit["q_se"] == pytest.approx(se)
     from scipy import stats
 
     t = stats.t.ppf(0.975, 10)
@@ -235,7 +237,7 @@ def test_gravity_bad_input():
 class _MiniStructure:
     """A 100 km x 10 km strip of two units with an axis along its spine (duck-typed SpatialStructure)."""
 
-    columns = {"size": "pop_2020", "urban": "urban_pop_2020"}
+    columns: ClassVar[dict[str, str]] = {"size": "pop_2020", "urban": "urban_pop_2020"}
     source = None
     column = SpatialStructure.column
     seats = property(lambda self: self.places[self.places["kind"] == "county_seat"])
@@ -269,7 +271,8 @@ def test_axis_agglomeration_extreme_all_population_on_the_axis():
     assert row["area_share"] == pytest.approx(0.1, rel=1e-3)
     assert row["pop_share"] == pytest.approx(1.0)
     assert row["location_quotient"] == pytest.approx(10.0, rel=1e-3)
-    assert row["seats_in_band"] == 1 and row["town_share"] == pytest.approx(0.5)
+    assert row["seats_in_band"] == 1
+    assert row["town_share"] == pytest.approx(0.5)
 
 
 def test_axis_agglomeration_even_spread_gives_lq_one():
@@ -283,10 +286,12 @@ def test_axis_agglomeration_even_spread_gives_lq_one():
 
 def test_linyi_axes_gather_population():
     a = axis_agglomeration(linyi.load_structure())
-    assert len(a) == 8 and "all_axes" in a.index
+    assert len(a) == 8
+    assert "all_axes" in a.index
     assert a.loc["all_axes", "seats_in_band"] == 12
     assert a.loc["all_axes", "pop_share"] <= 1.0
-    assert (a["pop_share"] >= 0).all() and (a["area_share"] > 0).all()
+    assert (a["pop_share"] >= 0).all()
+    assert (a["area_share"] > 0).all()
 
 
 # ------------------------------------------------------------------ polycentricity and urbanization
@@ -312,8 +317,13 @@ def test_polycentricity_extremes():
 def test_urbanization_targets_hand_worked_and_linyi():
     df = pd.DataFrame({"pop_2020": [100.0], "urban_pop_2020": [50.0], "pop_2010": [90.0]})
     t = urbanization_targets(
-        df, size="pop_2020", urban="urban_pop_2020", targets={2035: 0.7}, base_year=2020,
-        growth=("pop_2010", 2010), saturation=0.9,
+        df,
+        size="pop_2020",
+        urban="urban_pop_2020",
+        targets={2035: 0.7},
+        base_year=2020,
+        growth=("pop_2010", 2010),
+        saturation=0.9,
     )
     g = (100 / 90) ** 0.1 - 1
     assert t.attrs["growth_per_year"] == pytest.approx(g)
@@ -323,7 +333,8 @@ def test_urbanization_targets_hand_worked_and_linyi():
     assert t.loc[2020, "logistic_rate"] == pytest.approx(0.5)
     ly = linyi.urbanization_targets()
     assert ly.loc[2020, "urbanization_rate"] == pytest.approx(0.5508, abs=5e-4)  # census, with the zone
-    assert ly.loc[2025, "source"] == "target" and ly.loc[2030, "source"] == "logistic path"
+    assert ly.loc[2025, "source"] == "target"
+    assert ly.loc[2030, "source"] == "logistic path"
     assert ly.attrs["growth_per_year"] == pytest.approx(0.0093, abs=2e-4)  # +9.75 % 2010–2020 (census)
     constant = urbanization_targets(df, size="pop_2020", urban="urban_pop_2020", targets={2035: 0.7}, base_year=2020)
     assert constant.loc[2035, "urban_pop_implied"] == pytest.approx(70.0)  # constant population by default
@@ -335,11 +346,13 @@ def test_urbanization_targets_hand_worked_and_linyi():
 
 def test_hierarchy_report_in_one_call():
     r = linyi.hierarchy_report(2020)
-    assert len(r.tiers) == 12 and r.tiers["consistent"].dtype == bool
+    assert len(r.tiers) == 12
+    assert r.tiers["consistent"].dtype == bool
     assert r.linkages.matrix.shape == (12, 12)
     assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
     summary = r.summary()
-    assert len(summary) == 10 and summary["value"].notna().all()
+    assert len(summary) == 10
+    assert summary["value"].notna().all()
     assert summary["measure"].iloc[0] == "Zipf q (pop_2020, 12 units)"
     assert "兰山区" in summary.loc[summary["measure"] == "strongest link", "value"].item()  # named, not coded
     assert 0 <= r.polycentricity["functional_index"].item() <= 1

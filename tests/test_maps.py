@@ -7,9 +7,9 @@ import pytest
 
 import linyi_spatial as ls
 from linyi_spatial import linyi
+from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.linyi.cli import main
 from linyi_spatial.linyi.mapset import MAPS
-from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.viz import save_html, structure_map
 
 from .regions import write_village_region
@@ -32,8 +32,10 @@ def test_structure_map_draws_every_element(linyi_html):
     assert len(MARKER_RE.findall(linyi_html)) == len(s.poles) + len(s.points) + 1 == 20
     for name in ("沂水", "平邑", "临港", "中心城区", "兰山区"):
         assert name in linyi_html
-    assert "L.control.layers" in linyi_html and "L.control.scale" in linyi_html
-    assert "linyi-fullscreen" in linyi_html and "linyi-legend" in linyi_html
+    assert "L.control.layers" in linyi_html
+    assert "L.control.scale" in linyi_html
+    assert "linyi-fullscreen" in linyi_html
+    assert "linyi-legend" in linyi_html
 
 
 def test_structure_map_with_network_draws_each_link_once():
@@ -68,7 +70,8 @@ def test_gcj02_basemap_shifts_overlays_and_wgs84_does_not(monkeypatch):
     assert "autonavi" in structure_map(s, tiles="amap").get_root().render()
     monkeypatch.setenv("TIANDITU_KEY", "k123")
     tdt = structure_map(s, tiles="tianditu").get_root().render()
-    assert "tk=k123" in tdt and (anchor[1], anchor[0]) in [tuple(map(float, m)) for m in MARKER_RE.findall(tdt)]
+    assert "tk=k123" in tdt
+    assert (anchor[1], anchor[0]) in [tuple(map(float, m)) for m in MARKER_RE.findall(tdt)]
 
 
 def test_user_strings_are_escaped(tmp_path):
@@ -83,7 +86,8 @@ def test_inline_assets_remove_cdn_links(tmp_path):
     inlined = save_html(m, tmp_path / "inline.html").read_text(encoding="utf-8")
     assert not re.search(r'<script\s+src="https?://', inlined)
     assert not re.search(r'<link\s+rel="stylesheet"\s+href="https?://', inlined)
-    assert "L.Icon.Default.mergeOptions" in inlined and "jQuery" in inlined
+    assert "L.Icon.Default.mergeOptions" in inlined
+    assert "jQuery" in inlined
     cdn = save_html(m, tmp_path / "cdn.html", inline=False).read_text(encoding="utf-8")
     assert re.search(r'<script\s+src="https://cdn\.jsdelivr\.net/npm/leaflet@[\d.]+/dist/leaflet\.js"', cdn)
 
@@ -114,7 +118,8 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
     bad.write_text(spec.read_text(encoding="utf-8").replace('anchor = "hall"', 'anchor = "nowhere"'), encoding="utf-8")
     assert main(["maps", "--out", str(tmp_path / "m2"), "--spec", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "anchor 'nowhere' is not a known place" in err and "bad.toml" in err
+    assert "anchor 'nowhere' is not a known place" in err
+    assert "bad.toml" in err
     assert main(["maps", "--out", str(tmp_path / "m3"), "--tiles", "tianditu"]) == 2
     assert "needs a key" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
@@ -128,9 +133,11 @@ def test_result_objects_explore_and_display():
     comparison = linyi.compare_scenarios(2020, 2035, cell_km=8.0)
     html = comparison.explore(tiles=None).get_root().render()
     assert len(re.findall(r"L\.geoJson\(", html)) >= 2 * 12  # two county delta layers
-    assert "<table" in comparison._repr_html_() and "2020 -> 2035" in repr(comparison)
+    assert "<table" in comparison._repr_html_()
+    assert "2020 -> 2035" in repr(comparison)
     report = linyi.hierarchy_report(2020)
     html = report.explore(tiles=None).get_root().render()
     assert len(re.findall(r"L\.polyline\(", html)) == 20  # top-20 gravity links
-    assert "<table" in report._repr_html_() and repr(report).startswith("HierarchyReport(12 units")
+    assert "<table" in report._repr_html_()
+    assert repr(report).startswith("HierarchyReport(12 units")
     assert "<table" in report.linkages._repr_html_()

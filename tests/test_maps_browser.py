@@ -103,7 +103,8 @@ def test_every_cli_map_renders_offline(page, cli_maps, artifacts_dir):
         paths = open_map(page, cli_maps / f"{key}.html")
         assert paths.count() == count, key
         assert page.locator("img.leaflet-tile").count() == 0, key  # --offline: no basemap
-        assert page.locator(".linyi-legend:visible").count() == 1 and page.locator(".linyi-fullscreen").count() == 1
+        assert page.locator(".linyi-legend:visible").count() == 1
+        assert page.locator(".linyi-fullscreen").count() == 1
         page.screenshot(path=str(artifacts_dir / f"{key}_map.png"), animations="disabled")
         assert page.errors == [], (key, page.errors)
         assert page.requests == [], (key, page.requests)
@@ -125,7 +126,9 @@ def test_choropleth_legend_follows_the_layer(page, cli_maps):
 def test_structure_layer_toggle(page, cli_maps):
     paths = open_map(page, cli_maps / "structure.html")
     before = paths.count()
-    page.locator(".leaflet-control-layers").get_by_text("Axes 七轴", exact=True).click()  # untick: exactly the 7 axis lines disappear
+    page.locator(".leaflet-control-layers").get_by_text(
+        "Axes 七轴", exact=True
+    ).click()  # untick: exactly the 7 axis lines disappear
     assert page.locator("path.leaflet-interactive").count() == before - 7
     assert page.errors == []
 
@@ -142,7 +145,8 @@ def test_tooltip_shows_names(page, tmp_path):
         sync_api.expect(page.locator(".leaflet-tooltip", has_text="pole")).not_to_have_count(0)
         texts += page.locator(".leaflet-tooltip", has_text="pole").all_inner_texts()
     assert any("沂水" in t and "Yishui" in t for t in texts), texts
-    assert any("临港" in t for t in texts) and any("平邑" in t for t in texts), texts
+    assert any("临港" in t for t in texts), texts
+    assert any("平邑" in t for t in texts), texts
     assert page.errors == []
 
 

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
-import linyi_spatial as ls
 from linyi_spatial import linyi
 from linyi_spatial.errors import NetworkError
 from linyi_spatial.linyi import load_network, network_tables
@@ -50,7 +49,8 @@ def test_road_graph_strongly_connected_and_seats_reach_each_other(g2020):
 def test_core_to_seat_times_are_plausible(g2020):
     t = minutes_from(road_subgraph(g2020), "city_hall")  # by road
     assert t["luozhuang"] < 30
-    assert t["lanshan"] < 15 and t["hedong"] < 15
+    assert t["lanshan"] < 15
+    assert t["hedong"] < 15
     assert 45 <= t["yishui"] <= 90  # ≈80 km by road: roughly an hour
     for seat in SEATS + POLES:
         node = g2020.nodes[seat]
@@ -99,7 +99,8 @@ def test_osmnx_functions_run_on_the_graph(g2020):
     route = ox.routing.shortest_path(Gi, ids["city_hall"], ids["yishui"], weight="travel_time")
     assert [Gi.nodes[n]["key"] for n in route] == expected
     nodes, edges = ox.convert.graph_to_gdfs(g2020)
-    assert len(nodes) == g2020.number_of_nodes() and len(edges) == g2020.number_of_edges()
+    assert len(nodes) == g2020.number_of_nodes()
+    assert len(edges) == g2020.number_of_edges()
     assert nodes.crs.to_epsg() == 4326
     projected = ox.projection.project_graph(g2020, to_crs="EPSG:32650")
     # 1.36° east of UTM 50N's central meridian (117° E) at 35.1° N: ≈ 500 km + 1.36 * 111.3 km * cos(35.1°)
@@ -111,8 +112,10 @@ def test_osmnx_functions_run_on_the_graph(g2020):
 def test_line_opened_after_2020_changes_the_network(g2020, g2035):
     routes_2020 = {d["route"] for _, _, d in g2020.edges(data=True)}
     routes_2035 = {d["route"] for _, _, d in g2035.edges(data=True)}
-    assert "dongliang" not in routes_2020 and "dongliang" in routes_2035  # 董梁, due ≈2026
-    assert "weisu-hsr" not in routes_2020 and "weisu-hsr" in routes_2035  # 潍宿 HSR, due 2028
+    assert "dongliang" not in routes_2020
+    assert "dongliang" in routes_2035
+    assert "weisu-hsr" not in routes_2020
+    assert "weisu-hsr" in routes_2035
     assert "linlin" not in routes_2020  # 临临, opened 2024
     assert "linlin" in {d["route"] for _, _, d in load_network(2025).edges(data=True)}
     before = minutes_from(g2020, "yishui")["mengyin"]
@@ -180,13 +183,13 @@ def test_tiny_network_hand_worked_times():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda n, r: r.assign(sequence="a;zz;c"), "route 'r1': unknown node 'zz'"),
-        (lambda n, r: r.assign(**{"class": "footpath"}), "route 'r1': unknown class 'footpath'"),
-        (lambda n, r: r.assign(sequence="a;@118.05"), r"route 'r1': bad waypoint '@118.05'"),
-        (lambda n, r: r.assign(sequence="a"), "route 'r1': needs at least two nodes"),
-        (lambda n, r: r.assign(status="dreamt"), "route 'r1': unknown status 'dreamt'"),
-        (lambda n, r: pd.concat([r, r]), "duplicate route id 'r1'"),
-        (lambda n, r: r.drop(columns="sequence"), r"routes table lacks column\(s\) \['sequence'\]"),
+        (lambda _n, r: r.assign(sequence="a;zz;c"), "route 'r1': unknown node 'zz'"),
+        (lambda _n, r: r.assign(**{"class": "footpath"}), "route 'r1': unknown class 'footpath'"),
+        (lambda _n, r: r.assign(sequence="a;@118.05"), r"route 'r1': bad waypoint '@118.05'"),
+        (lambda _n, r: r.assign(sequence="a"), "route 'r1': needs at least two nodes"),
+        (lambda _n, r: r.assign(status="dreamt"), "route 'r1': unknown status 'dreamt'"),
+        (lambda _n, r: pd.concat([r, r]), "duplicate route id 'r1'"),
+        (lambda _n, r: r.drop(columns="sequence"), r"routes table lacks column\(s\) \['sequence'\]"),
     ],
 )
 def test_bad_tables_raise_named_errors(change, message):
@@ -231,7 +234,8 @@ def test_validate_network_finds_planted_problems():
 
 def test_network_tables_are_consistent():
     nodes, routes = network_tables()
-    assert nodes["id"].is_unique and routes["route_id"].is_unique
+    assert nodes["id"].is_unique
+    assert routes["route_id"].is_unique
     # every place of the structure is a node of the network, so axes and accessibility can use it
     s = linyi.load_structure(axes="anchors")
     assert set(s.places.index) <= set(nodes["id"])

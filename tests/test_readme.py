@@ -17,7 +17,8 @@ def test_quickstart_runs_verbatim(tmp_path, monkeypatch):
     scope: dict = {}
     exec(compile(quickstart(), "README quickstart", "exec"), scope)
     assert len(scope["counties"]) == 12
-    assert len(scope["scores"]) == 12 and scope["scores"]["rank"].min() == 1
+    assert len(scope["scores"]) == 12
+    assert scope["scores"]["rank"].min() == 1
     assert (tmp_path / "linyi_structure.html").stat().st_size > 100_000
     assert len(quickstart().strip().splitlines()) <= 20
 

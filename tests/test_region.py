@@ -76,7 +76,8 @@ def osm_graph(files):
 
 
 def test_structure_uses_the_declared_columns(structure):
-    assert structure.columns["size"] == "residents" and structure.column("urban") == "townsfolk"
+    assert structure.columns["size"] == "residents"
+    assert structure.column("urban") == "townsfolk"
     assert structure.unit_names().tolist() == UNITS["label"].tolist()
     assert list(structure.seats["unit"]) == ["A", "B", "C", "D", "E"]
     summary = structure.summary()
@@ -86,7 +87,8 @@ def test_structure_uses_the_declared_columns(structure):
 
 def test_network_from_tables_and_routing_against_networkx(networks):
     G20, G35 = networks
-    assert ls.validate_network(G20) == [] and ls.validate_network(G35) == []
+    assert ls.validate_network(G20) == []
+    assert ls.validate_network(G35) == []
     assert {d["ref"] for _, _, d in G35.edges(data=True)} - {d["ref"] for _, _, d in G20.edges(data=True)} == {"X2"}
     T = ls.travel_time_matrix(G20, list("abcde"), list("abcde"))
     for o in "abcde":
@@ -99,7 +101,8 @@ def test_unit_scores_hand_checked(structure, networks):
     scores = ls.unit_accessibility(G20, structure, cell_km=2.0)
     assert list(scores.index) == ["A", "B", "C", "D", "E"]
     assert scores["name"].tolist() == UNITS["label"].tolist()
-    assert sorted(scores["rank"]) == [1, 2, 3, 4, 5] and scores.loc["A", "rank"] == 1
+    assert sorted(scores["rank"]) == [1, 2, 3, 4, 5]
+    assert scores.loc["A", "rank"] == 1
     assert scores.attrs["size"] == "residents"
     # seat A is the core's anchor; B's time to the core is its network time to node a
     assert scores.loc["A", "time_to_core_min"] == 0.0
@@ -128,7 +131,8 @@ def test_scenario_hierarchy_and_explore(structure, networks):
 
 def test_osm_network_end_to_end(structure, osm_graph):
     scores = ls.unit_accessibility(osm_graph, structure, cell_km=4.0)
-    assert np.isfinite(scores["composite_score"]).all() and len(scores) == 5
+    assert np.isfinite(scores["composite_score"]).all()
+    assert len(scores) == 5
     iso = ls.isochrones(osm_graph, structure.seats.loc[["a"]], (15, 30), region=structure.units, cell_km=4.0)
     assert (np.diff(iso["area_km2"]) >= 0).all()
     r = ls.hierarchy_report(structure, osm_graph)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linyi_spatial.network import Access
 from linyi_spatial.errors import NetworkError
 from linyi_spatial.linyi import load_network
+from linyi_spatial.network import Access
 from linyi_spatial.routing import (
     clear_cache,
     nearest_times,
@@ -80,7 +80,8 @@ def test_nearest_and_cutoff_equal_networkx(G, data):
             to_t = nx.shortest_path_length(G, n, targets[nearest[k]], weight="travel_time")
             assert to_t == pytest.approx(ref[n])
         else:
-            assert math.isinf(cost[k]) and nearest[k] == -1
+            assert math.isinf(cost[k])
+            assert nearest[k] == -1
     cutoff = data.draw(st.sampled_from([0.0, 1.0, 3.0]))
     capped = shortest_times(G, targets[:1], max_cost=cutoff)[0]
     full = shortest_times(G, targets[:1])[0]
@@ -99,7 +100,8 @@ def test_points_are_snapped_and_charged():
     G = load_network(2020)
     pts = gpd.GeoSeries.from_xy([118.36, 118.40], [35.11, 35.09], crs=4326, index=["p", "q"])
     T, snap, _ = travel_time_matrix(G, pts, ["yishui"], access=Access(speed_kph=20.0), return_snaps=True)
-    assert snap.loc["p", "node"] == "city_hall" and snap.loc["q", "node"] == "hedong"
+    assert snap.loc["p", "node"] == "city_hall"
+    assert snap.loc["q", "node"] == "hedong"
     base = nx.shortest_path_length(G, "city_hall", "yishui", weight="travel_time")
     assert T.loc["p", "yishui"] * 60 == pytest.approx(base + snap.loc["p", "snap_distance_m"] / (20 / 3.6))
 
@@ -110,7 +112,8 @@ def test_cache_reused_and_invalidated():
     assert routing_graph(G) is a
     G.add_edge(1, 2, travel_time=1.0)  # a new node: detected
     b = routing_graph(G)
-    assert b is not a and b.forward.shape == (3, 3)
+    assert b is not a
+    assert b.forward.shape == (3, 3)
     G[0][1]["travel_time"] = 5.0  # in-place edit: not detected until cleared (documented)
     assert shortest_times(G, [0])[0, 1] == 1.0
     clear_cache(G)

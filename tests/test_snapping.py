@@ -5,12 +5,10 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-import linyi_spatial as ls
 from linyi_spatial import linyi
-from linyi_spatial.network import Access
 from linyi_spatial.errors import CRSError, NetworkError
 from linyi_spatial.linyi import load_network
-from linyi_spatial.network import snap_points
+from linyi_spatial.network import Access, snap_points
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +70,10 @@ def test_seats_snap_to_themselves(graph):
 def test_far_points_get_inf_not_a_crash(graph):
     pts = gpd.GeoSeries.from_xy([118.36, 121.0], [35.10, 37.0], crs=4326)
     snapped = snap_points(graph, pts, access=Access(max_distance_m=5_000))
-    assert snapped["node"].iloc[0] == "city_hall" and snapped["node"].isna().iloc[1]
-    assert np.isinf(snapped["access_time_s"].iloc[1]) and snapped["snap_distance_m"].iloc[1] > 200_000
+    assert snapped["node"].iloc[0] == "city_hall"
+    assert snapped["node"].isna().iloc[1]
+    assert np.isinf(snapped["access_time_s"].iloc[1])
+    assert snapped["snap_distance_m"].iloc[1] > 200_000
 
 
 def test_snap_bad_input(graph):

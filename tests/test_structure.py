@@ -91,7 +91,8 @@ def test_geodataframe_summary_and_crs(linyi_s):
     gdf = linyi_s.to_geodataframe()
     assert gdf["role"].value_counts().to_dict() == {"point": 16, "axis": 7, "pole": 3, "core": 1}
     kinds = gdf.groupby("role").apply(lambda g: set(g.geom_type), include_groups=False).to_dict()
-    assert kinds["axis"] == {"LineString"} and kinds["pole"] == kinds["point"] == {"Point"}
+    assert kinds["axis"] == {"LineString"}
+    assert kinds["pole"] == kinds["point"] == {"Point"}
     assert kinds["core"] <= {"Polygon", "MultiPolygon"}
     table = linyi_s.summary()
     assert len(table) == len(gdf)
@@ -103,13 +104,15 @@ def test_geodataframe_summary_and_crs(linyi_s):
     gcj = linyi_s.to_crs("GCJ-02")
     p, q = linyi_s.places.geometry["yishui"], gcj.places.geometry["yishui"]
     assert (q.x, q.y) == pytest.approx(tuple(float(v) for v in wgs84_to_gcj02(p.x, p.y)))
-    assert "7 axes" in repr(linyi_s) and "<table" in linyi_s._repr_html_()
+    assert "7 axes" in repr(linyi_s)
+    assert "<table" in linyi_s._repr_html_()
 
 
 def test_grid_axis_variant(linyi_s):
     grid = linyi.load_structure(axis_variant="grid")
     assert len(grid.axes) == 7
-    assert "jinghu" in grid.axes.index and "north" not in grid.axes.index
+    assert "jinghu" in grid.axes.index
+    assert "north" not in grid.axes.index
     with pytest.raises(SpecError, match="unknown axis_variant 'ring'"):
         linyi.load_structure(axis_variant="ring")
     with pytest.raises(SpecError, match="axes must be 'network' or 'anchors', got 'curvy'"):
@@ -132,7 +135,8 @@ def test_with_axis_geometries(linyi_s):
 def test_made_up_region_loads(tmp_path):
     s = ls.SpatialStructure.from_file(write_region(tmp_path))
     assert s.name == "Testland"
-    assert s.core.index.tolist() == ["centre"] and s.core["units"].iloc[0] == ("A",)
+    assert s.core.index.tolist() == ["centre"]
+    assert s.core["units"].iloc[0] == ("A",)
     assert s.poles.loc["east_pole", "unit"] == "B"
     assert s.points.loc["village", "unit"] == "C"
     assert s.axes.loc["ne", "places"] == ("centre", "east", "north")

@@ -217,7 +217,8 @@ def gravity_accessibility(
             parts = list(pool.map(_worker_batch, [(r, sz, limit, f) for r, sz in batches]))
     else:
         parts = [
-            _gravity_batch(rg.reverse, o_rows, r, sz, limit, f) for r, sz in progress(batches, desc="destination batches")
+            _gravity_batch(rg.reverse, o_rows, r, sz, limit, f)
+            for r, sz in progress(batches, desc="destination batches")
         ]
     total = np.sum(parts, axis=0, dtype=np.float64) if parts else np.zeros(len(o_rows))
     out = pd.Series(total, index=pd.Index(list(origins)), name="hansen")

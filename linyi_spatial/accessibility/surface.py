@@ -69,7 +69,9 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
         lookup.update(snap_points(G, places.loc[missing], access=access)["node"].to_dict())
     seats = structure.seats
     if seats.empty:
-        raise DataError("the structure has no unit seats: give places with seat_of = <unit id>", source=structure.source)
+        raise DataError(
+            "the structure has no unit seats: give places with seat_of = <unit id>", source=structure.source
+        )
     return {
         "core": [lookup[structure.core["anchor"].iloc[0]]],
         "pole": [lookup[p] for p in structure.poles["place"]],

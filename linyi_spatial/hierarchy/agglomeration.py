@@ -85,7 +85,7 @@ def axis_agglomeration(
     crs = projected_crs(units) if crs is None else crs
     uproj = units.to_crs(crs)
     seats = structure.seats.to_crs(crs)
-    seat_of = {u: geom for u, geom in zip(seats["unit"], seats.geometry, strict=True)}
+    seat_of = dict(zip(seats["unit"], seats.geometry, strict=True))
     area = uproj.area.to_numpy()
     rural_density = (pop - urb).to_numpy() / area
     points = structure.points.to_crs(crs).geometry

@@ -102,7 +102,10 @@ class HierarchyReport(Explorable):
             ("units whose data tier differs from the plan", ", ".join(map(str, differ)) or "none"),
             ("strongest link", f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"),
             ("axis with the highest location quotient", agg["location_quotient"].idxmax() if len(agg) else "none"),
-            ("all axes: population share / land share", float(self.axis_agglomeration.loc["all_axes", "location_quotient"])),
+            (
+                "all axes: population share / land share",
+                float(self.axis_agglomeration.loc["all_axes", "location_quotient"]),
+            ),
         ]
         if self.urbanization is not None:
             rows.append(("urbanization rate, base year", float(self.urbanization.iloc[0]["urbanization_rate"])))

@@ -111,7 +111,7 @@ def rank_size(df: pd.DataFrame, size: str) -> pd.DataFrame:
     zipf = _ols(lr, ls_)
     pareto = _ols(ls_, lr)
     q, se = -zipf["slope"], zipf["se"]
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "n": [len(s)],
             "q": [q],
@@ -126,7 +126,6 @@ def rank_size(df: pd.DataFrame, size: str) -> pd.DataFrame:
         },
         index=pd.Index([size], name="size"),
     )
-    return out
 
 
 def rank_size_table(df: pd.DataFrame, size: str) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .._version import __version__
 from .._progress import set_progress
+from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
@@ -98,7 +98,9 @@ def cmd_maps(args: argparse.Namespace) -> int:
     tiles = "none" if args.offline else args.tiles
     builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
     note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
-    written = write_maps(builders, Path(args.out), title=f"{name}: linyi_spatial maps", note=note, inline=not args.cdn, say=say)
+    written = write_maps(
+        builders, Path(args.out), title=f"{name}: linyi_spatial maps", note=note, inline=not args.cdn, say=say
+    )
     for p in written.values():
         print(p)
     return 0

@@ -44,7 +44,7 @@ walking) and is never a free teleport.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -120,7 +120,9 @@ def _check_columns(frame: pd.DataFrame, required: Iterable[str], label: str) -> 
     return [f"{label} table lacks column(s) {missing}"] if missing else []
 
 
-def _check_options(year: Any, speeds: Mapping[str, Any], stations: tuple[float, float], modes: Sequence[str]) -> list[str]:
+def _check_options(
+    year: Any, speeds: Mapping[str, Any], stations: tuple[float, float], modes: Sequence[str]
+) -> list[str]:
     problems = []
     if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))):
         problems.append(f"year must be an integer or None, got {year!r}")
@@ -334,7 +336,13 @@ def build_network(
         row = node_tab.loc[nid]
         x, y = _lonlat(node_tab, nid)
         G.add_node(
-            nid, x=x, y=y, name=str(row["name"]), name_zh=str(row["name_zh"]), kind=str(row["kind"]), mode=str(row["mode"])
+            nid,
+            x=x,
+            y=y,
+            name=str(row["name"]),
+            name_zh=str(row["name_zh"]),
+            kind=str(row["kind"]),
+            mode=str(row["mode"]),
         )
     for lk in links:
         length = _GEOD.geometry_length(lk["geometry"])

@@ -245,9 +245,7 @@ def nearest_nodes(
     return NodeIndex.from_graph(G, access).query(points, k)
 
 
-def snap_points(
-    G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access: Access | None = None
-) -> pd.DataFrame:
+def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access: Access | None = None) -> pd.DataFrame:
     """Link points to their nearest network node in one vectorized call.
 
     Uses :class:`NodeIndex` (k-d tree in metres), so 10^4-10^6 points take
@@ -288,6 +286,4 @@ def snap_points(
     seconds = access.seconds(dist[:, 0])
     if access.max_distance_m is not None:
         node = np.where(np.isfinite(seconds), nodes[:, 0], None)
-    return pd.DataFrame(
-        {"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index
-    )
+    return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)

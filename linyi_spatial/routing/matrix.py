@@ -21,9 +21,7 @@ Places: TypeAlias = "Sequence[Hashable] | pd.Series | gpd.GeoDataFrame | gpd.Geo
 """Node ids (a sequence, or a Series of node ids indexed by labels) or points to link."""
 
 
-def resolve_places(
-    G: nx.Graph, places: Places, *, access: Access | None = None, label: str = "place"
-) -> pd.DataFrame:
+def resolve_places(G: nx.Graph, places: Places, *, access: Access | None = None, label: str = "place") -> pd.DataFrame:
     """Turn node ids or point geometries into graph nodes plus access time.
 
     Parameters

@@ -191,18 +191,18 @@ class _Builder:
         self.check()
         columns = self.columns(region, units)
         self.check()
-        return dict(
-            name=str(region.get("name", region.get("id", self.path.stem))),
-            units=units,
-            places=places,
-            core=core,
-            poles=poles,
-            axes=axes,
-            points=points,
-            source=str(self.path),
-            meta=dict(region),
-            columns=columns,
-        )
+        return {
+            "name": str(region.get("name", region.get("id", self.path.stem))),
+            "units": units,
+            "places": places,
+            "core": core,
+            "poles": poles,
+            "axes": axes,
+            "points": points,
+            "source": str(self.path),
+            "meta": dict(region),
+            "columns": columns,
+        }
 
     def region_crs(self, region: dict[str, Any]) -> str | None:
         if not region:
@@ -217,73 +217,106 @@ class _Builder:
             return None
 
     def load_units(self, region: dict[str, Any], datum: str | None) -> gpd.GeoDataFrame:
-        unit_id = str(region.get("unit_id", "id"))
         if self.given_units is not None:
-            units = self.given_units
-            if units.crs is None:
+            if self.given_units.crs is None:
                 self.fail("the units GeoDataFrame passed in has no CRS")
-                return units
-            return units.to_crs(WGS84)
+                return self.given_units
+            return self.given_units.to_crs(WGS84)
+        units = self.read_units(region)
+        if units is None:
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        units = to_wgs84(units, source_crs=GCJ02) if datum == GCJ02 else units.to_crs(WGS84)
+        return self.join_unit_table(region, units)
+
+    def read_units(self, region: dict[str, Any]) -> gpd.GeoDataFrame | None:
+        """The units file indexed by ``unit_id`` (None, with the problem recorded, when unusable)."""
+        unit_id = str(region.get("unit_id", "id"))
         path = self.file("units", region)
         if path is None:
             if "units" not in region and region:
                 self.fail("region.units is missing: give a polygon file of the areal units")
-            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+            return None
         try:
             units = gpd.read_file(path)
-        except Exception as exc:
+        except Exception as exc:  # any reader failure is reported with the file name
             self.fail(f"region.units: cannot read {path.name}: {exc}")
-            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
-        if units.crs is None:
-            self.fail(f"region.units: {path.name} has no CRS")
-            return units
-        if unit_id not in units:
-            self.fail(f"region.unit_id: column {unit_id!r} not in {path.name} (columns: {list(units.columns)})")
-            return units
+            return None
+        if units.crs is None or unit_id not in units:
+            self.fail(
+                f"region.units: {path.name} has no CRS"
+                if units.crs is None
+                else f"region.unit_id: column {unit_id!r} not in {path.name} (columns: {list(units.columns)})"
+            )
+            return None
         units[unit_id] = units[unit_id].astype(str)
         dup = units[unit_id][units[unit_id].duplicated()].tolist()
         if dup:
             self.fail(f"duplicate unit id(s) {dup} in {path.name}")
         units = units.set_index(unit_id, drop=False)
         units.index.name = unit_id
-        units = to_wgs84(units, source_crs=GCJ02) if datum == GCJ02 else units.to_crs(WGS84)
-        table = self.file("unit_table", region)
-        if table is not None:
-            attrs = pd.read_csv(table, dtype={unit_id: str})
-            if unit_id not in attrs:
-                self.fail(f"region.unit_table: column {unit_id!r} not in {table.name}")
-            else:
-                attrs = attrs.set_index(unit_id)
-                unknown = sorted(set(attrs.index) - set(units.index))
-                if unknown:
-                    self.fail(f"region.unit_table: unit id(s) {unknown} of {table.name} have no polygon")
-                units = units.join(attrs[[c for c in attrs.columns if c not in units.columns]])
         return units
 
-    def load_places(self, region: dict[str, Any], units: gpd.GeoDataFrame, datum: str | None) -> gpd.GeoDataFrame:
-        records: list[dict[str, Any]] = []
+    def join_unit_table(self, region: dict[str, Any], units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        unit_id = str(region.get("unit_id", "id"))
+        table = self.file("unit_table", region)
+        if table is None:
+            return units
+        attrs = pd.read_csv(table, dtype={unit_id: str})
+        if unit_id not in attrs:
+            self.fail(f"region.unit_table: column {unit_id!r} not in {table.name}")
+            return units
+        attrs = attrs.set_index(unit_id)
+        unknown = sorted(set(attrs.index) - set(units.index))
+        if unknown:
+            self.fail(f"region.unit_table: unit id(s) {unknown} of {table.name} have no polygon")
+        return units.join(attrs[[c for c in attrs.columns if c not in units.columns]])
+
+    def table_places(self, region: dict[str, Any]) -> list[dict[str, Any]]:
+        """Place records of the optional ``places_table``."""
         table = self.file("places_table", region)
-        if table is not None:
-            unit_col = str(region.get("places_unit_column", "unit"))
-            frame = pd.read_csv(table, dtype={unit_col: str})
-            missing = [c for c in ("id", "lon", "lat") if c not in frame]
-            if missing:
-                self.fail(f"region.places_table: {table.name} lacks column(s) {missing}")
-            else:
-                for r in frame.to_dict("records"):
-                    records.append(
-                        {
-                            "id": str(r["id"]),
-                            "name": r.get("name_en", r.get("name", r["id"])),
-                            "name_zh": r.get("name_zh", ""),
-                            "unit": r.get(unit_col),
-                            "kind": r.get("kind", "place"),
-                            "lon": r["lon"],
-                            "lat": r["lat"],
-                            "source": r.get("source", table.name),
-                            "_where": f"places_table row id={r['id']!r}",
-                        }
-                    )
+        if table is None:
+            return []
+        unit_col = str(region.get("places_unit_column", "unit"))
+        frame = pd.read_csv(table, dtype={unit_col: str})
+        missing = [c for c in ("id", "lon", "lat") if c not in frame]
+        if missing:
+            self.fail(f"region.places_table: {table.name} lacks column(s) {missing}")
+            return []
+        return [
+            {
+                "id": str(r["id"]),
+                "name": r.get("name_en", r.get("name", r["id"])),
+                "name_zh": r.get("name_zh", ""),
+                "unit": r.get(unit_col),
+                "kind": r.get("kind", "place"),
+                "lon": r["lon"],
+                "lat": r["lat"],
+                "source": r.get("source", table.name),
+                "_where": f"places_table row id={r['id']!r}",
+            }
+            for r in frame.to_dict("records")
+        ]
+
+    def seat(self, rec: dict[str, Any], unit: str, units: gpd.GeoDataFrame, region: dict[str, Any]) -> bool:
+        """Fill a ``seat_of`` place from its unit's seat columns; False (problem recorded) if impossible."""
+        where = rec["_where"]
+        if unit not in units.index:
+            self.fail(f"{where}: seat_of refers to unknown unit {unit!r}")
+            return False
+        if not {"seat_lon", "seat_lat"} <= set(units.columns):
+            self.fail(f"{where}: seat_of needs seat_lon/seat_lat columns in the units")
+            return False
+        u = units.loc[unit]
+        # seat columns share the units' datum: WGS-84 when the units were passed in converted
+        rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=unit, kind=SEAT_KIND, _wgs=self.given_units is not None)
+        columns = region.get("columns")
+        name_col = columns.get("name") if isinstance(columns, dict) else None
+        rec["name"] = rec["name"] or u.get(name_col or "name_en", u.get("name_en", unit))
+        rec["name_zh"] = rec["name_zh"] or u.get("name_zh", "")
+        return True
+
+    def load_places(self, region: dict[str, Any], units: gpd.GeoDataFrame, datum: str | None) -> gpd.GeoDataFrame:
+        records = self.table_places(region)
         for i, p in enumerate(self.array(self.spec.get("places"), "places")):
             pid = p.get("id")
             where = f"places[{i}]" + (f" (id={pid!r})" if pid else "")
@@ -300,20 +333,8 @@ class _Builder:
                 "_where": where,
             }
             if "seat_of" in p:
-                seat = str(p["seat_of"])
-                if seat not in units.index:
-                    self.fail(f"{where}: seat_of refers to unknown unit {seat!r}")
+                if not self.seat(rec, str(p["seat_of"]), units, region):
                     continue
-                if not {"seat_lon", "seat_lat"} <= set(units.columns):
-                    self.fail(f"{where}: seat_of needs seat_lon/seat_lat columns in the units")
-                    continue
-                u = units.loc[seat]
-                # seat columns share the units' datum: WGS-84 when the units were passed in converted
-                rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=seat, kind=SEAT_KIND)
-                rec["_wgs"] = self.given_units is not None
-                name_col = (region.get("columns") or {}).get("name") if isinstance(region.get("columns"), dict) else None
-                rec["name"] = rec["name"] or u.get(name_col or "name_en", u.get("name_en", seat))
-                rec["name_zh"] = rec["name_zh"] or u.get("name_zh", "")
             elif "lon" in p and "lat" in p:
                 rec.update(lon=p["lon"], lat=p["lat"])
             else:

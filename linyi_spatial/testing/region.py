@@ -55,8 +55,13 @@ UNITS = pd.DataFrame(
         "residents_2010": [400_000, 185_000, 125_000, 150_000, 95_000],
         "seat_lon": [10.1, 10.3, 10.1, 10.5, 10.4],
         "seat_lat": [50.1, 50.1, 50.3, 50.1, 50.3],
-        "bounds": [(10.0, 50.0, 10.2, 50.2), (10.2, 50.0, 10.4, 50.2), (10.0, 50.2, 10.2, 50.4),
-                   (10.4, 50.0, 10.6, 50.2), (10.2, 50.2, 10.6, 50.4)],
+        "bounds": [
+            (10.0, 50.0, 10.2, 50.2),
+            (10.2, 50.0, 10.4, 50.2),
+            (10.0, 50.2, 10.2, 50.4),
+            (10.4, 50.0, 10.6, 50.2),
+            (10.2, 50.2, 10.6, 50.4),
+        ],
     }
 )
 """The made-up units (``bounds`` are lon/lat boxes)."""
@@ -239,9 +244,7 @@ def write_region(folder: str | os.PathLike[str]) -> dict[str, Path]:
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    units = gpd.GeoDataFrame(
-        UNITS.drop(columns="bounds"), geometry=[box(*b) for b in UNITS["bounds"]], crs="EPSG:4326"
-    )
+    units = gpd.GeoDataFrame(UNITS.drop(columns="bounds"), geometry=[box(*b) for b in UNITS["bounds"]], crs="EPSG:4326")
     paths = {
         "units": out / "units.geojson",
         "spec": out / "valeshire.toml",
@@ -318,7 +321,9 @@ def write_osm(path: str | os.PathLike[str], *, side: int = 7) -> Path:
     for c in range(side):
         kind = "primary" if c % 3 == 0 else "residential"
         refs = "".join(f'<nd ref="{r * side + c + 1}"/>' for r in range(side))
-        ways.append(f'<way id="{2000 + c}">{refs}<tag k="highway" v="{kind}"/><tag k="name" v="Column {c} Street"/></way>')
+        ways.append(
+            f'<way id="{2000 + c}">{refs}<tag k="highway" v="{kind}"/><tag k="name" v="Column {c} Street"/></way>'
+        )
     out = Path(path)
     out.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{"".join(ways)}</osm>\n', encoding="utf-8")
     return out

@@ -379,7 +379,9 @@ def scenario_map(
     layer.add_to(m)
     added = folium.FeatureGroup(name=f"Links added in {b}", show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
-        tip = table([("line", link["name"]), ("ref", link["ref"]), ("class", link["class"]), ("status", link["status"])])
+        tip = table(
+            [("line", link["name"]), ("ref", link["ref"]), ("class", link["class"]), ("status", link["status"])]
+        )
         folium.PolyLine(
             [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=folium.Tooltip(tip)
         ).add_to(added)

@@ -40,8 +40,8 @@ from ._offline import inline_assets
 
 __all__ = [
     "BASEMAPS",
-    "GENERATOR",
     "DIVERGING",
+    "GENERATOR",
     "OKABE_ITO",
     "SEQUENTIAL",
     "LegendSwitch",

@@ -179,8 +179,13 @@ def _point_layer(m: folium.Map, frame: Any, datum: str, label: str, style: tuple
     layer = folium.FeatureGroup(name=label, show=True)
     for pid, row in shift(frame, datum).iterrows():
         tip = table(
-            [("name", row["name_zh"] or row["name"]), ("name (en)", row["name"]), ("id", pid), ("kind", row["kind"]),
-             ("unit", row["unit"])]
+            [
+                ("name", row["name_zh"] or row["name"]),
+                ("name (en)", row["name"]),
+                ("id", pid),
+                ("kind", row["kind"]),
+                ("unit", row["unit"]),
+            ]
         )
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
@@ -249,7 +254,10 @@ def structure_map(
     _core_layer(m, s, datum, labels["core"])
     _axes_layer(m, s, datum, labels["axes"])
     items.append(("dash", OKABE_ITO["blue"], f"{labels['axes']} (dashed: reconstructed)"))
-    for key, frame, style in (("poles", s.poles, (OKABE_ITO["orange"], 8)), ("points", s.points, (OKABE_ITO["green"], 5))):
+    for key, frame, style in (
+        ("poles", s.poles, (OKABE_ITO["orange"], 8)),
+        ("points", s.points, (OKABE_ITO["green"], 5)),
+    ):
         _point_layer(m, frame, datum, labels[key], style)
         items.append(("dot", style[0], labels[key]))
     return finish(m, legend("Planned structure", items))
