@@ -10,9 +10,12 @@ module ever imports :mod:`linyi_spatial.viz`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import LinyiSpatialError
+
+if TYPE_CHECKING:
+    import folium
 
 __all__ = ["Explorable", "register_explorer"]
 
@@ -55,7 +58,7 @@ def register_explorer(cls: type | str, func: Callable[..., Any]) -> None:
 class Explorable:
     """Mixin giving a result object an ``explore()`` method drawn by the presentation layer."""
 
-    def explore(self, **kwargs: Any) -> Any:
+    def explore(self, **kwargs: Any) -> folium.Map:
         """Draw this result on an interactive folium map.
 
         Parameters

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["axes_along_network", "network_path_geometry"]
 
 
-def network_path_geometry(G: nx.MultiDiGraph, path: Sequence[Any], *, weight: str = "travel_time") -> LineString:
+def network_path_geometry(G: nx.MultiDiGraph, path: Sequence[Hashable], *, weight: str = "travel_time") -> LineString:
     """Join the geometries of the cheapest edges along a node path into one LineString.
 
     Parameters
@@ -119,7 +119,7 @@ def axes_along_network(
         ]
         H = G.edge_subgraph(keep)
         nodes = [lookup[p] for p in axis["places"]]
-        path: list[Any] = [nodes[0]]
+        path: list[Hashable] = [nodes[0]]
         fallbacks = []
         for a, b in itertools.pairwise(nodes):
             try:

@@ -26,9 +26,9 @@ Design
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import networkx as nx
@@ -40,6 +40,11 @@ from ..errors import DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
 from .engine import RoutingGraph, batched_dijkstra, nearest_times, routing_graph
 from .matrix import Places, resolve_places
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import dask_geopandas
+    from distributed import Client
 
 __all__ = ["DaskEngine"]
 
@@ -136,7 +141,7 @@ class DaskEngine:
     """
 
     def __init__(
-        self, client: Any, G: nx.Graph, *, weight: str = "travel_time", block_size: int = 256, batch_size: int = 32
+        self, client: Client, G: nx.Graph, *, weight: str = "travel_time", block_size: int = 256, batch_size: int = 32
     ) -> None:
         _require_dask()
         if client is None or not hasattr(client, "scatter"):
@@ -210,7 +215,7 @@ class DaskEngine:
         access: Access | None = None,
         path: str | Path | None = None,
         memory_budget_bytes: float = 2e9,
-    ) -> Any:
+    ) -> dd.DataFrame:
         """Origin-destination travel times (minutes), partitioned by origins.
 
         Same values as :func:`linyi_spatial.routing.travel_time_matrix` (``inf``
@@ -382,12 +387,12 @@ class DaskEngine:
     def surface_to_parquet(
         self,
         grid: gpd.GeoDataFrame,
-        targets: Mapping[str, Sequence[Any]],
+        targets: Mapping[str, Sequence[Hashable]],
         path: str | Path,
         *,
         npartitions: int = 8,
         access: Access | None = None,
-    ) -> Any:
+    ) -> dask_geopandas.GeoDataFrame:
         """Time from every grid cell to the nearest of each target set, to GeoParquet.
 
         The network costs to each target set come from one multi-source

@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 from shapely.geometry import LineString
 
 from .._display import Explorable
@@ -114,7 +115,7 @@ class SpatialStructure(Explorable):
 
     # ------------------------------------------------------------------ views
     @property
-    def crs(self) -> Any:
+    def crs(self) -> pyproj.CRS | None:
         """CRS shared by all parts of the structure."""
         return self.units.crs
 
@@ -290,7 +291,7 @@ class SpatialStructure(Explorable):
         out = pd.DataFrame(rows).reindex(columns=cols)
         return out.rename(columns={"size": size}) if size else out.drop(columns="size")
 
-    def to_crs(self, crs: Any) -> SpatialStructure:
+    def to_crs(self, crs: str | int | pyproj.CRS) -> SpatialStructure:
         """Return a copy with every part reprojected to ``crs``.
 
         Parameters

@@ -566,7 +566,7 @@ class _Builder:
                 self.fail(f"region.expected.{key} = {expected[key]} but the spec defines {len(gdf)} {key}")
 
 
-def _valid_lonlat(lon: Any, lat: Any) -> bool:
+def _valid_lonlat(lon: object, lat: object) -> bool:
     try:
         x, y = float(lon), float(lat)
     except (TypeError, ValueError):

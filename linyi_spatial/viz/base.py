@@ -23,7 +23,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import branca
 import folium
@@ -70,6 +70,8 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
+_Geo = TypeVar("_Geo", gpd.GeoDataFrame, gpd.GeoSeries)
+
 GENERATOR = '<meta name="generator" content="linyi_spatial">'
 """Marks every HTML file the library writes, so it never overwrites a file it did not write."""
 
@@ -110,7 +112,7 @@ def _basemap(tiles: str | None) -> dict[str, Any]:
     return BASEMAPS[key]
 
 
-def shift(gdf: gpd.GeoDataFrame | gpd.GeoSeries, datum: str) -> Any:
+def shift(gdf: _Geo, datum: str) -> _Geo:
     """Overlay geometries in the basemap's datum (GCJ-02 for Chinese tile sets).
 
     Parameters

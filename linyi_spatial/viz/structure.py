@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import folium
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import shapely
@@ -106,7 +107,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
     ]
 
 
-def _unit_tips(s: SpatialStructure, units: Any) -> list[str]:
+def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame) -> list[str]:
     names = s.unit_names()
     size = s.column("size", required=False)
     urban = s.column("urban", required=False)
@@ -174,7 +175,7 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
     layer.add_to(m)
 
 
-def _point_layer(m: folium.Map, frame: Any, datum: str, label: str, style: tuple[str, int]) -> None:
+def _point_layer(m: folium.Map, frame: gpd.GeoDataFrame, datum: str, label: str, style: tuple[str, int]) -> None:
     colour, radius = style
     layer = folium.FeatureGroup(name=label, show=True)
     for pid, row in shift(frame, datum).iterrows():
