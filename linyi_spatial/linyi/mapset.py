@@ -96,7 +96,7 @@ def map_builders(
     ['structure']
     """
     s, G = region.structure, region.G
-    kw = {"tiles": tiles, "tiles_key": tiles_key}
+    kw: dict[str, str | None] = {"tiles": tiles, "tiles_key": tiles_key}
     plan = region.G_scenario if region.G_scenario is not None else G
     builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
     if G is None:

@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 import geopandas as gpd
 import pandas as pd
@@ -135,6 +135,12 @@ class SpatialStructure(Explorable):
         ['A', 'B', 'C', 'D', 'E']
         """
         return self.places[self.places["kind"] == SEAT_KIND]
+
+    @overload
+    def column(self, key: str, given: str | None = ..., *, required: Literal[True] = ...) -> str: ...
+
+    @overload
+    def column(self, key: str, given: str | None = ..., *, required: Literal[False]) -> str | None: ...
 
     def column(self, key: str, given: str | None = None, *, required: bool = True) -> str | None:
         """The units' column for ``key`` (``"size"``, ``"urban"``, ``"name"``...): ``given`` or the spec's.
