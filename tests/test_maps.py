@@ -74,13 +74,6 @@ def test_gcj02_basemap_shifts_overlays_and_wgs84_does_not(monkeypatch):
     assert (anchor[1], anchor[0]) in [tuple(map(float, m)) for m in MARKER_RE.findall(tdt)]
 
 
-def test_user_strings_are_escaped(tmp_path):
-    s = ls.SpatialStructure.from_file(write_village_region(tmp_path, XSS))
-    text = structure_map(s, tiles=None).get_root().render()
-    assert XSS not in text
-    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in text
-
-
 def test_inline_assets_remove_cdn_links(tmp_path):
     m = structure_map(linyi.load_structure(axes="anchors"), tiles=None)
     inlined = save_html(m, tmp_path / "inline.html").read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ not write (no ``linyi_spatial`` generator mark) is never overwritten.
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from collections.abc import Callable, Hashable, Mapping
@@ -31,6 +30,7 @@ from ..viz import (
     structure_map,
     surface_map,
 )
+from ..viz._html import esc
 from ..viz.base import GENERATOR
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
@@ -149,13 +149,12 @@ def _check_targets(out: Path, keys: list[str]) -> None:
 
 def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str) -> Path:
     items = "".join(
-        f"<li><a href='{html.escape(p.name, quote=True)}'>{html.escape(MAPS[k])}</a> "
-        f"<small>({p.stat().st_size / 1e6:.1f} MB)</small></li>"
+        f"<li><a href='{esc(p.name)}'>{esc(MAPS[k])}</a> <small>({p.stat().st_size / 1e6:.1f} MB)</small></li>"
         for k, p in written.items()
     )
     page = (
-        f"<!doctype html><html><head><meta charset='utf-8'>{GENERATOR}<title>{html.escape(title)}</title></head>"
-        f"<body style='font-family:sans-serif'><h1>{html.escape(title)}</h1><p>{html.escape(note)}</p>"
+        f"<!doctype html><html><head><meta charset='utf-8'>{GENERATOR}<title>{esc(title)}</title></head>"
+        f"<body style='font-family:sans-serif'><h1>{esc(title)}</h1><p>{esc(note)}</p>"
         f"<ul>{items}</ul></body></html>\n"
     )
     index = out / "index.html"

@@ -1,4 +1,21 @@
-"""Strings into map HTML: escaping and number formatting for tooltips, legends and titles."""
+r"""Strings into map HTML and JavaScript: the one escaping function, and number formatting.
+
+Every data- or user-derived string reaches a map through :func:`esc`, and the
+places it lands in are:
+
+- HTML text and attribute values (titles, legends, the index page);
+- tooltip HTML, which folium places inside a JavaScript *template literal*
+  (`` `...` ``): there a backtick ends the literal and ``${...}`` runs code;
+- layer names, which folium JSON-encodes into the script and Leaflet then
+  inserts as HTML in the layer control.
+
+:func:`esc` is safe in all three: it HTML-escapes ``& < > " '`` and writes
+`` ` ``, ``$`` and ``\`` as the character references ``&#96;``, ``&#36;``
+and ``&#92;``, which a browser shows as the characters themselves but which
+mean nothing to JavaScript. A value escaped once shows literally wherever it
+lands; attributes read back by script (the legend's ``data-layer``) are
+escaped twice so the script compares the same string Leaflet holds.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +25,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["esc", "fmt", "table"]
+__all__ = ["esc", "esc_attr_twice", "fmt", "table"]
+
+_JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
 def esc(value: object) -> str:
-    """Escape a data or user string for HTML text and attribute values (None/NaN give "").
+    """Escape a data or user string for map HTML, attributes and folium's JS template literals (None/NaN give "").
 
     Parameters
     ----------
@@ -26,10 +45,34 @@ def esc(value: object) -> str:
     --------
     >>> esc("<b>")
     '&lt;b&gt;'
+    >>> esc("${alert(1)}`")
+    '&#36;{alert(1)}&#96;'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value))
+    return html.escape(str(value), quote=True).translate(_JS_NEUTRAL)
+
+
+def esc_attr_twice(value: object) -> str:
+    """Escape for an HTML attribute that script compares with an already-escaped string.
+
+    The browser decodes an attribute once, so ``getAttribute`` returns
+    ``esc(value)``, the same string given to Leaflet as a layer name.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> esc_attr_twice("<a>")
+    '&amp;lt;a&amp;gt;'
+    """
+    return esc(esc(value))
 
 
 def fmt(value: object, digits: int = 1) -> str:

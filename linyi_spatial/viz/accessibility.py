@@ -23,6 +23,7 @@ from .base import (
     finish,
     legend,
     new_map,
+    overlay,
     point,
     ramp,
     shift,
@@ -137,7 +138,7 @@ def choropleth_map(
         idx, bins = classify(values, k, scheme)
         colours = ramp(len(bins), reverse=higher_is_better(col))
         label = measure_label(col)
-        layer = folium.FeatureGroup(name=label, show=i == 0)
+        layer = overlay(label, show=i == 0)
         for (uid, row), j in zip(shift(shapes, datum).iterrows(), idx, strict=True):
             v = values[uid]
             tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt(v, 2 if abs(v) < 10 else 1))])
@@ -234,7 +235,7 @@ def surface_map(
     names = _band_names(bands_min)
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
-        layer = folium.FeatureGroup(name=SURFACE_LABELS.get(col, measure_label(col)), show=i == 0)
+        layer = overlay(SURFACE_LABELS.get(col, measure_label(col)), show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             tip = table([("travel time", names[band.label]), ("area km²", fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
@@ -280,7 +281,7 @@ def isochrone_map(
     colours = ramp(len(iso), reverse=False)
     items = []
     for colour, (_, row) in zip(colours, shift(iso, datum).iterrows(), strict=True):
-        layer = folium.FeatureGroup(name=f"{row['cutoff_min']:g} min", show=True)
+        layer = overlay(f"{row['cutoff_min']:g} min", show=True)
         folium.GeoJson(
             row.geometry.__geo_interface__,
             style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45},
@@ -354,7 +355,7 @@ def scenario_map(
     edges, colours, names = _delta_classes(bands_min)
     units = comparison.units
     for i, col in enumerate(("mean_time_to_seats_min", "time_to_core_min")):
-        layer = folium.FeatureGroup(name=f"Units: change in {measure_label(col)}", show=i == 0)
+        layer = overlay(f"Units: change in {measure_label(col)}", show=i == 0)
         for uid, row in shift(shapes, datum).iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
             tip = table(
@@ -372,12 +373,12 @@ def scenario_map(
     cells = comparison.cells
     classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
     bands = dissolve(cells, classes)
-    layer = folium.FeatureGroup(name="Grid: change in time to the nearest seat", show=False)
+    layer = overlay("Grid: change in time to the nearest seat", show=False)
     for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
         j = int(band.label)
         _polygon(layer, row.geometry, colours[j], table([("change", names[j]), ("cells", band.cells)]))
     layer.add_to(m)
-    added = folium.FeatureGroup(name=f"Links added in {b}", show=True)
+    added = overlay(f"Links added in {b}", show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
         tip = table(
             [("line", link["name"]), ("ref", link["ref"]), ("class", link["class"]), ("status", link["status"])]

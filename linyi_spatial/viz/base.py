@@ -35,7 +35,7 @@ import shapely
 
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
 from ..errors import OptionError
-from ._html import esc
+from ._html import esc, esc_attr_twice
 from ._offline import inline_assets
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "geojson_layer",
     "legend",
     "new_map",
+    "overlay",
     "point",
     "ramp",
     "save_html",
@@ -196,6 +197,27 @@ class _Fullscreen(folium.MacroElement):
     _template = branca.element.Template("{% macro script(this, kwargs) %}" + _FULLSCREEN_JS + "{% endmacro %}")
 
 
+def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:
+    """A switchable layer whose name (shown by Leaflet as HTML) is escaped.
+
+    Parameters
+    ----------
+    name : str
+        Layer name as people read it (any string; escaped here).
+    show : bool, default True
+
+    Returns
+    -------
+    folium.FeatureGroup
+
+    Examples
+    --------
+    >>> overlay("<b>").layer_name
+    '&lt;b&gt;'
+    """
+    return folium.FeatureGroup(name=esc(name), show=show)
+
+
 def legend(
     title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
 ) -> folium.Element:
@@ -209,7 +231,7 @@ def legend(
     title : str
     items : sequence of (kind, colour, label)
     layer : str, optional
-        Overlay name the legend belongs to.
+        Overlay name the legend belongs to (as given to :func:`overlay`, unescaped).
     shown : bool, default True
 
     Returns
@@ -233,7 +255,7 @@ def legend(
         sym = f"<span style='display:inline-block;{style}'></span>"
         rows.append(f"<div>{sym} {esc(label)}</div>")
     body = "".join(rows)
-    data = "" if layer is None else f" data-layer='{esc(layer)}'"
+    data = "" if layer is None else f" data-layer='{esc_attr_twice(layer)}'"
     display = "" if shown else "display:none;"
     return folium.Element(
         f"<div class='linyi-legend'{data} style='{display}position:fixed;bottom:30px;right:10px;z-index:1000;"

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..crs import WGS84
 from ._html import fmt, table
-from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, shift, simplified_units
+from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, shift, simplified_units
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,7 +30,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame)
     size = report.params["size"]
     pop = report.units[size].astype(float)
     tiers = report.tiers
-    layer = folium.FeatureGroup(name=f"{size} and plan tier", show=True)
+    layer = overlay(f"{size} and plan tier", show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         tip = table(
@@ -57,7 +57,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame)
 
 def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, top_links: int) -> None:
     names = report.units["name"]
-    layer = folium.FeatureGroup(name=f"Gravity linkages (top {top_links})", show=True)
+    layer = overlay(f"Gravity linkages (top {top_links})", show=True)
     links = report.linkages.links.head(top_links)
     smax = links["strength"].max()
     for r in links.itertuples():
@@ -84,7 +84,7 @@ def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
 
 
 def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame) -> None:
-    layer = folium.FeatureGroup(name="Betweenness centrality", show=False)
+    layer = overlay("Betweenness centrality", show=False)
     btw = report.centrality["betweenness"]
     bmax = btw.max() if btw.max() > 0 else 1.0
     for uid, row in seats.iterrows():
@@ -143,7 +143,7 @@ def hierarchy_map(
     m = new_map(units.total_bounds, tiles, "Urban hierarchy: size, tiers and linkages", tiles_key)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(units)
-    base = folium.FeatureGroup(name="Units", show=True)
+    base = overlay("Units", show=True)
     geojson_layer(
         base,
         shapes,

@@ -14,7 +14,7 @@ import shapely
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import fmt, table
-from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, point, shift, simplified_units
+from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, point, shift, simplified_units
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -63,8 +63,8 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
     if not isinstance(G, nx.Graph):
         raise OptionError("G must be a networkx graph")
     seen: set[str] = set()
-    roads = folium.FeatureGroup(name="Roads by class", show=True)
-    rails = folium.FeatureGroup(name="Railways", show=True)
+    roads = overlay("Roads by class", show=True)
+    rails = overlay("Railways", show=True)
     for u, v, d in G.edges(data=True):
         link = d.get("link", f"{u}->{v}")
         if link in seen or d.get("mode") not in ("road", "rail"):
@@ -127,7 +127,7 @@ def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame) -> list[str]:
 def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
     core = s.core.iloc[0]
     names = s.unit_names()
-    layer = folium.FeatureGroup(name=label, show=True)
+    layer = overlay(label, show=True)
     tip = table(
         [
             ("core", core["name_zh"] or core["name"]),
@@ -151,7 +151,7 @@ def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
 
 
 def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
-    layer = folium.FeatureGroup(name=label, show=True)
+    layer = overlay(label, show=True)
     for aid, axis in shift(s.axes, datum).iterrows():
         tip = table(
             [
@@ -177,7 +177,7 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
 
 def _point_layer(m: folium.Map, frame: gpd.GeoDataFrame, datum: str, label: str, style: tuple[str, int]) -> None:
     colour, radius = style
-    layer = folium.FeatureGroup(name=label, show=True)
+    layer = overlay(label, show=True)
     for pid, row in shift(frame, datum).iterrows():
         tip = table(
             [
@@ -245,7 +245,7 @@ def structure_map(
     m = new_map(s.units.total_bounds, tiles, title, tiles_key)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     units = simplified_units(s.units)
-    layer = folium.FeatureGroup(name=labels["units"], show=True)
+    layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
     geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units))
     layer.add_to(m)
