@@ -82,8 +82,8 @@ def main() -> None:
 
     # ---------------------------------------------------------------- conversion
     print("== CSR conversion from the networkx graph")
-    clear_cache()
-    t_conv, _ = timed(lambda: (clear_cache(), routing_graph(G))[1], 1 if not args.quick else 3)
+    clear_cache(G)
+    t_conv, _ = timed(lambda: (clear_cache(G), routing_graph(G))[1], 1 if not args.quick else 3)
     record("conversion", "library routing_graph(G) (cold: walk G.adjacency() into CSR + transpose)", t_conv)
 
     # ---------------------------------------------------------------- T1

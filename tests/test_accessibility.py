@@ -312,3 +312,24 @@ def test_h3_grid_covers_linyi():
     assert np.isfinite(s["time_to_core_min"]).all()
     with pytest.raises(DataError, match="h3_resolution must be 0-15"):
         analysis_grid(counties, h3_resolution=16)
+
+
+def test_gravity_accessibility_is_thread_safe_on_different_graphs():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from linyi_spatial.accessibility import gravity_accessibility
+    from linyi_spatial.testing.synthetic import grid_road_graph
+
+    graphs = [grid_road_graph(25, seed=s) for s in (1, 2, 3, 4)]
+    rng = np.random.default_rng(3)
+    jobs = [
+        (G, rng.choice(625, 40, replace=False).tolist(), rng.choice(625, 30, replace=False).tolist()) for G in graphs
+    ]
+    size = np.arange(1.0, 31.0)
+    alone = [gravity_accessibility(G, o, d, size, batch_size=4).to_numpy() for G, o, d in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(
+            pool.map(lambda j: gravity_accessibility(j[0], j[1], j[2], size, batch_size=4).to_numpy(), jobs * 3)
+        )
+    for k, got in enumerate(together):
+        np.testing.assert_array_equal(got, alone[k % 4])

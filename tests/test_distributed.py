@@ -113,3 +113,39 @@ def test_partitioned_surface_equals_single_process(client, tmp_path):
     ]
     np.testing.assert_allclose(got["time_to_core_min"], ref["time_to_core_min"], rtol=1e-12)
     np.testing.assert_allclose(got["time_to_nearest_seat_min"], ref["time_to_nearest_seat_min"], rtol=1e-12)
+
+
+def test_engine_refuses_a_changed_graph_and_a_closed_client(client, problem):
+    G, origins, dests, _ = problem
+    H = G.copy()
+    engine = DaskEngine(client, H)
+    u, v, k = next(iter(H.edges(keys=True)))
+    H[u][v][k]["travel_time"] *= 10  # the scattered CSR no longer matches H
+    with pytest.raises(DataError, match="the graph changed after the engine was built"):
+        engine.nearest(origins, dests)
+
+    class Closed:
+        status = "closed"
+
+        def scatter(self, *_args, **_kwargs):
+            raise AssertionError("never called")
+
+    with pytest.raises(DataError, match="client is closed"):
+        DaskEngine(Closed(), G)
+
+
+def test_parquet_folders_are_not_mixed(client, tmp_path):
+    G = linyi.load_network(2020)
+    structure = linyi.load_structure(axes="anchors")
+    grid = analysis_grid(structure.units, cell_km=8.0)
+    engine = DaskEngine(client, G)
+    target = {"time_to_core_min": ["city_hall"]}
+    engine.surface_to_parquet(grid, target, tmp_path / "g", npartitions=4)
+    with pytest.raises(DataError, match="is not empty; pass overwrite=True"):
+        engine.surface_to_parquet(grid, target, tmp_path / "g", npartitions=2)
+    again = engine.surface_to_parquet(grid, target, tmp_path / "g", npartitions=2, overwrite=True)
+    assert len(again.compute()) == len(grid)  # not the rows of both runs
+    (tmp_path / "g" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(DataError, match=r"did not write: \['notes.txt'\]"):
+        engine.surface_to_parquet(grid, target, tmp_path / "g", overwrite=True)
+    assert (tmp_path / "g" / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -110,14 +110,46 @@ def test_cache_reused_and_invalidated():
     G = nx.DiGraph([(0, 1, {"travel_time": 1.0})])
     a = routing_graph(G)
     assert routing_graph(G) is a
-    G.add_edge(1, 2, travel_time=1.0)  # a new node: detected
+    G.add_edge(1, 2, travel_time=1.0)  # a new node
     b = routing_graph(G)
     assert b is not a
     assert b.forward.shape == (3, 3)
-    G[0][1]["travel_time"] = 5.0  # in-place edit: not detected until cleared (documented)
-    assert shortest_times(G, [0])[0, 1] == 1.0
-    clear_cache(G)
+    G[0][1]["travel_time"] = 5.0  # in-place edit of a weight
     assert shortest_times(G, [0])[0, 1] == 5.0
+    clear_cache(G)  # only frees memory
+    assert shortest_times(G, [0])[0, 1] == 5.0
+
+
+def test_stale_cache_cases_from_the_field():
+    """Each change answered from an old CSR before: same node count, a shortcut, a NaN weight."""
+    G = nx.MultiDiGraph()
+    nx.add_path(G, ["a", "b", "c", "d"], travel_time=60.0)
+    assert travel_time_matrix(G, ["a"], ["d"]).iloc[0, 0] == 3.0
+    G.remove_node("d")  # remove a node and add another: the count stays 4
+    G.add_edge("c", "e", travel_time=60.0)
+    with pytest.raises(NetworkError, match=r"destination\(s\) not in the graph: \['d'\]"):
+        travel_time_matrix(G, ["a"], ["d"])
+    assert travel_time_matrix(G, ["a"], ["e"]).iloc[0, 0] == 3.0
+    G.add_edge("a", "e", travel_time=30.0)  # a shortcut edge
+    assert travel_time_matrix(G, ["a"], ["e"]).iloc[0, 0] == 0.5
+    G["a"]["e"][0]["travel_time"] = float("nan")  # a weight set to NaN after the first query
+    with pytest.raises(NetworkError, match=r"edge 'a'->'e' has travel_time=nan"):
+        travel_time_matrix(G, ["a"], ["e"])
+    G.remove_edge("a", "e")
+    G.remove_edge("c", "e")  # now e is unreachable: inf, not an old answer
+    assert travel_time_matrix(G, ["a"], ["e"]).iloc[0, 0] == np.inf
+
+
+def test_views_and_tuple_node_ids():
+    G = nx.MultiDiGraph(nx.grid_2d_graph(3, 3).to_directed())
+    nx.set_edge_attributes(G, 60.0, "travel_time")
+    T = travel_time_matrix(G, [(0, 0)], [(2, 2), (0, 1)])
+    assert T.to_numpy().tolist() == [[4.0, 1.0]]
+    assert T.columns.tolist() == [(2, 2), (0, 1)]
+    view = G.edge_subgraph([e for e in G.edges(keys=True) if e[:2] != ((0, 0), (0, 1))])
+    assert travel_time_matrix(view, [(0, 0)], [(0, 1)]).iloc[0, 0] == 3.0
+    G.remove_edge((0, 0), (1, 0))  # the view's base changes under it
+    assert travel_time_matrix(view, [(0, 0)], [(0, 1)]).iloc[0, 0] == np.inf
 
 
 def test_bad_input_raises_named_errors():

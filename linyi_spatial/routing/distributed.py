@@ -59,6 +59,24 @@ def _require_dask() -> Any:
     return dask
 
 
+_OWN_FILES = ("part-*.parquet", "part.*.parquet", "_metadata", "_common_metadata")
+
+
+def _prepare_folder(path: Path, overwrite: bool) -> None:
+    """Create ``path``; refuse it when it holds files, unless ``overwrite`` and they are all the engine's own."""
+    path.mkdir(parents=True, exist_ok=True)
+    present = set(path.iterdir())
+    if not present:
+        return
+    own = {p for pattern in _OWN_FILES for p in path.glob(pattern)}
+    foreign = sorted(p.name for p in present - own)
+    if not overwrite or foreign:
+        hint = f"it holds files the engine did not write: {foreign[:5]}" if foreign else "pass overwrite=True"
+        raise DataError(f"output folder {path} is not empty; {hint}")
+    for p in own:
+        p.unlink()
+
+
 def _times(rg: RoutingGraph, task: dict[str, Any]) -> np.ndarray:
     """Minutes from a block of origins to all destinations (access legs included, cutoff applied)."""
     d = batched_dijkstra(
@@ -146,6 +164,8 @@ class DaskEngine:
         _require_dask()
         if client is None or not hasattr(client, "scatter"):
             raise DataError("the Dask engine needs an explicit client=dask.distributed.Client(...)")
+        if getattr(client, "status", "running") in ("closed", "closing"):
+            raise DataError("the Dask client is closed; open a new one")
         for name, value in (("block_size", block_size), ("batch_size", batch_size)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise DataError(f"{name} must be a positive integer, got {value!r}")
@@ -215,6 +235,7 @@ class DaskEngine:
         access: Access | None = None,
         path: str | Path | None = None,
         memory_budget_bytes: float = 2e9,
+        overwrite: bool = False,
     ) -> dd.DataFrame:
         """Origin-destination travel times (minutes), partitioned by origins.
 
@@ -239,6 +260,8 @@ class DaskEngine:
             Folder for Parquet parts (created; must be empty).
         memory_budget_bytes : float, default 2e9
             Largest matrix returned without ``path``.
+        overwrite : bool, default False
+            Replace the engine's own part files in ``path`` (other files are never touched).
 
         Returns
         -------
@@ -267,9 +290,7 @@ class DaskEngine:
                 f"{memory_budget_bytes:.3g}: pass path= to stream it to Parquet, or reduce it in the tasks"
             )
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            if any(out.iterdir()):
-                raise DataError(f"output folder {out} is not empty")
+            _prepare_folder(out, overwrite)
             self.client.gather([self.client.submit(_matrix_block, self._scattered, t, pure=False) for t in tasks])
             return dd.read_parquet(str(out))
         meta = pd.DataFrame({str(c): pd.Series(dtype=float) for c in d.index})
@@ -392,6 +413,7 @@ class DaskEngine:
         *,
         npartitions: int = 8,
         access: Access | None = None,
+        overwrite: bool = False,
     ) -> dask_geopandas.GeoDataFrame:
         """Time from every grid cell to the nearest of each target set, to GeoParquet.
 
@@ -411,6 +433,8 @@ class DaskEngine:
             GeoParquet folder to write (created; must be empty).
         npartitions : int, default 8
         access : Access, optional
+        overwrite : bool, default False
+            Replace the engine's own part files in ``path`` (other files are never touched).
 
         Returns
         -------
@@ -431,8 +455,7 @@ class DaskEngine:
 
         access = DEFAULT_ACCESS if access is None else access
         out = Path(path)
-        if out.exists() and any(out.iterdir()):
-            raise DataError(f"output folder {out} is not empty")
+        _prepare_folder(out, overwrite)
         costs = {col: nearest_times(self.G, list(nodes), weight=self.weight)[0] for col, nodes in targets.items()}
         index = NodeIndex.from_graph(self.G, access)
         meta = grid.iloc[:0].copy()
@@ -443,6 +466,5 @@ class DaskEngine:
         dgrid = dask_geopandas.from_geopandas(cells, npartitions=npartitions, sort=False)
         shared = self.client.scatter([index, dict(self.routing.index), costs], broadcast=True)
         result = dgrid.map_partitions(_surface_part, shared[0], shared[1], shared[2], access, meta=meta)
-        out.mkdir(parents=True, exist_ok=True)
         result.to_parquet(str(out))
         return dask_geopandas.read_parquet(str(out))

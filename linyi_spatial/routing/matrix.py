@@ -69,7 +69,11 @@ def resolve_places(G: nx.Graph, places: Places, *, access: Access | None = None,
     missing = [i for i in ids if i not in G]
     if missing:
         raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
-    return pd.DataFrame({"node": ids, "snap_distance_m": 0.0, "access_time_s": 0.0}, index=pd.Index(labels, name=label))
+    index = pd.Index(labels, name=label, tupleize_cols=False)  # tuple node ids stay single labels
+    node = np.empty(len(ids), dtype=object)
+    for i, n in enumerate(ids):
+        node[i] = n
+    return pd.DataFrame({"node": node, "snap_distance_m": 0.0, "access_time_s": 0.0}, index=index)
 
 
 @overload
