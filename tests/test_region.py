@@ -176,3 +176,57 @@ def test_missing_column_is_named(files):
     bare = ls.SpatialStructure(**{**s.__dict__, "columns": {}})
     with pytest.raises(ls.DataError, match=r"no 'size' column: pass size=<column> or declare it"):
         ls.seat_accessibility(G, bare)
+
+
+def test_cli_out_must_be_a_writable_folder(files, tmp_path, capsys):
+    spec = str(files["spec"])
+    with pytest.raises(SystemExit) as info:
+        main(["maps", "--spec", spec, "--out", "", "--quiet"])
+    assert info.value.code == 2
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    assert main(["maps", "--spec", spec, "--out", str(a_file), "--quiet"]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert main(["maps", "--spec", spec, "--out", str(a_file / "sub"), "--quiet"]) == 2
+    assert "cannot create the output folder" in capsys.readouterr().err
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_overwrite_flag_replaces_a_foreign_file(files, tmp_path):
+    out = tmp_path / "maps"
+    out.mkdir()
+    (out / "structure.html").write_text("<p>mine</p>", encoding="utf-8")
+    args = ["maps", "--spec", str(files["spec"]), "--out", str(out), "--offline", "--quiet"]
+    assert main(args) == 2
+    assert main([*args, "--overwrite"]) == 0
+    assert "linyi_spatial" in (out / "structure.html").read_text(encoding="utf-8")
+    assert main(args) == 0  # its own files are replaced without the flag
+
+
+def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkeypatch):
+    from linyi_spatial.viz import base, save_html, structure_map
+
+    target = tmp_path / "structure.html"
+    save_html(structure_map(structure, tiles=None), target)
+    good = target.read_text(encoding="utf-8")
+    real_fdopen = base.os.fdopen
+
+    class DiskFull:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, text):
+            self.fh.write(text[: len(text) // 2])  # half of it lands, then the disk is full
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(base.os, "fdopen", lambda fd, *a, **k: DiskFull(real_fdopen(fd, *a, **k)))
+    with pytest.raises(OSError, match="No space left"):
+        save_html(structure_map(structure, tiles="cartodb"), target)
+    assert target.read_text(encoding="utf-8") == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["structure.html"]  # no temporary file left

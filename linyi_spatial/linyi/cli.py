@@ -99,7 +99,13 @@ def cmd_maps(args: argparse.Namespace) -> int:
     builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
     note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
     written = write_maps(
-        builders, Path(args.out), title=f"{name}: linyi_spatial maps", note=note, inline=not args.cdn, say=say
+        builders,
+        Path(args.out),
+        title=f"{name}: linyi_spatial maps",
+        note=note,
+        inline=not args.cdn,
+        overwrite=args.overwrite,
+        say=say,
     )
     for p in written.values():
         print(p)
@@ -125,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     maps = sub.add_parser("maps", help="write the interactive HTML maps and an index.html")
     maps.add_argument("--out", default="maps", help="output folder (default: maps)")
+    maps.add_argument(
+        "--overwrite", action="store_true", help="also replace files of the same names that linyi-spatial did not write"
+    )
     maps.add_argument(
         "--tiles",
         default="osm",
@@ -172,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "maps":
+        if not str(args.out).strip():
+            parser.error("--out needs a folder name")
         if (args.nodes is None) != (args.routes is None):
             parser.error("--nodes and --routes go together")
         if args.spec is None and (args.network or args.nodes or args.scenario_network):

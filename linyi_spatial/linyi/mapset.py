@@ -138,12 +138,16 @@ def _ours(path: Path) -> bool:
         return False
 
 
-def _check_targets(out: Path, keys: list[str]) -> None:
-    foreign = [p for p in (out / f"{k}.html" for k in [*keys, "index"]) if p.exists() and not _ours(p)]
-    if foreign:
+def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:
+    targets = [out / f"{k}.html" for k in [*keys, "index"]]
+    dirs = [str(p) for p in targets if p.is_dir()]
+    if dirs:
+        raise DataError(f"cannot write maps where folders stand: {dirs}")
+    foreign = [str(p) for p in targets if p.exists() and not _ours(p)]
+    if foreign and not overwrite:
         raise DataError(
-            f"refusing to overwrite file(s) that linyi_spatial did not write: {[str(p) for p in foreign]}; "
-            "choose another --out folder or move them"
+            f"refusing to overwrite file(s) that linyi_spatial did not write: {foreign}; "
+            "choose another --out folder, move them, or pass --overwrite"
         )
 
 
@@ -172,6 +176,7 @@ def write_maps(
     title: str,
     note: str = "",
     inline: bool = True,
+    overwrite: bool = False,
     say: Callable[[str], None] = print,
 ) -> dict[str, Path]:
     """Build and write every map and an ``index.html`` into ``out``.
@@ -186,6 +191,8 @@ def write_maps(
         Heading and line of the index page.
     inline : bool, default True
         Inline Leaflet and jQuery (see :func:`linyi_spatial.viz.save_html`).
+    overwrite : bool, default False
+        Also replace files of the same names that the library did not write.
     say : callable
         Receives progress messages.
 
@@ -197,7 +204,8 @@ def write_maps(
     Raises
     ------
     DataError
-        If a target file exists that the library did not write.
+        If ``out`` is not a writable folder, or a target file exists that the
+        library did not write (without ``overwrite``).
 
     Examples
     --------
@@ -208,8 +216,15 @@ def write_maps(
     ['index', 'structure']
     """
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    _check_targets(folder, list(builders))
+    if str(out) == "" or folder.is_file():
+        raise DataError(f"the output folder {str(out)!r} is {'empty' if str(out) == '' else 'a file'}; name a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"cannot create the output folder {folder}: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise DataError(f"the output folder {folder} is not writable")
+    _check_targets(folder, list(builders), overwrite)
     written: dict[str, Path] = {}
     for i, (key, build) in enumerate(builders.items(), 1):
         say(f"[{i}/{len(builders)}] {key} map ...")
