@@ -32,6 +32,7 @@ __all__ = [
     "gcj02_to_wgs84",
     "is_gcj02",
     "projected_crs",
+    "require_lonlat",
     "to_wgs84",
     "transform_geometry",
     "wgs84_to_gcj02",
@@ -309,3 +310,44 @@ def projected_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
     lon, lat = (minx + maxx) / 2.0, (miny + maxy) / 2.0
     zone = int((lon + 180.0) // 6.0) % 60 + 1
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def require_lonlat(crs: object, what: str) -> None:
+    """Raise unless ``crs`` is geographic (longitude/latitude degrees), naming the measure that needs it.
+
+    Parameters
+    ----------
+    crs : object
+        A CRS (e.g. ``G.graph.get("crs")``).
+    what : str
+        The measure, for the message (e.g. ``"detour_index"``).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    CRSError
+        If ``crs`` is missing or projected.
+
+    Examples
+    --------
+    >>> require_lonlat("EPSG:4326", "detour_index")
+    >>> try:
+    ...     require_lonlat("EPSG:32650", "detour_index")
+    ... except CRSError as exc:
+    ...     print(str(exc)[:60])
+    detour_index needs node x/y in longitude/latitude, but the g
+    """
+    if crs is None:
+        raise CRSError(f"{what} needs a graph CRS (G.graph['crs']), and it has none")
+    try:
+        geographic = pyproj.CRS.from_user_input(crs).is_geographic
+    except pyproj.exceptions.CRSError as exc:
+        raise CRSError(f"{what}: unknown CRS {crs!r}: {exc}") from None
+    if not geographic:
+        raise CRSError(
+            f"{what} needs node x/y in longitude/latitude, but the graph's CRS is {crs} (projected); "
+            "reproject it to EPSG:4326 (e.g. osmnx.project_graph(G, to_crs=4326))"
+        )

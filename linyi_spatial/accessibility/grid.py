@@ -13,7 +13,10 @@ from .._progress import progress
 from ..crs import WGS84, projected_crs
 from ..errors import DataError
 
-__all__ = ["analysis_grid"]
+__all__ = ["MAX_CELLS", "analysis_grid"]
+
+MAX_CELLS = 20_000_000
+"""Largest square grid :func:`analysis_grid` builds (about 10 GB of cell geometries)."""
 
 
 def analysis_grid(
@@ -81,6 +84,12 @@ def analysis_grid(
         size = cell_km * 1000.0
         minx, miny, maxx, maxy = proj.total_bounds
         x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
+        n_cells = math.ceil((maxx - x0) / size) * math.ceil((maxy - y0) / size)
+        if n_cells > MAX_CELLS:
+            raise DataError(
+                f"a {cell_km:g} km grid over this region needs {n_cells:,} cells, over the limit of {MAX_CELLS:,}; "
+                "use a larger cell_km (or H3 at a coarser resolution)"
+            )
         cols = np.arange(x0, maxx, size)
         rows = np.arange(y0, maxy, size)
         cx, cy = np.meshgrid(cols, rows)

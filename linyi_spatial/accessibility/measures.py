@@ -22,6 +22,7 @@ References
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import multiprocessing
 from collections.abc import Callable, Hashable, Sequence
 
@@ -31,6 +32,7 @@ import pandas as pd
 import pyproj
 
 from .._progress import progress
+from ..crs import require_lonlat
 from ..decay import Decay, DecayFunction, as_decay
 from ..errors import DataError
 from ..routing.engine import batched_dijkstra, routing_graph, shortest_times
@@ -303,6 +305,8 @@ def two_step_fca(
     >>> two_step_fca(T, pd.Series({"h": 30.0}), pd.Series({"a": 100.0, "b": 200.0, "c": 50.0})).tolist()
     [0.1, 0.1, 0.0]
     """
+    if not (isinstance(cutoff_min, (int, float)) and math.isfinite(cutoff_min) and cutoff_min >= 0):
+        raise DataError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
     t = _matrix(T)
     s = _size(supply, T.columns, "supply")
     p = _size(demand, T.index, "demand")
@@ -391,6 +395,7 @@ def detour_index(
     dest = list(origins) if destinations is None else list(destinations)
     rg = routing_graph(G, weight)
     T = shortest_times(G, list(origins), weight=weight)[:, rg.rows(dest, "destination")]
+    require_lonlat(G.graph.get("crs"), "detour_index")
     geod = pyproj.Geod(ellps="WGS84")
     ox_ = np.array([G.nodes[o]["x"] for o in origins])
     oy_ = np.array([G.nodes[o]["y"] for o in origins])

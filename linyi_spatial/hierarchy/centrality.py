@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from ..crs import require_lonlat
 from ..errors import NetworkError
 from ..routing.engine import routing_graph, shortest_times
 
@@ -105,6 +106,7 @@ def centrality(
         f = from_u[i][np.isfinite(from_u[i])]
         if len(f) > 1:
             mean_time[i] = f.sum() / (len(f) - 1) / 60.0
+    require_lonlat(G.graph.get("crs"), "centrality (straightness)")
     # straightness on lengths
     lengths = shortest_times(G, nodes, weight="length")
     geod = pyproj.Geod(ellps="WGS84")

@@ -109,8 +109,8 @@ def gravity_linkages(
     unknown = [c for c in centres if c not in labels]
     if unknown:
         raise DataError(f"unknown centre(s) {unknown}")
-    if b < 0 or k <= 0:
-        raise DataError("b must be >= 0 and k > 0")
+    if not (np.isfinite(b) and np.isfinite(k) and b >= 0 and k > 0):
+        raise DataError(f"b must be a finite number >= 0 and k a finite number > 0, got b={b!r}, k={k!r}")
     t = travel_time_min.loc[labels, labels].to_numpy(dtype=float)
     t = (t + t.T) / 2.0
     off = ~np.eye(len(labels), dtype=bool)

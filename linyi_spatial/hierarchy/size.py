@@ -238,6 +238,8 @@ def primacy(
     [2.0, 0.923]
     """
     s = merge_places(sizes(df, size, label="primacy"), merge).sort_values(ascending=False, kind="stable")
+    if len(s) < 2:
+        raise DataError(f"primacy needs at least two places after merging, got {s.index.tolist()}")
     p = s.to_numpy()
     n = len(p)
     core_share = math.nan

@@ -90,6 +90,11 @@ def data_tiers(df: pd.DataFrame, columns: Mapping[str, float], *, k: int = 3) ->
     >>> data_tiers(df, {"pop": 1.0})["data_rank"].tolist()
     [1, 1, 2, 2, 3, 3]
     """
+    if not columns:
+        raise DataError("data_tiers needs at least one column to weigh, e.g. {'population': 1.0}")
+    bad = {c: w for c, w in columns.items() if not (isinstance(w, (int, float)) and np.isfinite(w) and w != 0)}
+    if bad:
+        raise DataError(f"data_tiers weights must be finite and non-zero, got {bad}")
     if len(df) < max(k, 3):
         raise DataError(f"data tiers need at least {max(k, 3)} places, got {len(df)}")
     parts = []

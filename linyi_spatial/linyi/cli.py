@@ -11,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .._io import read_csv
 from .._progress import set_progress
 from .._version import __version__
 from ..errors import LinyiSpatialError
@@ -25,10 +26,7 @@ __all__ = ["build_parser", "main"]
 
 
 def _read_table(path: str, what: str) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype={"id": str, "route_id": str, "ref": str, "road_node": str})
-    except (OSError, ValueError) as exc:
-        raise LinyiSpatialError(f"cannot read the {what} table {path}: {exc}") from None
+    return read_csv(path, f"{what} table", dtype={"id": str, "route_id": str, "ref": str, "road_node": str})
 
 
 def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiDiGraph | None:

@@ -109,12 +109,15 @@ class NodeIndex:
     tree : scipy.spatial.cKDTree
     graph_crs, metric_crs : str
         The graph's CRS and the projected CRS of the tree.
+    lonlat_bounds : (float, float, float, float)
+        The nodes' extent in longitude/latitude (to recognise swapped coordinates).
     """
 
     nodes: np.ndarray
     tree: cKDTree
     graph_crs: str
     metric_crs: str
+    lonlat_bounds: tuple[float, float, float, float]
 
     @classmethod
     def from_graph(cls, G: nx.Graph, access: Access | None = None) -> NodeIndex:
@@ -159,13 +162,49 @@ class NodeIndex:
         ids[:] = [r[0] for r in rows]
         x = np.array([r[1] for r in rows], dtype=float)
         y = np.array([r[2] for r in rows], dtype=float)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            bad = ids[~(np.isfinite(x) & np.isfinite(y))].tolist()
+            raise NetworkError(f"node(s) without finite x/y: {bad[:10]}")
         graph_crs = str(G.graph["crs"])
+        lon, lat = pyproj.Transformer.from_crs(graph_crs, "EPSG:4326", always_xy=True).transform(x, y)
+        bounds = (float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat)))
         if pyproj.CRS.from_user_input(graph_crs).is_geographic:
             metric = projected_crs(gpd.GeoSeries(gpd.points_from_xy(x, y), crs=graph_crs))
             x, y = pyproj.Transformer.from_crs(graph_crs, metric, always_xy=True).transform(x, y)
         else:
             metric = graph_crs
-        return cls(ids, cKDTree(np.column_stack([x, y])), graph_crs, metric)
+        return cls(ids, cKDTree(np.column_stack([x, y])), graph_crs, metric, bounds)
+
+    def _check(self, geoms: gpd.GeoSeries) -> None:
+        """Named errors for missing, empty, non-finite, out-of-range or swapped point coordinates."""
+        missing = geoms.isna() | geoms.is_empty
+        if missing.any():
+            raise NetworkError(f"point(s) missing or empty at {geoms.index[missing].tolist()[:10]}")
+        x, y = geoms.x.to_numpy(), geoms.y.to_numpy()
+        finite = np.isfinite(x) & np.isfinite(y)
+        if not finite.all():
+            raise NetworkError(f"point(s) with NaN/inf coordinates at {geoms.index[~finite].tolist()[:10]}")
+        if not geoms.crs.is_geographic:
+            return
+        out = (np.abs(x) > 180) | (np.abs(y) > 90)
+        if out.any():
+            i = int(np.argmax(out))
+            raise CRSError(
+                f"point(s) at {geoms.index[out].tolist()[:10]} are not longitude/latitude although the CRS is "
+                f"{geoms.crs.to_string()} (e.g. ({x[i]:g}, {y[i]:g})): metres? set the points' real CRS"
+            )
+        minx, miny, maxx, maxy = self.lonlat_bounds
+        pad_x, pad_y = max(1.0, maxx - minx), max(1.0, maxy - miny)
+
+        def near(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (a > minx - pad_x) & (a < maxx + pad_x) & (b > miny - pad_y) & (b < maxy + pad_y)
+
+        swapped = ~near(x, y) & near(y, x)
+        if swapped.any():
+            raise CRSError(
+                f"point(s) at {geoms.index[swapped].tolist()[:10]} lie far from the network but would lie on it with "
+                "longitude and latitude swapped: give points as (lon, lat)"
+            )
 
     def query(self, points: gpd.GeoDataFrame | gpd.GeoSeries, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest indexed nodes of every point and their distances in metres.
@@ -186,7 +225,10 @@ class NodeIndex:
         Raises
         ------
         CRSError
-            If the points have no CRS.
+            If the points have no CRS, are not longitude/latitude under a
+            geographic CRS, or look swapped (lat, lon).
+        NetworkError
+            For missing, empty or NaN/inf points (naming them).
 
         Examples
         --------
@@ -199,8 +241,10 @@ class NodeIndex:
         if points.crs is None:
             raise CRSError("points have no CRS; set one (e.g. points.set_crs('EPSG:4326'))")
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if not (geoms.geom_type == "Point").all():
+        missing = geoms.isna() | geoms.is_empty
+        if not missing.any() and not (geoms.geom_type == "Point").all():
             geoms = geoms.representative_point()
+        self._check(geoms)
         geoms = geoms.to_crs(self.metric_crs)
         k = max(1, min(int(k), len(self.nodes)))
         dist, idx = self.tree.query(np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()]), k=k)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from shapely.geometry import LineString
@@ -14,6 +16,7 @@ from shapely.geometry import LineString
 from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, transform_geometry
 from ..errors import NetworkError
+from .validate import validate_network
 
 __all__ = ["OSM_SPEED_KPH", "from_osm"]
 
@@ -90,37 +93,63 @@ def from_osm(
     path = Path(path)
     if not path.is_file():
         raise NetworkError("OSM file not found", source=path)
-    xml = path
-    if path.suffix == ".pbf":
-        xml = _pbf_to_xml(path)
+    speeds = {**OSM_SPEED_KPH, **dict(speeds_kph or {})}
+    bad = {k: v for k, v in speeds.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)}
+    if bad:
+        raise NetworkError(f"speeds must be positive numbers, got {bad}")
     steps = progress(range(4), desc=f"OSM import {path.name}", total=4)
     next(steps, None)
-    try:
-        G = ox.graph_from_xml(xml, simplify=False, retain_all=True, bidirectional=False)
-    except Exception as exc:
-        raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=path) from None
-    if G.number_of_edges() == 0:
-        raise NetworkError("no routable ways in the file", source=path)
+    if path.suffix == ".pbf":
+        with tempfile.TemporaryDirectory(prefix="osm_extract_") as tmp:  # removed also on error
+            G = _read_xml(ox, _pbf_to_xml(path, Path(tmp)), path)
+    else:
+        G = _read_xml(ox, path, path)
     if gcj02:
         G = _gcj02_graph_to_wgs84(G)
     next(steps, None)
     if simplify:
         G = ox.simplification.simplify_graph(G)
     next(steps, None)
+    G = _largest_component(ox, G, path)
+    next(steps, None)
+    G = _with_speeds(G, speeds)
+    for _ in steps:  # close the progress bar
+        pass
+    problems = validate_network(G)
+    if problems:
+        raise NetworkError(problems, source=path)
+    return G
+
+
+def _read_xml(ox: Any, xml: Path, source: Path) -> nx.MultiDiGraph:
+    try:
+        G = ox.graph_from_xml(xml, simplify=False, retain_all=True, bidirectional=False)
+    except Exception as exc:  # OSMnx and its XML parser raise many kinds; all mean "not usable OSM data"
+        raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=source) from None
+    not_roads = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if "highway" not in d]
+    G.remove_edges_from(not_roads)  # rivers, boundaries, ... are no roads
+    G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+    if G.number_of_edges() == 0:
+        raise NetworkError("no routable ways in the file (no way has a highway tag)", source=source)
+    return G
+
+
+def _largest_component(ox: Any, G: nx.MultiDiGraph, source: Path) -> nx.MultiDiGraph:
     before = set(G.nodes)
     G = ox.truncate.largest_component(G, strongly=True)
+    if G.number_of_edges() == 0:
+        raise NetworkError(
+            "no two places of the extract reach each other both ways (e.g. a single one-way way): nothing to route on",
+            source=source,
+        )
     dropped = sorted(before - set(G.nodes), key=str)
     G.graph["dropped_nodes"] = dropped
     if dropped:
         warnings.warn(
             f"from_osm: kept the largest strongly connected component; dropped {len(dropped)} node(s): "
             f"{dropped[:10]}{' ...' if len(dropped) > 10 else ''}",
-            stacklevel=2,
+            stacklevel=3,
         )
-    next(steps, None)
-    G = _with_speeds(G, {**OSM_SPEED_KPH, **dict(speeds_kph or {})})
-    for _ in steps:  # close the progress bar
-        pass
     return G
 
 
@@ -141,10 +170,22 @@ def _with_speeds(G: nx.MultiDiGraph, speeds: Mapping[str, float]) -> nx.MultiDiG
     import osmnx as ox
 
     G = ox.routing.add_edge_speeds(G, hwy_speeds=dict(speeds), fallback=speeds["road"])
-    G = ox.routing.add_edge_travel_times(G)
+    fixed = []
     for u, v, d in G.edges(data=True):
         hwy = d.get("highway", "road")
         d["class"] = hwy if isinstance(hwy, str) else str(hwy[0])
+        if not (math.isfinite(float(d["speed_kph"])) and float(d["speed_kph"]) > 0):  # e.g. maxspeed=0
+            fixed.append((u, v, d.get("maxspeed")))
+            d["speed_kph"] = float(speeds.get(d["class"], speeds["road"]))
+    G.graph["speed_fixes"] = fixed
+    if fixed:
+        warnings.warn(
+            f"from_osm: {len(fixed)} way segment(s) had a non-positive maxspeed; used the highway class's speed "
+            f"instead (e.g. {fixed[:3]})",
+            stacklevel=3,
+        )
+    G = ox.routing.add_edge_travel_times(G)
+    for u, v, d in G.edges(data=True):
         d["mode"] = "road"
         d["speed_kph"] = float(d["speed_kph"])
         if "geometry" not in d:
@@ -156,12 +197,12 @@ def _with_speeds(G: nx.MultiDiGraph, speeds: Mapping[str, float]) -> nx.MultiDiG
     return G
 
 
-def _pbf_to_xml(path: Path) -> Path:
+def _pbf_to_xml(path: Path, folder: Path) -> Path:
     try:
         import osmium
     except ImportError as exc:
         raise NetworkError("reading .pbf needs pyosmium: pip install osmium", source=path) from exc
-    out = Path(tempfile.mkdtemp(prefix="osm_extract_")) / (path.stem + ".osm")
+    out = folder / (path.stem + ".osm")
     try:
         with osmium.SimpleWriter(str(out)) as writer:
             for obj in osmium.FileProcessor(str(path)):

@@ -50,8 +50,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
+from .._io import read_csv, read_text
 from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
-from ..errors import CRSError, SpecError
+from ..errors import CRSError, DataError, SpecError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,11 +104,11 @@ def read_spec(
     """
     path = Path(path)
     try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError("spec file not found", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read the spec: {exc}", source=path) from None
+        text = read_text(path, "spec")
+    except DataError as exc:
+        raise SpecError(exc.problems, source=path) from None
+    try:
+        spec = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"invalid TOML: {exc}", source=path) from None
     return _Builder(spec, path, units, axis_variant).build()
@@ -175,20 +176,18 @@ class _Builder:
         region = self.table("region")
         datum = self.region_crs(region)
         units = self.load_units(region, datum)
-        self.check()
+        self.check()  # without units, places cannot be located: stop here
+        # every later stage runs even when an earlier one found problems, so all are reported together
         places = self.load_places(region, units, datum)
-        self.check()
         core = self.build_core(units, places)
-        self.check()
-        # the core's id can stand for its anchor point in axes
-        refs = places.geometry.to_dict()
-        refs[core.index[0]] = places.geometry[core["anchor"].iloc[0]]
+        refs = places.geometry.to_dict() if len(places) else {}
+        if len(core):  # the core's id can stand for its anchor point in axes
+            refs[core.index[0]] = places.geometry[core["anchor"].iloc[0]]
         poles = self.build_points("poles", places, ["id", "place", "name"])
         points = self.build_points("points", places, ["place", "kind"])
         axes = self.build_axes(refs)
         self.check_roles(poles, points)
         self.check_expected(region, poles, axes, points)
-        self.check()
         columns = self.columns(region, units)
         self.check()
         return {
@@ -261,7 +260,11 @@ class _Builder:
         table = self.file("unit_table", region)
         if table is None:
             return units
-        attrs = pd.read_csv(table, dtype={unit_id: str})
+        try:
+            attrs = read_csv(table, "unit table", dtype={unit_id: str})
+        except DataError as exc:
+            self.fail(f"region.unit_table: {exc}")
+            return units
         if unit_id not in attrs:
             self.fail(f"region.unit_table: column {unit_id!r} not in {table.name}")
             return units
@@ -277,7 +280,11 @@ class _Builder:
         if table is None:
             return []
         unit_col = str(region.get("places_unit_column", "unit"))
-        frame = pd.read_csv(table, dtype={unit_col: str})
+        try:
+            frame = read_csv(table, "places table", dtype={unit_col: str})
+        except DataError as exc:
+            self.fail(f"region.places_table: {exc}")
+            return []
         missing = [c for c in ("id", "lon", "lat") if c not in frame]
         if missing:
             self.fail(f"region.places_table: {table.name} lacks column(s) {missing}")
@@ -376,13 +383,17 @@ class _Builder:
         return places[~places.index.duplicated()]
 
     def locate(self, places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, where: dict[str, str]) -> None:
-        """Assign each place its unit; reject places outside the region or their stated unit."""
+        """Assign each place its unit; reject places outside the region or their stated unit.
+
+        A place on a shared border belongs to the region (to its stated unit
+        if that is one of the units it touches, else to the first).
+        """
         if units.empty:
             return
-        joined = gpd.sjoin(places[["geometry"]], units[[units.geometry.name]], predicate="within", how="left")
-        found = joined.iloc[:, -1].groupby(level=0).first()
+        joined = gpd.sjoin(places[["geometry"]], units[[units.geometry.name]], predicate="intersects", how="left")
+        touched = joined.iloc[:, -1].dropna().groupby(level=0).agg(list)
         for pid in places.index.unique():
-            hit = found.get(pid)
+            hits = touched.get(pid, [])
             stated = places.loc[pid, "unit"]
             if isinstance(stated, pd.Series):
                 stated = stated.iloc[0]
@@ -391,17 +402,18 @@ class _Builder:
             pt = places.geometry[pid]
             if isinstance(pt, gpd.GeoSeries):
                 pt = pt.iloc[0]
-            if hit is None or pd.isna(hit):
+            if not hits:
                 self.fail(f"{where[pid]}: coordinates ({pt.x:.5f}, {pt.y:.5f}) lie outside the region's units")
             elif stated is not None and stated not in units.index:
                 self.fail(f"{where[pid]}: unknown unit {stated!r}")
-            elif stated is not None and stated != hit:
-                self.fail(f"{where[pid]}: coordinates lie in unit {hit!r}, not in its stated unit {stated!r}")
+            elif stated is not None and stated not in hits:
+                self.fail(f"{where[pid]}: coordinates lie in unit {hits[0]!r}, not in its stated unit {stated!r}")
             else:
-                places.loc[pid, "unit"] = hit
+                places.loc[pid, "unit"] = stated if stated is not None else hits[0]
 
     def build_core(self, units: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         core = self.table("core")
+        before = len(self.problems)
         if not core:
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         cid = core.get("id")
@@ -422,7 +434,7 @@ class _Builder:
         for z in zones:
             if z not in places.index:
                 self.fail(f"core {cid!r}: unknown zone place {z!r}")
-        if self.problems:
+        if len(self.problems) > before:
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         area = shapely.union_all(units.geometry.loc[unit_ids].to_numpy())
         for z in [*zones, anchor]:
