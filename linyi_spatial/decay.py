@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._checks import number
 from .errors import DataError
 
 __all__ = ["DECAYS", "DEFAULT_HALF_LIFE_MIN", "Decay", "DecayFunction", "as_decay", "decay_weights"]
@@ -42,8 +43,7 @@ Wee 2004). Every function takes ``half_life_min=`` to change it."""
 
 
 def _positive(name: str, value: float) -> None:
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise DataError(f"{name} must be a positive finite number, got {value!r}")
+    number(name, value, allow_low=False)
 
 
 def decay_weights(

@@ -79,7 +79,7 @@ def test_far_points_get_inf_not_a_crash(graph):
 def test_snap_bad_input(graph):
     with pytest.raises(CRSError, match="points have no CRS"):
         snap_points(graph, gpd.GeoSeries.from_xy([118.0], [35.0]))
-    with pytest.raises(NetworkError, match="speed_kph must be a positive finite number"):
+    with pytest.raises(NetworkError, match="speed_kph must be a finite number > 0"):
         snap_points(graph, random_points(2), access=Access(speed_kph=0))
     with pytest.raises(NetworkError, match="no nodes to link to"):
         snap_points(graph, random_points(2), access=Access(modes=("ferry",)))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._checks import number
 from .._progress import progress
 from ..crs import WGS84, projected_crs
 from ..errors import DataError
@@ -68,8 +69,7 @@ def analysis_grid(
     >>> bool(abs(g["area_km2"].sum() - units.to_crs(projected_crs(units)).area.sum() / 1e6) < 1e-6)
     True
     """
-    if not (isinstance(cell_km, (int, float)) and math.isfinite(cell_km) and cell_km > 0):
-        raise DataError(f"cell_km must be a positive number, got {cell_km!r}")
+    cell_km = number("cell_km", cell_km, high=1_000.0, allow_low=False)
     if not isinstance(region, (gpd.GeoDataFrame, gpd.GeoSeries)) or len(region) == 0:
         raise DataError("region must be a non-empty GeoDataFrame or GeoSeries of polygons")
     if region.crs is None:

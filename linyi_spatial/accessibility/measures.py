@@ -22,7 +22,6 @@ References
 from __future__ import annotations
 
 import concurrent.futures
-import math
 import multiprocessing
 from collections.abc import Callable, Hashable, Sequence
 
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from .._checks import count, number
 from .._progress import progress
 from ..crs import require_lonlat
 from ..decay import Decay, DecayFunction, as_decay
@@ -205,10 +205,10 @@ def gravity_accessibility(
         raise DataError(f"size has {len(m)} values for {len(d_rows)} destinations")
     if not np.isfinite(m).all() or (m < 0).any():
         raise DataError("size must be finite non-negative numbers")
-    if cutoff_min is not None and not float(cutoff_min) >= 0:
-        raise DataError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise DataError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if cutoff_min is not None:
+        cutoff_min = number("cutoff_min", cutoff_min)
+    batch_size = count("batch_size", batch_size)
+    workers = count("workers", workers)
     limit = np.inf if cutoff_min is None else float(cutoff_min) * 60.0
     batches = [(d_rows[s : s + batch_size], m[s : s + batch_size]) for s in range(0, len(d_rows), batch_size)]
     if workers > 1 and len(batches) > 1:
@@ -305,8 +305,7 @@ def two_step_fca(
     >>> two_step_fca(T, pd.Series({"h": 30.0}), pd.Series({"a": 100.0, "b": 200.0, "c": 50.0})).tolist()
     [0.1, 0.1, 0.0]
     """
-    if not (isinstance(cutoff_min, (int, float)) and math.isfinite(cutoff_min) and cutoff_min >= 0):
-        raise DataError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
+    cutoff_min = number("cutoff_min", cutoff_min)
     t = _matrix(T)
     s = _size(supply, T.columns, "supply")
     p = _size(demand, T.index, "demand")

@@ -19,6 +19,7 @@ import networkx as nx
 import numpy as np
 import shapely
 
+from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
 from ..network.link import DEFAULT_ACCESS, Access, NodeIndex, snap_points
@@ -217,9 +218,9 @@ def isochrones(
     True
     """
     access = DEFAULT_ACCESS if access is None else access
-    limits = sorted(float(c) for c in cutoffs_min)
-    if not limits or any(not (c >= 0) for c in limits):
-        raise DataError(f"cutoffs_min must be non-negative minutes, got {list(cutoffs_min)}")
+    limits = sorted(number("cutoffs_min", c) for c in cutoffs_min)
+    if not limits:
+        raise DataError("cutoffs_min needs at least one time limit")
     if grid is None:
         if region is None:
             raise DataError("isochrones need the area to cover: pass region= (e.g. structure.units) or grid=")

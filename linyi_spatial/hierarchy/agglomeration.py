@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._checks import number
 from ..crs import projected_crs
 from ..errors import DataError
 from .size import sizes
@@ -76,8 +77,7 @@ def axis_agglomeration(
     >>> bool((a["location_quotient"] > 0).all())
     True
     """
-    if not (isinstance(band_km, (int, float)) and math.isfinite(band_km) and band_km > 0):
-        raise DataError(f"band_km must be a positive number, got {band_km!r}")
+    band_km = number("band_km", band_km, low=0.0, high=5_000.0, allow_low=False)
     units = structure.units
     pop = sizes(units, structure.column("size", size), min_places=1, label="axis agglomeration")
     urban_col = structure.column("urban", urban, required=False)

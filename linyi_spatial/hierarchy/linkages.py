@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._checks import number
 from ..errors import DataError
 from .size import sizes
 
@@ -109,8 +110,8 @@ def gravity_linkages(
     unknown = [c for c in centres if c not in labels]
     if unknown:
         raise DataError(f"unknown centre(s) {unknown}")
-    if not (np.isfinite(b) and np.isfinite(k) and b >= 0 and k > 0):
-        raise DataError(f"b must be a finite number >= 0 and k a finite number > 0, got b={b!r}, k={k!r}")
+    b = number("b", b, high=10.0)
+    k = number("k", k, allow_low=False)
     t = travel_time_min.loc[labels, labels].to_numpy(dtype=float)
     t = (t + t.T) / 2.0
     off = ~np.eye(len(labels), dtype=bool)

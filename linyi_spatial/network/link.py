@@ -23,6 +23,7 @@ import pandas as pd
 import pyproj
 from scipy.spatial import cKDTree
 
+from .._checks import number
 from ..crs import projected_crs
 from ..errors import CRSError, NetworkError
 
@@ -59,8 +60,10 @@ class Access:
 
     def __post_init__(self) -> None:
         problems = []
-        if not (isinstance(self.speed_kph, (int, float)) and math.isfinite(self.speed_kph) and self.speed_kph > 0):
-            problems.append(f"access speed_kph must be a positive finite number, got {self.speed_kph!r}")
+        try:
+            number("access speed_kph", self.speed_kph, allow_low=False, error=NetworkError)
+        except NetworkError as exc:
+            problems.extend(exc.problems)
         if isinstance(self.candidates, bool) or not isinstance(self.candidates, int) or self.candidates < 1:
             problems.append(f"access candidates must be a positive integer, got {self.candidates!r}")
         d = self.max_distance_m

@@ -35,6 +35,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._checks import count, number
 from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
 from ..errors import DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
@@ -166,9 +167,7 @@ class DaskEngine:
             raise DataError("the Dask engine needs an explicit client=dask.distributed.Client(...)")
         if getattr(client, "status", "running") in ("closed", "closing"):
             raise DataError("the Dask client is closed; open a new one")
-        for name, value in (("block_size", block_size), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise DataError(f"{name} must be a positive integer, got {value!r}")
+        block_size, batch_size = count("block_size", block_size), count("batch_size", batch_size)
         self.client = client
         self.G = G
         self.weight = weight
@@ -191,8 +190,8 @@ class DaskEngine:
         unlinked = o.index[o["node"].isna()].tolist() + d.index[d["node"].isna()].tolist()
         if unlinked:
             raise DataError(f"place(s) could not be linked to the graph: {unlinked[:10]}")
-        if cutoff_min is not None and not float(cutoff_min) >= 0:
-            raise DataError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
+        if cutoff_min is not None:
+            cutoff_min = number("cutoff_min", cutoff_min)
         o_rows, d_rows = self.routing.rows(o["node"]), self.routing.rows(d["node"])
         o_acc, d_acc = o["access_time_s"].to_numpy(), d["access_time_s"].to_numpy()
         tasks = [

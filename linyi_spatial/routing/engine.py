@@ -32,6 +32,7 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
+from .._checks import count, number
 from ..errors import NetworkError
 
 __all__ = [
@@ -200,12 +201,9 @@ def clear_cache(G: nx.Graph) -> None:
 
 
 def _limit(max_cost: float | None) -> float:
-    if max_cost is None:
+    if max_cost is None or max_cost == math.inf:
         return np.inf
-    value = float(max_cost)
-    if math.isnan(value) or value < 0:
-        raise NetworkError(f"a cost limit must be a non-negative number, got {max_cost!r}")
-    return value
+    return number("max_cost", max_cost, error=NetworkError)
 
 
 def batched_dijkstra(
@@ -250,8 +248,7 @@ def batched_dijkstra(
     >>> batched_dijkstra(A, np.array([0, 1])).tolist()
     [[0.0, 2.0], [inf, 0.0]]
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise NetworkError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batch_size = count("batch_size", batch_size, error=NetworkError)
     limit = _limit(max_cost)
     idx = np.asarray(indices, dtype=np.int64)
     width = A.shape[0] if columns is None else len(columns)

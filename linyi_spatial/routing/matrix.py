@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Sequence
 from typing import Literal, TypeAlias, overload
 
@@ -11,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._checks import number
 from ..errors import NetworkError
 from ..network.link import Access, snap_points
 from .engine import routing_graph, shortest_times
@@ -158,8 +158,8 @@ def travel_time_matrix(
     >>> travel_time_matrix(G, ["a", "b"], ["a", "b"]).to_numpy().tolist()
     [[0.0, 2.0], [1.0, 0.0]]
     """
-    if cutoff_min is not None and (math.isnan(float(cutoff_min)) or float(cutoff_min) < 0):
-        raise NetworkError(f"cutoff_min must be a non-negative number of minutes, got {cutoff_min!r}")
+    if cutoff_min is not None:
+        cutoff_min = number("cutoff_min", cutoff_min, error=NetworkError)
     o = resolve_places(G, origins, access=access, label="origin")
     d = resolve_places(G, destinations, access=access, label="destination")
     rg = routing_graph(G, weight)

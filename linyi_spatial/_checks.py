@@ -1,0 +1,90 @@
+"""Argument checks shared by the public functions: numbers that must be finite and in range."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .errors import DataError, LinyiSpatialError
+
+__all__ = ["count", "number"]
+
+
+def number(
+    name: str,
+    value: object,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    allow_low: bool = True,
+    error: type[LinyiSpatialError] = DataError,
+) -> float:
+    """``value`` as a float if it is a real number in ``[low, high]`` (``(low, high]`` without ``allow_low``).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+    low, high : float
+        Bounds; ``high`` is inclusive.
+    allow_low : bool, default True
+        Whether ``low`` itself is allowed.
+    error : type, default DataError
+        The error class raised.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    LinyiSpatialError
+        Of class ``error``, naming the argument and the value.
+
+    Examples
+    --------
+    >>> number("cutoff_min", 30)
+    30.0
+    >>> number("cutoff_min", float("nan"))
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: cutoff_min must be a finite number >= 0, got nan
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
+    x = float(value) if ok else math.nan  # type: ignore[arg-type]
+    ok = ok and (x >= low if allow_low else x > low) and x <= high
+    if not ok:
+        bound = f"{'>=' if allow_low else '>'} {low:g}" + ("" if math.isinf(high) else f" and <= {high:g}")
+        raise error(f"{name} must be a finite number {bound}, got {value!r}")  # type: ignore[call-arg]
+    return x
+
+
+def count(name: str, value: object, *, error: type[LinyiSpatialError] = DataError) -> int:
+    """``value`` if it is a positive integer.
+
+    Parameters
+    ----------
+    name : str
+    value : object
+    error : type, default DataError
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    LinyiSpatialError
+        Of class ``error``.
+
+    Examples
+    --------
+    >>> count("batch_size", 0)
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: batch_size must be a positive integer, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
+        raise error(f"{name} must be a positive integer, got {value!r}")  # type: ignore[call-arg]
+    return int(value)
