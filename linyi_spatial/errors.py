@@ -4,7 +4,9 @@ Every error the library raises on bad input derives from
 :class:`LinyiSpatialError` and also from the matching built-in exception, so
 ``except ValueError`` keeps working for callers that do not know the library.
 Validators gather all problems first and raise once, naming every offending
-item and the file it came from.
+item and the file it came from. ``docs/errors.md`` lists each class of bad
+input and the error it gets; environment failures (a full disk) stay
+``OSError``, and a write that fails leaves the previous file intact.
 """
 
 from __future__ import annotations

@@ -92,6 +92,27 @@ def test_from_osm_reads_pbf(tmp_path):
     )
 
 
+def test_pbf_import_leaves_no_temporary_files(tmp_path, monkeypatch):
+    osmium = pytest.importorskip("osmium")
+    import tempfile
+
+    xml = write_extract(tmp_path / "grid.osm", island=False)
+    pbf = tmp_path / "grid.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    from_osm(pbf)
+    assert list(scratch.iterdir()) == []
+    broken = tmp_path / "broken.osm.pbf"
+    broken.write_bytes(pbf.read_bytes()[:200])  # a truncated file: the import fails
+    with pytest.raises(NetworkError, match="broken.osm.pbf"):
+        from_osm(broken)
+    assert list(scratch.iterdir()) == []  # also cleaned up on error
+
+
 def test_from_osm_gcj02_shifts_nodes(tmp_path):
     path = write_extract(tmp_path / "grid.osm", island=False)
     plain = from_osm(path)
