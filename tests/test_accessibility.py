@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import linyi_spatial as ls
 from linyi_spatial import linyi
@@ -333,3 +335,38 @@ def test_gravity_accessibility_is_thread_safe_on_different_graphs():
         )
     for k, got in enumerate(together):
         np.testing.assert_array_equal(got, alone[k % 4])
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), share=st.floats(0.05, 1.0))
+def test_network_improvements_never_lower_a_composite(seed, share):
+    """Speeding up random links (and adding a shortcut) never lowers any unit's composite."""
+    from linyi_spatial.accessibility import compare_scenarios
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    rng = np.random.default_rng(seed)
+    G_a = made_up_network(2020)
+    G_b = G_a.copy()
+    for _, _, d in G_b.edges(data=True):
+        if rng.random() < share:
+            d["travel_time"] *= rng.uniform(0.4, 1.0)
+    u, v = rng.choice(["a", "b", "c", "d", "e"], 2, replace=False)
+    G_b.add_edge(u, v, travel_time=float(rng.uniform(300, 3000)), length=50_000.0, mode="road")
+    c = compare_scenarios(G_a, G_b, made_up_structure(), cell_km=5.0, labels=("a", "b"))
+    assert (c.units["composite_score_delta"] >= -1e-9).all(), c.units["composite_score_delta"]
+    assert (c.units["time_to_core_min_delta"] <= 1e-9).all()
+
+
+def test_linyi_2035_composite_never_falls_where_no_input_worsens():
+    from linyi_spatial.catalog import higher_is_better
+
+    c = linyi.compare_scenarios(2020, 2035, cell_km=4.0)
+    u = c.units
+    measures = [m.removesuffix("_delta") for m in u.columns if m.endswith("_delta") and not m.startswith("composite")]
+    worse = pd.DataFrame(
+        {m: u[f"{m}_delta"] < -1e-9 if higher_is_better(m) else u[f"{m}_delta"] > 1e-9 for m in measures}
+    ).any(axis=1)
+    assert not worse.any()
+    assert (u.loc[~worse, "composite_score_delta"] >= 0).all()
+    assert u.loc["371322", "composite_score_delta"] > 0  # 郯城: fell by 1.77 under per-year scaling
+    assert "scale of 2020" in c._repr_html_()

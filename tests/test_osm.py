@@ -108,7 +108,7 @@ def test_pbf_import_leaves_no_temporary_files(tmp_path, monkeypatch):
     assert list(scratch.iterdir()) == []
     broken = tmp_path / "broken.osm.pbf"
     broken.write_bytes(pbf.read_bytes()[:200])  # a truncated file: the import fails
-    with pytest.raises(NetworkError, match="broken.osm.pbf"):
+    with pytest.raises(NetworkError, match=r"broken\.osm\.pbf"):
         from_osm(broken)
     assert list(scratch.iterdir()) == []  # also cleaned up on error
 

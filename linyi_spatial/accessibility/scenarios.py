@@ -17,7 +17,7 @@ from .._progress import progress
 from ..errors import DataError
 from ..network.link import Access
 from .grid import analysis_grid
-from .scores import unit_accessibility
+from .scores import composite_score, unit_accessibility
 from .surface import travel_time_surface
 
 if TYPE_CHECKING:
@@ -35,8 +35,13 @@ class ScenarioComparison(Explorable):
     Attributes
     ----------
     units : pandas.DataFrame
-        Per unit: ``name`` and, for each measure ``m``, ``m_<label_a>``,
-        ``m_<label_b>``, ``m_delta`` (b - a) and ``m_delta_pct``.
+        Per unit: ``name`` and, for each measure ``m`` in its own unit,
+        ``m_<label_a>``, ``m_<label_b>``, ``m_delta`` (b - a) and
+        ``m_delta_pct``; then the composite (``composite_score_*``) and its
+        rank. Both scenarios' composites are scored on the base scenario's
+        scale (each measure's range over the units in scenario a), so they
+        are comparable: a unit whose every measure improves or stays equal
+        never gets a lower composite (scores may leave 0-100).
     cells : geopandas.GeoDataFrame
         Per grid cell: times to core/pole/seat in both scenarios and deltas.
     label_a, label_b : hashable
@@ -63,7 +68,11 @@ class ScenarioComparison(Explorable):
 
     def _repr_html_(self) -> str:
         cols = [c for c in self.units.columns if c.endswith("_delta") or c == "name"]
-        head = f"<p><b>{html.escape(repr(self))}</b> — change b − a (times in minutes; negative: faster)</p>"
+        head = (
+            f"<p><b>{html.escape(repr(self))}</b> — change b − a of each measure in its own unit (times in "
+            f"minutes; negative: faster), then of the composite, scored for both scenarios on the scale of "
+            f"{html.escape(str(self.label_a))}</p>"
+        )
         return head + self.units[cols].round(2).to_html(escape=True)
 
 
@@ -113,7 +122,11 @@ def compare_scenarios(
     """What network ``G_b`` changes against ``G_a``, per unit and per grid cell.
 
     Both scenarios are scored on the same grid, with the same structure,
-    size column, weights and access leg, by :func:`unit_accessibility`.
+    size column, weights and access leg, by :func:`unit_accessibility`, and
+    both composites on the base scenario's scale (:func:`composite_score`
+    with ``reference`` = scenario a), so the composite change is comparable:
+    it cannot fall for a unit none of whose measures worsens. Each measure's
+    change is reported in its own unit first.
 
     Parameters
     ----------
@@ -156,8 +169,13 @@ def compare_scenarios(
         surfaces[lab] = travel_time_surface(G, structure, grid=grid, access=access)
         frames[lab] = unit_accessibility(G, structure, size=size, weights=weights, surface=surfaces[lab], access=access)
     a, b = frames[a_label], frames[b_label]
+    w = a.attrs["weights"]
+    base = composite_score(a, w)  # the base scenario on its own scale
+    b = b.drop(columns=["composite_score", "rank"]).join(composite_score(b, w, reference=a))
+    a = a.drop(columns=["composite_score", "rank"]).join(base)
     cols: dict[str, pd.Series] = {"name": a["name"]}
-    for m in (c for c in a.columns if c not in ("name", "rank")):
+    measures = [c for c in a.columns if c not in ("name", "rank", "composite_score")]
+    for m in [*measures, "composite_score"]:
         cols[f"{m}_{a_label}"] = a[m]
         cols[f"{m}_{b_label}"] = b[m]
         cols[f"{m}_delta"] = b[m] - a[m]
@@ -174,8 +192,15 @@ def compare_scenarios(
     geometry = gpd.GeoDataFrame(
         {"name": structure.unit_names()}, geometry=structure.units.geometry, crs=structure.units.crs
     )
+    cols[f"rank_{a_label}"] = a["rank"]
+    cols[f"rank_{b_label}"] = b["rank"]
+    units = pd.DataFrame(cols)
+    units.attrs.update(
+        composite=f"both scenarios scored on the range of each measure in scenario {a_label}",
+        weights=w,
+    )
     return ScenarioComparison(
-        units=pd.DataFrame(cols),
+        units=units,
         cells=cells,
         label_a=a_label,
         label_b=b_label,

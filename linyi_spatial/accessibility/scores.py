@@ -49,20 +49,29 @@ views get 0.6 and 0.3 of the weight, so a unit is not judged by its seat
 alone. A documented judgement, not a calibration: pass ``weights=``."""
 
 
-def composite_score(measures: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+def composite_score(
+    measures: pd.DataFrame, weights: Mapping[str, float], *, reference: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """A 0-100 composite of measures and its rank.
 
-    Each measure ``k`` is rescaled over the rows to 0-100,
-    ``100 (x - min) / (max - min)``, reversed where lower is better (see
-    :func:`linyi_spatial.catalog.higher_is_better`) so 100 is always best
-    (100 for all when every row is equal); ``composite_score = Σ w_k
-    score_k / Σ w_k``; ``rank`` 1 is best.
+    Each measure ``k`` is rescaled to 0-100 on the range of a reference,
+    ``100 (x - min_ref) / (max_ref - min_ref)``, reversed where lower is
+    better (see :func:`linyi_spatial.catalog.higher_is_better`) so 100 is
+    always best; ``composite_score = Σ w_k score_k / Σ w_k``; ``rank`` 1 is
+    best. The reference is ``measures`` itself by default (the best unit
+    scores 100, the worst 0); pass the base scenario's measures to score
+    another scenario on the same scale, where values may leave 0-100 and a
+    unit whose every measure improves or stays equal can never score lower.
+    A measure equal for every reference unit has no scale: it scores 100
+    where it is no worse than the reference value, else 0.
 
     Parameters
     ----------
     measures : pandas.DataFrame
         One row per unit.
     weights : mapping of column -> non-negative weight
+    reference : pandas.DataFrame, optional
+        Measures whose per-column minimum and maximum fix the scale.
 
     Returns
     -------
@@ -79,9 +88,13 @@ def composite_score(measures: pd.DataFrame, weights: Mapping[str, float]) -> pd.
     >>> m = pd.DataFrame({"time_to_core_min": [10.0, 20.0, 30.0]}, index=list("abc"))
     >>> composite_score(m, {"time_to_core_min": 1.0})["composite_score"].tolist()
     [100.0, 50.0, 0.0]
+    >>> later = m - 5.0  # every unit 5 minutes faster, scored on the base scale
+    >>> composite_score(later, {"time_to_core_min": 1.0}, reference=m)["composite_score"].tolist()
+    [125.0, 75.0, 25.0]
     """
     w = dict(weights)
-    unknown = sorted(set(w) - set(measures.columns))
+    ref = measures if reference is None else reference
+    unknown = sorted(set(w) - (set(measures.columns) & set(ref.columns)))
     if unknown:
         raise DataError(f"unknown measure(s) in weights: {unknown}; available: {sorted(measures.columns)}")
     negative = [k for k, v in w.items() if not (np.isfinite(v) and v >= 0)]
@@ -89,18 +102,28 @@ def composite_score(measures: pd.DataFrame, weights: Mapping[str, float]) -> pd.
         raise DataError(f"weights must be finite, non-negative and with a positive sum (bad: {negative})")
     total = pd.Series(0.0, index=measures.index)
     for k, wk in w.items():
-        x = measures[k].astype(float).replace([np.inf, -np.inf], np.nan)
-        if x.isna().any():
-            raise DataError(f"measure {k!r} is undefined for unit(s) {x[x.isna()].index.tolist()}")
-        span = x.max() - x.min()
-        score = pd.Series(100.0, index=x.index) if span == 0 else 100.0 * (x - x.min()) / span
-        if span and not higher_is_better(k):
-            score = 100.0 - score
+        x = _defined(measures, k)
+        r = _defined(ref, k)
+        lo, span = r.min(), r.max() - r.min()
+        if span == 0:
+            better_or_equal = x >= lo if higher_is_better(k) else x <= lo
+            score = pd.Series(np.where(better_or_equal, 100.0, 0.0), index=x.index)
+        else:
+            score = 100.0 * (x - lo) / span
+            if not higher_is_better(k):
+                score = 100.0 - score
         total = total + wk * score
     composite = (total / sum(w.values())).round(2)
     return pd.DataFrame(
         {"composite_score": composite, "rank": composite.rank(ascending=False, method="min").astype(int)}
     )
+
+
+def _defined(frame: pd.DataFrame, k: str) -> pd.Series:
+    x = frame[k].astype(float).replace([np.inf, -np.inf], np.nan)
+    if x.isna().any():
+        raise DataError(f"measure {k!r} is undefined for unit(s) {x[x.isna()].index.tolist()}")
+    return x
 
 
 def seat_accessibility(
