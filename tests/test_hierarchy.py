@@ -104,8 +104,9 @@ def test_bad_sizes_raise_named_errors(frame, message):
 def test_plan_tiers_follow_the_spec():
     t = plan_tiers(linyi.load_structure(axes="anchors"))
     assert set(t.index[t["plan_tier"] == "core"]) == {"371302", "371311", "371312"}
-    assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326"}
-    assert t.attrs["non_seat_places"][0] == "lingang"  # the 临港 pole is a zone, not a seat
+    # 沂水 and 平邑 by their seats; 莒南 because the 临港 pole (a zone, not its seat) lies in it
+    assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326", "371327"}
+    assert t.attrs["non_seat_places"][0] == "lingang"
 
 
 def test_data_tiers_natural_breaks_against_mapclassify():
@@ -331,7 +332,7 @@ def test_urbanization_targets_hand_worked_and_linyi():
     assert t.loc[2035, "urban_pop_implied"] == pytest.approx(0.7 * 100 * (1 + g) ** 15)
     assert t.loc[2035, "logistic_rate"] == pytest.approx(0.7)  # the curve passes through the target
     assert t.loc[2020, "logistic_rate"] == pytest.approx(0.5)
-    ly = linyi.urbanization_targets()
+    ly = linyi.urbanization_targets(growth=("pop_2010", 2010))
     assert ly.loc[2020, "urbanization_rate"] == pytest.approx(0.5508, abs=5e-4)  # census, with the zone
     assert ly.loc[2025, "source"] == "target"
     assert ly.loc[2030, "source"] == "logistic path"
@@ -346,13 +347,47 @@ def test_urbanization_targets_hand_worked_and_linyi():
 
 def test_hierarchy_report_in_one_call():
     r = linyi.hierarchy_report(2020)
-    assert len(r.tiers) == 12
+    assert r.units_of_analysis == "10 places (the core's units merged into one central city), size = urban_pop_2020"
+    assert len(r.tiers) == 10
     assert r.tiers["consistent"].dtype == bool
-    assert r.linkages.matrix.shape == (12, 12)
+    assert r.linkages.matrix.shape == (10, 10)
     assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
     summary = r.summary()
-    assert len(summary) == 10
     assert summary["value"].notna().all()
-    assert summary["measure"].iloc[0] == "Zipf q (pop_2020, 12 units)"
-    assert "兰山区" in summary.loc[summary["measure"] == "strongest link", "value"].item()  # named, not coded
+    assert summary["measure"].iloc[0] == "Zipf q (urban_pop_2020, 10 places, core merged)"
+    assert "中心城区" in summary.loc[summary["measure"] == "strongest link", "value"].item()  # named, not coded
     assert 0 <= r.polycentricity["functional_index"].item() <= 1
+    # 莒南 holds the 临港 pole (a zone, not its seat): it is a pole place
+    assert r.places.loc["371327", "plan_tier"] == "pole"
+
+
+def test_linyi_headline_figures_pinned_and_independent():
+    """q, S2, S4, core share and polycentricity on the stated units, against plain numpy."""
+    r = linyi.hierarchy_report(2020)
+    counties = linyi.load_counties()
+    core = ["371302", "371311", "371312"]
+    urban = counties["urban_pop_2020"].astype(float)
+    places = np.sort(np.append(urban.drop(core).to_numpy(), urban[core].sum()))[::-1]
+    assert len(places) == 10
+    q = -np.polyfit(np.log(np.arange(1, 11)), np.log(places), 1)[0]
+    fit = r.rank_size.loc["urban_pop_2020"]
+    assert fit["q"] == pytest.approx(q, rel=1e-12)
+    assert fit["q"] == pytest.approx(0.7864, abs=5e-5)  # literal: core merged, urban population
+    pr = r.primacy.loc["urban_pop_2020"]
+    assert pr["s2"] == pytest.approx(places[0] / places[1], rel=1e-12)
+    assert pr["s2"] == pytest.approx(6.1984, abs=5e-5)
+    assert pr["s4"] == pytest.approx(places[0] / places[1:4].sum(), rel=1e-12)
+    assert pr["s4"] == pytest.approx(2.1004, abs=5e-5)
+    assert pr["core_share"] == pytest.approx(places[0] / places.sum(), rel=1e-12)
+    # morphological polycentricity: 1 - q of the four largest places
+    top4 = places[:4]
+    q4 = -np.polyfit(np.log(np.arange(1, 5)), np.log(top4), 1)[0]
+    pc = r.polycentricity.iloc[0]
+    assert pc["rank_size_q_top"] == pytest.approx(q4, rel=1e-12)
+    # functional polycentricity (Green 2007) from the linkage matrix, recomputed
+    R = r.linkages.matrix.to_numpy()
+    strength = R.sum(axis=1)
+    green = (1 - strength.std() / np.std([strength.max(), 0.0])) * (R[np.triu_indices(10, 1)] > 0).mean()
+    assert pc["functional_index"] == pytest.approx(green, rel=1e-12)
+    core_row = list(r.linkages.matrix.index).index("central_city")
+    assert pc["core_strength_share"] == pytest.approx(strength[core_row] / strength.sum(), rel=1e-12)

@@ -132,5 +132,5 @@ def test_result_objects_explore_and_display():
     html = report.explore(tiles=None).get_root().render()
     assert len(re.findall(r"L\.polyline\(", html)) == 20  # top-20 gravity links
     assert "<table" in report._repr_html_()
-    assert repr(report).startswith("HierarchyReport(12 units")
+    assert repr(report).startswith("HierarchyReport(10 places (the core's units merged")
     assert "<table" in report.linkages._repr_html_()

@@ -89,7 +89,7 @@ def expected_paths():
         "surface": bands,
         "isochrones": 4 + 1,  # four nested isochrones and the origin
         "scenario": 12 + len(added),  # unit deltas and the links the 2035 network adds
-        "hierarchy": 12 + 12 + 20,  # units, population circles, top-20 linkages
+        "hierarchy": 10 + 10 + 20,  # places (core merged), size circles, top-20 linkages
     }
 
 

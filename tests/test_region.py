@@ -120,9 +120,9 @@ def test_scenario_hierarchy_and_explore(structure, networks):
     assert c.units.loc["E", "mean_time_to_seats_min_delta"] < 0  # X2 reaches Elmstead
     assert (c.cells["time_to_core_min_delta"] <= 1e-9).all()
     r = ls.hierarchy_report(structure, G20)
-    assert r.rank_size.index.tolist() == ["residents", "townsfolk"]
+    assert r.rank_size.index.tolist() == ["residents"]
     assert r.primacy.loc["residents", "s2"] == pytest.approx(420_000 / 180_000)
-    assert r.summary()["measure"].iloc[0] == "Zipf q (residents, 5 units)"
+    assert r.summary()["measure"].iloc[0] == "Zipf q (residents, 5 places, core merged)"
     for obj in (structure, c, r):
         html = obj.explore(tiles=None).get_root().render()
         assert_no_linyi(html, type(obj).__name__)

@@ -11,6 +11,7 @@ import linyi_spatial as ls
 from linyi_spatial import linyi
 from linyi_spatial.crs import wgs84_to_gcj02
 from linyi_spatial.errors import SpecError
+from linyi_spatial.viz import structure_map
 
 from .regions import SPEC, UNITS, write_region
 
@@ -223,3 +224,29 @@ def test_units_without_crs_rejected(tmp_path):
     )
     with pytest.raises(SpecError, match="has no CRS"):
         ls.SpatialStructure.from_file(write_region(tmp_path), units=units)
+
+
+def test_provenance_kept_in_summary_frames_and_maps():
+    s = linyi.load_structure()
+    summary = s.summary()
+    assert set(summary["status"]) <= {"plan", "proposal", "reconstruction", "assumed", "unstated"}
+    assert "plan" not in set(summary["status"])  # nothing is called plan: the plan body was not readable
+    assert (summary.loc[summary["role"] == "axis", "status"] == "reconstruction").all()
+    key_towns = summary[summary["id"].isin(s.points.index[s.points["kind"] == "key_town"])]
+    assert (key_towns["status"] == "assumed").all()
+    assert key_towns["reason"].str.contains("list of key towns was not read").all()
+    poles = summary[summary["role"] == "pole"].set_index("id")
+    assert poles.loc[["yishui_pole", "pingyi_pole"], "size_of"].str.contains("whole unit").all()  # county totals
+    assert np.isnan(poles.loc["lingang_pole", "pop_2020"])  # a zone: no source gives its own population
+    frame = s.to_geodataframe()
+    assert {"status", "source", "reason"} <= set(frame.columns)
+    assert (frame.loc[frame["role"] == "axis", "reason"] != "").all()
+    html = structure_map(s, tiles=None).get_root().render()
+    for status in ("reconstruction", "proposal", "assumed"):
+        assert status in html
+
+
+def test_unknown_status_is_named(tmp_path):
+    path = write_region(tmp_path, SPEC.replace('kind = "village"', 'kind = "village"\nstatus = "rumour"'))
+    with pytest.raises(SpecError, match=r"points\[0\].*unknown status 'rumour'"):
+        ls.SpatialStructure.from_file(path)

@@ -3,6 +3,7 @@
 from .agglomeration import axis_agglomeration, urban_sizes
 from .centrality import centrality
 from .linkages import Linkages, gravity_linkages
+from .places import hierarchy_places
 from .polycentricity import polycentricity
 from .report import TIER_FEATURES, HierarchyReport, hierarchy_report
 from .size import merge_places, primacy, rank_size, rank_size_table, sizes
@@ -18,6 +19,7 @@ __all__ = [
     "centrality",
     "data_tiers",
     "gravity_linkages",
+    "hierarchy_places",
     "hierarchy_report",
     "merge_places",
     "plan_tiers",

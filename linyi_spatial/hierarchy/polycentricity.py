@@ -30,6 +30,7 @@ def polycentricity(
     linkages: Linkages | None = None,
     top: int = 4,
     merge: Mapping[str, Sequence[Hashable]] | None = None,
+    core: Hashable | None = None,
 ) -> pd.DataFrame:
     """Morphological and functional polycentricity.
 
@@ -41,7 +42,8 @@ def polycentricity(
       linkage network, ``P_F = (1 - σ_s / σ_max) · Δ`` where ``σ_max`` is the
       standard deviation of the two-node network ``(s_max, 0)``, i.e.
       ``s_max / 2``, and ``Δ`` the share of pairs with a positive link.
-    - Core dominance: the largest centre's share of total strength.
+    - Core dominance: the core's share of total strength (``core``; the
+      strongest place when no core is named).
 
     Parameters
     ----------
@@ -54,6 +56,8 @@ def polycentricity(
     merge : mapping, optional
         Merge places first (e.g. the three central districts), as in
         :func:`primacy`.
+    core : hashable, optional
+        The core's label in ``linkages`` (after merging).
 
     Returns
     -------
@@ -89,5 +93,9 @@ def polycentricity(
         density = float((R[np.triu_indices(n, 1)] > 0).mean())
         out["functional_index"] = float((1 - sigma / sigma_max) * density) if sigma_max > 0 else math.nan
         out["strength_cv"] = float(sigma / strength.mean())
-        out["core_strength_share"] = float(strength.max() / strength.sum())
+        labels = list(linkages.matrix.index)
+        if core is not None and core not in labels:
+            raise DataError(f"core {core!r} is not a place of the linkages ({labels[:10]})")
+        own = strength[labels.index(core)] if core is not None else strength.max()
+        out["core_strength_share"] = float(own / strength.sum())
     return pd.DataFrame(out, index=pd.Index([size], name="size"))

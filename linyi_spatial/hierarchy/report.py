@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,15 +13,15 @@ import pandas as pd
 
 from .._display import Explorable
 from ..accessibility.scores import unit_accessibility
-from ..accessibility.surface import structure_nodes
 from ..errors import DataError
 from ..routing.matrix import travel_time_matrix
 from .agglomeration import axis_agglomeration
 from .centrality import centrality
 from .linkages import Linkages, gravity_linkages
+from .places import hierarchy_places
 from .polycentricity import polycentricity
 from .size import primacy, rank_size
-from .tiers import data_tiers, plan_tiers, tier_consistency
+from .tiers import data_tiers, tier_consistency
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -35,18 +36,21 @@ TIER_FEATURES = ("size", "closeness", "accessibility")
 class HierarchyReport(Explorable):
     """All hierarchy tables for one region and network (see :func:`hierarchy_report`).
 
+    Every table is computed on the same places (``places``: the units, the
+    core's merged into one central city unless ``params["merge_core"]`` is
+    False) and the same size column (``params["size"]``).
+
     Attributes
     ----------
     rank_size, primacy, tiers, centrality, axis_agglomeration, polycentricity : pandas.DataFrame
     linkages : Linkages
     urbanization : pandas.DataFrame or None
         From :func:`~linyi_spatial.hierarchy.urbanization_targets`, when given.
-    units : geopandas.GeoDataFrame
-        The units (``name``, the size column, geometry), for maps.
-    seats : geopandas.GeoDataFrame
-        The units' seats indexed by unit id, for maps.
+    places : geopandas.GeoDataFrame
+        The places (:func:`~linyi_spatial.hierarchy.hierarchy_places`), for maps.
     params : dict
-        ``size``, ``urban``, ``tier_weights`` and ``core`` (the merged core's label).
+        ``size``, ``merge_core``, ``n`` (places), ``core`` (the core's label),
+        ``tier_weights``.
     """
 
     rank_size: pd.DataFrame
@@ -57,22 +61,35 @@ class HierarchyReport(Explorable):
     axis_agglomeration: pd.DataFrame
     polycentricity: pd.DataFrame
     urbanization: pd.DataFrame | None
-    units: gpd.GeoDataFrame
-    seats: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def units_of_analysis(self) -> str:
+        """One sentence saying which places and which size every figure uses.
+
+        Returns
+        -------
+        str
+        """
+        p = self.params
+        how = "the core's units merged into one central city" if p["merge_core"] else "every unit separately"
+        return f"{p['n']} places ({how}), size = {p['size']}"
 
     def __repr__(self) -> str:
         head = "; ".join(
             f"{m}: {v:.3g}" if isinstance(v, float) else f"{m}: {v}"
-            for m, v in self.summary().head(3).itertuples(index=False)
+            for m, v in self.summary()[["measure", "value"]].head(3).itertuples(index=False)
         )
-        return f"HierarchyReport({len(self.tiers)} units; {head})"
+        return f"HierarchyReport({self.units_of_analysis}; {head})"
 
     def _repr_html_(self) -> str:
-        return "<p><b>Urban hierarchy report</b></p>" + self.summary().to_html(index=False, escape=True)
+        return f"<p><b>Urban hierarchy report</b>: {html.escape(self.units_of_analysis)}</p>" + self.summary().to_html(
+            index=False, escape=True
+        )
 
     def summary(self) -> pd.DataFrame:
-        """Headline numbers as a two-column table (measure, value), places named.
+        """Headline numbers as a table (measure, value, formula), places named.
 
         Returns
         -------
@@ -83,41 +100,46 @@ class HierarchyReport(Explorable):
         >>> from linyi_spatial.testing import made_up_network, made_up_structure
         >>> r = hierarchy_report(made_up_structure(), made_up_network(2020))
         >>> r.summary()["measure"].iloc[0]
-        'Zipf q (residents, 5 units)'
+        'Zipf q (residents, 5 places, core merged)'
         """
         size = self.params["size"]
-        names = self.units["name"]
+        n = self.params["n"]
+        merged = "core merged" if self.params["merge_core"] else "units separate"
+        names = self.places["name"]
         rs = self.rank_size.loc[size]
         pr = self.primacy.loc[size]
         pc = self.polycentricity.iloc[0]
         differ = [names.get(u, u) for u in self.tiers.index[~self.tiers["consistent"]]]
         agg = self.axis_agglomeration.drop(index="all_axes")
         top = self.linkages.links.iloc[0]
-        rows: list[tuple[str, object]] = [
-            (f"Zipf q ({size}, {int(rs['n'])} units)", float(rs["q"])),
-            ("rank-size R²", float(rs["r2"])),
-            (f"two-city primacy S2 (core merged, {int(pr['n'])} places)", float(pr["s2"])),
-            ("core share of the total", float(pr["core_share"])),
-            ("functional polycentricity (Green 2007)", float(pc["functional_index"])),
-            ("units whose data tier differs from the plan", ", ".join(map(str, differ)) or "none"),
-            ("strongest link", f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"),
-            ("axis with the highest location quotient", agg["location_quotient"].idxmax() if len(agg) else "none"),
+        rows: list[tuple[str, object, str]] = [
+            (f"Zipf q ({size}, {n} places, {merged})", float(rs["q"]), "ln S_r = ln S_1 − q ln r (OLS)"),
+            ("rank-size R²", float(rs["r2"]), ""),
+            ("two-city primacy S2", float(pr["s2"]), "P1 / P2"),
+            ("four-city primacy S4", float(pr["s4"]), "P1 / (P2 + P3 + P4)"),
+            ("core share of the total", float(pr["core_share"]), "P_core / Σ P"),
+            ("functional polycentricity (Green 2007)", float(pc["functional_index"]), "(1 − σ_s / σ_max) Δ"),
+            ("core share of linkage strength", float(pc["core_strength_share"]), "s_core / Σ s"),
+            ("places whose data tier differs from the plan", ", ".join(map(str, differ)) or "none", ""),
+            ("strongest link", f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}", "gravity, b = 2"),
+            ("axis with the highest location quotient", agg["location_quotient"].idxmax() if len(agg) else "none", ""),
             (
                 "all axes: population share / land share",
                 float(self.axis_agglomeration.loc["all_axes", "location_quotient"]),
+                "LQ",
             ),
         ]
         if self.urbanization is not None:
-            rows.append(("urbanization rate, base year", float(self.urbanization.iloc[0]["urbanization_rate"])))
-        return pd.DataFrame(rows, columns=["measure", "value"])
+            rate = float(self.urbanization.iloc[0]["urbanization_rate"])
+            rows.append(("urbanization rate, base year", rate, "urban / total population"))
+        return pd.DataFrame(rows, columns=["measure", "value", "formula"])
 
 
-def _tier_features(
-    structure: SpatialStructure, size: str, closeness: pd.Series, scores: pd.DataFrame | None
-) -> pd.DataFrame:
-    features = pd.DataFrame({"size": structure.units[size].astype(float), "closeness": closeness})
-    if scores is not None:
-        features["accessibility"] = scores["composite_score"].reindex(features.index)
+def _features(places: pd.DataFrame, size: str, closeness: pd.Series, scores: pd.DataFrame | None) -> pd.DataFrame:
+    features = pd.DataFrame({"size": places[size].astype(float), "closeness": closeness})
+    if scores is not None:  # a merged place takes the mean composite of its units
+        comp = scores["composite_score"]
+        features["accessibility"] = [float(comp.reindex(list(u)).mean()) for u in places["units"]]
     return features
 
 
@@ -126,19 +148,22 @@ def hierarchy_report(
     G: nx.Graph,
     *,
     size: str | None = None,
-    urban: str | None = None,
+    merge_core: bool = True,
     tier_weights: Mapping[str, float] | None = None,
     scores: pd.DataFrame | None = None,
     urbanization: pd.DataFrame | None = None,
     cell_km: float = 2.0,
 ) -> HierarchyReport:
-    """The whole hierarchy picture of a region in one call.
+    """The whole hierarchy picture of a region in one call, on one stated set of places and one size.
 
-    The units are the structure's units; the core's units are merged into
-    one central city for primacy and polycentricity. Travel times and
-    centrality come from ``G``; data tiers are Fisher-Jenks classes of a
-    weighted composite of the units' size, their seat's closeness and
-    (when weighted) their accessibility composite.
+    The places are the structure's units with the core's units merged into
+    one central city (``merge_core``; see
+    :func:`~linyi_spatial.hierarchy.hierarchy_places`); rank-size, primacy,
+    centrality, gravity linkages, polycentricity and the tiers all use
+    them and the one ``size`` column, and the report states both. Data tiers
+    are Fisher-Jenks classes of a weighted composite of the places' size
+    (by default only size: a sub-centre is meant to be far from the core,
+    so closeness to it is no criterion).
 
     Parameters
     ----------
@@ -147,11 +172,9 @@ def hierarchy_report(
     G : networkx graph
         Network with ``travel_time`` (seconds) and ``length``.
     size : str, optional
-        Unit population column (default: the spec's declared ``size``).
-    urban : str, optional
-        Urban population column (default: the spec's declared ``urban``;
-        without one, rank-size uses ``size`` only and the axis bands spread
-        all population evenly).
+        Unit column of the size (default: the spec's declared ``size``).
+    merge_core : bool, default True
+        Merge the core's units into one place.
     tier_weights : mapping, optional
         Weights of :data:`TIER_FEATURES` in the data-tier composite;
         default ``{"size": 1.0}``.
@@ -170,55 +193,53 @@ def hierarchy_report(
     Raises
     ------
     DataError
-        Unknown tier features or missing columns.
+        Unknown tier features, missing columns, units without seats.
 
     Examples
     --------
     >>> from linyi_spatial.testing import made_up_network, made_up_structure
     >>> r = hierarchy_report(made_up_structure(), made_up_network(2020))
-    >>> len(r.tiers), r.rank_size.index.tolist()
-    (5, ['residents', 'townsfolk'])
+    >>> r.units_of_analysis
+    "5 places (the core's units merged into one central city), size = residents"
     """
     weights = dict({"size": 1.0} if tier_weights is None else tier_weights)
     unknown = sorted(set(weights) - set(TIER_FEATURES))
     if unknown:
         raise DataError(f"unknown tier feature(s) {unknown}; expected some of {list(TIER_FEATURES)}")
     size_col = structure.column("size", size)
-    urban_col = structure.column("urban", urban, required=False)
-    units = structure.units
-    core_units = list(structure.core["units"].iloc[0])
-    core_name = str(structure.core.index[0])
-    merge = {core_name: core_units}
-    columns = [size_col] if urban_col is None else [size_col, urban_col]
-    rs = pd.concat([rank_size(units, c) for c in columns])
-    pr = pd.concat([primacy(units, c, merge=merge, core=core_name) for c in columns])
-    targets = structure_nodes(structure, G)
-    seat_nodes = pd.Series(targets["seat"], index=pd.Index(targets["seat_units"], name=units.index.name))
-    cent = centrality(G, list(dict.fromkeys(seat_nodes)))
-    cent = cent.reindex(seat_nodes.to_numpy()).set_axis(seat_nodes.index)
+    places = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
+    core = str(structure.core.index[0]) if merge_core else None
+    core_members = [core] if merge_core else list(structure.core["units"].iloc[0])
+    rs = rank_size(places, size_col)
+    pr = primacy(places, size_col, core=core_members)
+    nodes = places["node"]
+    cent = centrality(G, list(dict.fromkeys(nodes)))
+    cent = cent.reindex(nodes.to_numpy()).set_axis(places.index)
     if "accessibility" in weights and scores is None:
         scores = unit_accessibility(G, structure, size=size_col, cell_km=cell_km)
-    features = _tier_features(structure, size_col, cent["closeness"], scores)
-    tiers = tier_consistency(plan_tiers(structure), data_tiers(features, weights))
-    T = travel_time_matrix(G, seat_nodes, seat_nodes)
-    pole_units = [structure.places.loc[p, "unit"] for p in structure.poles["place"] if p in structure.seats.index]
-    link = gravity_linkages(units, T, size=size_col, centres=list(dict.fromkeys([*core_units[:1], *pole_units])))
-    poly = polycentricity(units, size_col, linkages=link, merge=merge)
-    agg = axis_agglomeration(structure, size=size_col, urban=urban_col)
-    names = structure.unit_names()
-    geo = gpd.GeoDataFrame({"name": names, size_col: units[size_col]}, geometry=units.geometry, crs=units.crs)
-    seats = structure.seats.set_index("unit")
-    seats = seats.assign(name=names.reindex(seats.index))
+    features = _features(places, size_col, cent["closeness"], scores)
+    plan = places[["plan_tier", "plan_rank"]]
+    tiers = tier_consistency(plan, data_tiers(features[list(weights)], weights))
+    T = travel_time_matrix(G, nodes, nodes)
+    centres = [p for p in places.index if places.loc[p, "plan_tier"] in ("core", "pole")]
+    link = gravity_linkages(places, T, size=size_col, centres=centres)
+    poly = polycentricity(places, size_col, linkages=link, core=core)
+    agg = axis_agglomeration(structure, size=size_col, urban=structure.column("urban", required=False))
     return HierarchyReport(
         rank_size=rs,
         primacy=pr,
-        tiers=tiers.assign(name=names.reindex(tiers.index)),
+        tiers=tiers.assign(name=places["name"]),
         centrality=cent,
         linkages=link,
         axis_agglomeration=agg,
         polycentricity=poly,
         urbanization=urbanization,
-        units=geo,
-        seats=seats,
-        params={"size": size_col, "urban": urban_col, "tier_weights": weights, "core": core_name},
+        places=places,
+        params={
+            "size": size_col,
+            "merge_core": merge_core,
+            "n": len(places),
+            "core": core,
+            "tier_weights": weights,
+        },
     )

@@ -23,10 +23,10 @@ TIER_ORDER = ("core", "pole", "point", "other")
 def plan_tiers(structure: SpatialStructure) -> pd.DataFrame:
     """The plan's tier of every unit, from the structure spec.
 
-    A unit is ``core`` if it is one of the core's units, ``pole`` if its
-    seat is a pole, ``point`` if its seat is a point, ``other`` otherwise.
-    Poles or points that are not unit seats (a zone such as 临港, key towns)
-    are listed in ``attrs["non_seat_places"]``.
+    A unit is ``core`` if it is one of the core's units, ``pole`` if a pole
+    lies in it (its seat, or a zone or town inside it), ``point`` if its seat
+    is a point, ``other`` otherwise. Poles or points that are not unit seats
+    (zones, key towns) are listed in ``attrs["non_seat_places"]``.
 
     Parameters
     ----------
@@ -44,12 +44,12 @@ def plan_tiers(structure: SpatialStructure) -> pd.DataFrame:
     {'A': 'core', 'B': 'pole', 'C': 'point', 'D': 'pole', 'E': 'point'}
     """
     tier = pd.Series("other", index=structure.units.index, name="plan_tier", dtype=object)
-    seats = structure.seats
-    seat_unit = seats["unit"]
-    for frame, label in ((structure.points, "point"), (structure.poles, "pole")):
-        for place in frame["place"]:
-            if place in seat_unit.index:
-                tier[seat_unit[place]] = label
+    seat_unit = structure.seats["unit"]
+    for place in structure.points["place"]:
+        if place in seat_unit.index:
+            tier[seat_unit[place]] = "point"
+    for place in structure.poles["place"]:  # a pole may be a zone or town, not the seat (e.g. a port district)
+        tier[structure.places.loc[place, "unit"]] = "pole"
     for unit in structure.core["units"].iloc[0]:
         tier[unit] = "core"
     out = pd.DataFrame({"plan_tier": tier, "plan_rank": tier.map({t: i + 1 for i, t in enumerate(TIER_ORDER)})})

@@ -247,14 +247,16 @@ def compare_scenarios(
     )
 
 
-def urbanization_targets(*, growth: float | tuple[str, int] = ("pop_2010", 2010)) -> pd.DataFrame:
+def urbanization_targets(*, growth: float | tuple[str, int] = 0.0) -> pd.DataFrame:
     """Linyi's urbanization: the 2020 census rate, the plan's 62 % (2025) and 72 % (2035), and the path between.
 
     Parameters
     ----------
-    growth : float or (str, int), default ("pop_2010", 2010)
-        Population growth per year, or the earlier census column and year
-        for the intercensal rate (0.93 %/yr for 2010–2020, an upper bound).
+    growth : float or (str, int), default 0.0
+        Population growth per year: 0 keeps the 2020 census population (a
+        stated assumption, not a forecast); ``("pop_2010", 2010)`` uses the
+        2010–2020 intercensal rate (0.93 %/yr, an upper bound given falling
+        fertility).
 
     Returns
     -------
@@ -277,18 +279,27 @@ def urbanization_targets(*, growth: float | tuple[str, int] = ("pop_2010", 2010)
     )
 
 
-def hierarchy_report(year: int = BASE_YEAR, *, cell_km: float = 2.0) -> hier.HierarchyReport:
+def hierarchy_report(
+    year: int = BASE_YEAR, *, size: str = "urban_pop_2020", merge_core: bool = True, cell_km: float = 2.0
+) -> hier.HierarchyReport:
     """Linyi's urban hierarchy on the ``year`` network, with the plan's urbanization targets.
 
-    Units are the 12 county-level units; the central city merges 兰山, 罗庄
-    and 河东 for primacy and polycentricity; data tiers weigh population
-    (0.4), seat closeness (0.3) and the accessibility composite (0.3).
+    Every figure uses the same places and size: the 12 county-level units
+    with the three central districts (兰山, 罗庄, 河东) merged into one central
+    city, 10 places in all, sized by their 2020 urban population (the figure
+    urban-geography studies compare). Data tiers weigh size only
+    (:data:`~linyi_spatial.linyi.defaults.TIER_WEIGHTS`): a sub-centre is meant
+    to be far from the core.
 
     Parameters
     ----------
     year : int, default 2020
+    size : str, default "urban_pop_2020"
+        The county table's size column (``"pop_2020"`` for total residents).
+    merge_core : bool, default True
+        Merge the three central districts into one place.
     cell_km : float, default 2
-        Grid of the accessibility composite used by the tiers.
+        Grid of an accessibility composite, when the tier weights use one.
 
     Returns
     -------
@@ -297,12 +308,14 @@ def hierarchy_report(year: int = BASE_YEAR, *, cell_km: float = 2.0) -> hier.Hie
     Examples
     --------
     >>> r = hierarchy_report(2020)
-    >>> len(r.tiers), r.rank_size.index.tolist()
-    (12, ['pop_2020', 'urban_pop_2020'])
+    >>> r.units_of_analysis
+    "10 places (the core's units merged into one central city), size = urban_pop_2020"
     """
     return hier.hierarchy_report(
         load_structure(),
         load_network(year),
+        size=size,
+        merge_core=merge_core,
         tier_weights=TIER_WEIGHTS,
         urbanization=urbanization_targets(),
         cell_km=cell_km,

@@ -48,7 +48,7 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
             G_scenario=load_network(args.scenario_year),
             labels=(args.year, args.scenario_year),
             cell_km=args.cell_km,
-            hierarchy={"tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
+            hierarchy={"size": "urban_pop_2020", "tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)

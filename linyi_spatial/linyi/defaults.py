@@ -45,5 +45,6 @@ UNIT_COLUMNS = {
 }
 """Roles of the county table's columns (what a spec declares in ``[region.columns]``)."""
 
-TIER_WEIGHTS = {"size": 0.4, "closeness": 0.3, "accessibility": 0.3}
-"""Weights of the data-tier composite used for Linyi: population, seat closeness, accessibility composite."""
+TIER_WEIGHTS = {"size": 1.0}
+"""Weights of the data-tier composite used for Linyi: size alone (the "level–size" dimension of the plan's
+town system). Closeness to the core is deliberately no criterion: a sub-centre is meant to be far from it."""

@@ -204,13 +204,15 @@ class SpatialStructure(Explorable):
         return names.rename("name")
 
     def to_geodataframe(self) -> gpd.GeoDataFrame:
-        """Return core, poles, axes and points in one frame with a ``role`` column.
+        """Return core, poles, axes and points in one frame with a ``role`` column and their provenance.
 
         Returns
         -------
         geopandas.GeoDataFrame
             Columns ``role`` (core/pole/axis/point), ``id``, ``name``,
-            ``name_zh``, ``kind``, ``status``, ``geometry``; one row per element.
+            ``name_zh``, ``kind``, ``status`` (plan / proposal /
+            reconstruction / assumed / unstated), ``source``, ``reason``,
+            ``geometry``; one row per element.
 
         Examples
         --------
@@ -224,13 +226,14 @@ class SpatialStructure(Explorable):
             part.insert(0, "role", role)
             if "kind" not in part:
                 part["kind"] = role
-            if "status" not in part:
-                part["status"] = "plan"
-            frames.append(part[["role", "id", "name", "name_zh", "kind", "status", "geometry"]])
+            for col in ("status", "source", "reason"):
+                if col not in part:
+                    part[col] = "unstated" if col == "status" else ""
+            frames.append(part[["role", "id", "name", "name_zh", "kind", "status", "source", "reason", "geometry"]])
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
 
     def summary(self) -> pd.DataFrame:
-        """Return a tidy table describing every element.
+        """Return a tidy table describing every element, with its provenance.
 
         Returns
         -------
@@ -238,8 +241,9 @@ class SpatialStructure(Explorable):
             One row per element with ``role``, ``id``, ``name``, ``name_zh``,
             ``places`` (ids on an axis or the place of a pole/point),
             ``n_places``, ``length_km`` (axes), ``area_km2`` (core), the
-            declared size column (core, and the units whose seats are poles
-            or points) and ``status``.
+            declared size column with ``size_of`` saying whose size it is
+            (the core's units, or the whole unit of a seat: a county total,
+            not the town's own), ``status``, ``source`` and ``reason``.
 
         Examples
         --------
@@ -247,6 +251,8 @@ class SpatialStructure(Explorable):
         >>> t = made_up_structure().summary()
         >>> t.loc[t.role == "core", "residents"].tolist()
         [420000.0]
+        >>> t.loc[t.role == "pole", "size_of"].tolist()
+        ['unit B (whole unit)', 'unit D (whole unit)']
         """
         size = self.column("size", required=False)
         rows: list[dict[str, Any]] = []
@@ -261,7 +267,8 @@ class SpatialStructure(Explorable):
                 "n_places": 1 + len(core["zones"]),
                 "area_km2": core["area_km2"],
                 "size": float(self.units.loc[list(core["units"]), size].sum()) if size else math.nan,
-                "status": "plan",
+                "size_of": f"units {', '.join(core['units'])}" if size else "",
+                **{k: core[k] for k in ("status", "source", "reason")},
             }
         )
         for role, gdf in (("pole", self.poles), ("point", self.points)):
@@ -277,7 +284,8 @@ class SpatialStructure(Explorable):
                         "places": row["place"],
                         "n_places": 1,
                         "size": float(self.units.loc[place["unit"], size]) if is_seat else math.nan,
-                        "status": "plan",
+                        "size_of": f"unit {place['unit']} (whole unit)" if is_seat else "",
+                        **{k: row[k] for k in ("status", "source", "reason")},
                     }
                 )
         for aid, row in self.axes.iterrows():
@@ -290,12 +298,15 @@ class SpatialStructure(Explorable):
                     "places": " → ".join(row["places"]),
                     "n_places": len(row["places"]),
                     "length_km": row["length_km"],
-                    "status": row["status"],
+                    **{k: row[k] for k in ("status", "source", "reason")},
                 }
             )
-        cols = ["role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "size", "status"]
+        cols = [
+            "role", "id", "name", "name_zh", "places", "n_places", "length_km", "area_km2", "size", "size_of",
+            "status", "source", "reason",
+        ]  # fmt: skip
         out = pd.DataFrame(rows).reindex(columns=cols)
-        return out.rename(columns={"size": size}) if size else out.drop(columns="size")
+        return out.rename(columns={"size": size}) if size else out.drop(columns=["size", "size_of"])
 
     def to_crs(self, crs: str | int | pyproj.CRS) -> SpatialStructure:
         """Return a copy with every part reprojected to ``crs``.

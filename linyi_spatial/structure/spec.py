@@ -59,13 +59,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["COLUMN_KEYS", "SEAT_KIND", "read_spec"]
+__all__ = ["COLUMN_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
 
 SEAT_KIND = "county_seat"
 """Place ``kind`` of a unit's seat (set by ``seat_of``); seats stand for their units in the analyses."""
 
 COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
 """Keys allowed in ``[region.columns]``."""
+
+STATUSES = ("plan", "proposal", "reconstruction", "assumed", "unstated")
+"""Provenance of a structure element: stated in the adopted plan, in a proposal or earlier plan, reconstructed
+from other sources, assumed, or not stated (the default: nothing is called "plan" unless the spec says so)."""
 
 
 def read_spec(
@@ -450,7 +454,7 @@ class _Builder:
                 "anchor_lon": [places.geometry[anchor].x],
                 "anchor_lat": [places.geometry[anchor].y],
                 "functions": [core.get("functions", "")],
-                "source": [core.get("source", "")],
+                **{k: [v] for k, v in self.provenance(core, f"core {cid!r}").items()},
             },
             geometry=[area],
             crs=WGS84,
@@ -483,14 +487,14 @@ class _Builder:
                     "name_zh": item.get("name_zh", p["name_zh"]),
                     "kind": item.get("kind", p["kind"]),
                     "unit": p["unit"],
-                    "source": item.get("source", ""),
+                    **self.provenance(item, where, source=p.get("source", "")),
                     "geometry": p.geometry,
                 }
             )
             ids.append(str(pid))
         return gpd.GeoDataFrame(
             rows,
-            columns=["place", "name", "name_zh", "kind", "unit", "source", "geometry"],
+            columns=["place", "name", "name_zh", "kind", "unit", "status", "source", "reason", "geometry"],
             geometry="geometry",
             crs=WGS84,
             index=pd.Index(ids, name="id"),
@@ -531,8 +535,7 @@ class _Builder:
                     "name_zh": ax.get("name_zh", ""),
                     "places": tuple(seq),
                     "corridors": tuple(ax.get("corridors", [])),
-                    "status": ax.get("status", "plan"),
-                    "reason": ax.get("reason", ""),
+                    **self.provenance(ax, where),
                     "geometry_source": "anchor_polyline",
                     "geometry": LineString([refs[p] for p in seq]),
                 }
@@ -540,13 +543,34 @@ class _Builder:
             ids.append(str(aid))
         axes = gpd.GeoDataFrame(
             rows,
-            columns=["name", "name_zh", "places", "corridors", "status", "reason", "geometry_source", "geometry"],
+            columns=[
+                "name",
+                "name_zh",
+                "places",
+                "corridors",
+                "status",
+                "source",
+                "reason",
+                "geometry_source",
+                "geometry",
+            ],
             geometry="geometry",
             crs=WGS84,
             index=pd.Index(ids, name="id"),
         )
         axes["length_km"] = length_km(axes) if len(axes) else pd.Series(dtype=float)
         return axes
+
+    def provenance(self, item: dict[str, Any], where: str, source: object = "") -> dict[str, str]:
+        """``status``, ``source`` and ``reason`` of a spec element (status checked against :data:`STATUSES`)."""
+        status = str(item.get("status", "unstated"))
+        if status not in STATUSES:
+            self.fail(f"{where}: unknown status {status!r}; expected one of {list(STATUSES)}")
+        return {
+            "status": status,
+            "source": str(item.get("source", source) or ""),
+            "reason": str(item.get("reason", "")),
+        }
 
     def columns(self, region: dict[str, Any], units: gpd.GeoDataFrame) -> dict[str, Any]:
         """The ``[region.columns]`` table: which unit column holds the name, size, urban size..."""

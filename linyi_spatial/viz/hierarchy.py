@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import folium
+import geopandas as gpd
 import numpy as np
 
 from ..crs import WGS84
@@ -12,8 +13,6 @@ from ._html import fmt, table
 from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, shift, simplified_units
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from ..hierarchy import HierarchyReport
 
 __all__ = ["TIER_COLOURS", "hierarchy_map"]
@@ -28,14 +27,14 @@ TIER_COLOURS = {
 
 def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame) -> None:
     size = report.params["size"]
-    pop = report.units[size].astype(float)
+    pop = report.places[size].astype(float)
     tiers = report.tiers
     layer = overlay(f"{size} and plan tier", show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         tip = table(
             [
-                ("unit", report.units.loc[uid, "name"]),
+                ("place", report.places.loc[uid, "name"]),
                 (size, fmt(int(pop[uid]))),
                 ("plan tier", tier),
                 ("data tier", tiers.loc[uid, "data_rank"] if uid in tiers.index else ""),
@@ -56,7 +55,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame)
 
 
 def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, top_links: int) -> None:
-    names = report.units["name"]
+    names = report.places["name"]
     layer = overlay(f"Gravity linkages (top {top_links})", show=True)
     links = report.linkages.links.head(top_links)
     smax = links["strength"].max()
@@ -93,7 +92,7 @@ def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoData
         c = report.centrality.loc[uid]
         tip = table(
             [
-                ("unit", report.units.loc[uid, "name"]),
+                ("place", report.places.loc[uid, "name"]),
                 ("betweenness", f"{c['betweenness']:.3f}"),
                 ("mean travel time (min)", fmt(c["mean_time_min"])),
                 ("straightness", f"{c['straightness']:.2f}"),
@@ -115,10 +114,11 @@ def hierarchy_map(
 ) -> folium.Map:
     """Hierarchy: size circles coloured by plan tier, gravity-linkage lines, centrality.
 
-    Circle area is proportional to the report's size column
-    (``radius ∝ sqrt(size)``); line width to the linkage strength of the
-    ``top_links`` strongest pairs; a third layer sizes seats by travel-time
-    betweenness.
+    Drawn on the report's places (the core merged into one central city
+    unless the report says otherwise, as the title states). Circle area is
+    proportional to the report's size column (``radius ∝ sqrt(size)``);
+    line width to the linkage strength of the ``top_links`` strongest pairs;
+    a third layer sizes places by travel-time betweenness.
 
     Parameters
     ----------
@@ -139,20 +139,22 @@ def hierarchy_map(
     >>> type(hierarchy_map(r, tiles=None)).__name__
     'Map'
     """
-    units = report.units.to_crs(WGS84)
-    m = new_map(units.total_bounds, tiles, "Urban hierarchy: size, tiers and linkages", tiles_key)
+    places = report.places.to_crs(WGS84)
+    title = f"Urban hierarchy: {report.units_of_analysis}"
+    m = new_map(places.total_bounds, tiles, title, tiles_key)
     datum = m.linyi_datum  # type: ignore[attr-defined]
-    shapes = simplified_units(units)
-    base = overlay("Units", show=True)
+    shapes = simplified_units(places[["name", "geometry"]])
+    base = overlay("Places", show=True)
     geojson_layer(
         base,
         shapes,
         datum,
         lambda _f: {"color": "#888", "weight": 1, "fillColor": "#fff", "fillOpacity": 0.1},
-        [table([("unit", r["name"]), ("id", u)]) for u, r in shapes.iterrows()],
+        [table([("place", r["name"]), ("id", u)]) for u, r in shapes.iterrows()],
     )
     base.add_to(m)
-    seats = shift(report.seats, datum)
+    points = gpd.GeoDataFrame(places[["name"]], geometry=gpd.points_from_xy(places["x"], places["y"]), crs=places.crs)
+    seats = shift(points, datum)
     _size_layer(m, report, seats)
     _link_layer(m, report, seats, top_links)
     _centrality_layer(m, report, seats)

@@ -134,6 +134,8 @@ def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
             ("name", core["name"]),
             ("units", ", ".join(str(names.get(u, u)) for u in core["units"])),
             ("area km²", fmt(core["area_km2"], 0)),
+            ("status", core["status"]),
+            ("source", core["source"]),
         ]
     )
     style = {"color": OKABE_ITO["vermillion"], "weight": 2.5, "fillColor": OKABE_ITO["vermillion"], "fillOpacity": 0.25}
@@ -161,6 +163,7 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
                 ("corridors", " / ".join(axis["corridors"])),
                 ("length km", fmt(axis["length_km"], 0)),
                 ("status", axis["status"]),
+                ("source", axis.get("source", "")),
                 ("reason", axis.get("reason", "")),
             ]
         )
@@ -186,6 +189,9 @@ def _point_layer(m: folium.Map, frame: gpd.GeoDataFrame, datum: str, label: str,
                 ("id", pid),
                 ("kind", row["kind"]),
                 ("unit", row["unit"]),
+                ("status", row["status"]),
+                ("source", row["source"]),
+                ("reason", row["reason"]),
             ]
         )
         folium.CircleMarker(
