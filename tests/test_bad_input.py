@@ -254,3 +254,8 @@ def test_fuzz_points_give_named_errors_or_results(G, x, y, crs):
     except LinyiSpatialError:
         return
     assert out["node"].notna().all() or np.isinf(out["access_time_s"]).all()
+
+
+def test_length_is_no_travel_time(G):
+    with pytest.raises(NetworkError, match="'length' is metres"):
+        ls.travel_time_matrix(G, ["a"], ["b"], weight="length")

@@ -38,9 +38,9 @@ def centrality(
     """Network centrality of places on the transport graph.
 
     - ``degree``: number of distinct neighbouring nodes;
-    - ``closeness``: ``(r-1)/Σ_v d(v, u) · (r-1)/(n-1)`` with ``d`` the
+    - ``closeness_per_min``: ``(r-1)/Σ_v d(v, u) · (r-1)/(n-1)`` with ``d`` the
       travel time to ``u`` and ``r`` the nodes that reach it (networkx's
-      Wasserman–Faust form), per second;
+      Wasserman–Faust form) with ``d`` in minutes, so the unit is 1/min;
     - ``mean_time_min``: mean travel time from ``u`` to the nodes it reaches;
     - ``betweenness``: share of shortest (travel-time) paths through ``u``
       (Brandes 2001), normalized by ``(n-1)(n-2)`` as networkx does for
@@ -81,7 +81,7 @@ def centrality(
     --------
     >>> from linyi_spatial.testing import made_up_network
     >>> c = centrality(made_up_network(2020), ["a", "e"])
-    >>> bool(c.loc["a", "closeness"] > c.loc["e", "closeness"])
+    >>> bool(c.loc["a", "closeness_per_min"] > c.loc["e", "closeness_per_min"])
     True
     """
     nodes = list(G.nodes) if places is None else list(places)
@@ -102,7 +102,7 @@ def centrality(
         r = len(d)
         tot = d.sum()
         if tot > 0 and n > 1:
-            closeness[i] = (r - 1) / tot * (r - 1) / (n - 1)
+            closeness[i] = (r - 1) / (tot / 60.0) * (r - 1) / (n - 1)  # per minute
         f = from_u[i][np.isfinite(from_u[i])]
         if len(f) > 1:
             mean_time[i] = f.sum() / (len(f) - 1) / 60.0
@@ -122,7 +122,7 @@ def centrality(
     return pd.DataFrame(
         {
             "degree": degree,
-            "closeness": closeness,
+            "closeness_per_min": closeness,
             "mean_time_min": mean_time,
             "betweenness": [btw[v] for v in nodes],
             "straightness": straight,

@@ -217,7 +217,7 @@ def hierarchy_report(
     cent = cent.reindex(nodes.to_numpy()).set_axis(places.index)
     if "accessibility" in weights and scores is None:
         scores = unit_accessibility(G, structure, size=size_col, cell_km=cell_km)
-    features = _features(places, size_col, cent["closeness"], scores)
+    features = _features(places, size_col, cent["closeness_per_min"], scores)
     plan = places[["plan_tier", "plan_rank"]]
     tiers = tier_consistency(plan, data_tiers(features[list(weights)], weights))
     T = travel_time_matrix(G, nodes, nodes)

@@ -130,7 +130,7 @@ def travel_time_matrix(
     origins, destinations : node ids or point GeoDataFrame/GeoSeries
         See :func:`resolve_places`.
     weight : str, default "travel_time"
-        Edge attribute in seconds.
+        Edge attribute in seconds (``"length"``, in metres, is refused).
     cutoff_min : float, optional
         Pairs beyond this many minutes are ``inf`` (faster on big graphs).
     access : Access, optional
@@ -158,6 +158,11 @@ def travel_time_matrix(
     >>> travel_time_matrix(G, ["a", "b"], ["a", "b"]).to_numpy().tolist()
     [[0.0, 2.0], [1.0, 0.0]]
     """
+    if weight == "length":
+        raise NetworkError(
+            "travel_time_matrix needs a seconds-valued weight (e.g. 'travel_time'); 'length' is metres: use "
+            "shortest_times(G, sources, weight='length') for network distances"
+        )
     if cutoff_min is not None:
         cutoff_min = number("cutoff_min", cutoff_min, error=NetworkError)
     o = resolve_places(G, origins, access=access, label="origin")
