@@ -39,6 +39,7 @@ from .accessibility import (
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .decay import DecayFunction, decay_weights
 from .errors import CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
+from .export import to_geopackage
 from .hierarchy import (
     HierarchyReport,
     axis_agglomeration,
@@ -109,6 +110,7 @@ __all__ = [
     "set_progress",
     "snap_points",
     "tier_consistency",
+    "to_geopackage",
     "to_wgs84",
     "travel_time_matrix",
     "travel_time_surface",

@@ -13,9 +13,11 @@ from .analysis import (
     LINYI_SPEC,
     compare_scenarios,
     county_accessibility,
+    export_geopackage,
     hierarchy_report,
     isochrones,
     load_structure,
+    sources,
     travel_time_surface,
     urbanization_targets,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "compare_scenarios",
     "county_accessibility",
     "data_path",
+    "export_geopackage",
     "hierarchy_report",
     "isochrones",
     "load_counties",
@@ -54,6 +57,7 @@ __all__ = [
     "load_structure",
     "load_towns",
     "network_tables",
+    "sources",
     "travel_time_surface",
     "urbanization_targets",
 ]

@@ -8,15 +8,20 @@ to :func:`~linyi_spatial.accessibility.unit_accessibility`).
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from .. import accessibility as acc
 from .. import hierarchy as hier
+from .._io import read_text
 from ..errors import SpecError
+from ..export import to_geopackage
 from ..network import axes_along_network
 from ..network.link import Access
 from ..structure import SpatialStructure
@@ -35,9 +40,11 @@ __all__ = [
     "LINYI_SPEC",
     "compare_scenarios",
     "county_accessibility",
+    "export_geopackage",
     "hierarchy_report",
     "isochrones",
     "load_structure",
+    "sources",
     "travel_time_surface",
     "urbanization_targets",
 ]
@@ -319,4 +326,66 @@ def hierarchy_report(
         tier_weights=TIER_WEIGHTS,
         urbanization=urbanization_targets(),
         cell_km=cell_km,
+    )
+
+
+def sources() -> pd.DataFrame:
+    """The source keys of the embedded data (``data/SOURCES.md``): key, group and reference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source (``P3``, ``D1``, ``K2``...).
+
+    Examples
+    --------
+    >>> t = sources()
+    >>> t.set_index("key").loc["P3", "group"]
+    'Plan / policy'
+    """
+    rows, group = [], ""
+    for line in read_text(data_path("SOURCES.md"), "sources file").splitlines():
+        if line and not line.startswith(("-", "|", "#", " ")) and len(line) < 80:
+            group = line.strip()
+        match = re.match(r"^- ([A-Z]\d+) (.+)$", line)
+        if match:
+            rows.append({"key": match.group(1), "group": group, "reference": match.group(2)})
+    return pd.DataFrame(rows, columns=["key", "group", "reference"])
+
+
+def export_geopackage(
+    path: str | os.PathLike[str], *, year: int = BASE_YEAR, cell_km: float = 1.0, overwrite: bool = False
+) -> Path:
+    """Write Linyi's structure, county scores, surface, isochrones, network and sources to one GeoPackage.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gpkg`` file.
+    year : int, default 2020
+        Network year of the scores, surface and isochrones (the network layer is this year's).
+    cell_km : float, default 1
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> export_geopackage("linyi.gpkg")  # doctest: +SKIP
+    """
+    G = load_network(year)
+    structure = load_structure()
+    surface = acc.travel_time_surface(G, structure, cell_km=cell_km)
+    return to_geopackage(
+        path,
+        structure,
+        scores=acc.unit_accessibility(G, structure, surface=surface),
+        surface=surface,
+        isochrones=isochrones(year=year, cell_km=cell_km),
+        G=G,
+        sources=sources(),
+        overwrite=overwrite,
     )
