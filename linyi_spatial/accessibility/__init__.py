@@ -10,7 +10,7 @@ from .measures import (
     hansen_accessibility,
     two_step_fca,
 )
-from .scenarios import ScenarioComparison, compare_scenarios
+from .scenarios import ScenarioComparison, compare_scenarios, line_contributions
 from .scores import COMPOSITE_WEIGHTS, composite_score, seat_accessibility, unit_accessibility
 from .surface import isochrones, structure_nodes, travel_time_surface
 
@@ -27,6 +27,7 @@ __all__ = [
     "gravity_accessibility",
     "hansen_accessibility",
     "isochrones",
+    "line_contributions",
     "seat_accessibility",
     "structure_nodes",
     "travel_time_surface",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,15 +15,16 @@ import pandas as pd
 from .._display import Explorable
 from .._progress import progress
 from ..errors import DataError
+from ..network.lines import PlannedLine, add_lines
 from ..network.link import Access
 from .grid import analysis_grid
-from .scores import composite_score, unit_accessibility
+from .scores import composite_score, seat_accessibility, unit_accessibility
 from .surface import travel_time_surface
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["ScenarioComparison", "compare_scenarios"]
+__all__ = ["ScenarioComparison", "compare_scenarios", "line_contributions"]
 
 CELL_MEASURES = ("time_to_core_min", "time_to_nearest_pole_min", "time_to_nearest_seat_min")
 
@@ -207,3 +208,56 @@ def compare_scenarios(
         geometry=geometry,
         added_links=_added_links(G_a, G_b),
     )
+
+
+def line_contributions(
+    G: nx.MultiDiGraph,
+    lines: Sequence[PlannedLine],
+    structure: SpatialStructure,
+    *,
+    measure: str = "mean_time_to_seats_min",
+    access: Access | None = None,
+) -> pd.DataFrame:
+    """Which line buys what: each unit's change in a seat measure when one line alone is added, and all together.
+
+    Each line is added on its own to ``G`` (:func:`~linyi_spatial.network.add_lines`)
+    and the units' seats are timed again (:func:`seat_accessibility`);
+    the last column adds every line at once (lines can complement or
+    substitute for each other, so it need not equal the sum).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The base network.
+    lines : sequence of PlannedLine
+    structure : SpatialStructure
+    measure : str, default "mean_time_to_seats_min"
+        A column of :func:`seat_accessibility` (e.g. ``"time_to_core_min"``).
+    access : Access, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by unit id: ``name``, one column per line id and ``all
+        lines``, each the change (scenario − base) in the measure's unit.
+
+    Examples
+    --------
+    >>> from linyi_spatial.network import PlannedLine
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> lines = [PlannedLine("cd", "C–D road", ("c", "d"), speed_kph=100)]
+    >>> t = line_contributions(made_up_network(2020), lines, made_up_structure())
+    >>> bool(t.loc["C", "cd"] < 0)
+    True
+    """
+    base = seat_accessibility(G, structure, access=access)
+    if measure not in base.columns:
+        raise DataError(f"unknown measure {measure!r}; available: {sorted(base.columns)}")
+    out = pd.DataFrame({"name": structure.unit_names().reindex(base.index)})
+    for line in lines:
+        one = seat_accessibility(add_lines(G, [line], access=access), structure, access=access)
+        out[line.id] = one[measure] - base[measure]
+    every = seat_accessibility(add_lines(G, list(lines), access=access), structure, access=access)
+    out["all lines"] = every[measure] - base[measure]
+    out.attrs["measure"] = measure
+    return out

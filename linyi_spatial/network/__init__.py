@@ -2,6 +2,7 @@
 
 from .axes import axes_along_network, network_path_geometry
 from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, build_network
+from .lines import PlannedLine, add_lines, read_lines
 from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
 from .osm import OSM_SPEED_KPH, from_osm
 from .validate import road_subgraph, validate_network
@@ -15,11 +16,14 @@ __all__ = [
     "STATUSES",
     "Access",
     "NodeIndex",
+    "PlannedLine",
+    "add_lines",
     "axes_along_network",
     "build_network",
     "from_osm",
     "nearest_nodes",
     "network_path_geometry",
+    "read_lines",
     "road_subgraph",
     "snap_points",
     "validate_network",

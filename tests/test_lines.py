@@ -1,0 +1,114 @@
+"""Planner-authored lines: added from Python or TOML, validated at once, timed by hand, attributed per line."""
+
+import textwrap
+
+import pyproj
+import pytest
+import shapely
+
+import linyi_spatial as ls
+from linyi_spatial import linyi
+from linyi_spatial.network import PlannedLine, add_lines, read_lines
+from linyi_spatial.testing import made_up_network, made_up_structure
+
+GEOD = pyproj.Geod(ellps="WGS84")
+
+SCENARIO = """
+[scenario]
+name = "Colton bypass"
+
+[[lines]]
+id = "bypass"
+name = "Colton–Dunmere bypass"
+mode = "road"
+class = "expressway"
+opened = 2030
+stops = ["c", [10.3, 50.2], "d"]
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "scenario.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_line_from_toml_timed_by_hand(tmp_path):
+    G = made_up_network(2020)
+    H = add_lines(G, write(tmp_path, SCENARIO), region=made_up_structure().units)
+    assert H.graph["added_lines"] == ["bypass"]
+    assert G.number_of_edges() < H.number_of_edges()  # G itself is untouched
+    stop = "bypass:stop1"
+    length = GEOD.geometry_length(shapely.LineString([(10.1, 50.3), (10.3, 50.2)]))
+    edge = H.get_edge_data("c", stop)[0]
+    assert edge["length"] == pytest.approx(length)
+    assert edge["travel_time"] == pytest.approx(length / (100 / 3.6))  # expressway operating speed
+    assert edge["status"] == "planned"
+    assert edge["opened"] == 2030
+    # the new stop is linked to the road network by a connector
+    assert any(d["class"] == "connector" for _, _, d in H.out_edges(stop, data=True))
+    before = ls.travel_time_matrix(G, ["c"], ["d"]).iloc[0, 0]
+    after = ls.travel_time_matrix(H, ["c"], ["d"]).iloc[0, 0]
+    assert after < before
+
+
+def test_rail_line_with_new_stations_pays_the_penalty():
+    G = made_up_network(2020)
+    line = PlannedLine("r2", "R2 railway", ((10.11, 50.29), (10.49, 50.11)), mode="rail", line_class="hsr")
+    H = add_lines(G, [line])
+    access = next(d for _, _, d in H.out_edges("r2:stop0", data=True) if d["mode"] == "access")
+    assert access["travel_time"] == pytest.approx(access["length"] / (30 / 3.6) + 600.0)  # 10 min penalty
+
+
+def test_every_problem_reported_at_once():
+    G = made_up_network(2020)
+    bad = [
+        PlannedLine("x", "ghost", ("c", "nowhere")),
+        PlannedLine("y", "slow", ("c", "d"), speed_kph=0),
+        PlannedLine("z", "short", ("c",)),
+        PlannedLine("w", "far", ("c", (20.0, 60.0))),
+        PlannedLine("v", "wrong mode", ("c", "d"), mode="rail"),
+        PlannedLine("y", "dup", ("a", "b"), line_class="teleport"),
+    ]
+    with pytest.raises(ls.NetworkError) as info:
+        add_lines(G, bad, region=made_up_structure().units)
+    text = str(info.value)
+    for needle in ("'nowhere' is not a node", "speed_kph must be a positive number, got 0", "at least two stops",
+                   "lies outside the region", "is a road node, not a rail node", "duplicate line id 'y'",
+                   "unknown class 'teleport'"):  # fmt: skip
+        assert needle in text, needle
+
+
+def test_bad_scenario_files(tmp_path):
+    with pytest.raises(ls.SpecError, match="needs \\[\\[lines\\]\\]"):
+        read_lines(write(tmp_path, "[scenario]\nname = 'empty'\n"))
+    with pytest.raises(ls.SpecError, match="lines\\[0\\]: missing stops"):
+        read_lines(write(tmp_path, "[[lines]]\nid = 'x'\n"))
+
+
+def test_what_each_line_buys(tmp_path):
+    G, s = made_up_network(2020), made_up_structure()
+    lines = [*read_lines(write(tmp_path, SCENARIO)), PlannedLine("ce", "C–E link", ("c", "e"), speed_kph=90)]
+    table = ls.line_contributions(G, lines, s)
+    assert list(table.columns) == ["name", "bypass", "ce", "all lines"]
+    assert table.loc["C", "bypass"] < 0
+    assert table.loc["D", "bypass"] < 0
+    assert (table["all lines"] <= table[["bypass", "ce"]].min(axis=1) + 1e-9).all()  # together never worse
+    c = ls.compare_scenarios(G, add_lines(G, lines), s, labels=("base", "plan"), cell_km=5)
+    assert set(c.added_links["ref"]) == {"bypass", "ce"}
+    assert c.units.loc["C", "mean_time_to_seats_min_delta"] == pytest.approx(table.loc["C", "all lines"])
+
+
+def test_linyi_planned_line(tmp_path):
+    scenario = write(tmp_path, """
+        [[lines]]
+        id = "mengyin_pingyi"
+        name = "蒙阴—平邑 link"
+        class = "expressway"
+        stops = ["mengyin", "pingyi"]
+    """)  # fmt: skip
+    G = linyi.load_network(2020)
+    H = add_lines(G, scenario, region=linyi.load_counties())
+    t = ls.line_contributions(G, read_lines(scenario), linyi.load_structure(axes="anchors"))
+    assert t.loc["371328", "mengyin_pingyi"] < -1  # 蒙阴 gains on its mean time to the other seats
+    assert H.graph["added_lines"] == ["mengyin_pingyi"]
