@@ -385,10 +385,14 @@ def test_linyi_headline_figures_pinned_and_independent():
     q4 = -np.polyfit(np.log(np.arange(1, 5)), np.log(top4), 1)[0]
     pc = r.polycentricity.iloc[0]
     assert pc["rank_size_q_top"] == pytest.approx(q4, rel=1e-12)
+    assert pc["rank_size_q_top"] == pytest.approx(1.3625, abs=5e-5)  # literal: the central city dominates the top 4
+    assert pc["morphological_index"] == 0.0
     # functional polycentricity (Green 2007) from the linkage matrix, recomputed
     R = r.linkages.matrix.to_numpy()
     strength = R.sum(axis=1)
     green = (1 - strength.std() / np.std([strength.max(), 0.0])) * (R[np.triu_indices(10, 1)] > 0).mean()
     assert pc["functional_index"] == pytest.approx(green, rel=1e-12)
+    assert pc["functional_index"] == pytest.approx(0.5054, abs=5e-5)  # literal
     core_row = list(r.linkages.matrix.index).index("central_city")
     assert pc["core_strength_share"] == pytest.approx(strength[core_row] / strength.sum(), rel=1e-12)
+    assert pc["core_strength_share"] == pytest.approx(0.3567, abs=5e-5)  # literal
