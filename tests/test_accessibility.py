@@ -370,3 +370,49 @@ def test_linyi_2035_composite_never_falls_where_no_input_worsens():
     assert (u.loc[~worse, "composite_score_delta"] >= 0).all()
     assert u.loc["371322", "composite_score_delta"] > 0  # 郯城: fell by 1.77 under per-year scaling
     assert "scale of 2020" in c._repr_html_()
+
+
+def test_edge_linking_follows_the_road():
+    """On one straight road, cells as far from the end node but nearer the road's middle get lower times."""
+    import networkx as nx
+    import pyproj
+
+    from linyi_spatial.accessibility.surface import _best_candidate, _link_cells
+    from linyi_spatial.network import Access
+    from linyi_spatial.routing.engine import nearest_times, routing_graph
+
+    geod = pyproj.Geod(ellps="WGS84")
+    road_m = geod.inv(10.0, 50.0, 10.4, 50.0)[2]
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    G.add_node("w", x=10.0, y=50.0, mode="road")
+    G.add_node("e", x=10.4, y=50.0, mode="road")
+    for u, v in (("w", "e"), ("e", "w")):
+        G.add_edge(u, v, length=road_m, travel_time=road_m / (60 / 3.6), mode="road", **{"class": "trunk"})
+    # "mid" lies 2.2 km off the road's middle; "off" as far from node w, straight north of it
+    to_w = geod.inv(10.0, 50.0, 10.2, 50.02)[2]
+    lon, lat, _ = geod.fwd(10.0, 50.0, 0.0, to_w)
+    cells = gpd.GeoDataFrame(
+        {"area_km2": [1.0, 1.0], "cell_id": ["mid", "off"], "unit": ["x", "x"]},
+        geometry=gpd.points_from_xy([10.2, lon], [50.02, lat]).buffer(1e-4),
+        crs="EPSG:4326",
+    )
+    cost, _ = nearest_times(G, ["w"])  # time from every node to w
+    e_nodes, e_sec, e_conn = _link_cells(G, cells, Access(link_to="edges"))
+    n_nodes, n_sec, _ = _link_cells(G, cells, Access(link_to="nodes"))
+    t_edges, _ = _best_candidate(cost, e_nodes, e_sec, routing_graph(G))
+    t_nodes, _ = _best_candidate(cost, n_nodes, n_sec, routing_graph(G))
+    assert t_nodes[0] == pytest.approx(t_nodes[1], rel=0.01)  # node-linked: a circle around w
+    assert t_edges[0] < 0.8 * t_edges[1]  # edge-linked: elongated along the road
+    off_road = geod.inv(10.2, 50.02, 10.2, 50.0)[2]  # hand-worked: connector, then half the road
+    assert e_conn[0] == pytest.approx(off_road / (30 / 3.6), rel=0.02)
+    assert t_edges[0] == pytest.approx(off_road / (30 / 3.6) + 0.5 * road_m / (60 / 3.6), rel=0.02)
+
+
+def test_edge_linked_isochrones_nest(g2020):
+    from linyi_spatial.network import Access
+
+    iso = isochrones(g2020, "city_hall", (30, 60, 90), region=linyi.load_counties(), cell_km=4,
+                     access=Access(link_to="edges"))  # fmt: skip
+    assert (np.diff(iso["area_km2"]) > 0).all()
+    for small, big in zip(iso.geometry[:-1], iso.geometry[1:], strict=True):
+        assert big.buffer(1e-7).contains(small)

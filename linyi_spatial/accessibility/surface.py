@@ -1,12 +1,16 @@
 """Travel-time surfaces and isochrones: every grid cell linked to the network and timed.
 
-A cell reaches the network by its access leg (:class:`~linyi_spatial.network.Access`):
-a straight connector from its representative point to each of its
-``access.candidates`` nearest linkable nodes, charged at ``access.speed_kph``;
-the cell takes the quickest connector + network option. With enough
-candidates this equals the minimum over all nodes, so a scenario that only
-adds links never makes a cell slower. Network times come from one
-multi-source search per target set.
+A cell reaches the network by its access leg (:class:`~linyi_spatial.network.Access`).
+With ``link_to="edges"`` a straight connector runs from the cell's
+representative point to the nearest point of the nearest usable road edge
+(not an expressway between interchanges, not a railway), charged at
+``access.speed_kph`` times ``access.circuity``; from there the cell travels
+along the edge to either end node in proportion to the edge's travel time,
+and takes the quicker, so times grow along roads, not in circles around
+nodes. With ``link_to="nodes"`` (the default) the cell takes the quickest of
+its ``access.candidates`` nearest nodes. The connector's time is kept as
+``access_time_min``. Network times come from one multi-source search per
+target set.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import shapely
 from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
-from ..network.link import DEFAULT_ACCESS, Access, NodeIndex, snap_points
+from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex, snap_points
 from ..routing.engine import RoutingGraph, nearest_times, routing_graph, shortest_times
 from ..routing.matrix import resolve_places
 from .grid import analysis_grid
@@ -82,10 +86,20 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
     }
 
 
-def _link_cells(G: nx.Graph, grid: gpd.GeoDataFrame, access: Access) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate nodes of every cell and the connector time to each (seconds)."""
-    nodes, dist = NodeIndex.from_graph(G, access).query(grid.geometry.representative_point(), access.candidates)
-    return nodes, access.seconds(dist)
+def _link_cells(
+    G: nx.Graph, grid: gpd.GeoDataFrame, access: Access, *, to_cell: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate nodes of every cell, the time between the cell and each (seconds), and the connector time.
+
+    ``access.link_to == "edges"``: the two ends of the nearest usable edge,
+    reached along it; ``"nodes"``: the ``access.candidates`` nearest nodes.
+    """
+    points = grid.geometry.representative_point()
+    if access.link_to == "edges":
+        return EdgeIndex.from_graph(G, access).link(points, access, to_point=to_cell)
+    nodes, dist = NodeIndex.from_graph(G, access).query(points, access.candidates)
+    seconds = access.seconds(dist)
+    return nodes, seconds, seconds[:, 0]
 
 
 def _best_candidate(
@@ -143,10 +157,10 @@ def travel_time_surface(
         grid = analysis_grid(structure.units, cell_km=cell_km)
     targets = structure_nodes(structure, G, access=access)
     rg = routing_graph(G)
-    nodes, seconds = _link_cells(G, grid, access)
+    nodes, seconds, connector = _link_cells(G, grid, access)
     out = grid.copy()
-    out["node"] = nodes[:, 0]
-    out["access_time_min"] = seconds[:, 0] / 60.0
+    out["node"] = nodes[np.arange(len(nodes)), np.argmin(seconds, axis=1)]
+    out["access_time_min"] = connector / 60.0
     for key, col, label, ids in (
         ("core", "time_to_core_min", None, None),
         ("pole", "time_to_nearest_pole_min", "nearest_pole", targets["pole_ids"]),
@@ -232,7 +246,7 @@ def isochrones(
     )
     if len(o) != 1:
         raise DataError(f"isochrones need exactly one origin, got {len(o)}")
-    nodes, seconds = _link_cells(G, grid, access)
+    nodes, seconds, _ = _link_cells(G, grid, access, to_cell=True)
     from_origin = shortest_times(G, [o["node"].iloc[0]])[0]
     best, _ = _best_candidate(from_origin, nodes, seconds, routing_graph(G))
     t = (best + o["access_time_s"].iloc[0]) / 60.0
