@@ -204,12 +204,12 @@ def test_cli_overwrite_flag_replaces_a_foreign_file(files, tmp_path):
 
 
 def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkeypatch):
-    from linyi_spatial.viz import base, save_html, structure_map
+    from linyi_spatial.viz import output, save_html, structure_map
 
     target = tmp_path / "structure.html"
     save_html(structure_map(structure, tiles=None), target)
     good = target.read_text(encoding="utf-8")
-    real_fdopen = base.os.fdopen
+    real_fdopen = output.os.fdopen
 
     class DiskFull:
         def __init__(self, fh):
@@ -225,7 +225,7 @@ def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkey
             self.fh.write(text[: len(text) // 2])  # half of it lands, then the disk is full
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(base.os, "fdopen", lambda fd, *a, **k: DiskFull(real_fdopen(fd, *a, **k)))
+    monkeypatch.setattr(output.os, "fdopen", lambda fd, *a, **k: DiskFull(real_fdopen(fd, *a, **k)))
     with pytest.raises(OSError, match="No space left"):
         save_html(structure_map(structure, tiles="cartodb"), target)
     assert target.read_text(encoding="utf-8") == good

@@ -8,8 +8,9 @@ core's result objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 
 from .._display import register_explorer
 from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
-from .base import BASEMAPS, OKABE_ITO, save_html
+from .base import BASEMAPS, OKABE_ITO
 from .hierarchy import hierarchy_map
+from .output import save_html
 from .structure import structure_map
 
 __all__ = [

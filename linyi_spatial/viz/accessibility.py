@@ -18,17 +18,15 @@ from .base import (
     DIVERGING,
     OKABE_ITO,
     LegendSwitch,
-    classify,
-    dissolve,
     finish,
     legend,
     new_map,
     overlay,
     point,
-    ramp,
     shift,
     simplified_units,
 )
+from .classes import classify, dissolve, ramp
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison

@@ -19,24 +19,17 @@ Conventions
 from __future__ import annotations
 
 import os
-import tempfile
-import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 import branca
 import folium
 import geopandas as gpd
-import mapclassify
-import numpy as np
-import pandas as pd
 import shapely
 
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
 from ..errors import OptionError
 from ._html import esc, esc_attr_twice
-from ._offline import inline_assets
 
 __all__ = [
     "BASEMAPS",
@@ -45,16 +38,12 @@ __all__ = [
     "OKABE_ITO",
     "SEQUENTIAL",
     "LegendSwitch",
-    "classify",
-    "dissolve",
     "finish",
     "geojson_layer",
     "legend",
     "new_map",
     "overlay",
     "point",
-    "ramp",
-    "save_html",
     "shift",
     "simplified_units",
 ]
@@ -446,143 +435,3 @@ def geojson_layer(
         if geom is None or geom.is_empty:
             continue
         folium.GeoJson(geom.__geo_interface__, style_function=style, tooltip=folium.Tooltip(tip)).add_to(layer)
-
-
-def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[np.ndarray, list[float]]:
-    """Class index per value (0 = lowest, -1 = not finite) and the upper bounds, with mapclassify.
-
-    Parameters
-    ----------
-    values : pandas.Series
-    k : int, default 5
-    scheme : {"quantiles", "fisher_jenks", "equal_interval"}
-
-    Returns
-    -------
-    (numpy.ndarray, list of float)
-
-    Examples
-    --------
-    >>> classify(pd.Series([1.0, 2.0, 3.0, 4.0]), k=2)[0].tolist()
-    [0, 0, 1, 1]
-    """
-    v = values.astype(float).to_numpy()
-    finite = np.isfinite(v)
-    k = max(1, min(k, len(np.unique(v[finite]))))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cls = {
-            "quantiles": mapclassify.Quantiles,
-            "fisher_jenks": mapclassify.FisherJenks,
-            "equal_interval": mapclassify.EqualInterval,
-        }[scheme](v[finite], k=k)
-    idx = np.full(len(v), -1)
-    idx[finite] = cls.yb
-    return idx, list(cls.bins)
-
-
-def ramp(n: int, reverse: bool) -> list[str]:
-    """``n`` colours of the sequential ramp, dark to light (``reverse``: light to dark).
-
-    Parameters
-    ----------
-    n : int
-    reverse : bool
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> ramp(2, reverse=False)
-    ['#fde725', '#440154']
-    """
-    cols = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(n - 1, 1))] for i in range(n)]
-    return cols[::-1] if reverse else cols
-
-
-def dissolve(cells: gpd.GeoDataFrame, labels: np.ndarray) -> gpd.GeoDataFrame:
-    """Union grid cells by class label (keeps the HTML small); one row per label present.
-
-    Parameters
-    ----------
-    cells : GeoDataFrame
-        With ``area_km2``.
-    labels : numpy.ndarray
-        Class label per cell.
-
-    Returns
-    -------
-    GeoDataFrame
-        ``label``, ``cells``, ``area_km2``, geometry (WGS-84).
-
-    Examples
-    --------
-    >>> from linyi_spatial.testing import made_up_structure
-    >>> from linyi_spatial.accessibility import analysis_grid
-    >>> g = analysis_grid(made_up_structure().units, cell_km=10)
-    >>> dissolve(g, np.zeros(len(g), dtype=int))["cells"].tolist() == [len(g)]
-    True
-    """
-    crs = projected_crs(cells)
-    geoms = cells.to_crs(crs).geometry.to_numpy()
-    area = cells["area_km2"].to_numpy()
-    rows = []
-    for label in sorted(set(labels.tolist())):
-        sel = labels == label
-        try:
-            geom = shapely.coverage_union_all(geoms[sel])
-        except (shapely.errors.GEOSException, ValueError):
-            geom = shapely.union_all(geoms[sel])
-        rows.append({"label": label, "cells": int(sel.sum()), "area_km2": float(area[sel].sum()), "geometry": geom})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
-    out["geometry"] = out.geometry.simplify(20.0)
-    return out.to_crs(WGS84)
-
-
-def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = True) -> Path:
-    """Write a folium map to an HTML file.
-
-    Parameters
-    ----------
-    m : folium.Map
-        The map.
-    path : path-like
-        Output file; parent folders are created. Written to a temporary
-        file first and renamed into place, so a failed write never leaves a
-        truncated map.
-    inline : bool, default True
-        Inline Leaflet and jQuery (from the PyPI packages ``xstatic-leaflet``
-        and ``xstatic-jquery``) so the file draws without reaching a CDN
-        (jsdelivr and code.jquery.com are slow or blocked in parts of
-        China); other CDN assets (Bootstrap, Font Awesome) are omitted.
-        Basemap tiles still need the network. ``False`` keeps folium's CDN
-        links.
-
-    Returns
-    -------
-    pathlib.Path
-        The written file.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = save_html(new_map([10, 50, 11, 51], None, "t"), tempfile.mkdtemp() + "/s.html")
-    >>> p.stat().st_size > 10_000
-    True
-    """
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    text = m.get_root().render()
-    if inline:
-        text = inline_assets(text)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
