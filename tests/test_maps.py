@@ -134,3 +134,21 @@ def test_result_objects_explore_and_display():
     assert "<table" in report._repr_html_()
     assert repr(report).startswith("HierarchyReport(10 places (the core's units merged")
     assert "<table" in report.linkages._repr_html_()
+
+
+def test_notebook_display_is_self_contained():
+    from linyi_spatial.testing import made_up_structure
+
+    shown = made_up_structure().explore(tiles=None)._repr_html_()
+    assert "<iframe srcdoc=" in shown
+    assert not re.search(r'&lt;script\s+src=&quot;https?://', shown)  # escaped inside srcdoc
+    assert not re.search(r'&lt;link\s+rel=&quot;stylesheet&quot;\s+href=&quot;https?://', shown)
+    assert "L.Icon.Default.mergeOptions" in shown  # Leaflet itself is inside
+
+
+def test_full_screen_keeps_title_and_legend():
+    from linyi_spatial.testing import made_up_structure
+
+    page = structure_map(made_up_structure(), tiles=None).get_root().render()
+    assert "document.documentElement" in page
+    assert "requestFullscreen" in page

@@ -18,6 +18,7 @@ Conventions
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ import shapely
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
 from ..errors import OptionError
 from ._html import esc, esc_attr_twice
+from ._offline import inline_assets
 
 __all__ = [
     "BASEMAPS",
@@ -38,6 +40,7 @@ __all__ = [
     "OKABE_ITO",
     "SEQUENTIAL",
     "LegendSwitch",
+    "OfflineMap",
     "finish",
     "geojson_layer",
     "legend",
@@ -168,7 +171,7 @@ _FULLSCREEN_JS = """
       a.style.cssText = 'width:30px;height:30px;line-height:30px;text-align:center;background:#fff;font-size:18px';
       L.DomEvent.on(a, 'click', function(e) {
         L.DomEvent.preventDefault(e);
-        var el = map.getContainer();
+        var el = document.documentElement;  // the whole page: the title and legends stay visible
         if (document.fullscreenElement) { document.exitFullscreen(); }
         else if (el.requestFullscreen) { el.requestFullscreen(); }
       });
@@ -280,6 +283,19 @@ class LegendSwitch(folium.MacroElement):
     _template = branca.element.Template("{% macro script(this, kwargs) %}" + _LEGEND_SWITCH_JS + "{% endmacro %}")
 
 
+class OfflineMap(folium.Map):
+    """A folium map that shows in Jupyter with Leaflet and jQuery inlined, so it draws with no CDN reachable."""
+
+    def _repr_html_(self, **kwargs: Any) -> str:
+        text = inline_assets(self.get_root().render(**kwargs))
+        return (
+            '<div style="width:100%;"><div style="position:relative;width:100%;height:0;padding-bottom:60%;">'
+            f'<iframe srcdoc="{html.escape(text, quote=True)}" style="position:absolute;width:100%;height:100%;'
+            'left:0;top:0;border:none !important;" allowfullscreen webkitallowfullscreen mozallowfullscreen>'
+            "</iframe></div></div>"
+        )
+
+
 def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None) -> folium.Map:
     """A folium map fitted to ``bounds`` with basemap, title, full-screen button and the datum of its tiles.
 
@@ -311,7 +327,7 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
     """
     spec = _basemap(tiles)
     minx, miny, maxx, maxy = bounds
-    m = folium.Map(
+    m = OfflineMap(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
         tiles=None,
@@ -361,8 +377,8 @@ def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
 
     Examples
     --------
-    >>> type(finish(new_map([10, 50, 11, 51], None, "t"))).__name__
-    'Map'
+    >>> isinstance(finish(new_map([10, 50, 11, 51], None, "t")), folium.Map)
+    True
     """
     if legend is not None:
         m.get_root().html.add_child(legend)

@@ -242,8 +242,8 @@ def structure_map(
     Examples
     --------
     >>> from linyi_spatial.testing import made_up_structure
-    >>> type(structure_map(made_up_structure(), tiles=None)).__name__
-    'Map'
+    >>> isinstance(structure_map(made_up_structure(), tiles=None), folium.Map)
+    True
     """
     s = structure.to_crs(WGS84)
     labels: Mapping[str, str] = {**ROLE_LABELS, **dict(s.meta.get("role_labels", {}))}
