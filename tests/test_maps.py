@@ -141,8 +141,8 @@ def test_notebook_display_is_self_contained():
 
     shown = made_up_structure().explore(tiles=None)._repr_html_()
     assert "<iframe srcdoc=" in shown
-    assert not re.search(r'&lt;script\s+src=&quot;https?://', shown)  # escaped inside srcdoc
-    assert not re.search(r'&lt;link\s+rel=&quot;stylesheet&quot;\s+href=&quot;https?://', shown)
+    assert not re.search(r"&lt;script\s+src=&quot;https?://", shown)  # escaped inside srcdoc
+    assert not re.search(r"&lt;link\s+rel=&quot;stylesheet&quot;\s+href=&quot;https?://", shown)
     assert "L.Icon.Default.mergeOptions" in shown  # Leaflet itself is inside
 
 
