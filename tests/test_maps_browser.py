@@ -107,16 +107,21 @@ def test_every_cli_map_renders_offline(page, cli_maps, artifacts_dir):
         assert page.requests == [], (key, page.requests)
 
 
-def test_choropleth_legend_follows_the_layer(page, cli_maps):
-    open_map(page, cli_maps / "accessibility.html")
+def test_measures_switch_and_the_legend_follows(page, cli_maps):
+    paths = open_map(page, cli_maps / "accessibility.html")
+    one_layer = paths.count()
     legend = page.locator(".linyi-legend:visible")
     sync_api.expect(legend).to_contain_text("Composite accessibility score")
-    toggle = page.locator(".leaflet-control-layers").get_by_text("Time from the seat to the core (min)", exact=True)
-    toggle.click()  # switch a second measure on
+    control = page.locator(".leaflet-control-layers")
+    control.get_by_text("Time from the seat to the core (min)", exact=True).click()  # switch to a second measure
     sync_api.expect(page.locator(".linyi-legend:visible")).to_have_count(1)
     sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Time from the seat to the core")
-    toggle.click()  # and off again
+    assert page.locator("path.leaflet-interactive").count() == one_layer  # switched, not stacked
+    composite = control.locator("label", has_text="Composite accessibility score").locator("input")
+    assert not composite.is_checked()
+    control.get_by_text("Composite accessibility score (0-100)", exact=True).click()  # and back
     sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Composite accessibility score")
+    assert page.locator("path.leaflet-interactive").count() == one_layer
     assert page.errors == []
 
 

@@ -17,6 +17,7 @@ from ._html import fmt, table
 from .base import (
     DIVERGING,
     OKABE_ITO,
+    ExclusiveLayers,
     LegendSwitch,
     finish,
     legend,
@@ -130,7 +131,7 @@ def choropleth_map(
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(units)
     names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
-    legends = []
+    legends, layers = [], []
     for i, col in enumerate(columns):
         values = data[col].reindex(shapes.index).astype(float)
         idx, bins = classify(values, k, scheme)
@@ -141,12 +142,13 @@ def choropleth_map(
             v = values[uid]
             tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt(v, 2 if abs(v) < 10 else 1))])
             _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
-        layer.add_to(m)
+        layers.append(layer.add_to(m))
         lo = [float(values.min()), *bins[:-1]]
         legends.append((label, [("box", colours[j], f"{fmt(lo[j], 1)} – {fmt(bins[j], 1)}") for j in range(len(bins))]))
     for i, (label, items) in enumerate(legends):
         m.get_root().html.add_child(legend(f"{label} ({scheme})", items, layer=label, shown=i == 0))
     LegendSwitch().add_to(m)
+    ExclusiveLayers(layers).add_to(m)
     return finish(m)
 
 
@@ -231,13 +233,15 @@ def surface_map(
     datum = m.linyi_datum  # type: ignore[attr-defined]
     colours = ramp(len(bands_min) + 1, reverse=True)
     names = _band_names(bands_min)
+    layers = []
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
         layer = overlay(SURFACE_LABELS.get(col, measure_label(col)), show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             tip = table([("travel time", names[band.label]), ("area km²", fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
-        layer.add_to(m)
+        layers.append(layer.add_to(m))
+    ExclusiveLayers(layers).add_to(m)
     return finish(m, legend("Travel time", [("box", c, n) for c, n in zip(colours, names, strict=True)]))
 
 
@@ -352,6 +356,7 @@ def scenario_map(
     datum = m.linyi_datum  # type: ignore[attr-defined]
     edges, colours, names = _delta_classes(bands_min)
     units = comparison.units
+    alternatives = []
     for i, col in enumerate(("mean_time_to_seats_min", "time_to_core_min")):
         layer = overlay(f"Units: change in {measure_label(col)}", show=i == 0)
         for uid, row in shift(shapes, datum).iterrows():
@@ -367,7 +372,7 @@ def scenario_map(
             )
             j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
             _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
-        layer.add_to(m)
+        alternatives.append(layer.add_to(m))
     cells = comparison.cells
     classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
     bands = dissolve(cells, classes)
@@ -375,7 +380,8 @@ def scenario_map(
     for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
         j = int(band.label)
         _polygon(layer, row.geometry, colours[j], table([("change", names[j]), ("cells", band.cells)]))
-    layer.add_to(m)
+    alternatives.append(layer.add_to(m))
+    ExclusiveLayers(alternatives).add_to(m)
     added = overlay(f"Links added in {b}", show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
         tip = table(

@@ -39,6 +39,7 @@ __all__ = [
     "GENERATOR",
     "OKABE_ITO",
     "SEQUENTIAL",
+    "ExclusiveLayers",
     "LegendSwitch",
     "OfflineMap",
     "finish",
@@ -294,6 +295,46 @@ class OfflineMap(folium.Map):
             'left:0;top:0;border:none !important;" allowfullscreen webkitallowfullscreen mozallowfullscreen>'
             "</iframe></div></div>"
         )
+
+
+_EXCLUSIVE_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  var group = [{% for name in this.layer_names %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}];
+  map.on('overlayadd', function(e) {
+    if (group.indexOf(e.layer) < 0) { return; }
+    // after the layer control has finished handling the click, so it does not re-add what we remove
+    setTimeout(function() {
+      group.forEach(function(other) { if (other !== e.layer && map.hasLayer(other)) { map.removeLayer(other); } });
+    }, 0);
+  });
+})();
+"""
+
+
+class ExclusiveLayers(folium.MacroElement):
+    """Make alternative measure layers switch instead of stacking: turning one on turns the others off.
+
+    Parameters
+    ----------
+    layers : sequence of folium.FeatureGroup
+        The alternative layers (already added to the map).
+
+    Examples
+    --------
+    >>> m = new_map([10, 50, 11, 51], None, "t")
+    >>> a, b = overlay("a").add_to(m), overlay("b", show=False).add_to(m)
+    >>> _ = ExclusiveLayers([a, b]).add_to(m)
+    >>> "removeLayer" in m.get_root().render()
+    True
+    """
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _EXCLUSIVE_JS + "{% endmacro %}")
+
+    def __init__(self, layers: Sequence[folium.FeatureGroup]) -> None:
+        super().__init__()
+        self._name = "ExclusiveLayers"
+        self.layer_names = [layer.get_name() for layer in layers]
 
 
 def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None) -> folium.Map:
