@@ -358,7 +358,9 @@ def scenario_map(
     units = comparison.units
     alternatives = []
     for i, col in enumerate(("mean_time_to_seats_min", "time_to_core_min")):
-        layer = overlay(f"Units: change in {measure_label(col)}", show=i == 0)
+        unchanged = units[f"{col}_delta"].abs().max() < 0.05 if f"{col}_delta" in units else False
+        note = " (no unit changes by 0.05 min or more)" if unchanged else ""
+        layer = overlay(f"Units: change in {measure_label(col)}{note}", show=i == 0)
         for uid, row in shift(shapes, datum).iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
             tip = table(

@@ -35,7 +35,9 @@ from ._offline import inline_assets
 
 __all__ = [
     "BASEMAPS",
+    "COORD_PRECISION_DEG",
     "DIVERGING",
+    "FONTS",
     "GENERATOR",
     "OKABE_ITO",
     "SEQUENTIAL",
@@ -44,6 +46,7 @@ __all__ = [
     "OfflineMap",
     "finish",
     "geojson_layer",
+    "label",
     "legend",
     "new_map",
     "overlay",
@@ -65,6 +68,20 @@ OKABE_ITO = {
 }
 
 _Geo = TypeVar("_Geo", gpd.GeoDataFrame, gpd.GeoSeries)
+
+COORD_PRECISION_DEG = 1e-5
+"""Overlay coordinates are rounded to this many degrees (about 1 m)."""
+
+FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+"""Font stack of map text: CJK fonts first, so Chinese names never show as boxes."""
+
+_PAGE_CSS = (
+    "<style>.leaflet-container, .leaflet-tooltip, .linyi-title, .linyi-legend, .linyi-label {font-family: "
+    + FONTS
+    + "} path.leaflet-interactive:focus {outline: none}"
+    " .linyi-label {font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;"
+    " text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff}</style>"
+)
 
 GENERATOR = '<meta name="generator" content="linyi_spatial">'
 """Marks every HTML file the library writes, so it never overwrites a file it did not write."""
@@ -127,14 +144,15 @@ def shift(gdf: _Geo, datum: str) -> _Geo:
     [118.006]
     """
     out = gdf.to_crs(WGS84)
+    geoms = out.geometry.to_numpy()
     if datum == GCJ02:
-        geoms = transform_geometry(out.geometry.to_numpy(), WGS84, GCJ02)
-        if isinstance(out, gpd.GeoDataFrame):
-            out = out.copy()
-            out[out.geometry.name] = geoms
-        else:
-            out = gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
-    return out
+        geoms = transform_geometry(geoms, WGS84, GCJ02)
+    geoms = shapely.set_precision(geoms, COORD_PRECISION_DEG)  # ≈1 m: smaller files, nothing visible lost
+    if isinstance(out, gpd.GeoDataFrame):
+        out = out.copy()
+        out[out.geometry.name] = geoms
+        return out
+    return gpd.GeoSeries(geoms, index=out.index, crs=WGS84)
 
 
 def point(x: float, y: float, datum: str) -> list[float]:
@@ -211,6 +229,34 @@ def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=esc(name), show=show)
 
 
+def label(m: folium.Map, lat_lon: Sequence[float], text: str, *, layer: folium.FeatureGroup | None = None) -> None:
+    """A name written on the map next to a point (escaped; CJK-safe font).
+
+    Parameters
+    ----------
+    m : folium.Map
+    lat_lon : (float, float)
+        Position, already in the basemap's datum.
+    text : str
+    layer : folium.FeatureGroup, optional
+        Add to this layer (switched with it) instead of the map.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> m = new_map([10, 50, 11, 51], None, "t")
+    >>> label(m, [50.5, 10.5], "<Ashford>")
+    >>> page = m.get_root().render()
+    >>> "Ashford" in page, "<Ashford>" in page
+    (True, False)
+    """
+    icon = folium.DivIcon(html=f"<div class='linyi-label'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=(-8, 8))
+    folium.Marker(list(lat_lon), icon=icon, interactive=False).add_to(layer if layer is not None else m)
+
+
 def legend(
     title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
 ) -> folium.Element:
@@ -240,7 +286,7 @@ def legend(
         "line": "width:22px;border-top:4px solid {c};vertical-align:middle",
         "dash": "width:22px;border-top:4px dashed {c};vertical-align:middle",
         "dot": "width:12px;height:12px;border-radius:6px;background:{c};border:1px solid #333",
-        "box": "width:16px;height:12px;background:{c};border:1px solid #999",
+        "box": "width:16px;height:12px;background:{c};opacity:0.75;border:1px solid #999",
     }
     rows = []
     for kind, colour, label in items:
@@ -252,7 +298,7 @@ def legend(
     display = "" if shown else "display:none;"
     return folium.Element(
         f"<div class='linyi-legend'{data} style='{display}position:fixed;bottom:30px;right:10px;z-index:1000;"
-        "background:white;padding:6px 10px;border:1px solid #999;font:12px sans-serif;max-width:260px'>"
+        "background:white;padding:6px 10px;border:1px solid #999;font-size:12px;max-width:260px'>"
         f"<b>{esc(title)}</b>{body}</div>"
     )
 
@@ -395,10 +441,11 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
     m.get_root().html.add_child(
         folium.Element(
             "<div class='linyi-title' style='position:fixed;top:10px;left:60px;z-index:1000;background:white;"
-            f"padding:4px 8px;border:1px solid #999;font:14px sans-serif'>{esc(title)}</div>"
+            f"padding:4px 8px;border:1px solid #999;font-size:14px'>{esc(title)}</div>"
         )
     )
     m.get_root().header.add_child(folium.Element(GENERATOR))
+    m.get_root().header.add_child(folium.Element(_PAGE_CSS))
     _Fullscreen().add_to(m)
     m.linyi_datum = spec["datum"]  # type: ignore[attr-defined]
     return m

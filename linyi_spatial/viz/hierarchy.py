@@ -163,4 +163,7 @@ def hierarchy_map(
         ("line", OKABE_ITO["blue"], "gravity linkage (width ∝ strength)"),
         ("dot", OKABE_ITO["purple"], "betweenness"),
     ]
-    return finish(m, legend(f"Circle area ∝ {report.params['size']}", items))
+    size = report.params["size"]
+    largest = report.places[size].astype(float).max()
+    items.append(("dot", "#ffffff", f"largest circle: {fmt(int(largest))} ({size})"))
+    return finish(m, legend(f"Circle area ∝ {size}", items))

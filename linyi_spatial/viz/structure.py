@@ -14,7 +14,7 @@ import shapely
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import fmt, table
-from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, point, shift, simplified_units
+from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, point, shift, simplified_units
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -124,7 +124,7 @@ def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame) -> list[str]:
     return tips
 
 
-def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
+def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> folium.FeatureGroup:
     core = s.core.iloc[0]
     names = s.unit_names()
     layer = overlay(label, show=True)
@@ -140,16 +140,26 @@ def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
     )
     style = {"color": OKABE_ITO["vermillion"], "weight": 2.5, "fillColor": OKABE_ITO["vermillion"], "fillOpacity": 0.25}
     geojson_layer(layer, s.core, datum, lambda _f: style, [tip])
+    layer.add_to(m)
+    return layer
+
+
+def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.FeatureGroup) -> None:
+    """The core's anchor, drawn last so no axis hides it, with the core's name written beside it."""
+    core = s.core.iloc[0]
     anchor = s.places.loc[core["anchor"]]
+    where = point(core["anchor_lon"], core["anchor_lat"], datum)
     folium.CircleMarker(
-        point(core["anchor_lon"], core["anchor_lat"], datum),
+        where,
         radius=9,
-        color=OKABE_ITO["vermillion"],
+        color="#ffffff",
+        weight=2,
         fill=True,
+        fill_color=OKABE_ITO["vermillion"],
         fill_opacity=1,
         tooltip=folium.Tooltip(table([("core anchor", anchor["name_zh"] or anchor["name"]), ("name", anchor["name"])])),
     ).add_to(layer)
-    layer.add_to(m)
+    label(m, where, core["name_zh"] or core["name"], layer=layer)
 
 
 def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
@@ -178,9 +188,11 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
     layer.add_to(m)
 
 
-def _point_layer(m: folium.Map, frame: gpd.GeoDataFrame, datum: str, label: str, style: tuple[str, int]) -> None:
+def _point_layer(
+    m: folium.Map, frame: gpd.GeoDataFrame, datum: str, name: str, style: tuple[str, int], *, named: bool = False
+) -> None:
     colour, radius = style
-    layer = overlay(label, show=True)
+    layer = overlay(name, show=True)
     for pid, row in shift(frame, datum).iterrows():
         tip = table(
             [
@@ -204,6 +216,8 @@ def _point_layer(m: folium.Map, frame: gpd.GeoDataFrame, datum: str, label: str,
             fill_opacity=0.95,
             tooltip=folium.Tooltip(tip),
         ).add_to(layer)
+        if named:
+            label(m, [row.geometry.y, row.geometry.x], row["name_zh"] or row["name"], layer=layer)
     layer.add_to(m)
 
 
@@ -258,13 +272,16 @@ def structure_map(
     items = [("box", OKABE_ITO["vermillion"], labels["core"])]
     if G is not None:
         items += network_layers(m, G, datum)
-    _core_layer(m, s, datum, labels["core"])
+    core_layer = _core_layer(m, s, datum, labels["core"])
     _axes_layer(m, s, datum, labels["axes"])
     items.append(("dash", OKABE_ITO["blue"], f"{labels['axes']} (dashed: reconstructed)"))
-    for key, frame, style in (
-        ("poles", s.poles, (OKABE_ITO["orange"], 8)),
-        ("points", s.points, (OKABE_ITO["green"], 5)),
-    ):
-        _point_layer(m, frame, datum, labels[key], style)
-        items.append(("dot", style[0], labels[key]))
+    _point_layer(m, s.poles, datum, labels["poles"], (OKABE_ITO["orange"], 8), named=True)
+    items.append(("dot", OKABE_ITO["orange"], labels["poles"]))
+    seats = s.points["place"].isin(s.seats.index).to_numpy()
+    _point_layer(m, s.points[seats], datum, labels["points"], (OKABE_ITO["green"], 6))
+    items.append(("dot", OKABE_ITO["green"], f"{labels['points']}: unit seats"))
+    if (~seats).any():
+        _point_layer(m, s.points[~seats], datum, f"{labels['points']}: other places", (OKABE_ITO["sky"], 4))
+        items.append(("dot", OKABE_ITO["sky"], f"{labels['points']}: other places (e.g. key towns)"))
+    _anchor(m, s, datum, core_layer)
     return finish(m, legend("Planned structure", items))
