@@ -275,3 +275,17 @@ def shapely_point(G, node):
     from shapely.geometry import Point
 
     return Point(G.nodes[node]["x"], G.nodes[node]["y"])
+
+
+def test_osm_tags_let_osmnx_read_the_embedded_graph(g2020):
+    ox = pytest.importorskip("osmnx")
+    roads = road_subgraph(g2020)
+    assert {d["highway"] for _, _, d in roads.edges(data=True)} <= {"motorway", "trunk", "primary", "secondary"}
+    g2 = next(d for _, _, d in roads.edges(data=True) if d.get("ref") == "G2")
+    assert (g2["highway"], g2["maxspeed"]) == ("motorway", "120")
+    # OSMnx reads maxspeed (the legal limit) where our speed_kph is the operating speed
+    imputed = ox.routing.add_edge_speeds(roads.copy())
+    assert next(d for _, _, d in imputed.edges(data=True) if d.get("ref") == "G2")["speed_kph"] == 120.0
+    hsr = [d for _, _, d in g2020.edges(data=True) if d.get("class") == "hsr"]
+    assert hsr
+    assert all(d["railway"] == "rail" and d["highspeed"] == "yes" for d in hsr)

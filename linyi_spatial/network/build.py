@@ -57,7 +57,15 @@ from ..crs import WGS84
 from ..errors import NetworkError
 from .validate import validate_network
 
-__all__ = ["NODE_COLUMNS", "OPERATING_SPEED_KPH", "ROUTE_COLUMNS", "STATUSES", "build_network"]
+__all__ = [
+    "NODE_COLUMNS",
+    "OPERATING_SPEED_KPH",
+    "OSM_HIGHWAY",
+    "OSM_RAILWAY",
+    "ROUTE_COLUMNS",
+    "STATUSES",
+    "build_network",
+]
 
 OPERATING_SPEED_KPH: dict[str, float] = {
     "expressway": 100.0,
@@ -78,6 +86,26 @@ ROUTE_COLUMNS = ("route_id", "name_zh", "ref", "mode", "class", "status", "opene
 _GEOD = pyproj.Geod(ellps="WGS84")
 
 MODES = ("road", "rail")
+
+OSM_HIGHWAY = {"expressway": "motorway", "trunk": "trunk", "urban": "primary", "connector": "secondary"}
+"""OSM ``highway`` tag of each road class, so OSMnx and momepy functions that read it work on built graphs."""
+
+OSM_RAILWAY = {"hsr": "rail", "rail": "rail"}
+"""OSM ``railway`` tag of each rail class (high-speed lines also get ``highspeed="yes"``)."""
+
+
+def _osm_tags(mode: str, cls: str, design_speed_kph: object) -> dict[str, str]:
+    """``highway``/``railway`` and ``maxspeed`` as OSMnx writes them (strings; maxspeed = design speed)."""
+    tags: dict[str, str] = {}
+    if mode == "road" and cls in OSM_HIGHWAY:
+        tags["highway"] = OSM_HIGHWAY[cls]
+    elif mode == "rail" and cls in OSM_RAILWAY:
+        tags["railway"] = OSM_RAILWAY[cls]
+        if cls == "hsr":
+            tags["highspeed"] = "yes"
+    if design_speed_kph is not None and not pd.isna(design_speed_kph):
+        tags["maxspeed"] = str(round(float(design_speed_kph)))
+    return tags
 
 
 # --------------------------------------------------------------------------- tables
@@ -213,6 +241,7 @@ def _route_links(
                     "opened": None if pd.isna(opened) else int(opened),
                     "design_speed_kph": float(r["design_speed_kph"]),
                     "speed_kph": float(speeds[r["class"]]),
+                    **_osm_tags(r["mode"], r["class"], r["design_speed_kph"]),
                 }
             )
     return links
