@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["esc", "esc_attr_twice", "fmt", "table"]
+__all__ = ["esc", "esc_attr_twice", "fmt", "fmt_measure", "table"]
 
 _JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
@@ -99,6 +99,35 @@ def fmt(value: object, digits: int = 1) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{value:,.{digits}f}"
     return str(value)
+
+
+def fmt_measure(value: object, unit: str) -> str:
+    """A measure's value as people read it: persons as whole numbers, shares as %, minutes with "min".
+
+    Parameters
+    ----------
+    value : object
+    unit : str
+        ``"persons"``, ``"share"``, ``"min"`` or anything else (one or two decimals).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt_measure(1773960.4, "persons"), fmt_measure(0.456, "share"), fmt_measure(61.26, "min")
+    ('1,773,960', '45.6 %', '61.3 min')
+    """
+    if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+        return fmt(value)
+    if unit == "persons":
+        return f"{round(float(value)):,}"
+    if unit == "share":
+        return f"{100 * float(value):.1f} %"
+    if unit == "min":
+        return f"{float(value):,.1f} min"
+    return fmt(float(value), 2 if abs(float(value)) < 10 else 1)
 
 
 def table(rows: Sequence[tuple[str, object]]) -> str:

@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..catalog import higher_is_better, measure_label
+from ..catalog import MEASURES, higher_is_better, measure_label
 from ..crs import WGS84
 from ..errors import OptionError
-from ._html import fmt, table
+from ._html import fmt, fmt_measure, table
 from .base import (
     DIVERGING,
     OKABE_ITO,
@@ -86,7 +86,7 @@ def choropleth_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     k: int = 5,
-    scheme: str = "quantiles",
+    scheme: str = "fisher_jenks",
 ) -> folium.Map:
     """Classified unit choropleths, one switchable layer (with its own legend) per column.
 
@@ -106,7 +106,8 @@ def choropleth_map(
     tiles, tiles_key : basemap
         See :func:`~linyi_spatial.viz.structure_map`.
     k : int, default 5
-    scheme : str, default "quantiles"
+    scheme : str, default "fisher_jenks"
+        Natural breaks suit the few units of a region better than quantiles.
 
     Returns
     -------
@@ -137,16 +138,26 @@ def choropleth_map(
         idx, bins = classify(values, k, scheme)
         colours = ramp(len(bins), reverse=higher_is_better(col))
         label = measure_label(col)
+        unit = MEASURES[col].unit if col in MEASURES else ""
         layer = overlay(label, show=i == 0)
         for (uid, row), j in zip(shift(shapes, datum).iterrows(), idx, strict=True):
             v = values[uid]
-            tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt(v, 2 if abs(v) < 10 else 1))])
+            tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt_measure(v, unit))])
             _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
         layers.append(layer.add_to(m))
         lo = [float(values.min()), *bins[:-1]]
-        legends.append((label, [("box", colours[j], f"{fmt(lo[j], 1)} – {fmt(bins[j], 1)}") for j in range(len(bins))]))
+        legends.append(
+            (
+                label,
+                [
+                    ("box", colours[j], f"{fmt_measure(lo[j], unit)} – {fmt_measure(bins[j], unit)}")
+                    for j in range(len(bins))
+                ],
+            )
+        )
     for i, (label, items) in enumerate(legends):
-        m.get_root().html.add_child(legend(f"{label} ({scheme})", items, layer=label, shown=i == 0))
+        scheme_name = scheme.replace("_", " ").replace("fisher jenks", "natural breaks")
+        m.get_root().html.add_child(legend(f"{label} ({scheme_name})", items, layer=label, shown=i == 0))
     LegendSwitch().add_to(m)
     ExclusiveLayers(layers).add_to(m)
     return finish(m)
@@ -366,10 +377,10 @@ def scenario_map(
             tip = table(
                 [
                     ("unit", row["name"]),
-                    (f"{a}", fmt(units.loc[uid, f"{col}_{a}"])),
-                    (f"{b}", fmt(units.loc[uid, f"{col}_{b}"])),
-                    ("change (min)", fmt(d)),
-                    ("change (%)", fmt(units.loc[uid, f"{col}_delta_pct"])),
+                    (f"{measure_label(col)}, {a}", fmt_measure(units.loc[uid, f"{col}_{a}"], "min")),
+                    (f"{measure_label(col)}, {b}", fmt_measure(units.loc[uid, f"{col}_{b}"], "min")),
+                    ("change", fmt_measure(d, "min")),
+                    ("change (%)", f"{fmt(units.loc[uid, f'{col}_delta_pct'])} %"),
                 ]
             )
             j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
