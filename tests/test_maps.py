@@ -152,3 +152,14 @@ def test_full_screen_keeps_title_and_legend():
     page = structure_map(made_up_structure(), tiles=None).get_root().render()
     assert "document.documentElement" in page
     assert "requestFullscreen" in page
+
+
+def test_index_page_explains_each_map(cli_maps):
+    from linyi_spatial.linyi.mapset import READING
+    from linyi_spatial.viz._html import esc
+
+    index = (cli_maps / "index.html").read_text(encoding="utf-8")
+    for key, text in READING.items():
+        assert f"{key}.html" in index
+        assert esc(text) in index  # how to read it, escaped like every string
+    assert "Noto Sans CJK SC" in index

@@ -31,7 +31,7 @@ from ..viz import (
     surface_map,
 )
 from ..viz._html import esc
-from ..viz.base import GENERATOR
+from ..viz.base import FONTS, GENERATOR
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -151,15 +151,33 @@ def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:
         )
 
 
+READING = {
+    "structure": "Core, poles, axes and points of the plan over the transport network; dashed axes are "
+    "reconstructions, dashed lines planned. Hover an element for its source and status.",
+    "accessibility": "One measure at a time (switch in the layer control); light colours are better. Scores are "
+    "0-100 over the units, the composite a weighted mean of the measures.",
+    "surface": "Travel time from every grid cell, through its access leg and the network, in time bands.",
+    "isochrones": "Areas reachable from the core's anchor within each time.",
+    "scenario": "What the compared network changes, in minutes (purple: faster), and the links it adds.",
+    "hierarchy": "Places sized by population and coloured by plan tier, with the strongest gravity linkages.",
+}
+"""How to read each map, shown on the index page."""
+
+
 def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str) -> Path:
-    items = "".join(
-        f"<li><a href='{esc(p.name)}'>{esc(MAPS[k])}</a> <small>({p.stat().st_size / 1e6:.1f} MB)</small></li>"
+    cards = "".join(
+        f"<li><a href='{esc(p.name)}'><b>{esc(MAPS[k])}</b></a> <small>({p.stat().st_size / 1e6:.1f} MB)</small>"
+        f"<br><span>{esc(READING.get(k, ''))}</span></li>"
         for k, p in written.items()
     )
     page = (
-        f"<!doctype html><html><head><meta charset='utf-8'>{GENERATOR}<title>{esc(title)}</title></head>"
-        f"<body style='font-family:sans-serif'><h1>{esc(title)}</h1><p>{esc(note)}</p>"
-        f"<ul>{items}</ul></body></html>\n"
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{GENERATOR}<title>{esc(title)}</title>"
+        f"<style>body{{font-family:{FONTS};max-width:52em;margin:2em auto;padding:0 1em;color:#222}}"
+        "li{margin:0 0 1em 0} span{color:#555} small{color:#777}</style></head>"
+        f"<body><h1>{esc(title)}</h1><p>{esc(note)}</p><ul>{cards}</ul>"
+        "<p><small>Each map is one self-contained HTML file (Leaflet inlined). Data sources, quality and "
+        "licences: SOURCES.md of the data the maps were made from; methods: docs/methods.md.</small></p>"
+        "</body></html>\n"
     )
     index = out / "index.html"
     fd, tmp = tempfile.mkstemp(prefix=".index.html.", suffix=".tmp", dir=out)
