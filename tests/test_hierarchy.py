@@ -282,7 +282,7 @@ def test_axis_agglomeration_even_spread_gives_lq_one():
     s.units.loc["B", "pop_2020"] = 500.0
     a = axis_agglomeration(s, band_km=5.0, urban=None)
     assert a.loc["spine", "location_quotient"] == pytest.approx(1.0, rel=1e-3)
-    with pytest.raises(DataError, match="band_km must be a finite number > 0"):
+    with pytest.raises(DataError, match=r"band_km must be a finite number >= 0\.01"):
         axis_agglomeration(s, band_km=0)
 
 

@@ -77,7 +77,7 @@ def axis_agglomeration(
     >>> bool((a["location_quotient"] > 0).all())
     True
     """
-    band_km = number("band_km", band_km, low=0.0, high=5_000.0, allow_low=False)
+    band_km = number("band_km", band_km, low=0.01, high=5_000.0)  # below 10 m a band has no land: LQ undefined
     units = structure.units
     pop = sizes(units, structure.column("size", size), min_places=1, label="axis agglomeration")
     urban_col = structure.column("urban", urban, required=False)
