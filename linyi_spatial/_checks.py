@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
+
+import numpy as np
 
 from .errors import DataError, LinyiSpatialError
 
-__all__ = ["count", "number"]
+__all__ = ["count", "masses", "number"]
 
 
 def number(
@@ -88,3 +91,34 @@ def count(name: str, value: object, *, error: type[LinyiSpatialError] = DataErro
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         raise error(f"{name} must be a positive integer, got {value!r}")  # type: ignore[call-arg]
     return int(value)
+
+
+def masses(size: Sequence[float] | None, n: int) -> np.ndarray:
+    """The opportunity at each of ``n`` destinations (1 each when ``size`` is None), checked.
+
+    Parameters
+    ----------
+    size : sequence of float or None
+    n : int
+        Number of destinations.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    DataError
+        For a wrong length or NaN, infinite or negative values.
+
+    Examples
+    --------
+    >>> masses(None, 2).tolist()
+    [1.0, 1.0]
+    """
+    m = np.ones(n) if size is None else np.asarray(size, dtype=float)
+    if len(m) != n:
+        raise DataError(f"size has {len(m)} values for {n} destinations")
+    if not np.isfinite(m).all() or (m < 0).any():
+        raise DataError("size must be finite non-negative numbers")
+    return m

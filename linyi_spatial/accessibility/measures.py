@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from .._checks import count, number
+from .._checks import count, masses, number
 from .._progress import progress
 from ..crs import require_lonlat
 from ..decay import Decay, DecayFunction, as_decay
@@ -200,11 +200,7 @@ def gravity_accessibility(
     rg = routing_graph(G, "travel_time")
     o_rows = rg.rows(origins, "origin")
     d_rows = rg.rows(destinations, "destination")
-    m = np.asarray(size, dtype=float)
-    if len(m) != len(d_rows):
-        raise DataError(f"size has {len(m)} values for {len(d_rows)} destinations")
-    if not np.isfinite(m).all() or (m < 0).any():
-        raise DataError("size must be finite non-negative numbers")
+    m = masses(size, len(d_rows))
     if cutoff_min is not None:
         cutoff_min = number("cutoff_min", cutoff_min)
     batch_size = count("batch_size", batch_size)

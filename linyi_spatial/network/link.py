@@ -426,7 +426,8 @@ class EdgeIndex:
                 continue
             if G.nodes[a].get("kind") in excluded and G.nodes[b].get("kind") in excluded:
                 continue
-            key, forward = ((a, b), True) if (b, a) not in best or (a, b) in best else ((b, a), False)
+            forward = (b, a) not in best or (a, b) in best  # one record per segment, oriented as first seen
+            key = (a, b) if forward else (b, a)
             rec = best.setdefault(key, {"uv": math.inf, "vu": math.inf, "geometry": None})
             t = float(d.get("travel_time", math.inf))
             slot = "uv" if forward else "vu"

@@ -35,7 +35,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .._checks import count, number
+from .._checks import count, masses, number
 from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
 from ..errors import DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
@@ -215,15 +215,6 @@ class DaskEngine:
         futures = [self.client.submit(_reduce_block, self._scattered, t, pure=False) for t in tasks]
         return np.vstack(self.client.gather(futures))
 
-    @staticmethod
-    def _size(size: Sequence[float] | None, n: int) -> np.ndarray:
-        m = np.ones(n) if size is None else np.asarray(size, dtype=float)
-        if len(m) != n:
-            raise DataError(f"size has {len(m)} values for {n} destinations")
-        if not np.isfinite(m).all() or (m < 0).any():
-            raise DataError("size must be finite non-negative numbers")
-        return m
-
     # ------------------------------------------------------------------ matrices
     def travel_time_matrix(
         self,
@@ -357,7 +348,7 @@ class DaskEngine:
         >>> engine.cumulative(origins, destinations, [1.0, 2.0])  # doctest: +SKIP
         """
         o, d, tasks = self._tasks(origins, destinations, None, access, measure="cumulative")
-        m = self._size(size, len(d))
+        m = masses(size, len(d))
         for t in tasks:
             t.update(size=m, cutoffs_min=list(cutoffs_min))
         values = self._reduce(tasks)
@@ -398,7 +389,7 @@ class DaskEngine:
         """
         decay_weights([0.0], decay, half_life_min=half_life_min)  # validate before any task runs
         o, d, tasks = self._tasks(origins, destinations, cutoff_min, access, measure="hansen")
-        m = self._size(size, len(d))
+        m = masses(size, len(d))
         for t in tasks:
             t.update(size=m, decay=decay, half_life_min=half_life_min)
         return pd.DataFrame({"hansen": self._reduce(tasks)[:, 0]}, index=o.index)

@@ -583,7 +583,10 @@ class _Builder:
             if key not in COLUMN_KEYS:
                 self.fail(f"region.columns.{key}: unknown key; expected one of {list(COLUMN_KEYS)}")
             elif key == "size_base_year":
-                out[key] = int(value)
+                try:
+                    out[key] = int(value)
+                except (TypeError, ValueError):
+                    self.fail(f"region.columns.size_base_year must be a year, got {value!r}")
             elif str(value) not in units.columns:
                 self.fail(f"region.columns.{key}: column {value!r} not in the units (columns: {list(units.columns)})")
             else:
