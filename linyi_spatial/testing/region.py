@@ -34,6 +34,7 @@ import networkx as nx
 import pandas as pd
 from shapely.geometry import box
 
+from ..errors import DataError
 from ..network.build import build_network
 from ..structure import SpatialStructure
 
@@ -236,6 +237,11 @@ def write_region(folder: str | os.PathLike[str]) -> dict[str, Path]:
         ``spec`` (TOML), ``units`` (GeoJSON), ``nodes`` and ``routes``
         (CSV), ``osm`` (an OSM XML extract of a small road grid).
 
+    Raises
+    ------
+    DataError
+        If any of the files exists already (nothing is overwritten).
+
     Examples
     --------
     >>> import tempfile
@@ -252,13 +258,23 @@ def write_region(folder: str | os.PathLike[str]) -> dict[str, Path]:
         "routes": out / "routes.csv",
         "osm": out / "roads.osm",
     }
-    paths["units"].write_text(units.to_json(), encoding="utf-8")
-    paths["spec"].write_text(textwrap.dedent(SPEC), encoding="utf-8")
+    taken = [str(p) for p in paths.values() if p.exists()]
+    if taken:
+        raise DataError(f"write_region never overwrites files; these exist already: {taken}")
     nodes, routes = made_up_tables()
-    nodes.to_csv(paths["nodes"], index=False)
-    routes.to_csv(paths["routes"], index=False)
+    _write(paths["units"], units.to_json())
+    _write(paths["spec"], textwrap.dedent(SPEC))
+    _write(paths["nodes"], nodes.to_csv(index=False))
+    _write(paths["routes"], routes.to_csv(index=False))
     write_osm(paths["osm"])
     return paths
+
+
+def _write(path: Path, text: str) -> None:
+    """Write to a temporary name beside ``path``, then rename into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 @lru_cache(maxsize=1)
@@ -325,5 +341,7 @@ def write_osm(path: str | os.PathLike[str], *, side: int = 7) -> Path:
             f'<way id="{2000 + c}">{refs}<tag k="highway" v="{kind}"/><tag k="name" v="Column {c} Street"/></way>'
         )
     out = Path(path)
-    out.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{"".join(ways)}</osm>\n', encoding="utf-8")
+    if out.exists():
+        raise DataError(f"write_osm never overwrites a file: {out} exists")
+    _write(out, f'<?xml version="1.0"?><osm version="0.6">{nodes}{"".join(ways)}</osm>\n')
     return out

@@ -18,7 +18,6 @@ Conventions
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -337,7 +336,7 @@ class OfflineMap(folium.Map):
         text = inline_assets(self.get_root().render(**kwargs))
         return (
             '<div style="width:100%;"><div style="position:relative;width:100%;height:0;padding-bottom:60%;">'
-            f'<iframe srcdoc="{html.escape(text, quote=True)}" style="position:absolute;width:100%;height:100%;'
+            f'<iframe srcdoc="{esc(text)}" style="position:absolute;width:100%;height:100%;'
             'left:0;top:0;border:none !important;" allowfullscreen webkitallowfullscreen mozallowfullscreen>'
             "</iframe></div></div>"
         )
