@@ -210,6 +210,20 @@ def test_bad_sizes_and_weights(G, s, T):
 FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 5), st.none(), st.text(max_size=3))
 
 
+def verdict(valid, call, check):
+    """Return "ok" when a valid call gives a sound result and any other a named error; else what went wrong.
+
+    A raw (unnamed) exception propagates and fails the test by itself.
+    """
+    try:
+        result = call()
+    except LinyiSpatialError as exc:
+        return f"valid input raised {exc!r}" if valid else "ok"
+    if not valid:
+        return f"invalid input gave a result: {result!r}"
+    return "ok" if check(result) else f"unsound result: {result!r}"
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     cutoff=FLOATS,
@@ -228,66 +242,66 @@ def test_fuzz_parameters_give_named_errors_or_results(G, s, T, cutoff, batch, ha
     def count(x):
         return isinstance(x, int) and not isinstance(x, bool) and x >= 1
 
-    def expect(valid, call, check):
-        if valid:
-            assert check(call())
-        else:
-            with pytest.raises(LinyiSpatialError):
-                call()
-
     named = s.units.set_index(pd.Index(list("abcde")))
     supply, demand = pd.Series(1.0, index=T.columns), pd.Series(1.0, index=T.index)
     area_km2 = s.units.to_crs(32632).area.sum() / 1e6  # the region's area, measured independently
     small = isinstance(cell, (int, float)) and math.isfinite(cell) and 0 < cell < 4
     safe_cell = 4.0 if small else cell  # small valid cells are slow, not wrong
     cut_ok = cutoff is None or real(cutoff)
-    expect(
-        cut_ok,
-        lambda: ls.travel_time_matrix(G, ["a"], ["e"], cutoff_min=cutoff),
-        lambda t: t.shape == (1, 1) and t.iloc[0, 0] >= 0,
-    )
-    expect(
-        count(batch),
-        lambda: ls.travel_time_matrix(G, ["a"], ["e"], batch_size=batch),
-        lambda t: np.isfinite(t.iloc[0, 0]),
-    )
-    expect(
-        cut_ok and count(batch),
-        lambda: ls.gravity_accessibility(G, ["a"], ["e"], [1.0], cutoff_min=cutoff, batch_size=batch),
-        lambda a: 0 <= a.iloc[0] <= 1,
-    )
-    expect(
-        real(half_life, low=10.0, strict=True),
-        lambda: ls.DecayFunction("power", half_life_min=half_life),
-        lambda f: f([half_life])[0] == pytest.approx(0.5),
-    )
-    expect(
-        real(cutoff),
-        lambda: ls.two_step_fca(T, supply, demand, cutoff_min=cutoff),
-        lambda a: (a >= 0).all() and np.isfinite(a).all(),
-    )
-    expect(
-        real(safe_cell, high=1000.0, strict=True),
-        lambda: ls.analysis_grid(s.units, cell_km=safe_cell),
-        lambda g: g["area_km2"].sum() == pytest.approx(area_km2, rel=1e-6),
-    )
-    expect(
-        real(band, low=0.01, high=5000.0),
-        lambda: ls.axis_agglomeration(s, band_km=band),
-        lambda a: (a["location_quotient"] > 0).all(),
-    )
-    expect(
-        real(half_life, high=10.0),
-        lambda: ls.gravity_linkages(named, T, size="residents", b=half_life),
-        lambda lk: np.allclose(lk.matrix, lk.matrix.T),
-    )
-    expect(
-        real(half_life, strict=True),
-        lambda: ls.Access(speed_kph=half_life),
-        lambda a: a.seconds(np.array([0.0]))[0] == 0.0,
-    )
-    expect(real(cutoff), lambda: ls.isochrones(G, "a", [cutoff], region=s.units, cell_km=8),
-           lambda iso: len(iso) == 1 and iso["area_km2"].iloc[0] >= 0)  # fmt: skip
+    cases = {
+        "travel_time_matrix cutoff_min": (
+            cut_ok,
+            lambda: ls.travel_time_matrix(G, ["a"], ["e"], cutoff_min=cutoff),
+            lambda t: t.shape == (1, 1) and t.iloc[0, 0] >= 0,
+        ),
+        "travel_time_matrix batch_size": (
+            count(batch),
+            lambda: ls.travel_time_matrix(G, ["a"], ["e"], batch_size=batch),
+            lambda t: np.isfinite(t.iloc[0, 0]),
+        ),
+        "gravity_accessibility": (
+            cut_ok and count(batch),
+            lambda: ls.gravity_accessibility(G, ["a"], ["e"], [1.0], cutoff_min=cutoff, batch_size=batch),
+            lambda a: 0 <= a.iloc[0] <= 1,
+        ),
+        "DecayFunction half_life_min": (
+            real(half_life, low=10.0, strict=True),
+            lambda: ls.DecayFunction("power", half_life_min=half_life),
+            lambda f: f([half_life])[0] == pytest.approx(0.5),
+        ),
+        "two_step_fca cutoff_min": (
+            real(cutoff),
+            lambda: ls.two_step_fca(T, supply, demand, cutoff_min=cutoff),
+            lambda a: (a >= 0).all() and np.isfinite(a).all(),
+        ),
+        "analysis_grid cell_km": (
+            real(safe_cell, high=1000.0, strict=True),
+            lambda: ls.analysis_grid(s.units, cell_km=safe_cell),
+            lambda g: g["area_km2"].sum() == pytest.approx(area_km2, rel=1e-6),
+        ),
+        "axis_agglomeration band_km": (
+            real(band, low=0.01, high=5000.0),
+            lambda: ls.axis_agglomeration(s, band_km=band),
+            lambda a: (a["location_quotient"] > 0).all(),
+        ),
+        "gravity_linkages b": (
+            real(half_life, high=10.0),
+            lambda: ls.gravity_linkages(named, T, size="residents", b=half_life),
+            lambda lk: np.allclose(lk.matrix, lk.matrix.T),
+        ),
+        "Access speed_kph": (
+            real(half_life, strict=True),
+            lambda: ls.Access(speed_kph=half_life),
+            lambda a: a.seconds(np.array([0.0]))[0] == 0.0,
+        ),
+        "isochrones limit": (
+            real(cutoff),
+            lambda: ls.isochrones(G, "a", [cutoff], region=s.units, cell_km=8),
+            lambda iso: len(iso) == 1 and iso["area_km2"].iloc[0] >= 0,
+        ),
+    }
+    outcomes = {name: verdict(*case) for name, case in cases.items()}
+    assert {name: v for name, v in outcomes.items() if v != "ok"} == {}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
