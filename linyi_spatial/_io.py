@@ -1,16 +1,22 @@
-"""Reading user files with named errors: text in UTF-8 (saying so when a file is GB18030/GBK), CSV tables."""
+"""Reading user files with named errors and writing files safely (temporary name, renamed into place).
+
+Text is read as UTF-8 (saying so when a file is GB18030/GBK); CSV tables get named errors.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["read_csv", "read_text"]
+__all__ = ["read_csv", "read_text", "replacing", "write_text"]
 
 
 def _encoding_hint(raw: bytes) -> str:
@@ -103,3 +109,36 @@ def read_csv(path: str | os.PathLike[str], what: str, *, dtype: dict[str, type] 
         return pd.read_csv(io.StringIO(text), dtype=dtype)
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"the {what} is not a readable CSV table: {exc}", source=path) from None
+
+
+@contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place on success, remove it on failure.
+
+    The temporary name is hidden, unique and keeps the suffix (drivers that
+    go by it, e.g. GeoPackage, still work), so a failed or interrupted write
+    never leaves a truncated ``path`` nor touches the file it replaces.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with replacing(out) as tmp:
+    ...     _ = tmp.write_text("done", encoding="utf-8")
+    >>> out.read_text(encoding="utf-8"), sorted(p.name for p in out.parent.iterdir())
+    ('done', ['a.txt'])
+    """
+    out = Path(path)
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{out.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` as UTF-8 through :func:`replacing`; returns the path."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

@@ -19,6 +19,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
+from ._io import replacing
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -130,9 +131,7 @@ def to_geopackage(
     layers.update({k: v for k, v in optional.items() if v is not None})
     if G is not None:
         layers.update(_network_layers(G))
-    tmp = out.with_name(f".{out.stem}.tmp.gpkg")
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(out) as tmp:
         for name, frame in layers.items():
             if len(frame):
                 _flat(frame).to_file(tmp, layer=name, driver="GPKG")
@@ -140,7 +139,4 @@ def to_geopackage(
             import pyogrio
 
             pyogrio.write_dataframe(_flat(pd.DataFrame(sources)), tmp, layer="sources", driver="GPKG")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out

@@ -7,6 +7,7 @@ output is searched for Linyi names, codes and coordinates.
 """
 
 import re
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -204,28 +205,18 @@ def test_cli_overwrite_flag_replaces_a_foreign_file(files, tmp_path):
 
 
 def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkeypatch):
-    from linyi_spatial.viz import output, save_html, structure_map
+    from linyi_spatial.viz import save_html, structure_map
 
     target = tmp_path / "structure.html"
     save_html(structure_map(structure, tiles=None), target)
     good = target.read_text(encoding="utf-8")
-    real_fdopen = output.os.fdopen
+    real_write = Path.write_text
 
-    class DiskFull:
-        def __init__(self, fh):
-            self.fh = fh
+    def disk_full(self, text, *args, **kwargs):
+        real_write(self, text[: len(text) // 2], *args, **kwargs)  # half of it lands, then the disk is full
+        raise OSError(28, "No space left on device")
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, text):
-            self.fh.write(text[: len(text) // 2])  # half of it lands, then the disk is full
-            raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(output.os, "fdopen", lambda fd, *a, **k: DiskFull(real_fdopen(fd, *a, **k)))
+    monkeypatch.setattr(Path, "write_text", disk_full)
     with pytest.raises(OSError, match="No space left"):
         save_html(structure_map(structure, tiles="cartodb"), target)
     assert target.read_text(encoding="utf-8") == good

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._io import write_text
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import DataError
 from .defaults import PROJECTED_CRS
@@ -295,8 +296,5 @@ def build_county_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.G
             for a, g in zip(gdf["adcode"], gdf.geometry, strict=True)
         ]
         doc = {"type": "FeatureCollection", "features": features}
-        out = Path(path)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
+        write_text(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
     return gdf

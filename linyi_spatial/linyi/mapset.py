@@ -9,7 +9,6 @@ not write (no ``linyi_spatial`` generator mark) is never overwritten.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import folium
 import networkx as nx
 
 from .. import accessibility as acc
+from .._io import write_text
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
 from ..structure import SpatialStructure
@@ -179,12 +179,7 @@ def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str) 
         "licences: SOURCES.md of the data the maps were made from; methods: docs/methods.md.</small></p>"
         "</body></html>\n"
     )
-    index = out / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index.html.", suffix=".tmp", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(tmp, index)
-    return index
+    return write_text(out / "index.html", page)
 
 
 def write_maps(

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import count, masses, number
+from .._io import replacing
 from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
 from ..errors import DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
@@ -98,7 +99,8 @@ def _matrix_block(rg: RoutingGraph, task: dict[str, Any]) -> pd.DataFrame | int:
     if task["path"] is None:
         return frame
     frame.index = frame.index.map(str)  # Parquet needs one type per column
-    frame.to_parquet(Path(task["path"]) / f"part-{task['part']:05d}.parquet")
+    with replacing(Path(task["path"]) / f"part-{task['part']:05d}.parquet") as tmp:
+        frame.to_parquet(tmp)
     return len(frame)
 
 

@@ -34,6 +34,7 @@ import networkx as nx
 import pandas as pd
 from shapely.geometry import box
 
+from .._io import write_text
 from ..errors import DataError
 from ..network.build import build_network
 from ..structure import SpatialStructure
@@ -262,19 +263,12 @@ def write_region(folder: str | os.PathLike[str]) -> dict[str, Path]:
     if taken:
         raise DataError(f"write_region never overwrites files; these exist already: {taken}")
     nodes, routes = made_up_tables()
-    _write(paths["units"], units.to_json())
-    _write(paths["spec"], textwrap.dedent(SPEC))
-    _write(paths["nodes"], nodes.to_csv(index=False))
-    _write(paths["routes"], routes.to_csv(index=False))
+    write_text(paths["units"], units.to_json())
+    write_text(paths["spec"], textwrap.dedent(SPEC))
+    write_text(paths["nodes"], nodes.to_csv(index=False))
+    write_text(paths["routes"], routes.to_csv(index=False))
     write_osm(paths["osm"])
     return paths
-
-
-def _write(path: Path, text: str) -> None:
-    """Write to a temporary name beside ``path``, then rename into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @lru_cache(maxsize=1)
@@ -343,5 +337,5 @@ def write_osm(path: str | os.PathLike[str], *, side: int = 7) -> Path:
     out = Path(path)
     if out.exists():
         raise DataError(f"write_osm never overwrites a file: {out} exists")
-    _write(out, f'<?xml version="1.0"?><osm version="0.6">{nodes}{"".join(ways)}</osm>\n')
+    write_text(out, f'<?xml version="1.0"?><osm version="0.6">{nodes}{"".join(ways)}</osm>\n')
     return out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import folium
 
+from .._io import write_text
 from ._offline import inline_assets
 
 __all__ = ["save_html"]
@@ -50,12 +50,4 @@ def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = Tru
     text = m.get_root().render()
     if inline:
         text = inline_assets(text)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return write_text(out, text)
