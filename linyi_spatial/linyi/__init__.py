@@ -32,7 +32,7 @@ from .defaults import (
     UNIT_COLUMNS,
     URBANIZATION_TARGETS,
 )
-from .network import load_network, network_tables
+from .network import load_network, network_tables, road_lengths
 
 __all__ = [
     "BASE_YEAR",
@@ -57,6 +57,7 @@ __all__ = [
     "load_structure",
     "load_towns",
     "network_tables",
+    "road_lengths",
     "sources",
     "travel_time_surface",
     "urbanization_targets",

@@ -9,9 +9,36 @@ import networkx as nx
 import pandas as pd
 
 from ..network.build import MODES, build_network
+from ..network.lengths import RoadLengths
 from .datasets import data_path
+from .defaults import ROAD_CIRCUITY
 
-__all__ = ["load_network", "network_tables"]
+__all__ = ["load_network", "network_tables", "road_lengths"]
+
+
+@lru_cache(maxsize=1)
+def _stated_lengths() -> pd.DataFrame:
+    return pd.read_csv(data_path("linyi_network_lengths.csv"), dtype={"route_id": str, "from": str, "to": str})
+
+
+def road_lengths() -> RoadLengths:
+    """How the embedded skeleton's drawn links become road lengths.
+
+    Class circuity :data:`~linyi_spatial.linyi.defaults.ROAD_CIRCUITY`, and
+    the sourced section lengths of ``data/linyi_network_lengths.csv``
+    (董梁 94.3 km, 临东 93.6 km); ``docs/methods.md`` compares the resulting
+    lengths with published road distances.
+
+    Returns
+    -------
+    RoadLengths
+
+    Examples
+    --------
+    >>> road_lengths().circuity["trunk"]
+    1.05
+    """
+    return RoadLengths(circuity=dict(ROAD_CIRCUITY), stated=_stated_lengths().copy())
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +75,7 @@ def load_network(
     station_penalty_min: float = 10.0,
     station_access_speed_kph: float = 30.0,
     modes: Sequence[str] = MODES,
+    lengths: RoadLengths | None = None,
 ) -> nx.MultiDiGraph:
     """Load Linyi's embedded road and rail network as it stands in ``year``.
 
@@ -67,6 +95,9 @@ def load_network(
         expressway.
     speeds_kph, station_penalty_min, station_access_speed_kph, modes
         See :func:`linyi_spatial.network.build_network`.
+    lengths : RoadLengths, optional
+        Default :func:`road_lengths` (class circuity and sourced route
+        lengths); ``RoadLengths()`` keeps the drawn lengths.
 
     Returns
     -------
@@ -93,6 +124,7 @@ def load_network(
         station_penalty_min=station_penalty_min,
         station_access_speed_kph=station_access_speed_kph,
         modes=modes,
+        lengths=road_lengths() if lengths is None else lengths,
     )
     G.graph["name"] = f"Linyi {year}"
     return G

@@ -2,9 +2,11 @@
 
 from .axes import axes_along_network, network_path_geometry
 from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, build_network
+from .lengths import RoadLengths
 from .lines import PlannedLine, add_lines, read_lines
 from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
 from .osm import OSM_SPEED_KPH, from_osm
+from .reference import compare_reference, detour_indices
 from .validate import road_subgraph, validate_network
 
 __all__ = [
@@ -17,9 +19,12 @@ __all__ = [
     "Access",
     "NodeIndex",
     "PlannedLine",
+    "RoadLengths",
     "add_lines",
     "axes_along_network",
     "build_network",
+    "compare_reference",
+    "detour_indices",
     "from_osm",
     "nearest_nodes",
     "network_path_geometry",

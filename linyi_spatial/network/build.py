@@ -26,6 +26,13 @@ both; :func:`linyi_spatial.testing.made_up_tables` is a small example):
   link (id ``<route_id>:<k>``) drawn through its waypoints, in both
   directions.
 
+Lengths
+-------
+``length`` is the drawn (geodesic) length of the link unless
+``lengths=RoadLengths(...)`` corrects it
+(:mod:`linyi_spatial.network.lengths`); ``drawn_length_m`` and
+``length_basis`` say which.
+
 Travel speeds
 -------------
 ``travel_time = length / speed``, with the operating speed of the link's
@@ -50,11 +57,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 from shapely.geometry import LineString
 
 from ..crs import WGS84
 from ..errors import NetworkError
+from .lengths import RoadLengths, _apply_lengths, _check_circuity
 from .validate import validate_network
 
 __all__ = [
@@ -82,8 +89,6 @@ STATUSES = ("open", "under_construction", "planned")
 NODE_COLUMNS = ("id", "name_zh", "name", "kind", "mode", "lon", "lat", "road_node")
 
 ROUTE_COLUMNS = ("route_id", "name_zh", "ref", "mode", "class", "status", "opened", "design_speed_kph", "sequence")
-
-_GEOD = pyproj.Geod(ellps="WGS84")
 
 MODES = ("road", "rail")
 
@@ -229,6 +234,7 @@ def _route_links(
             links.append(
                 {
                     "link": f"{rid}:{k}",
+                    "route_index": k,
                     "u": u,
                     "v": v,
                     "geometry": LineString(coords),
@@ -287,7 +293,7 @@ def _station_links(
 # --------------------------------------------------------------------------- building
 
 
-def build_network(
+def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each documented
     nodes: pd.DataFrame,
     routes: pd.DataFrame,
     *,
@@ -296,6 +302,7 @@ def build_network(
     station_penalty_min: float = 10.0,
     station_access_speed_kph: float = 30.0,
     modes: Sequence[str] = MODES,
+    lengths: RoadLengths | None = None,
     validate: bool = True,
 ) -> nx.MultiDiGraph:
     """Build a routable graph from node and route tables for one year.
@@ -319,6 +326,10 @@ def build_network(
         Speed on station access/egress links.
     modes : sequence of {"road", "rail"}, default both
         Modes to include (rail needs road for station access).
+    lengths : RoadLengths, optional
+        Circuity by class and sourced section lengths for links drawn
+        straighter than their roads; by default lengths are as drawn. See
+        :mod:`linyi_spatial.network.lengths`.
     validate : bool, default True
         Run :func:`validate_network` and raise on problems.
 
@@ -346,12 +357,25 @@ def build_network(
         raise NetworkError(problems)
     speeds = {**OPERATING_SPEED_KPH, **dict(speeds_kph or {})}
     problems = _check_options(year, speeds, (station_penalty_min, station_access_speed_kph), modes)
+    lengths = lengths if lengths is not None else RoadLengths()
+    problems += _check_circuity(lengths.circuity)
     if problems:
         raise NetworkError(problems)
     node_tab = _node_table(nodes, problems)
     year = None if year is None else int(year)
     links = _route_links(routes, node_tab, year=year, speeds=speeds, modes=modes, problems=problems)
     links += _station_links(links, node_tab, year=year, speed_kph=station_access_speed_kph, problems=problems)
+    if problems:
+        raise NetworkError(problems)
+    lonlat = {n: _lonlat(node_tab, n) for n in node_tab.index}
+    _apply_lengths(
+        links,
+        routes,
+        lonlat,
+        circuity=lengths.circuity,
+        stated=lengths.stated,
+        problems=problems,
+    )
     if problems:
         raise NetworkError(problems)
     G = nx.MultiDiGraph(
@@ -374,10 +398,9 @@ def build_network(
             mode=str(row["mode"]),
         )
     for lk in links:
-        length = _GEOD.geometry_length(lk["geometry"])
-        tt = length / (lk["speed_kph"] / 3.6) + (station_penalty_min * 60.0 if lk["mode"] == "access" else 0.0)
-        attrs = {k: v for k, v in lk.items() if k not in ("u", "v", "geometry")}
-        attrs.update(length=float(length), travel_time=float(tt))
+        tt = lk["length"] / (lk["speed_kph"] / 3.6) + (station_penalty_min * 60.0 if lk["mode"] == "access" else 0.0)
+        attrs = {k: v for k, v in lk.items() if k not in ("u", "v", "geometry", "route_index")}
+        attrs.update(travel_time=float(tt))
         G.add_edge(lk["u"], lk["v"], geometry=lk["geometry"], **attrs)
         G.add_edge(lk["v"], lk["u"], geometry=lk["geometry"].reverse(), **attrs)
     if validate:

@@ -257,7 +257,8 @@ class NodeIndex:
             If the points have no CRS, are not longitude/latitude under a
             geographic CRS, or look swapped (lat, lon).
         NetworkError
-            For missing, empty or NaN/inf points (naming them).
+            For missing, empty or NaN/inf points, or points too far from the
+            network to project into its metric CRS (naming them).
 
         Examples
         --------
@@ -274,9 +275,18 @@ class NodeIndex:
         if not missing.any() and not (geoms.geom_type == "Point").all():
             geoms = geoms.representative_point()
         self._check(geoms)
+        lonlat = geoms
         geoms = geoms.to_crs(self.metric_crs)
+        xy = np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
+        bad = np.flatnonzero(~np.isfinite(xy).all(axis=1))
+        if bad.size:
+            shown = [f"{lonlat.index[i]!r} ({lonlat.iloc[i].x:g}, {lonlat.iloc[i].y:g})" for i in bad[:5]]
+            raise NetworkError(
+                f"point(s) {', '.join(shown)} cannot be projected into the network's metric CRS "
+                f"{self.metric_crs}: they lie too far from the network's area"
+            )
         k = max(1, min(int(k), len(self.nodes)))
-        dist, idx = self.tree.query(np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()]), k=k)
+        dist, idx = self.tree.query(xy, k=k)
         dist, idx = dist.reshape(len(geoms), k), idx.reshape(len(geoms), k)
         return self.nodes[idx], dist
 
