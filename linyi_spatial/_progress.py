@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -15,7 +17,9 @@ def set_progress(enabled: bool | None) -> None:
     """Show (True) or hide (False) progress bars of long steps; None restores the default.
 
     The default follows the environment variable ``LINYI_SPATIAL_PROGRESS``
-    (``0`` hides the bars); otherwise bars are shown.
+    (``0`` hides the bars); otherwise bars are shown in notebooks and on
+    terminals, for steps longer than about two seconds. True shows them on
+    any output (a log file too).
 
     Parameters
     ----------
@@ -52,10 +56,32 @@ def progress_enabled() -> bool:
     return os.environ.get("LINYI_SPATIAL_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def progress(iterable: Iterable[T], *, desc: str, total: int | None = None, **kwargs: Any) -> Iterator[T]:
-    """Wrap ``iterable`` in a tqdm bar unless progress is disabled."""
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    ip = getattr(shell, "get_ipython", lambda: None)() if shell is not None else None
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def progress(
+    iterable: Iterable[T], *, desc: str, total: int | None = None, delay: float = 2.0, **kwargs: Any
+) -> Iterator[T]:
+    """Wrap ``iterable`` in a progress bar for work that takes longer than ``delay`` seconds.
+
+    The bar appears only after ``delay`` seconds (quick steps stay silent).
+    In a notebook it is a widget when ipywidgets is installed and plain text
+    otherwise (never the "IProgress not found" warning). Outside a notebook
+    it is drawn only on a terminal, so logs and pipes get no carriage
+    returns or cursor escapes, unless bars are forced with
+    ``set_progress(True)``.
+    """
+    forced = _STATE["enabled"] is True
     if not progress_enabled():
         return iter(iterable)
-    from tqdm.auto import tqdm
-
-    return iter(tqdm(iterable, desc=desc, total=total, leave=False, **kwargs))
+    notebook = _in_notebook()
+    if not (forced or notebook or sys.stderr.isatty()):
+        return iter(iterable)
+    if notebook and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm.std import tqdm
+    return iter(tqdm(iterable, desc=desc, total=total, leave=False, delay=delay, **kwargs))

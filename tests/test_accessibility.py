@@ -399,8 +399,9 @@ def test_edge_linking_follows_the_road():
     cost, _ = nearest_times(G, ["w"])  # time from every node to w
     e_nodes, e_sec, e_conn = _link_cells(G, cells, Access(link_to="edges"))
     n_nodes, n_sec, _ = _link_cells(G, cells, Access(link_to="nodes"))
-    t_edges, _ = _best_candidate(cost, e_nodes, e_sec, routing_graph(G))
-    t_nodes, _ = _best_candidate(cost, n_nodes, n_sec, routing_graph(G))
+    rg = routing_graph(G)
+    t_edges, _ = _best_candidate(cost, rg.rows(e_nodes.ravel()).reshape(e_nodes.shape), e_sec)
+    t_nodes, _ = _best_candidate(cost, rg.rows(n_nodes.ravel()).reshape(n_nodes.shape), n_sec)
     assert t_nodes[0] == pytest.approx(t_nodes[1], rel=0.01)  # node-linked: a circle around w
     assert t_edges[0] < 0.8 * t_edges[1]  # edge-linked: elongated along the road
     off_road = geod.inv(10.2, 50.02, 10.2, 50.0)[2]  # hand-worked: connector, then half the road

@@ -1,4 +1,4 @@
-"""Accessibility: measures, analysis grids, travel-time surfaces and isochrones, unit scores, scenarios."""
+"""Accessibility: measures, grids, population and travel-time surfaces, isochrones, unit scores, scenarios."""
 
 from .grid import analysis_grid
 from .measures import (
@@ -10,6 +10,14 @@ from .measures import (
     hansen_accessibility,
     two_step_fca,
 )
+from .population import (
+    PLACE_WEIGHTS,
+    URBAN_DENSITY_KM2,
+    population_points,
+    population_surface,
+    raster_population,
+    structure_population,
+)
 from .scenarios import ScenarioComparison, compare_scenarios, line_contributions
 from .scores import COMPOSITE_WEIGHTS, composite_score, seat_accessibility, unit_accessibility
 from .surface import isochrones, structure_nodes, travel_time_surface
@@ -17,6 +25,8 @@ from .surface import isochrones, structure_nodes, travel_time_surface
 __all__ = [
     "COMPOSITE_WEIGHTS",
     "E2SFCA_ZONES",
+    "PLACE_WEIGHTS",
+    "URBAN_DENSITY_KM2",
     "ScenarioComparison",
     "analysis_grid",
     "compare_scenarios",
@@ -28,8 +38,12 @@ __all__ = [
     "hansen_accessibility",
     "isochrones",
     "line_contributions",
+    "population_points",
+    "population_surface",
+    "raster_population",
     "seat_accessibility",
     "structure_nodes",
+    "structure_population",
     "travel_time_surface",
     "two_step_fca",
     "unit_accessibility",

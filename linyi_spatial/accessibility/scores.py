@@ -1,11 +1,20 @@
-"""Accessibility scores of areal units: seat-based and area-weighted measures, a 0-100 composite and a rank.
+"""Accessibility scores of areal units: seat-based and surface measures, a 0-100 composite and a rank.
 
 The units of analysis are the structure's areal units (counties for a
 Chinese prefecture). Seat-based measures time each unit's seat (the place
-given by ``seat_of`` in the spec); area-weighted measures average a
-travel-time surface over each unit's land. The composite rescales each
-measure to 0-100 over the units (100 best, direction from
-:mod:`linyi_spatial.catalog`) and takes a weighted mean.
+given by ``seat_of`` in the spec). Surface measures average a travel-time
+surface over each unit twice, and the column names say how:
+
+* ``pop_*`` weights each cell by its residents (a population surface,
+  :func:`~linyi_spatial.accessibility.structure_population` unless given),
+  so a unit is judged by where its people live;
+* ``area_*`` weights each cell by its land area, so empty hills count as
+  much as towns.
+
+The composite rescales each measure to 0-100 over the units (100 best,
+direction from :mod:`linyi_spatial.catalog`) and takes a weighted mean; by
+default it uses the population-weighted view (``weighting="area"`` swaps in
+the area-weighted one).
 """
 
 from __future__ import annotations
@@ -24,12 +33,20 @@ from ..errors import DataError
 from ..network.link import Access
 from ..routing.matrix import travel_time_matrix
 from .measures import cumulative_opportunities, detour_index, hansen_accessibility
+from .population import structure_population
 from .surface import structure_nodes, travel_time_surface
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["COMPOSITE_WEIGHTS", "composite_score", "seat_accessibility", "unit_accessibility"]
+__all__ = [
+    "COMPOSITE_WEIGHTS",
+    "SHARE_LIMITS_MIN",
+    "composite_score",
+    "default_weights",
+    "seat_accessibility",
+    "unit_accessibility",
+]
 
 COMPOSITE_WEIGHTS: dict[str, float] = {
     "time_to_core_min": 0.25,
@@ -37,16 +54,51 @@ COMPOSITE_WEIGHTS: dict[str, float] = {
     "mean_time_to_seats_min": 0.10,
     "hansen_size": 0.15,
     "size_within_60min": 0.10,
-    "grid_mean_time_to_core_min": 0.20,
-    "grid_share_within_60min_of_core": 0.10,
+    "pop_mean_time_to_core_min": 0.20,
+    "pop_share_within_60min_of_core": 0.10,
 }
 """Default weights of :func:`unit_accessibility`'s composite score.
 
 Half the weight (0.25 + 0.20 + 0.10) measures the tie to the core, the
 leading element of a core-poles-axes-points plan; the rest the tie to the
-poles and to the other seats and their size. Seat-based and area-weighted
-views get 0.6 and 0.3 of the weight, so a unit is not judged by its seat
-alone. A documented judgement, not a calibration: pass ``weights=``."""
+poles and to the other seats and their size. Seat-based and surface views
+get 0.6 and 0.3 of the weight, so a unit is not judged by its seat alone.
+The surface view is population-weighted: a county is judged by where its
+residents live (regional studies in China report 人口加权平均出行时间 for
+this reason); ``unit_accessibility(..., weighting="area")`` uses the
+``area_*`` measures instead. A documented judgement, not a calibration:
+pass ``weights=``."""
+
+SHARE_LIMITS_MIN = (30, 60, 90)
+"""Time limits of the ``*_share_within_<t>min_of_core`` measures."""
+
+
+def default_weights(weighting: object = "population") -> dict[str, float]:
+    """:data:`COMPOSITE_WEIGHTS` with the surface measures of the chosen weighting.
+
+    Parameters
+    ----------
+    weighting : {"population", "area"}, default "population"
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    DataError
+        For another weighting.
+
+    Examples
+    --------
+    >>> sorted(k for k in default_weights("area") if k.startswith("area_"))
+    ['area_mean_time_to_core_min', 'area_share_within_60min_of_core']
+    """
+    if weighting not in ("population", "area"):
+        raise DataError(f"weighting must be 'population' or 'area', got {weighting!r}")
+    if weighting == "population":
+        return dict(COMPOSITE_WEIGHTS)
+    return {("area_" + k[4:] if k.startswith("pop_") else k): v for k, v in COMPOSITE_WEIGHTS.items()}
 
 
 def composite_score(
@@ -195,30 +247,27 @@ def seat_accessibility(
     return out
 
 
-def _area_weighted(surface: gpd.GeoDataFrame, index: pd.Index) -> pd.DataFrame:
+def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """Per unit, area- and population-weighted mean times and shares within reach of the core."""
     grid = pd.DataFrame(surface.drop(columns=surface.geometry.name))
-    a = grid["area_km2"]
-    grouped = (
-        grid.assign(
-            core_a=grid["time_to_core_min"] * a,
-            pole_a=grid["time_to_nearest_pole_min"] * a,
-            seat_a=grid["time_to_nearest_seat_min"] * a,
-            near_a=(grid["time_to_core_min"] <= 60) * a,
-        )
-        .groupby("unit")[["core_a", "pole_a", "seat_a", "near_a", "area_km2"]]
-        .sum()
-        .reindex(index)
-    )
-    area = grouped["area_km2"]
-    return pd.DataFrame(
-        {
-            "grid_mean_time_to_core_min": grouped["core_a"] / area,
-            "grid_mean_time_to_nearest_pole_min": grouped["pole_a"] / area,
-            "grid_mean_time_to_nearest_seat_min": grouped["seat_a"] / area,
-            "grid_share_within_60min_of_core": grouped["near_a"] / area,
-        },
-        index=index,
-    )
+    cols = {}
+    for prefix, w in (("area", grid["area_km2"].to_numpy(dtype=float)), ("pop", people)):
+        parts = {"w": w}
+        for key, col in (("core", "time_to_core_min"), ("pole", "time_to_nearest_pole_min"),
+                         ("seat", "time_to_nearest_seat_min")):  # fmt: skip
+            t = grid[col].to_numpy(dtype=float)
+            parts[key] = np.where(w > 0, w * t, 0.0)  # an empty cell adds nothing, even if unreachable
+        t_core = grid["time_to_core_min"].to_numpy(dtype=float)
+        for limit in SHARE_LIMITS_MIN:
+            parts[f"near{limit}"] = np.where(t_core <= limit, w, 0.0)
+        sums = pd.DataFrame(parts).groupby(grid["unit"].to_numpy()).sum().reindex(index)
+        total = sums["w"].where(sums["w"] > 0)
+        cols[f"{prefix}_mean_time_to_core_min"] = sums["core"] / total
+        cols[f"{prefix}_mean_time_to_nearest_pole_min"] = sums["pole"] / total
+        cols[f"{prefix}_mean_time_to_nearest_seat_min"] = sums["seat"] / total
+        for limit in SHARE_LIMITS_MIN:
+            cols[f"{prefix}_share_within_{limit}min_of_core"] = sums[f"near{limit}"] / total
+    return pd.DataFrame(cols, index=index)
 
 
 def unit_accessibility(
@@ -226,21 +275,25 @@ def unit_accessibility(
     structure: SpatialStructure,
     *,
     size: str | None = None,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | str | None = None,
     surface: gpd.GeoDataFrame | None = None,
     cell_km: float = 1.0,
     access: Access | None = None,
     decay: Decay | DecayFunction = "exponential",
 ) -> pd.DataFrame:
-    """Accessibility scores of every unit: seat-based and area-weighted measures, a 0-100 composite and a rank.
+    """Accessibility scores of every unit: seat-based and surface measures, a 0-100 composite and a rank.
 
-    Seat-based measures come from :func:`seat_accessibility`; area-weighted
-    ones average a :func:`~linyi_spatial.accessibility.travel_time_surface`
-    over each unit by cell area (``grid_mean_time_to_core_min``,
-    ``grid_mean_time_to_nearest_pole_min``,
-    ``grid_mean_time_to_nearest_seat_min``,
-    ``grid_share_within_60min_of_core``). The composite is
-    :func:`composite_score` with ``weights``.
+    Seat-based measures come from :func:`seat_accessibility`. Surface
+    measures average a
+    :func:`~linyi_spatial.accessibility.travel_time_surface` over each
+    unit, weighted by residents (``pop_mean_time_to_core_min``,
+    ``pop_mean_time_to_nearest_pole_min``,
+    ``pop_mean_time_to_nearest_seat_min``,
+    ``pop_share_within_{30,60,90}min_of_core``) and by land area (the same
+    names with ``area_``). The composite is :func:`composite_score` with
+    ``weights``: by default the population-weighted
+    :data:`COMPOSITE_WEIGHTS`; ``weights="area"`` takes the area-weighted
+    view instead.
 
     Parameters
     ----------
@@ -250,11 +303,16 @@ def unit_accessibility(
         Units with seats.
     size : str, optional
         Unit column of the opportunity mass; default the spec's declared size.
-    weights : mapping, optional
-        Measure name -> non-negative weight; default :data:`COMPOSITE_WEIGHTS`.
+    weights : mapping or {"population", "area"}, optional
+        Measure name -> non-negative weight, or the name of a default view
+        (:func:`default_weights`); default ``"population"``.
     surface : GeoDataFrame, optional
         A precomputed :func:`~linyi_spatial.accessibility.travel_time_surface`
-        for the same network and structure.
+        for the same network and structure. Its ``pop_est`` column, if any
+        (e.g. joined from
+        :func:`~linyi_spatial.accessibility.raster_population`), weights
+        the ``pop_*`` measures; otherwise
+        :func:`~linyi_spatial.accessibility.structure_population` does.
     cell_km : float, default 1
         Cell side of the surface computed here.
     access : Access, optional
@@ -266,8 +324,9 @@ def unit_accessibility(
     -------
     pandas.DataFrame
         One row per unit (unit-id index) with ``name``, the measures,
-        ``composite_score`` and ``rank``; ``attrs["size"]`` and
-        ``attrs["weights"]`` record the inputs.
+        ``composite_score`` and ``rank``; ``attrs["size"]``,
+        ``attrs["weights"]`` and ``attrs["population"]`` (the population
+        rule) record the inputs.
 
     Raises
     ------
@@ -281,12 +340,20 @@ def unit_accessibility(
     >>> len(scores), int(scores["rank"].min())
     (5, 1)
     """
-    w = dict(COMPOSITE_WEIGHTS if weights is None else weights)
+    w = (
+        default_weights("population" if weights is None else weights)
+        if not isinstance(weights, Mapping)
+        else dict(weights)
+    )
     seat = seat_accessibility(G, structure, size=size, decay=decay, access=access)
     if surface is None:
         surface = travel_time_surface(G, structure, cell_km=cell_km, access=access)
-    out = seat.join(_area_weighted(surface, seat.index))
+    population = surface if "pop_est" in surface.columns else structure_population(structure, surface)
+    people = population["pop_est"].to_numpy(dtype=float)
+    out = seat.join(_weighted_means(surface, people, seat.index))
     out = out.join(composite_score(out, w))
     out.insert(0, "name", structure.unit_names().reindex(out.index))
-    out.attrs.update(size=seat.attrs["size"], weights=w)
+    out.attrs.update(
+        size=seat.attrs["size"], weights=w, population=dict(population.attrs.get("population", {"rule": "given"}))
+    )
     return out

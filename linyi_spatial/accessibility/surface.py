@@ -27,7 +27,7 @@ from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
 from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex, snap_points
-from ..routing.engine import RoutingGraph, nearest_times, routing_graph, shortest_times
+from ..routing.engine import routing_graph, shortest_times
 from ..routing.matrix import resolve_places
 from .grid import analysis_grid
 
@@ -102,15 +102,12 @@ def _link_cells(
     return nodes, seconds, seconds[:, 0]
 
 
-def _best_candidate(
-    cost: np.ndarray, nodes: np.ndarray, seconds: np.ndarray, rg: RoutingGraph
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell, min over candidate nodes of connector + network cost, and the node achieving it."""
-    rows = rg.rows(nodes.ravel()).reshape(nodes.shape)
+def _best_candidate(cost: np.ndarray, rows: np.ndarray, seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, min over candidate nodes (matrix ``rows``) of connector + network cost, and the row achieving it."""
     total = seconds + cost[rows]
     k = np.argmin(total, axis=1)
-    r = np.arange(len(nodes))
-    return total[r, k], nodes[r, k]
+    r = np.arange(len(rows))
+    return total[r, k], rows[r, k]
 
 
 def travel_time_surface(
@@ -158,6 +155,7 @@ def travel_time_surface(
     targets = structure_nodes(structure, G, access=access)
     rg = routing_graph(G)
     nodes, seconds, connector = _link_cells(G, grid, access)
+    rows = rg.rows(nodes.ravel()).reshape(nodes.shape)
     out = grid.copy()
     out["node"] = nodes[np.arange(len(nodes)), np.argmin(seconds, axis=1)]
     out["access_time_min"] = connector / 60.0
@@ -171,12 +169,14 @@ def travel_time_surface(
             if label is not None:
                 out[label] = None
             continue
-        cost, which = nearest_times(G, targets[key])
-        best, pick = _best_candidate(cost, nodes, seconds, rg)
+        cost, which = rg.nearest(targets[key])
+        best, pick = _best_candidate(cost, rows, seconds)
         out[col] = best / 60.0
         if label is not None and ids is not None:
-            k = which[rg.rows(pick)]
-            out[label] = [ids[i] if i >= 0 and np.isfinite(b) else None for i, b in zip(k, best, strict=True)]
+            k = which[pick]
+            names = np.empty(len(ids) + 1, dtype=object)
+            names[:-1] = ids
+            out[label] = names[np.where((k >= 0) & np.isfinite(best), k, -1)]  # the last slot is None
     return out
 
 
@@ -248,11 +248,16 @@ def isochrones(
         raise DataError(f"isochrones need exactly one origin, got {len(o)}")
     nodes, seconds, _ = _link_cells(G, grid, access, to_cell=True)
     from_origin = shortest_times(G, [o["node"].iloc[0]])[0]
-    best, _ = _best_candidate(from_origin, nodes, seconds, routing_graph(G))
+    rows = routing_graph(G).rows(nodes.ravel()).reshape(nodes.shape)
+    best, _ = _best_candidate(from_origin, rows, seconds)
     t = (best + o["access_time_s"].iloc[0]) / 60.0
     rows = []
-    for c in limits:
-        reached = grid.geometry.to_numpy()[t <= c]
-        geom = shapely.union_all(reached) if len(reached) else shapely.Polygon()
-        rows.append({"cutoff_min": c, "area_km2": float(grid["area_km2"].to_numpy()[t <= c].sum()), "geometry": geom})
+    cells, area = grid.geometry.to_numpy(), grid["area_km2"].to_numpy()
+    geom, previous = shapely.Polygon(), -np.inf
+    for c in limits:  # each limit adds the band of cells beyond the previous one: one pass over the cells
+        band = cells[(t > previous) & (t <= c)]
+        if len(band):
+            geom = shapely.union_all(np.append(band, geom))
+        previous = c
+        rows.append({"cutoff_min": c, "area_km2": float(area[t <= c].sum()), "geometry": geom})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)

@@ -24,7 +24,6 @@ import pandas as pd
 import pyproj
 import shapely
 from scipy.spatial import cKDTree
-from shapely.geometry import LineString
 
 from .._checks import number
 from ..crs import projected_crs
@@ -124,6 +123,25 @@ DEFAULT_ACCESS = Access()
 """The access leg used when a function's ``access=`` is None."""
 
 
+LINK_CACHE_KEY = "linyi_spatial.link"
+"""Key of the node and edge indexes in a graph's ``__networkx_cache__`` (cleared by ``routing.clear_cache``)."""
+
+
+def _edge_count(G: nx.Graph) -> int:
+    """Number of edges, without networkx's slower Python-level ``number_of_edges`` on multigraphs."""
+    adj = G._adj
+    if G.is_multigraph():
+        return sum(len(keys) for nbrs in adj.values() for keys in nbrs.values())
+    return sum(len(nbrs) for nbrs in adj.values())
+
+
+def _graph_cache(G: nx.Graph) -> dict[Any, Any] | None:
+    cache = getattr(G, "__networkx_cache__", None)
+    if not isinstance(cache, dict) or hasattr(G, "_graph"):  # views keep a reference to their base graph
+        return None
+    return cache.setdefault(LINK_CACHE_KEY, {})
+
+
 @dataclass(frozen=True)
 class NodeIndex:
     """A k-d tree over the linkable nodes of a graph, in metres (the graph's UTM zone).
@@ -170,6 +188,12 @@ class NodeIndex:
         NetworkError
             If no node may be linked to.
 
+        Notes
+        -----
+        The index is cached on the graph and rebuilt when nodes are added,
+        removed or moved; after changing a node's ``kind`` or ``mode`` in
+        place, call :func:`linyi_spatial.routing.clear_cache`.
+
         Examples
         --------
         >>> from linyi_spatial.testing import made_up_network
@@ -179,6 +203,21 @@ class NodeIndex:
         access = DEFAULT_ACCESS if access is None else access
         if not G.graph.get("crs"):
             raise CRSError("graph has no CRS (G.graph['crs'])")
+        cache = _graph_cache(G)
+        key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
+               str(G.graph["crs"]))  # fmt: skip
+        if cache is not None and key in cache:
+            dicts, stamp, index = cache[key]
+            if len(G) == len(dicts) and [(d.get("x"), d.get("y")) for d in dicts] == stamp:
+                return index
+        index = cls._build(G, access)
+        if cache is not None:
+            dicts = [d for _, d in G.nodes(data=True)]
+            cache[key] = (dicts, [(d.get("x"), d.get("y")) for d in dicts], index)
+        return index
+
+    @classmethod
+    def _build(cls, G: nx.Graph, access: Access) -> NodeIndex:
         rows = [
             (n, d.get("x"), d.get("y"))
             for n, d in G.nodes(data=True)
@@ -372,6 +411,37 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
 
 
+def _objects(items: list[Hashable]) -> np.ndarray:
+    """A 1-d object array of node ids (tuples stay elements, not rows)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _edge_lines(
+    G: nx.Graph, u: list[Hashable], v: list[Hashable], drawn: list[Any], crs: str
+) -> tuple[np.ndarray, str]:
+    """Edge geometries in a metric CRS: drawn ones reprojected, the others straight between projected nodes."""
+    ends = list(dict.fromkeys(u + v))
+    pos = {n: i for i, n in enumerate(ends)}
+    xy = np.array([(G.nodes[n]["x"], G.nodes[n]["y"]) for n in ends], dtype=float)
+    metric = crs
+    if pyproj.CRS.from_user_input(crs).is_geographic:
+        metric = projected_crs(gpd.GeoSeries(shapely.points(xy), crs=crs))
+        x, y = pyproj.Transformer.from_crs(crs, metric, always_xy=True).transform(xy[:, 0], xy[:, 1])
+        xy = np.column_stack([x, y])
+    iu = np.fromiter((pos[n] for n in u), dtype=np.int64, count=len(u))
+    iv = np.fromiter((pos[n] for n in v), dtype=np.int64, count=len(v))
+    coords = np.stack([xy[iu], xy[iv]], axis=1)  # (n, 2, 2): straight segments u -> v
+    geoms = shapely.linestrings(coords)
+    has = np.array([g is not None for g in drawn], dtype=bool)
+    if has.any():
+        own = gpd.GeoSeries(np.asarray(drawn, dtype=object)[has], crs=crs).to_crs(metric).to_numpy()
+        geoms[has] = own
+    return geoms, metric
+
+
 @dataclass(frozen=True)
 class EdgeIndex:
     """The linkable road edges of a graph in metres, for linking points to the nearest point of an edge.
@@ -419,6 +489,14 @@ class EdgeIndex:
         NetworkError
             If no edge may be joined.
 
+        Notes
+        -----
+        The index is cached on the graph (like its routing form) and
+        rebuilt when nodes or edges are added or removed or an edge's
+        ``travel_time`` changes; after moving nodes or changing an edge's
+        ``geometry``, ``class`` or ``mode`` in place, call
+        :func:`linyi_spatial.routing.clear_cache`.
+
         Examples
         --------
         >>> from linyi_spatial.testing import made_up_network
@@ -429,38 +507,64 @@ class EdgeIndex:
         crs = str(G.graph.get("crs") or "")
         if not crs:
             raise CRSError("graph has no CRS (G.graph['crs'])")
+        cache = _graph_cache(G)
+        key = ("edges", frozenset(access.exclude_classes), frozenset(access.exclude_kinds), crs)
+        if cache is not None and key in cache:
+            edges, stamp, index = cache[key]
+            if (len(G), _edge_count(G)) == stamp[0] and [d.get("travel_time") for d in edges] == stamp[1]:
+                return index
+        index, edges = cls._build(G, access, crs)
+        if cache is not None:
+            cache[key] = (edges, ((len(G), _edge_count(G)), [d.get("travel_time") for d in edges]), index)
+        return index
+
+    @classmethod
+    def _build(cls, G: nx.Graph, access: Access, crs: str) -> tuple[EdgeIndex, list[dict[str, Any]]]:
+        """The index, and every edge's attribute dict (for the cache check)."""
+        edges: list[dict[str, Any]] = []
         excluded = set(access.exclude_kinds)
-        best: dict[tuple[Hashable, Hashable], dict[str, Any]] = {}
+        kinds = {n: k for n, k in G.nodes(data="kind") if k in excluded} if excluded else {}
+        slot: dict[tuple[Hashable, Hashable], int] = {}  # one record per segment, oriented as first seen
+        u: list[Hashable] = []
+        v: list[Hashable] = []
+        uv: list[float] = []
+        vu: list[float] = []
+        drawn: list[Any] = []
         for a, b, d in G.edges(data=True):
+            edges.append(d)
             if d.get("mode", "road") != "road" or d.get("class") in access.exclude_classes:
                 continue
-            if G.nodes[a].get("kind") in excluded and G.nodes[b].get("kind") in excluded:
+            if a in kinds and b in kinds:
                 continue
-            forward = (b, a) not in best or (a, b) in best  # one record per segment, oriented as first seen
-            key = (a, b) if forward else (b, a)
-            rec = best.setdefault(key, {"uv": math.inf, "vu": math.inf, "geometry": None})
             t = float(d.get("travel_time", math.inf))
-            slot = "uv" if forward else "vu"
-            if t < rec[slot]:
-                rec[slot] = t
-                if forward or rec["geometry"] is None:
-                    geom = d.get("geometry")
-                    if geom is None:
-                        geom = LineString([(G.nodes[a]["x"], G.nodes[a]["y"]), (G.nodes[b]["x"], G.nodes[b]["y"])])
-                    rec["geometry"] = geom if forward else geom.reverse()
-        if not best:
+            i = slot.get((a, b))
+            if i is None:
+                j = slot.get((b, a))
+                if j is not None:  # the reverse direction of a segment seen before
+                    vu[j] = min(vu[j], t)
+                    continue
+                i = slot[(a, b)] = len(u)
+                u.append(a)
+                v.append(b)
+                uv.append(math.inf)
+                vu.append(math.inf)
+                drawn.append(None)
+            if t < uv[i]:
+                uv[i] = t
+                drawn[i] = d.get("geometry")
+        if not u:
             raise NetworkError("no road edges to link to (check the access exclude_classes)")
-        keys = list(best)
-        geoms = gpd.GeoSeries([best[k]["geometry"] for k in keys], crs=crs)
-        metric = projected_crs(geoms) if geoms.crs.is_geographic else crs
-        geoms = geoms.to_crs(metric).to_numpy()
-        u = np.empty(len(keys), dtype=object)
-        v = np.empty(len(keys), dtype=object)
-        for i, (a, b) in enumerate(keys):
-            u[i], v[i] = a, b
-        uv = np.array([best[k]["uv"] for k in keys], dtype=float)
-        vu = np.array([best[k]["vu"] for k in keys], dtype=float)
-        return cls(u, v, uv, vu, geoms, shapely.STRtree(geoms), metric)
+        geoms, metric = _edge_lines(G, u, v, drawn, crs)
+        index = cls(
+            _objects(u),
+            _objects(v),
+            np.asarray(uv, dtype=float),
+            np.asarray(vu, dtype=float),
+            geoms,
+            shapely.STRtree(geoms),
+            metric,
+        )
+        return index, edges
 
     def link(
         self, points: gpd.GeoDataFrame | gpd.GeoSeries, access: Access, *, to_point: bool = False
@@ -505,11 +609,11 @@ class EdgeIndex:
         lines = self.geoms[which]
         share = shapely.line_locate_point(lines, pts, normalized=True)
         connector = access.seconds(dist)
-        if to_point:  # from u along u->v to the point, from v along v->u
-            to_u, to_v = share * self.time_uv_s[which], (1.0 - share) * self.time_vu_s[which]
-        else:  # from the point back to u (along v->u), on to v (along u->v)
-            to_u, to_v = share * self.time_vu_s[which], (1.0 - share) * self.time_uv_s[which]
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"):  # 0 x inf on a one-way edge's far end
+            if to_point:  # from u along u->v to the point, from v along v->u
+                to_u, to_v = share * self.time_uv_s[which], (1.0 - share) * self.time_vu_s[which]
+            else:  # from the point back to u (along v->u), on to v (along u->v)
+                to_u, to_v = share * self.time_vu_s[which], (1.0 - share) * self.time_uv_s[which]
             seconds = np.column_stack([connector + to_u, connector + to_v])
         seconds = np.where(np.isnan(seconds), np.inf, seconds)  # 0 x inf on a one-way edge's far end
         return np.column_stack([self.u[which], self.v[which]]), seconds, connector

@@ -26,9 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
@@ -69,11 +71,34 @@ class RoutingGraph:
 
     def rows(self, ids: Iterable[Hashable], label: str = "node") -> np.ndarray:
         """Matrix rows of node ids; raises NetworkError naming unknown ids."""
+        if isinstance(ids, np.ndarray) and ids.dtype == object and ids.ndim == 1 and len(ids) > 1000:
+            found = self._lookup.get_indexer(pd.Index(ids, dtype=object, tupleize_cols=False))
+            if (found >= 0).all():
+                return found.astype(np.int64)
+            ids = list(ids)
         ids = list(ids)
         missing = [i for i in ids if i not in self.index]
         if missing:
             raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}{' ...' if len(missing) > 10 else ''}")
         return np.fromiter((self.index[i] for i in ids), dtype=np.int64, count=len(ids))
+
+    @cached_property
+    def _lookup(self) -> pd.Index:
+        """The node ids as a hash index (vectorized lookups of many ids)."""
+        return pd.Index(self.nodes, dtype=object, tupleize_cols=False)
+
+    def nearest(self, targets: Sequence[Hashable], *, max_cost: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Cost from every node to its nearest target and that target's position; see :func:`nearest_times`."""
+        idx = self.rows(targets, "target")
+        if len(idx) == 0:
+            raise NetworkError("no targets given")
+        cost, _, source = dijkstra(
+            self.reverse, directed=True, indices=idx, min_only=True, limit=_limit(max_cost), return_predecessors=True
+        )
+        lut = np.full(len(self.nodes), -1, dtype=np.int64)
+        lut[idx[::-1]] = np.arange(len(idx))[::-1]  # first occurrence wins for repeated targets
+        nearest = np.where((source >= 0) & np.isfinite(cost), lut[np.maximum(source, 0)], -1)
+        return cost, nearest
 
 
 _CACHE_KEY = "linyi_spatial.routing"
@@ -181,7 +206,11 @@ def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
 
 
 def clear_cache(G: nx.Graph) -> None:
-    """Forget the cached CSR forms of ``G`` (never needed for correctness; frees memory).
+    """Forget the cached CSR forms and edge indexes of ``G`` (frees memory).
+
+    Caches are rebuilt when nodes or edges are added or removed or travel
+    times change; call this after changing a node's ``kind``/``mode`` or an
+    edge's ``geometry``/``class``/``mode`` in place.
 
     Parameters
     ----------
@@ -198,6 +227,7 @@ def clear_cache(G: nx.Graph) -> None:
     cache = _cache(G)
     if cache is not None:
         cache.pop(_CACHE_KEY, None)
+        cache.pop("linyi_spatial.link", None)
 
 
 def _limit(max_cost: float | None) -> float:
@@ -336,15 +366,4 @@ def nearest_times(
     >>> cost.tolist(), nearest.tolist()
     ([5.0, 3.0, 0.0], [0, 0, 0])
     """
-    rg = routing_graph(G, weight)
-    idx = rg.rows(targets, "target")
-    if len(idx) == 0:
-        raise NetworkError("no targets given")
-    limit = _limit(max_cost)
-    cost, _, source = dijkstra(
-        rg.reverse, directed=True, indices=idx, min_only=True, limit=limit, return_predecessors=True
-    )
-    lut = np.full(len(rg.nodes), -1, dtype=np.int64)
-    lut[idx[::-1]] = np.arange(len(idx))[::-1]  # first occurrence wins for repeated targets
-    nearest = np.where((source >= 0) & np.isfinite(cost), lut[np.maximum(source, 0)], -1)
-    return cost, nearest
+    return routing_graph(G, weight).nearest(targets, max_cost=max_cost)

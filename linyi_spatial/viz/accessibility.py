@@ -51,8 +51,9 @@ ACCESSIBILITY_LAYERS = (
     "mean_time_to_seats_min",
     "hansen_size",
     "size_within_60min",
-    "grid_mean_time_to_core_min",
-    "grid_share_within_60min_of_core",
+    "pop_mean_time_to_core_min",
+    "pop_share_within_60min_of_core",
+    "area_mean_time_to_core_min",
 )
 """Measures drawn by :func:`accessibility_map` by default, one layer each."""
 
