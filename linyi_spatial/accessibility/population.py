@@ -304,7 +304,7 @@ def structure_population(
     >>> from linyi_spatial.testing import made_up_structure
     >>> s = made_up_structure()
     >>> int(structure_population(s, analysis_grid(s.units, cell_km=5))["pop_est"].sum())
-    1500000
+    960000
     """
     size = structure.column("size")
     urban = structure.column("urban", required=False)
@@ -349,7 +349,7 @@ def population_points(surface: gpd.GeoDataFrame, *, column: str = "pop_est") -> 
     >>> s = made_up_structure()
     >>> pts = population_points(structure_population(s, analysis_grid(s.units, cell_km=5)))
     >>> int(pts["pop_est"].sum())
-    1500000
+    960000
     """
     if column not in surface.columns:
         raise DataError(f"surface has no column {column!r}; build it with population_surface")
