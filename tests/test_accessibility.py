@@ -28,6 +28,7 @@ from linyi_spatial.decay import DecayFunction
 from linyi_spatial.decay import decay_weights as decay
 from linyi_spatial.errors import DataError
 from linyi_spatial.linyi import load_network
+from linyi_spatial.network import Access
 
 CORE = {"371302", "371311", "371312"}
 
@@ -186,9 +187,50 @@ def test_grid_covers_linyi():
     assert 17_000 < len(grid) < 19_500
 
 
-def test_surface_equals_networkx_on_a_sample(surface, g2020):
+@pytest.fixture(scope="module")
+def node_surface(g2020):
+    return travel_time_surface(g2020, linyi.load_structure(axes="anchors"), cell_km=2.0, access=Access(link_to="nodes"))
+
+
+def test_edge_linked_surface_equals_brute_force_on_a_sample(surface, g2020):
+    """Independent: distance to every joinable road edge in UTM, share along it, networkx times from its ends."""
+    from pyproj import Transformer
+
+    tf = Transformer.from_crs(4326, 32650, always_xy=True)
+
+    def transform(_f, g):
+        return shapely.transform(g, lambda c: np.column_stack(tf.transform(c[:, 0], c[:, 1])))
+
+    to_core = nx.single_source_dijkstra_path_length(g2020.reverse(copy=False), "city_hall", weight="travel_time")
+    best: dict[tuple, float] = {}
+    geom: dict[tuple, object] = {}
+    for u, v, d in g2020.edges(data=True):  # joinable: road, not expressway, not between two external nodes
+        external = g2020.nodes[u]["kind"] == "external" and g2020.nodes[v]["kind"] == "external"
+        if d["mode"] != "road" or d["class"] == "expressway" or external:
+            continue
+        if d["travel_time"] < best.get((u, v), np.inf):
+            best[(u, v)] = d["travel_time"]
+            geom[(u, v)] = transform(tf.transform, d["geometry"])
+    keys = list(geom)
+    sample = surface.sample(40, random_state=5)
+    points = sample.geometry.representative_point()
+    for (_, cell), pt in zip(sample.iterrows(), points, strict=True):
+        p = transform(tf.transform, pt)
+        dist = np.array([geom[k].distance(p) for k in keys])
+        u, v = keys[int(np.argmin(dist))]
+        share = geom[(u, v)].project(p, normalized=True)
+        connector = dist.min() / (30 / 3.6)
+        via_u = connector + share * best.get((v, u), np.inf) + to_core[u]  # back along the edge to u
+        via_v = connector + (1 - share) * best[(u, v)] + to_core[v]
+        assert cell["access_time_min"] == pytest.approx(connector / 60, rel=1e-6)
+        assert cell["time_to_core_min"] == pytest.approx(min(via_u, via_v) / 60, rel=1e-6)
+
+
+def test_surface_equals_networkx_on_a_sample(node_surface, g2020):
     """Independent: every road node by brute force in UTM, connector at 30 km/h, networkx times."""
     from pyproj import Transformer
+
+    surface = node_surface
 
     tf = Transformer.from_crs(4326, 32650, always_xy=True)
     road = [n for n, d in g2020.nodes(data=True) if d["mode"] == "road" and d["kind"] != "external"]
@@ -417,3 +459,16 @@ def test_edge_linked_isochrones_nest(g2020):
     assert (np.diff(iso["area_km2"]) > 0).all()
     for small, big in zip(iso.geometry[:-1], iso.geometry[1:], strict=True):
         assert big.buffer(1e-7).contains(small)
+
+
+def test_edge_linking_keeps_the_base_road_so_added_links_never_slow_a_cell():
+    s = linyi.load_structure(axes="anchors")
+    g20, g35 = load_network(2020), load_network(2035)
+    grid = analysis_grid(s.units, cell_km=4.0)
+    before = travel_time_surface(g20, s, grid=grid)["time_to_core_min"]
+    plain = travel_time_surface(g35, s, grid=grid)["time_to_core_min"]
+    kept = travel_time_surface(g35, s, grid=grid, base=g20)["time_to_core_min"]
+    # a planned connector became some cells' nearest edge and is a worse way in than their old road
+    assert (plain > before + 1e-9).any()
+    assert (kept <= before + 1e-9).all()
+    assert (kept <= plain + 1e-9).all()

@@ -167,7 +167,8 @@ def compare_scenarios(
     grid = analysis_grid(structure.units, cell_km=cell_km)
     frames, surfaces = {}, {}
     for lab, G in progress(((a_label, G_a), (b_label, G_b)), desc="scenarios", total=2):
-        surfaces[lab] = travel_time_surface(G, structure, grid=grid, access=access)
+        base = G_a if G is G_b else None  # a cell may keep the road it joined in the base scenario
+        surfaces[lab] = travel_time_surface(G, structure, grid=grid, access=access, base=base)
         frames[lab] = unit_accessibility(G, structure, size=size, weights=weights, surface=surfaces[lab], access=access)
     a, b = frames[a_label], frames[b_label]
     w = a.attrs["weights"]

@@ -87,16 +87,19 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
 
 
 def _link_cells(
-    G: nx.Graph, grid: gpd.GeoDataFrame, access: Access, *, to_cell: bool = False
+    G: nx.Graph, grid: gpd.GeoDataFrame, access: Access, *, to_cell: bool = False, base: nx.Graph | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate nodes of every cell, the time between the cell and each (seconds), and the connector time.
 
     ``access.link_to == "edges"``: the two ends of the nearest usable edge,
-    reached along it; ``"nodes"``: the ``access.candidates`` nearest nodes.
+    reached along it (and, with ``base``, of the edge the cell joins in the
+    base network, if ``G`` still has it); ``"nodes"``: the
+    ``access.candidates`` nearest nodes.
     """
     points = grid.geometry.representative_point()
     if access.link_to == "edges":
-        return EdgeIndex.from_graph(G, access).link(points, access, to_point=to_cell)
+        also = None if base is None else EdgeIndex.from_graph(base, access)
+        return EdgeIndex.from_graph(G, access).link(points, access, to_point=to_cell, also=also)
     nodes, dist = NodeIndex.from_graph(G, access).query(points, access.candidates)
     seconds = access.seconds(dist)
     return nodes, seconds, seconds[:, 0]
@@ -117,6 +120,7 @@ def travel_time_surface(
     grid: gpd.GeoDataFrame | None = None,
     cell_km: float = 1.0,
     access: Access | None = None,
+    base: nx.Graph | None = None,
 ) -> gpd.GeoDataFrame:
     """Travel time from every grid cell to the core, the nearest pole and the nearest unit seat.
 
@@ -133,6 +137,10 @@ def travel_time_surface(
         Cell side when the grid is built here.
     access : Access, optional
         The cells' access leg (speed, candidates, linkable nodes).
+    base : networkx graph, optional
+        A base scenario's network (edge linking only): a cell may also join
+        the edge it joins there, so a scenario that only adds or speeds up
+        links never slows a cell (:func:`compare_scenarios` passes it).
 
     Returns
     -------
@@ -154,7 +162,7 @@ def travel_time_surface(
         grid = analysis_grid(structure.units, cell_km=cell_km)
     targets = structure_nodes(structure, G, access=access)
     rg = routing_graph(G)
-    nodes, seconds, connector = _link_cells(G, grid, access)
+    nodes, seconds, connector = _link_cells(G, grid, access, base=base)
     rows = rg.rows(nodes.ravel()).reshape(nodes.shape)
     out = grid.copy()
     out["node"] = nodes[np.arange(len(nodes)), np.argmin(seconds, axis=1)]

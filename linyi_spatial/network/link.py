@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -52,14 +52,15 @@ class Access:
         Node modes a point may link to (None: all).
     exclude_kinds : tuple of str, default ("external",)
         Node kinds never linked to (e.g. where lines leave the region).
-    link_to : {"nodes", "edges"}, default "nodes"
+    link_to : {"edges", "nodes"}, default "edges"
         How grid cells join the network in surfaces and isochrones:
-        ``"nodes"`` tries the ``candidates`` nearest nodes (a scenario that
-        only adds links never slows a cell); ``"edges"`` links each cell to
-        the nearest point of the nearest usable road edge and travels along
-        that edge to its end nodes in proportion to the edge's time (as r5py
-        and OpenTripPlanner link origins), so times grow along roads rather
-        than in circles around nodes.
+        ``"edges"`` links each cell to the nearest point of the nearest
+        usable road edge and travels along that edge to its end nodes in
+        proportion to the edge's time (as r5py and OpenTripPlanner link
+        origins), so times grow along roads rather than in circles around
+        nodes; scenario comparisons also let a cell keep the edge it joins
+        in the base network, so added links never slow it. ``"nodes"``
+        tries the ``candidates`` nearest nodes instead.
     exclude_classes : tuple of str, default ("expressway",)
         Road classes a cell may not join between their ends (controlled
         access: an expressway is entered at interchanges only).
@@ -73,7 +74,7 @@ class Access:
     max_distance_m: float | None = None
     modes: tuple[str, ...] | None = ("road",)
     exclude_kinds: tuple[str, ...] = ("external",)
-    link_to: str = "nodes"
+    link_to: str = "edges"
     exclude_classes: tuple[str, ...] = ("expressway",)
     circuity: float = 1.0
 
@@ -469,6 +470,7 @@ class EdgeIndex:
     geoms: np.ndarray
     tree: shapely.STRtree
     metric_crs: str
+    _positions: dict[tuple[Hashable, Hashable], int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_graph(cls, G: nx.Graph, access: Access | None = None) -> EdgeIndex:
@@ -567,7 +569,12 @@ class EdgeIndex:
         return index, edges
 
     def link(
-        self, points: gpd.GeoDataFrame | gpd.GeoSeries, access: Access, *, to_point: bool = False
+        self,
+        points: gpd.GeoDataFrame | gpd.GeoSeries,
+        access: Access,
+        *,
+        to_point: bool = False,
+        also: EdgeIndex | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each point's two end nodes and the time from the point to each (or, ``to_point``, from each to it).
 
@@ -584,14 +591,21 @@ class EdgeIndex:
         to_point : bool, default False
             Times from the end nodes to the point (for isochrones) instead
             of from the point to the end nodes.
+        also : EdgeIndex, optional
+            The index of a base scenario's network: each point may also use
+            the edge it joins there, if this network still has that edge
+            (timed with this network's travel times). A scenario that only
+            adds or speeds up links then never slows a point, although a
+            new road may become its nearest edge.
 
         Returns
         -------
-        nodes : numpy.ndarray of object, shape (n, 2)
-        seconds : numpy.ndarray, shape (n, 2)
-            ``inf`` where the edge cannot be travelled that way.
+        nodes : numpy.ndarray of object, shape (n, 2), or (n, 4) with ``also``
+        seconds : numpy.ndarray, same shape
+            ``inf`` where the edge cannot be travelled that way (or, for the
+            base edge, where this network lacks it).
         connector_s : numpy.ndarray, shape (n,)
-            The connector's time alone.
+            The connector's time to this network's nearest edge.
 
         Examples
         --------
@@ -606,9 +620,35 @@ class EdgeIndex:
             geoms = geoms.representative_point()
         pts = geoms.to_crs(self.metric_crs).to_numpy()
         (_, which), dist = self.tree.query_nearest(pts, return_distance=True, all_matches=False)
-        lines = self.geoms[which]
-        share = shapely.line_locate_point(lines, pts, normalized=True)
-        connector = access.seconds(dist)
+        nodes, seconds = self._along(pts, which, access.seconds(dist), to_point)
+        if also is None:
+            return nodes, seconds, access.seconds(dist)
+        base_pts = geoms.to_crs(also.metric_crs).to_numpy()
+        (_, theirs), _ = also.tree.query_nearest(base_pts, return_distance=True, all_matches=False)
+        pos = self._position_of()
+        mine = np.array([pos.get((a, b), -1) for a, b in zip(also.u[theirs], also.v[theirs], strict=True)])
+        have = mine >= 0
+        b_nodes = np.full((len(pts), 2), None, dtype=object)
+        b_sec = np.full((len(pts), 2), np.inf)
+        if have.any():
+            d = shapely.distance(self.geoms[mine[have]], pts[have])
+            b_nodes[have], b_sec[have] = self._along(pts[have], mine[have], access.seconds(d), to_point)
+        b_nodes[~have] = nodes[~have]  # placeholders with inf time
+        return np.hstack([nodes, b_nodes]), np.hstack([seconds, b_sec]), access.seconds(dist)
+
+    def _position_of(self) -> dict[tuple[Hashable, Hashable], int]:
+        """Position of each segment by (u, v) and (v, u)."""
+        if not self._positions:
+            for i, (a, b) in enumerate(zip(self.u, self.v, strict=True)):
+                self._positions.setdefault((a, b), i)
+                self._positions.setdefault((b, a), i)
+        return self._positions
+
+    def _along(
+        self, pts: np.ndarray, which: np.ndarray, connector: np.ndarray, to_point: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """End nodes of the edges ``which`` and the connector plus the time along each edge to (from) them."""
+        share = shapely.line_locate_point(self.geoms[which], pts, normalized=True)
         with np.errstate(invalid="ignore"):  # 0 x inf on a one-way edge's far end
             if to_point:  # from u along u->v to the point, from v along v->u
                 to_u, to_v = share * self.time_uv_s[which], (1.0 - share) * self.time_vu_s[which]
@@ -616,4 +656,4 @@ class EdgeIndex:
                 to_u, to_v = share * self.time_vu_s[which], (1.0 - share) * self.time_uv_s[which]
             seconds = np.column_stack([connector + to_u, connector + to_v])
         seconds = np.where(np.isnan(seconds), np.inf, seconds)  # 0 x inf on a one-way edge's far end
-        return np.column_stack([self.u[which], self.v[which]]), seconds, connector
+        return np.column_stack([self.u[which], self.v[which]]), seconds

@@ -39,7 +39,7 @@ from .._checks import count, masses, number
 from .._io import replacing
 from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
 from ..errors import DataError, LinyiSpatialError
-from ..network.link import DEFAULT_ACCESS, Access, NodeIndex
+from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex
 from .engine import RoutingGraph, batched_dijkstra, nearest_times, routing_graph
 from .matrix import Places, resolve_places
 
@@ -118,15 +118,23 @@ def _reduce_block(rg: RoutingGraph, task: dict[str, Any]) -> np.ndarray:
 
 
 def _surface_part(
-    part: gpd.GeoDataFrame, index: NodeIndex, rows: Mapping[Any, int], costs: dict[str, np.ndarray], access: Access
+    part: gpd.GeoDataFrame,
+    index: NodeIndex | EdgeIndex,
+    rows: Mapping[Any, int],
+    costs: dict[str, np.ndarray],
+    access: Access,
 ) -> gpd.GeoDataFrame:
     out = part.copy()
     if len(part) == 0:
         for col in costs:
             out[col] = pd.Series(dtype=float)
         return out
-    nodes, dist = index.query(part.geometry.representative_point(), access.candidates)
-    seconds = access.seconds(dist)
+    points = part.geometry.representative_point()
+    if isinstance(index, EdgeIndex):
+        nodes, seconds, _ = index.link(points, access)
+    else:
+        nodes, dist = index.query(points, access.candidates)
+        seconds = access.seconds(dist)
     node_rows = np.vectorize(rows.__getitem__, otypes=[np.int64])(nodes)
     for col, cost in costs.items():
         out[col] = np.min(seconds + cost[node_rows], axis=1) / 60.0
@@ -412,8 +420,9 @@ class DaskEngine:
         The network costs to each target set come from one multi-source
         search each (on the client); the cells are split into ``npartitions``
         spatially sorted partitions (Hilbert order), and each partition links
-        its cells to their ``access.candidates`` nearest nodes and takes the
-        quickest, exactly as :func:`linyi_spatial.accessibility.travel_time_surface`.
+        its cells as ``access`` says (to the nearest usable edge, or to the
+        ``access.candidates`` nearest nodes) and takes the quickest, exactly
+        as :func:`linyi_spatial.accessibility.travel_time_surface`.
 
         Parameters
         ----------
@@ -449,7 +458,9 @@ class DaskEngine:
         out = Path(path)
         _prepare_folder(out, overwrite)
         costs = {col: nearest_times(self.G, list(nodes), weight=self.weight)[0] for col, nodes in targets.items()}
-        index = NodeIndex.from_graph(self.G, access)
+        index = (
+            EdgeIndex.from_graph(self.G, access) if access.link_to == "edges" else NodeIndex.from_graph(self.G, access)
+        )
         meta = grid.iloc[:0].copy()
         for col in costs:
             meta[col] = pd.Series(dtype=float)
