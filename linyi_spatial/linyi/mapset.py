@@ -38,7 +38,7 @@ __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 MAPS = {
     "structure": "Planned spatial structure: core, poles, axes, points and the transport network",
     "accessibility": "Unit accessibility: composite score and each measure",
-    "surface": "Travel-time surfaces: to the core, the nearest pole, the nearest seat",
+    "surface": "Travel-time surfaces: to the core, the nearest pole, the nearest seat; residents per km² (modelled)",
     "isochrones": "Isochrones from the core (15 / 30 / 60 / 90 minutes)",
     "scenario": "What the compared network changes: travel-time deltas and added links",
     "hierarchy": "Urban hierarchy: size, tiers, gravity linkages, centrality",
@@ -106,7 +106,7 @@ def map_builders(
     def surface() -> object:
         if "surface" not in cache:
             say(f"  computing the {region.cell_km:g} km travel-time surface ...")
-            cache["surface"] = acc.travel_time_surface(G, s, cell_km=region.cell_km)
+            cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
         return cache["surface"]
 
     core = acc.structure_nodes(s, G)["core"][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,8 @@ ACCESSIBILITY_LAYERS = (
 """Measures drawn by :func:`accessibility_map` by default, one layer each."""
 
 TIME_BANDS_MIN = (15, 30, 45, 60, 90, 120)
+DENSITY_BANDS_KM2 = (100, 250, 500, 1000, 2500, 5000, 10000)
+"""Upper edges of the residents-per-km² classes of the population layer (round numbers)."""
 SURFACE_LABELS = {
     "time_to_core_min": "Time to the core (min)",
     "time_to_nearest_pole_min": "Time to the nearest pole (min)",
@@ -217,12 +220,15 @@ def surface_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
 ) -> folium.Map:
-    """Travel-time surfaces dissolved into time bands, one layer per measure.
+    """Travel-time surfaces dissolved into time bands, one layer per measure (and residents, if known).
 
     Parameters
     ----------
     surface : GeoDataFrame
-        From :func:`linyi_spatial.accessibility.travel_time_surface`.
+        From :func:`linyi_spatial.accessibility.travel_time_surface`; with
+        ``pop_density_km2`` (e.g. from
+        :func:`linyi_spatial.accessibility.structure_population`) the map
+        also has a residents-per-km² layer.
     columns : sequence of str
     bands_min : sequence of float, default (15, 30, 45, 60, 90, 120)
         Upper edges of the time bands.
@@ -245,16 +251,51 @@ def surface_map(
     datum = m.linyi_datum  # type: ignore[attr-defined]
     colours = ramp(len(bands_min) + 1, reverse=True)
     names = _band_names(bands_min)
-    layers = []
+    layers, legends = [], []
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
-        layer = overlay(SURFACE_LABELS.get(col, measure_label(col)), show=i == 0)
+        label = SURFACE_LABELS.get(col, measure_label(col))
+        layer = overlay(label, show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             tip = table([("travel time", names[band.label]), ("area km²", fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
         layers.append(layer.add_to(m))
+        legends.append(
+            legend(label, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
+        )
+    if "pop_density_km2" in surface.columns:
+        layer, label, items = _population_layer(surface, datum)
+        layers.append(layer.add_to(m))
+        legends.append(legend(label, items, layer=label, shown=False))
+    for item in legends:
+        m.get_root().html.add_child(item)
+    LegendSwitch().add_to(m)
     ExclusiveLayers(layers).add_to(m)
-    return finish(m, legend("Travel time", [("box", c, n) for c, n in zip(colours, names, strict=True)]))
+    return finish(m)
+
+
+def _population_layer(
+    surface: gpd.GeoDataFrame, datum: str
+) -> tuple[folium.FeatureGroup, str, list[tuple[str, str, str]]]:
+    """Residents per km² in round-number classes, dissolved, with the modelled estimate said in its name."""
+    label = "Residents per km² (modelled estimate)"
+    edges = DENSITY_BANDS_KM2
+    colours = ramp(len(edges) + 1, reverse=False)
+    names = [f"< {fmt(edges[0], 0)}"]
+    names += [f"{fmt(a, 0)} – {fmt(b, 0)}" for a, b in itertools.pairwise(edges)]
+    names += [f"≥ {fmt(edges[-1], 0)}"]
+    labels = np.digitize(surface["pop_density_km2"].to_numpy(dtype=float), edges)
+    bands = dissolve(surface, labels)
+    people = (
+        pd.Series(surface["pop_est"].to_numpy(), index=labels).groupby(level=0).sum() if "pop_est" in surface else None
+    )
+    layer = overlay(label, show=False)
+    for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
+        rows = [("residents per km²", names[band.label]), ("area km²", fmt(band.area_km2, 0))]
+        if people is not None:
+            rows.append(("residents", fmt_measure(float(people.get(band.label, 0)), "persons")))
+        _polygon(layer, row.geometry, colours[band.label], table(rows))
+    return layer, label, [("box", c, n) for c, n in zip(colours, names, strict=True)]
 
 
 def isochrone_map(
