@@ -18,7 +18,7 @@ from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
-from .defaults import BASE_YEAR, PLAN_YEAR, TIER_WEIGHTS
+from .defaults import BASE_YEAR, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
 from .network import load_network
 
@@ -107,6 +107,14 @@ def cmd_maps(args: argparse.Namespace) -> int:
     )
     for p in written.values():
         print(p)
+    if not args.quiet:
+        maps_only = [p for k, p in written.items() if k != "index"]
+        mb = sum(Path(p).stat().st_size for p in written.values()) / 1e6
+        say(
+            f"wrote {len(maps_only)} map(s) and an index ({mb:.1f} MB) to {Path(args.out).resolve()}\n"
+            f"start with {Path(written['index']).resolve()} in a browser"
+            + ("" if args.offline else " (basemap tiles need the internet; --offline draws none)")
+        )
     return 0
 
 
@@ -160,6 +168,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse bad flag values before any work starts, naming the flag."""
+    if args.tiles == "tianditu" and not args.tiles_key:
+        parser.error("--tiles tianditu needs --tiles-key KEY (a Tianditu API key)")
+    if not (0 < args.cell_km <= 50):
+        parser.error(f"--cell-km must be above 0 and at most 50 km, got {args.cell_km:g}")
+    if args.spec is None or args.nodes:  # years matter for Linyi's network and for route tables
+        low, high = min(NETWORK_YEARS), max(NETWORK_YEARS)
+        if args.spec is None:
+            for flag, year in (("--year", args.year), ("--scenario-year", args.scenario_year)):
+                if not (low <= year <= high):
+                    parser.error(f"{flag} {year}: Linyi's network is documented for {low}–{high} ({NETWORK_YEARS})")
+        if args.scenario_year <= args.year:
+            parser.error(f"--scenario-year {args.scenario_year} must come after --year {args.year}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad arguments or input).
 
@@ -189,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("give either --network or --nodes/--routes, not both")
         if args.scenario_network and not args.network:
             parser.error("--scenario-network needs --network")
+        _check_options(parser, args)
     try:
         return int(args.func(args))
     except LinyiSpatialError as exc:

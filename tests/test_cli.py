@@ -1,0 +1,37 @@
+"""The command line checks its flags before any work and ends with a summary of what it wrote."""
+
+import pytest
+
+from linyi_spatial.linyi.cli import main
+from linyi_spatial.testing import write_region
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--year", "1990", "--scenario-year", "2100"], "--year 1990: Linyi's network is documented for 2020–2035"),
+        (["--scenario-year", "2100"], "--scenario-year 2100"),
+        (["--year", "2035", "--scenario-year", "2020"], "--scenario-year 2020 must come after --year 2035"),
+        (["--tiles", "tianditu"], "--tiles tianditu needs --tiles-key KEY"),
+        (["--cell-km", "0"], "--cell-km must be above 0"),
+        (["--cell-km", "500"], "--cell-km must be above 0 and at most 50 km, got 500"),
+    ],
+)
+def test_bad_flags_are_refused_before_any_work(argv, needle, capsys, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        main(["maps", "--out", str(tmp_path / "maps"), *argv])
+    assert stop.value.code == 2
+    assert needle in capsys.readouterr().err
+    assert not (tmp_path / "maps").exists()  # nothing was started
+
+
+def test_cli_ends_with_a_summary(tmp_path, capsys):
+    files = write_region(tmp_path / "region")
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes", str(files["routes"]),
+            "--out", str(out), "--offline", "--cell-km", "5"]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert str(out / "index.html") in captured.out  # the written paths on stdout
+    assert "wrote 6 map(s) and an index" in captured.err
+    assert f"start with {(out / 'index.html').resolve()}" in captured.err
