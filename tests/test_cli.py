@@ -35,3 +35,21 @@ def test_cli_ends_with_a_summary(tmp_path, capsys):
     assert str(out / "index.html") in captured.out  # the written paths on stdout
     assert "wrote 6 map(s) and an index" in captured.err
     assert f"start with {(out / 'index.html').resolve()}" in captured.err
+
+
+def test_every_map_names_its_sources_escaped(tmp_path):
+    from linyi_spatial.linyi.defaults import MAP_CREDITS
+    from linyi_spatial.linyi.mapset import Region, map_builders
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    s, G = made_up_structure(), made_up_network(2020)
+    built = map_builders(Region(s, G, made_up_network(2035), cell_km=5), tiles=None, say=str)
+    assert len(built) == 6
+    for key, build in built.items():
+        html = build().get_root().render()
+        assert "Sources: Valeshire structure (valeshire.toml); computed with linyi_spatial" in html, key
+    hostile = Region(s, G, cell_km=5, credits="<img src=x onerror=alert(1)> census")
+    html = map_builders(hostile, tiles=None, say=str)["structure"]().get_root().render()
+    assert "&lt;img src=x onerror=alert(1)&gt; census" in html
+    assert "<img src=x" not in html
+    assert "7th national census 2020" in MAP_CREDITS

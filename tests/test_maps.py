@@ -113,8 +113,11 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "anchor 'nowhere' is not a known place" in err
     assert "bad.toml" in err
-    assert main(["maps", "--out", str(tmp_path / "m3"), "--tiles", "tianditu"]) == 2
-    assert "needs a key" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as early:  # refused before any work, naming the flag
+        main(["maps", "--out", str(tmp_path / "m3"), "--tiles", "tianditu"])
+    assert early.value.code == 2
+    assert "--tiles tianditu needs --tiles-key KEY" in capsys.readouterr().err
+    assert not (tmp_path / "m3").exists()
     with pytest.raises(SystemExit) as info:
         main(["maps", "--tiles", "nope"])
     assert info.value.code == 2

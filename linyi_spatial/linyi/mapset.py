@@ -18,6 +18,7 @@ import networkx as nx
 
 from .. import accessibility as acc
 from .._io import write_text
+from .._version import __version__
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
 from ..structure import SpatialStructure
@@ -31,7 +32,7 @@ from ..viz import (
     surface_map,
 )
 from ..viz._html import esc
-from ..viz.base import FONTS, GENERATOR
+from ..viz.base import FONTS, GENERATOR, add_credits
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -63,6 +64,9 @@ class Region:
         Grid cell side of surfaces and scores.
     hierarchy : dict
         Extra keyword arguments of :func:`~linyi_spatial.hierarchy.hierarchy_report`.
+    credits : str
+        The data sources, printed on every map (default: the structure's
+        spec file and the library that computed the maps).
     """
 
     structure: SpatialStructure
@@ -71,6 +75,14 @@ class Region:
     labels: tuple[Hashable, Hashable] = ("base", "scenario")
     cell_km: float = 1.0
     hierarchy: dict[str, object] = field(default_factory=dict)
+    credits: str = ""
+
+    def credit_line(self) -> str:
+        """The credits printed on every map."""
+        if self.credits:
+            return self.credits
+        spec = Path(str(self.structure.source)).name if self.structure.source else "given in code"
+        return f"Sources: {self.structure.name} structure ({spec}); computed with linyi_spatial {__version__}"
 
 
 def map_builders(
@@ -100,7 +112,7 @@ def map_builders(
     plan = region.G_scenario if region.G_scenario is not None else G
     builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
     if G is None:
-        return builders
+        return _credited(builders, region.credit_line())
     cache: dict[str, object] = {}
 
     def surface() -> object:
@@ -127,7 +139,12 @@ def map_builders(
             acc.compare_scenarios(G, region.G_scenario, s, labels=region.labels, cell_km=region.cell_km), **kw
         )
     builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **region.hierarchy), **kw)  # type: ignore[arg-type]
-    return builders
+    return _credited(builders, region.credit_line())
+
+
+def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[str, Callable[[], folium.Map]]:
+    """The same builders, each map naming its sources."""
+    return {key: (lambda b=build: add_credits(b(), text)) for key, build in builders.items()}
 
 
 def _ours(path: Path) -> bool:

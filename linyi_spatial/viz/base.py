@@ -450,6 +450,36 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
     return m
 
 
+def add_credits(m: folium.Map, text: str) -> folium.Map:
+    """Name the map's data sources in a box at the bottom left (inside the full-screen page; escaped).
+
+    Parameters
+    ----------
+    m : folium.Map
+    text : str
+        The sources, as people read them.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> m = add_credits(new_map([10, 50, 11, 51], None, "t"), "Census <2020>")
+    >>> "Census &lt;2020&gt;" in m.get_root().render()
+    True
+    """
+    if text:
+        m.get_root().html.add_child(
+            folium.Element(
+                "<div class='linyi-credits' style='position:fixed;bottom:26px;left:10px;z-index:1000;max-width:55%;"
+                "background:rgba(255,255,255,0.88);padding:2px 6px;border:1px solid #bbb;font-size:11px;"
+                f"line-height:1.3'>{esc(text)}</div>"
+            )
+        )
+    return m
+
+
 def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
     """Add the legend and the layer control; return the map.
 
