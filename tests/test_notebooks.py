@@ -26,3 +26,19 @@ def test_notebook_executes(path, tmp_path):
     ]
     assert errors == []
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # no warnings, progress debris or other stderr in what a reader sees
+    stderr = [
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
+    assert stderr == [], stderr
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    charts = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert charts == CHARTS.get(path.stem, 0)
+
+
+CHARTS = {"03_accessibility": 1, "04_hierarchy": 3}
+"""Charts (matplotlib figures) each notebook shows: four in all."""

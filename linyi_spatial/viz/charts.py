@@ -1,0 +1,249 @@
+"""Charts for reports: rank-size, the urbanization path, scenario change per unit, centrality by tier.
+
+Each function draws a result the core computed onto a matplotlib
+``Figure`` and returns it, so it can go into a notebook, be saved with
+``fig.savefig("rank_size.png", dpi=200)`` or placed in a report. Nothing is
+computed here beyond what drawing needs (a log, a sort). Needs matplotlib
+(``pip install 'linyi_spatial[charts]'``); labels name places, not codes,
+and every axis carries its unit.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..catalog import MEASURES, higher_is_better, measure_label
+from ..errors import OptionError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..accessibility import ScenarioComparison
+    from ..hierarchy import HierarchyReport
+
+__all__ = ["centrality_chart", "rank_size_chart", "scenario_chart", "urbanization_chart"]
+
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei",
+             "PingFang SC", "SimHei", "DejaVu Sans"]  # fmt: skip
+"""Font preference for names in Chinese (the first installed one is used; DejaVu Sans as the last resort)."""
+
+TIER_COLOURS = {"core": "#b2182b", "pole": "#ef8a62", "point": "#67a9cf", "other": "#999999"}
+
+
+@lru_cache(maxsize=1)
+def _chart_class() -> type:
+    """A matplotlib Figure that shows itself as a PNG in notebooks (no pyplot, no backend set-up needed)."""
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("charts need matplotlib: pip install 'linyi_spatial[charts]'") from exc
+    matplotlib.rcParams["font.sans-serif"] = CJK_FONTS + [
+        f for f in matplotlib.rcParams["font.sans-serif"] if f not in CJK_FONTS
+    ]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+    class Chart(Figure):
+        """A matplotlib Figure with a PNG representation for Jupyter."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=110)
+            return buffer.getvalue()
+
+    return Chart
+
+
+def _figure(size: tuple[float, float]) -> Figure:
+    return _chart_class()(figsize=size, layout="constrained")
+
+
+def rank_size_chart(report: HierarchyReport) -> Figure:
+    """Log–log rank-size plot of the report's places with the fitted Zipf line.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+        From :func:`linyi_spatial.hierarchy.hierarchy_report`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.hierarchy import hierarchy_report
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> fig = rank_size_chart(hierarchy_report(made_up_structure(), made_up_network(2020)))
+    >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
+    ('log', 'log')
+    """
+    size = report.params["size"]
+    places = report.places.sort_values(size, ascending=False)
+    values = places[size].to_numpy(dtype=float)
+    ranks = np.arange(1, len(values) + 1)
+    fit = report.rank_size.iloc[0]
+    fig = _figure((6.4, 4.6))
+    ax = fig.add_subplot()
+    ax.scatter(ranks, values, color="#2166ac", zorder=3, label="places")
+    for r, v, name in zip(ranks, values, places["name"], strict=True):
+        ax.annotate(str(name), (r, v), textcoords="offset points", xytext=(5, 3), fontsize=8)
+    fitted = np.exp(fit["ln_s1_fitted"]) * ranks ** (-fit["q"])
+    ax.plot(ranks, fitted, color="#b2182b", lw=1.5,
+            label=f"fit: q = {fit['q']:.2f} (95 % CI {fit['q_ci95_low']:.2f}–{fit['q_ci95_high']:.2f}), "
+                  f"R² = {fit['r2']:.2f}")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("rank (log)")
+    ax.set_ylabel(f"{measure_label(size)} (persons, log)" if size not in MEASURES else MEASURES[size].label)
+    ax.set_title(f"Rank–size of {len(values)} places ({report.units_of_analysis})", fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.grid(True, which="both", alpha=0.3)
+    return fig
+
+
+def urbanization_chart(urbanization: pd.DataFrame, *, targets: dict[int, float] | None = None) -> Figure:
+    """The urbanization rate from the base year through the path to the targets.
+
+    Parameters
+    ----------
+    urbanization : pandas.DataFrame
+        Indexed by year with ``urbanization_rate`` (0–1) and ``source``
+        (e.g. ``report.urbanization``).
+    targets : dict, optional
+        Year -> target rate (0–1), drawn as markers; default the rows whose
+        ``source`` is ``"target"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    OptionError
+        If the table lacks ``urbanization_rate``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"urbanization_rate": [0.55, 0.62, 0.72], "source": ["base", "target", "target"]},
+    ...                  index=pd.Index([2020, 2025, 2035], name="year"))
+    >>> [round(float(y), 1) for y in urbanization_chart(t).axes[0].lines[0].get_ydata()]
+    [55.0, 62.0, 72.0]
+    """
+    if "urbanization_rate" not in urbanization.columns:
+        raise OptionError("the urbanization table needs an urbanization_rate column (0–1)")
+    rate = urbanization["urbanization_rate"].astype(float) * 100
+    if targets is None and "source" in urbanization.columns:
+        chosen = urbanization["urbanization_rate"][urbanization["source"] == "target"]
+        targets = {int(y): float(v) for y, v in chosen.items()}
+    fig = _figure((6.4, 4.0))
+    ax = fig.add_subplot()
+    ax.plot(rate.index, rate.to_numpy(), marker="o", color="#2166ac", label="path (base, then to the targets)")
+    for year, value in (targets or {}).items():
+        ax.scatter([year], [value * 100], marker="*", s=160, color="#b2182b", zorder=4)
+        ax.annotate(f"target {year}: {value * 100:.0f} %", (year, value * 100), textcoords="offset points",
+                    xytext=(-60, 8), fontsize=8, color="#b2182b")  # fmt: skip
+    ax.set_xlabel("year")
+    ax.set_ylabel("urbanization rate (% of residents)")
+    ax.set_title("Resident urbanization against the plan's targets", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def scenario_chart(comparison: ScenarioComparison, measure: str = "time_to_core_min") -> Figure:
+    """Change of one measure per unit between two scenarios, best gains on top.
+
+    Parameters
+    ----------
+    comparison : ScenarioComparison
+        From :func:`linyi_spatial.accessibility.compare_scenarios`.
+    measure : str, default "time_to_core_min"
+        A unit measure of the comparison (its ``<measure>_delta`` column).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    OptionError
+        Naming an unknown measure and the available ones.
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import compare_scenarios
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> c = compare_scenarios(made_up_network(2020), made_up_network(2035), made_up_structure(), cell_km=5)
+    >>> len(scenario_chart(c).axes[0].patches)
+    5
+    """
+    col = f"{measure}_delta"
+    units = comparison.units
+    if col not in units.columns:
+        known = sorted(c.removesuffix("_delta") for c in units.columns if c.endswith("_delta"))
+        raise OptionError(f"no measure {measure!r} in the comparison; available: {known}")
+    delta = units[col].astype(float)
+    better = -delta if not higher_is_better(measure) else delta
+    order = better.sort_values().index  # best gains drawn last, i.e. on top
+    names = units["name"].reindex(order).astype(str) if "name" in units else pd.Series(order, index=order)
+    unit = MEASURES[measure].unit if measure in MEASURES else ""
+    fig = _figure((6.4, 0.35 * len(order) + 1.4))
+    ax = fig.add_subplot()
+    colours = ["#1a9850" if b > 1e-9 else ("#d73027" if b < -1e-9 else "#bbbbbb") for b in better.reindex(order)]
+    ax.barh(list(names), delta.reindex(order).to_numpy(), color=colours)
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_xlabel(f"change {comparison.label_a} → {comparison.label_b}" + (f" ({unit})" if unit else ""))
+    ax.set_title(f"{measure_label(measure)}: change per unit (green = better)", fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def centrality_chart(report: HierarchyReport, measure: str = "betweenness") -> Figure:
+    """A network centrality of each place, coloured by its tier in the plan.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    measure : str, default "betweenness"
+        A column of ``report.centrality`` (degree, closeness_per_min,
+        betweenness, straightness).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    OptionError
+        Naming an unknown measure and the available ones.
+
+    Examples
+    --------
+    >>> from linyi_spatial.hierarchy import hierarchy_report
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> fig = centrality_chart(hierarchy_report(made_up_structure(), made_up_network(2020)))
+    >>> len(fig.axes[0].patches) == 5
+    True
+    """
+    if measure not in report.centrality.columns:
+        raise OptionError(f"no centrality {measure!r}; available: {list(report.centrality.columns)}")
+    values = report.centrality[measure].astype(float).sort_values()
+    names = report.places["name"].reindex(values.index).astype(str)
+    tiers = report.places["plan_tier"].reindex(values.index).fillna("other").astype(str)
+    fig = _figure((6.4, 0.35 * len(values) + 1.4))
+    ax = fig.add_subplot()
+    ax.barh(list(names), values.to_numpy(), color=[TIER_COLOURS.get(t, TIER_COLOURS["other"]) for t in tiers])
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=c, label=t) for t, c in TIER_COLOURS.items() if t in set(tiers)]
+    ax.legend(handles=handles, title="tier in the plan", fontsize=8, title_fontsize=8, loc="lower right")
+    ax.set_xlabel(measure_label(measure) if measure in MEASURES else measure.replace("_", " "))
+    ax.set_title(f"Network centrality ({measure.replace('_', ' ')}) by place", fontsize=10)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig

@@ -1,0 +1,71 @@
+"""Charts draw exactly the results they are given, for Linyi and for the made-up region."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from linyi_spatial import linyi
+from linyi_spatial.accessibility import compare_scenarios
+from linyi_spatial.errors import OptionError
+from linyi_spatial.hierarchy import hierarchy_report
+from linyi_spatial.testing import made_up_network, made_up_structure
+from linyi_spatial.viz import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return {
+        "linyi": linyi.hierarchy_report(2020),
+        "made-up": hierarchy_report(made_up_structure(), made_up_network(2020)),
+    }
+
+
+@pytest.mark.parametrize("region", ["linyi", "made-up"])
+def test_rank_size_chart_plots_the_places_and_the_fit(reports, region):
+    r = reports[region]
+    size = r.params["size"]
+    values = np.sort(r.places[size].to_numpy(dtype=float))[::-1]
+    ax = rank_size_chart(r).axes[0]
+    xy = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(xy[:, 0], np.arange(1, len(values) + 1))
+    np.testing.assert_allclose(xy[:, 1], values)
+    fit = r.rank_size.iloc[0]
+    line = ax.lines[0]
+    np.testing.assert_allclose(line.get_ydata(), np.exp(fit["ln_s1_fitted"]) * line.get_xdata() ** -fit["q"])
+    labels = {t.get_text() for t in ax.texts}
+    assert set(r.places["name"].astype(str)) <= labels  # names, not codes
+    assert "q = " in ax.get_legend().get_texts()[1].get_text()
+
+
+def test_urbanization_chart_against_the_targets(reports):
+    r = reports["linyi"]
+    ax = urbanization_chart(r.urbanization).axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), r.urbanization["urbanization_rate"] * 100)
+    stars = sorted(tuple(c.get_offsets()[0]) for c in ax.collections)
+    assert stars == [(2025.0, pytest.approx(62.0)), (2035.0, pytest.approx(72.0))]
+    assert "%" in ax.get_ylabel()
+    with pytest.raises(OptionError, match="urbanization_rate"):
+        urbanization_chart(r.urbanization.drop(columns="urbanization_rate"))
+
+
+def test_scenario_chart_bars_are_the_deltas():
+    c = compare_scenarios(made_up_network(2020), made_up_network(2035), made_up_structure(), cell_km=5)
+    ax = scenario_chart(c, "time_to_core_min").axes[0]
+    widths = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    expected = dict(zip(c.units["name"].astype(str), c.units["time_to_core_min_delta"], strict=True))
+    assert widths == pytest.approx(expected)
+    assert "(min)" in ax.get_xlabel()
+    with pytest.raises(OptionError, match="no measure 'beauty'"):
+        scenario_chart(c, "beauty")
+
+
+@pytest.mark.parametrize("region", ["linyi", "made-up"])
+def test_centrality_chart_bars_are_the_values(reports, region):
+    r = reports[region]
+    ax = centrality_chart(r, "betweenness").axes[0]
+    widths = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)}
+    expected = dict(zip(r.places["name"].astype(str), r.centrality["betweenness"].reindex(r.places.index), strict=True))
+    assert widths == pytest.approx(expected)
+    with pytest.raises(OptionError, match="no centrality 'fame'"):
+        centrality_chart(r, "fame")
