@@ -150,3 +150,47 @@ def test_tooltip_shows_names(page, tmp_path):
     assert any("临港" in t for t in texts), texts
     assert any("平邑" in t for t in texts), texts
     assert page.errors == []
+
+
+FILLS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive')).map(p => p.getAttribute('fill'))"
+SWATCHES = """() => Array.from(document.querySelectorAll('.linyi-legend'))
+  .filter(e => getComputedStyle(e).display !== 'none')
+  .flatMap(e => Array.from(e.querySelectorAll('span, i, div')).map(s => s.style.background || s.style.backgroundColor))
+  .filter(Boolean)"""
+
+
+def _hex(colour):
+    import re
+
+    m = re.match(r"rgb\((\d+), (\d+), (\d+)\)", colour)
+    return "#{:02x}{:02x}{:02x}".format(*map(int, m.groups())) if m else colour.lower()
+
+
+def test_shared_polygons_take_the_colours_of_the_visible_legend(page, cli_maps):
+    open_map(page, cli_maps / "accessibility.html")
+    first = page.evaluate(FILLS)
+    assert len(first) == 12
+    assert {f.lower() for f in first} <= {_hex(c) for c in page.evaluate(SWATCHES)}
+    control = page.locator(".leaflet-control-layers")
+    control.get_by_text("Time from the seat to the core (min)", exact=True).click()
+    page.wait_for_timeout(200)
+    second = page.evaluate(FILLS)
+    assert len(second) == 12  # the same twelve polygons, restyled
+    assert second != first
+    assert {f.lower() for f in second} <= {_hex(c) for c in page.evaluate(SWATCHES)}
+    # the tooltip follows the measure; a click opens a popup with every measure and the rank
+    tips = page.evaluate(
+        "() => { const out = []; for (const k of Object.keys(window)) { const m = window[k];"
+        " if (m instanceof L.Map) { m.eachLayer((l) => { if (l.feature && l.getTooltip()) out.push(l.getTooltip()"
+        ".getContent()); }); } } return out; }"
+    )
+    assert len(tips) == 12
+    assert all("Time from the seat to the core" in t for t in tips)
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    sync_api.expect(popup).to_have_count(1)
+    text = popup.inner_text()
+    labels = ("Composite accessibility score", "Residents' mean time to the core", "Area-weighted time to the core")
+    for label in labels:
+        assert label in text
+    assert page.errors == []

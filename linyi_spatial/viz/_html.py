@@ -20,12 +20,13 @@ escaped twice so the script compares the same string Leaflet holds.
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["esc", "esc_attr_twice", "fmt", "fmt_measure", "table"]
+__all__ = ["esc", "esc_attr_twice", "fmt", "fmt_measure", "js_data", "table"]
 
 _JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
@@ -51,6 +52,36 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value), quote=True).translate(_JS_NEUTRAL)
+
+
+_SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def js_data(value: object) -> str:
+    r"""JSON for data placed inside a ``<script>`` (``<``, ``>``, ``&`` and line separators as ``\u`` escapes).
+
+    The one encoder for the script-data context: no string in it can close
+    the script element or start markup, whatever the data hold. Strings
+    that will be shown as HTML must be escaped with :func:`esc` first.
+
+    Parameters
+    ----------
+    value : object
+        JSON-serialisable.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(js_data({"name": "</script><b>"}))
+    {"name": "\u003c/script\u003e\u003cb\u003e"}
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    for raw, safe in _SCRIPT_SAFE.items():
+        text = text.replace(raw, safe)
+    return text
 
 
 def esc_attr_twice(value: object) -> str:

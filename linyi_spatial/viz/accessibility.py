@@ -6,15 +6,17 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import branca
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..catalog import MEASURES, higher_is_better, measure_label
 from ..crs import WGS84
 from ..errors import OptionError
-from ._html import fmt, fmt_measure, table
+from ._html import fmt, fmt_measure, js_data, table
 from .base import (
     DIVERGING,
     OKABE_ITO,
@@ -136,35 +138,112 @@ def choropleth_map(
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(units)
     names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
-    legends, layers = [], []
+    fills: dict[object, list[str]] = {uid: [] for uid in shapes.index}
+    tips: dict[object, list[str]] = {uid: [] for uid in shapes.index}
+    legends, switches = [], []
     for i, col in enumerate(columns):
         values = data[col].reindex(shapes.index).astype(float)
         idx, bins = classify(values, k, scheme)
         colours = ramp(len(bins), reverse=higher_is_better(col))
         label = measure_label(col)
         unit = MEASURES[col].unit if col in MEASURES else ""
-        layer = overlay(label, show=i == 0)
-        for (uid, row), j in zip(shift(shapes, datum).iterrows(), idx, strict=True):
-            v = values[uid]
-            tip = table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt_measure(v, unit))])
-            _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
-        layers.append(layer.add_to(m))
-        lo = [float(values.min()), *bins[:-1]]
-        legends.append(
-            (
-                label,
-                [
-                    ("box", colours[j], f"{fmt_measure(lo[j], unit)} – {fmt_measure(bins[j], unit)}")
-                    for j in range(len(bins))
-                ],
+        switches.append(overlay(label, show=i == 0).add_to(m))  # the measure's switch; the polygons are shared
+        for uid, j in zip(shapes.index, idx, strict=True):
+            fills[uid].append(colours[j] if j >= 0 else "#cccccc")
+            tips[uid].append(
+                table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt_measure(values[uid], unit))])
             )
+        lo = [float(values.min()), *bins[:-1]]
+        items = [
+            ("box", colours[j], f"{fmt_measure(lo[j], unit)} – {fmt_measure(bins[j], unit)}") for j in range(len(bins))
+        ]
+        legends.append((label, items))
+    features = []
+    for uid, row in shift(shapes, datum).iterrows():
+        every = [(measure_label(c), fmt_measure(float(data.loc[uid, c]), MEASURES[c].unit if c in MEASURES else ""))
+                 for c in columns]  # fmt: skip
+        if "rank" in data.columns and "rank" not in columns:
+            every.append(("rank", fmt(data.loc[uid, "rank"], 0)))
+        popup = table([("unit", names.get(uid, uid)), ("id", uid), *every])
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(row.geometry),
+                "properties": {"fill": fills[uid], "tip": tips[uid], "popup": popup},
+            }
         )
+    SharedChoropleth(features, switches).add_to(m)
     for i, (label, items) in enumerate(legends):
         scheme_name = scheme.replace("_", " ").replace("fisher jenks", "natural breaks")
         m.get_root().html.add_child(legend(f"{label} ({scheme_name})", items, layer=label, shown=i == 0))
     LegendSwitch().add_to(m)
-    ExclusiveLayers(layers).add_to(m)
+    ExclusiveLayers(switches).add_to(m)
     return finish(m)
+
+
+_SHARED_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  var switches = [{% for name in this.switch_names %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}];
+  var active = 0;
+  var shapes = L.geoJson({{ this.data }}, {
+    style: function(f) {
+      return {color: '#555555', weight: 1, fillColor: f.properties.fill[active], fillOpacity: 0.75};
+    },
+    onEachFeature: function(f, layer) {
+      layer.bindTooltip(f.properties.tip[active], {sticky: true});
+      layer.bindPopup(f.properties.popup);
+    }
+  });
+  function restyle() {
+    shapes.eachLayer(function(layer) {
+      layer.setStyle({fillColor: layer.feature.properties.fill[active]});
+      layer.setTooltipContent(layer.feature.properties.tip[active]);
+    });
+  }
+  function sync() {
+    var on = switches.filter(function(s) { return map.hasLayer(s); });
+    if (on.length) {
+      if (!map.hasLayer(switches[active])) { active = switches.indexOf(on[on.length - 1]); }
+      restyle();
+      if (!map.hasLayer(shapes)) { shapes.addTo(map); }
+    } else if (map.hasLayer(shapes)) {
+      map.removeLayer(shapes);
+    }
+  }
+  map.on('overlayadd', function(e) {
+    var k = switches.indexOf(e.layer);
+    if (k >= 0) { active = k; sync(); }
+  });
+  map.on('overlayremove', function(e) { if (switches.indexOf(e.layer) >= 0) { setTimeout(sync, 0); } });
+  sync();
+})();
+"""
+
+
+class SharedChoropleth(folium.MacroElement):
+    """Unit polygons drawn once and restyled by the measure switched on (instead of one copy per measure).
+
+    Each feature carries, per measure, its fill colour and tooltip (HTML,
+    escaped by :func:`~linyi_spatial.viz._html.esc`), and one popup with all
+    measures; the data go into the script through
+    :func:`~linyi_spatial.viz._html.js_data`.
+
+    Parameters
+    ----------
+    features : list of dict
+        GeoJSON features with ``fill`` and ``tip`` lists and ``popup``.
+    switches : sequence of folium.FeatureGroup
+        The measures' (empty) overlays, in the order of the lists.
+    """
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _SHARED_JS + "{% endmacro %}")
+
+    def __init__(self, features: list[dict[str, object]], switches: Sequence[folium.FeatureGroup]) -> None:
+        super().__init__()
+        self._name = "SharedChoropleth"
+        self.data = js_data({"type": "FeatureCollection", "features": features})
+        self.switch_names = [s.get_name() for s in switches]
 
 
 def accessibility_map(
