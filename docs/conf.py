@@ -1,0 +1,34 @@
+"""Sphinx configuration of the linyi_spatial documentation site (``make docs``)."""
+
+import linyi_spatial
+
+project = "linyi_spatial"
+author = "linyi_spatial contributors"
+release = linyi_spatial.__version__
+version = release
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "numpydoc",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+
+# the notebooks run during the build, so the site shows their real outputs (tables, charts, maps)
+nb_execution_mode = "force"
+nb_execution_timeout = 900
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+myst_enable_extensions = ["colon_fence"]
+myst_heading_anchors = 3
+
+autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+html_theme = "furo"
+html_title = f"linyi_spatial {release}"
+suppress_warnings = ["myst.header", "misc.highlighting_failure"]
