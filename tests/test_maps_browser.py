@@ -194,3 +194,28 @@ def test_shared_polygons_take_the_colours_of_the_visible_legend(page, cli_maps):
     for label in labels:
         assert label in text
     assert page.errors == []
+
+
+def test_screenshot_script_finds_the_furniture_clear_of_each_other(browser, cli_maps, artifacts_dir):
+    """docs/screenshots.py at 1400×900 and 900×560: title, legend, credits, control and scale never overlap."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots", script)
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    out = artifacts_dir / "screenshots"
+    assert shots.check_folder(cli_maps, out, browser) == []
+    assert len(list(out.glob("*_projector.png"))) == 6
+    assert len(list(out.glob("*_notebook.png"))) == 6
+    # and the check can fail: a legend moved over the title is reported
+    page = browser.new_page(viewport={"width": 900, "height": 560})
+    page.goto((cli_maps / "structure.html").as_uri())
+    page.wait_for_function("() => window.L")
+    page.evaluate(
+        "() => { const l = document.querySelector('.linyi-legend'); l.style.top = '10px'; l.style.left = '60px';"
+        " l.style.bottom = 'auto'; l.style.right = 'auto'; }"
+    )
+    found = shots.check_page(page, 900, 560)
+    page.close()
+    assert any({a, b} == {"title", "legend"} for a, b, _ in found["overlaps"])

@@ -451,7 +451,7 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
 
 
 def add_credits(m: folium.Map, text: str) -> folium.Map:
-    """Name the map's data sources in a box at the bottom left (inside the full-screen page; escaped).
+    """Name the map's data sources at the bottom left (open on wide pages, a "Sources" line on narrow ones; escaped).
 
     Parameters
     ----------
@@ -472,16 +472,17 @@ def add_credits(m: folium.Map, text: str) -> folium.Map:
     if text:
         m.get_root().html.add_child(
             folium.Element(
-                "<div class='linyi-credits' style='position:fixed;bottom:26px;left:10px;z-index:1000;max-width:55%;"
-                "background:rgba(255,255,255,0.88);padding:2px 6px;border:1px solid #bbb;font-size:11px;"
-                f"line-height:1.3'>{esc(text)}</div>"
+                "<details class='linyi-credits' open style='position:fixed;bottom:52px;left:10px;z-index:1000;"
+                "max-width:50%;background:rgba(255,255,255,0.9);padding:2px 6px;border:1px solid #bbb;"
+                "font-size:11px;line-height:1.3'><summary style='cursor:pointer'>Sources</summary>"
+                f"{esc(text)}</details>"
             )
         )
     return m
 
 
 def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
-    """Add the legend and the layer control; return the map.
+    """Add the legend and the layer control (open on wide pages, a button below 1000 px); return the map.
 
     Parameters
     ----------
@@ -499,8 +500,38 @@ def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
     """
     if legend is not None:
         m.get_root().html.add_child(legend)
-    folium.LayerControl(collapsed=False).add_to(m)
+    control = folium.LayerControl(collapsed=True).add_to(m)
+    _ResponsiveControl(control).add_to(m)
     return m
+
+
+_RESPONSIVE_JS = """
+(function(){
+  var control = {{ this.control_name }};
+  // wide pages (projectors, full windows) keep the layer list and the sources open;
+  // narrow ones (notebook frames) show a layers button and a "Sources" line to click
+  var wide = window.innerWidth >= WIDE_PX;
+  if (wide) {
+    control.expand();
+    L.DomEvent.off(control._container, {mouseenter: control._expandSafely, mouseleave: control.collapse}, control);
+    control._map.off('click', control.collapse, control);
+  }
+  document.querySelectorAll('details.linyi-credits').forEach(function(d) { d.open = wide; });
+})();
+"""
+
+
+class _ResponsiveControl(folium.MacroElement):
+    """Keep the layer control open on wide pages and collapsed to a button on narrow ones (notebook frames)."""
+
+    _template = branca.element.Template(
+        "{% macro script(this, kwargs) %}" + _RESPONSIVE_JS.replace("WIDE_PX", "1000") + "{% endmacro %}"
+    )
+
+    def __init__(self, control: folium.LayerControl) -> None:
+        super().__init__()
+        self._name = "ResponsiveControl"
+        self.control_name = control.get_name()
 
 
 def simplified_units(units: gpd.GeoDataFrame, tolerance_m: float = 50.0) -> gpd.GeoDataFrame:
