@@ -77,6 +77,18 @@ def _largest_remainder(expected: np.ndarray, total: int) -> np.ndarray:
     return base
 
 
+def _with_population(
+    grid: gpd.GeoDataFrame, pop: np.ndarray, expected: np.ndarray, rule: dict[str, object]
+) -> gpd.GeoDataFrame:
+    """The grid with ``pop_est`` (whole persons), ``pop_density_km2`` (before rounding) and the rule in attrs."""
+    out = grid.copy()
+    out["pop_est"] = pop
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["pop_density_km2"] = np.where(grid["area_km2"] > 0, expected / grid["area_km2"].to_numpy(), 0.0)
+    out.attrs["population"] = rule
+    return out
+
+
 def _people(value: object, label: str) -> float:
     return number(label, value, high=1e10)
 
@@ -213,17 +225,8 @@ def population_surface(
         rows = np.flatnonzero(cell_unit == u)
         if len(rows):
             pop[rows] = _largest_remainder(expected[rows], round(tot[u]))
-    out = grid.copy()
-    out["pop_est"] = pop
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["pop_density_km2"] = np.where(grid["area_km2"] > 0, expected / grid["area_km2"].to_numpy(), 0.0)
-    out.attrs["population"] = {
-        "rule": "dasymetric" if urban is not None else "uniform",
-        "total": total,
-        "urban": urban,
-        "urban_density_km2": density,
-    }
-    return out
+    rule = {"rule": "dasymetric" if urban is not None else "uniform", "total": total, "urban": urban}
+    return _with_population(grid, pop, expected, {**rule, "urban_density_km2": density})
 
 
 def _urban_discs(
@@ -445,9 +448,4 @@ def raster_population(
                 pop[rows_u] = _largest_remainder(expected[rows_u], round(tot[u]))
     else:
         pop = np.round(expected).astype(np.int64)
-    out = grid.copy()
-    out["pop_est"] = pop
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["pop_density_km2"] = np.where(grid["area_km2"] > 0, expected / grid["area_km2"].to_numpy(), 0.0)
-    out.attrs["population"] = {"rule": "raster", "path": str(path), "total": total}
-    return out
+    return _with_population(grid, pop, expected, {"rule": "raster", "path": str(path), "total": total})
