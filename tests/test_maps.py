@@ -128,7 +128,9 @@ def test_cli_other_region_and_bad_input(tmp_path, capsys):
 def test_result_objects_explore_and_display():
     comparison = linyi.compare_scenarios(2020, 2035, cell_km=8.0)
     html = comparison.explore(tiles=None).get_root().render()
-    assert len(re.findall(r"L\.geoJson\(", html)) >= 2 * 12  # two county delta layers
+    # two county delta measures on one shared set of 12 polygons: two fills and two tooltips per county
+    fills = re.findall(r'"fill": \[("#[0-9a-f]{6}"), ("#[0-9a-f]{6}")\]', html)
+    assert len(fills) == 12
     assert "<table" in comparison._repr_html_()
     assert "2020 -> 2035" in repr(comparison)
     report = linyi.hierarchy_report(2020)

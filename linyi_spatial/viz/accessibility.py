@@ -489,24 +489,38 @@ def scenario_map(
     edges, colours, names = _delta_classes(bands_min)
     units = comparison.units
     alternatives = []
-    for i, col in enumerate(("mean_time_to_seats_min", "time_to_core_min")):
+    measures = ("mean_time_to_seats_min", "time_to_core_min")
+    shifted = shift(shapes, datum)
+    fills: dict[object, list[str]] = {uid: [] for uid in shifted.index}
+    tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
+    for i, col in enumerate(measures):
         unchanged = units[f"{col}_delta"].abs().max() < 0.05 if f"{col}_delta" in units else False
         note = " (no unit changes by 0.05 min or more)" if unchanged else ""
-        layer = overlay(f"Units: change in {measure_label(col)}{note}", show=i == 0)
-        for uid, row in shift(shapes, datum).iterrows():
+        alternatives.append(overlay(f"Units: change in {measure_label(col)}{note}", show=i == 0).add_to(m))
+        for uid, row in shifted.iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
-            tip = table(
-                [
-                    ("unit", row["name"]),
-                    (f"{measure_label(col)}, {a}", fmt_measure(units.loc[uid, f"{col}_{a}"], "min")),
-                    (f"{measure_label(col)}, {b}", fmt_measure(units.loc[uid, f"{col}_{b}"], "min")),
-                    ("change", fmt_measure(d, "min")),
-                    ("change (%)", f"{fmt(units.loc[uid, f'{col}_delta_pct'])} %"),
-                ]
+            tips[uid].append(
+                table(
+                    [
+                        ("unit", row["name"]),
+                        (f"{measure_label(col)}, {a}", fmt_measure(units.loc[uid, f"{col}_{a}"], "min")),
+                        (f"{measure_label(col)}, {b}", fmt_measure(units.loc[uid, f"{col}_{b}"], "min")),
+                        ("change", fmt_measure(d, "min")),
+                        ("change (%)", f"{fmt(units.loc[uid, f'{col}_delta_pct'])} %"),
+                    ]
+                )
             )
             j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
-            _polygon(layer, row.geometry, colours[j] if j >= 0 else "#cccccc", tip, line="#555555")
-        alternatives.append(layer.add_to(m))
+            fills[uid].append(colours[j] if j >= 0 else "#cccccc")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(row.geometry),
+            "properties": {"fill": fills[uid], "tip": tips[uid], "popup": "<hr>".join(tips[uid])},
+        }
+        for uid, row in shifted.iterrows()
+    ]
+    SharedChoropleth(features, alternatives).add_to(m)
     cells = comparison.cells
     classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
     bands = dissolve(cells, classes)
