@@ -47,7 +47,7 @@ def test_every_map_names_its_sources_escaped(tmp_path):
     assert len(built) == 6
     for key, build in built.items():
         html = build().get_root().render()
-        assert "Sources: Valeshire structure (valeshire.toml); computed with linyi_spatial" in html, key
+        assert "Sources</summary>Valeshire structure (valeshire.toml); computed with linyi_spatial" in html, key
     hostile = Region(s, G, cell_km=5, credits="<img src=x onerror=alert(1)> census")
     html = map_builders(hostile, tiles=None, say=str)["structure"]().get_root().render()
     assert "&lt;img src=x onerror=alert(1)&gt; census" in html

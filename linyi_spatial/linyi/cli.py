@@ -97,7 +97,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
     tiles = "none" if args.offline else args.tiles
     builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
     note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
-    note += f". {region.credit_line()}"
+    note += f". Sources: {region.credit_line()}"
     written = write_maps(
         builders,
         Path(args.out),

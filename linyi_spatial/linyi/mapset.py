@@ -82,7 +82,7 @@ class Region:
         if self.credits:
             return self.credits
         spec = Path(str(self.structure.source)).name if self.structure.source else "given in code"
-        return f"Sources: {self.structure.name} structure ({spec}); computed with linyi_spatial {__version__}"
+        return f"{self.structure.name} structure ({spec}); computed with linyi_spatial {__version__}"
 
 
 def map_builders(

@@ -79,7 +79,9 @@ _PAGE_CSS = (
     + FONTS
     + "} path.leaflet-interactive:focus {outline: none}"
     " .linyi-label {font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;"
-    " text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff}</style>"
+    " text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff}"
+    " .linyi-unit-label {font-size: 11px; font-weight: 400; color: #555; font-style: italic;"
+    " transform: translate(-50%, -50%)}</style>"
 )
 
 GENERATOR = '<meta name="generator" content="linyi_spatial">'
@@ -228,8 +230,15 @@ def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=esc(name), show=show)
 
 
-def label(m: folium.Map, lat_lon: Sequence[float], text: str, *, layer: folium.FeatureGroup | None = None) -> None:
-    """A name written on the map next to a point (escaped; CJK-safe font).
+def label(
+    m: folium.Map,
+    lat_lon: Sequence[float],
+    text: str,
+    *,
+    layer: folium.FeatureGroup | None = None,
+    unit: bool = False,
+) -> None:
+    """A name written on the map next to a point, or centred on it for an areal unit (escaped; CJK-safe font).
 
     Parameters
     ----------
@@ -239,6 +248,8 @@ def label(m: folium.Map, lat_lon: Sequence[float], text: str, *, layer: folium.F
     text : str
     layer : folium.FeatureGroup, optional
         Add to this layer (switched with it) instead of the map.
+    unit : bool, default False
+        A unit's name: smaller, grey, italic and centred on the point.
 
     Returns
     -------
@@ -252,7 +263,8 @@ def label(m: folium.Map, lat_lon: Sequence[float], text: str, *, layer: folium.F
     >>> "Ashford" in page, "<Ashford>" in page
     (True, False)
     """
-    icon = folium.DivIcon(html=f"<div class='linyi-label'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=(-8, 8))
+    css, anchor = ("linyi-label linyi-unit-label", (0, 0)) if unit else ("linyi-label", (-8, 8))
+    icon = folium.DivIcon(html=f"<div class='{css}'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=anchor)
     folium.Marker(list(lat_lon), icon=icon, interactive=False).add_to(layer if layer is not None else m)
 
 

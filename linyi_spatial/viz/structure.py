@@ -268,6 +268,10 @@ def structure_map(
     layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
     geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units))
+    names = s.unit_names()
+    inside = shift(units.geometry.representative_point(), datum)  # a point inside each unit, for its name
+    for uid, where in inside.items():
+        label(m, [where.y, where.x], str(names.get(uid, uid)), layer=layer, unit=True)
     layer.add_to(m)
     items = [("box", OKABE_ITO["vermillion"], labels["core"])]
     if G is not None:
