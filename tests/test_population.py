@@ -85,6 +85,13 @@ def test_dasymetric_rule_by_hand():
     assert flat["pop_est"].tolist() == [500, 500]
 
 
+def test_places_without_a_unit_column_are_placed_by_location():
+    unit, cells, town = tiny()
+    unit.index.name = "code"  # a named index, as a real unit table has
+    pop = population_surface(cells, unit, town.drop(columns="unit"), total="pop", urban="urban", urban_density_km2=1000)
+    assert pop["pop_est"].tolist() == [714, 286]  # the same as with the unit given
+
+
 def test_population_weighted_time_is_nearer_the_town_by_hand():
     unit, cells, town = tiny()
     pop = population_surface(cells, unit, town, total="pop", urban="urban", urban_density_km2=1000)

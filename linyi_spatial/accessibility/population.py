@@ -129,12 +129,14 @@ def _place_units(places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, crs: str) ->
         if bad:
             raise DataError(f"place(s) {bad[:10]} name a unit that is not in units")
         return unit
-    joined = gpd.sjoin(places.to_crs(crs)[["geometry"]], units.to_crs(crs)[["geometry"]], predicate="within")
-    joined = joined[~joined.index.duplicated()]
-    outside = [p for p in places.index if p not in joined.index]
+    pts = places.geometry.to_crs(crs).to_numpy()
+    which, unit = shapely.STRtree(units.geometry.to_crs(crs).to_numpy()).query(pts, predicate="within")
+    which, first = np.unique(which, return_index=True)  # a place on a shared border goes to one unit
+    where = pd.Series(units.index[unit[first]], index=places.index[which])
+    outside = [p for p in places.index if p not in where.index]
     if outside:
         raise DataError(f"place(s) {outside[:10]} lie outside every unit; give places a 'unit' column")
-    return joined["index_right"].reindex(places.index)
+    return where.reindex(places.index)
 
 
 def population_surface(
