@@ -18,6 +18,7 @@ from ..errors import DataError
 from ..network.lines import PlannedLine, add_lines
 from ..network.link import Access
 from .grid import analysis_grid
+from .population import structure_population
 from .scores import composite_score, seat_accessibility, unit_accessibility
 from .surface import travel_time_surface
 
@@ -164,7 +165,8 @@ def compare_scenarios(
     a_label, b_label = labels if labels is not None else (_label(G_a, "a"), _label(G_b, "b"))
     if a_label == b_label:
         raise DataError(f"the two scenarios need different labels, both are {a_label!r}: pass labels=(..., ...)")
-    grid = analysis_grid(structure.units, cell_km=cell_km)
+    # residents per cell do not depend on the network: estimated once, carried by both surfaces
+    grid = structure_population(structure, analysis_grid(structure.units, cell_km=cell_km))
     frames, surfaces = {}, {}
     for lab, G in progress(((a_label, G_a), (b_label, G_b)), desc="scenarios", total=2):
         base = G_a if G is G_b else None  # a cell may keep the road it joined in the base scenario

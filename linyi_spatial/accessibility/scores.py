@@ -340,11 +340,7 @@ def unit_accessibility(
     >>> len(scores), int(scores["rank"].min())
     (5, 1)
     """
-    w = (
-        default_weights("population" if weights is None else weights)
-        if not isinstance(weights, Mapping)
-        else dict(weights)
-    )
+    w = dict(weights) if isinstance(weights, Mapping) else default_weights("population" if weights is None else weights)
     seat = seat_accessibility(G, structure, size=size, decay=decay, access=access)
     if surface is None:
         surface = travel_time_surface(G, structure, cell_km=cell_km, access=access)

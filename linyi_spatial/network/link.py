@@ -13,9 +13,9 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import networkx as nx
@@ -124,6 +124,8 @@ DEFAULT_ACCESS = Access()
 """The access leg used when a function's ``access=`` is None."""
 
 
+T = TypeVar("T")
+
 LINK_CACHE_KEY = "linyi_spatial.link"
 """Key of the node and edge indexes in a graph's ``__networkx_cache__`` (cleared by ``routing.clear_cache``)."""
 
@@ -136,11 +138,28 @@ def _edge_count(G: nx.Graph) -> int:
     return sum(len(nbrs) for nbrs in adj.values())
 
 
-def _graph_cache(G: nx.Graph) -> dict[Any, Any] | None:
+def _cached_index(
+    G: nx.Graph,
+    key: tuple[Any, ...],
+    build: Callable[[], tuple[T, list[dict[str, Any]]]],
+    signature: Callable[[list[dict[str, Any]]], object],
+) -> T:
+    """An index cached on the graph under ``key``, rebuilt when ``signature`` of the attribute dicts it read changes.
+
+    ``build`` returns the index and the attribute dicts it was made from;
+    graph views are never cached (they keep a reference to their base graph).
+    """
     cache = getattr(G, "__networkx_cache__", None)
-    if not isinstance(cache, dict) or hasattr(G, "_graph"):  # views keep a reference to their base graph
-        return None
-    return cache.setdefault(LINK_CACHE_KEY, {})
+    if not isinstance(cache, dict) or hasattr(G, "_graph"):
+        return build()[0]
+    per_graph = cache.setdefault(LINK_CACHE_KEY, {})
+    if key in per_graph:
+        dicts, stamp, index = per_graph[key]
+        if signature(dicts) == stamp:
+            return index
+    index, dicts = build()
+    per_graph[key] = (dicts, signature(dicts), index)
+    return index
 
 
 @dataclass(frozen=True)
@@ -204,18 +223,14 @@ class NodeIndex:
         access = DEFAULT_ACCESS if access is None else access
         if not G.graph.get("crs"):
             raise CRSError("graph has no CRS (G.graph['crs'])")
-        cache = _graph_cache(G)
         key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
                str(G.graph["crs"]))  # fmt: skip
-        if cache is not None and key in cache:
-            dicts, stamp, index = cache[key]
-            if len(G) == len(dicts) and [(d.get("x"), d.get("y")) for d in dicts] == stamp:
-                return index
-        index = cls._build(G, access)
-        if cache is not None:
-            dicts = [d for _, d in G.nodes(data=True)]
-            cache[key] = (dicts, [(d.get("x"), d.get("y")) for d in dicts], index)
-        return index
+        return _cached_index(
+            G,
+            key,
+            lambda: (cls._build(G, access), [d for _, d in G.nodes(data=True)]),
+            lambda nodes: (len(G), [(d.get("x"), d.get("y")) for d in nodes]),
+        )
 
     @classmethod
     def _build(cls, G: nx.Graph, access: Access) -> NodeIndex:
@@ -509,16 +524,13 @@ class EdgeIndex:
         crs = str(G.graph.get("crs") or "")
         if not crs:
             raise CRSError("graph has no CRS (G.graph['crs'])")
-        cache = _graph_cache(G)
         key = ("edges", frozenset(access.exclude_classes), frozenset(access.exclude_kinds), crs)
-        if cache is not None and key in cache:
-            edges, stamp, index = cache[key]
-            if (len(G), _edge_count(G)) == stamp[0] and [d.get("travel_time") for d in edges] == stamp[1]:
-                return index
-        index, edges = cls._build(G, access, crs)
-        if cache is not None:
-            cache[key] = (edges, ((len(G), _edge_count(G)), [d.get("travel_time") for d in edges]), index)
-        return index
+        return _cached_index(
+            G,
+            key,
+            lambda: cls._build(G, access, crs),
+            lambda edges: (len(G), _edge_count(G), [d.get("travel_time") for d in edges]),
+        )
 
     @classmethod
     def _build(cls, G: nx.Graph, access: Access, crs: str) -> tuple[EdgeIndex, list[dict[str, Any]]]:

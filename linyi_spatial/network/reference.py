@@ -31,10 +31,15 @@ order), ``exclude_classes`` (edge classes the route does not use, joined by ``;`
 _GEOD = pyproj.Geod(ellps="WGS84")
 
 
-def _split(value: object) -> list[str]:
+def _text(value: object) -> str:
+    """A table cell as text; empty for a missing cell (None or NaN)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    return [t.strip() for t in str(value).split(";") if t.strip()]
+        return ""
+    return str(value).strip()
+
+
+def _split(value: object) -> list[str]:
+    return [t.strip() for t in _text(value).split(";") if t.strip()]
 
 
 def _simple(G: nx.MultiDiGraph, exclude: frozenset[str], weight: str) -> nx.DiGraph:
@@ -108,9 +113,7 @@ def compare_reference(G: nx.MultiDiGraph, reference: pd.DataFrame) -> pd.DataFra
         unknown = [s for s in stops if s not in G]
         if unknown:
             raise DataError(f"reference row {i + 1} ({r['from']} → {r['to']}): node(s) {unknown} not in the graph")
-        weight = str(r.get("weight") or "travel_time")
-        if weight == "nan":
-            weight = "travel_time"
+        weight = _text(r.get("weight")) or "travel_time"
         if weight not in ("travel_time", "length"):
             raise DataError(f"reference row {i + 1}: weight must be 'travel_time' or 'length', got {weight!r}")
         key = (frozenset(_split(r.get("exclude_classes"))), weight)

@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from .._checks import count, number
 from ..errors import NetworkError
+from ..network.link import LINK_CACHE_KEY
 
 __all__ = [
     "RoutingGraph",
@@ -75,8 +76,7 @@ class RoutingGraph:
             found = self._lookup.get_indexer(pd.Index(ids, dtype=object, tupleize_cols=False))
             if (found >= 0).all():
                 return found.astype(np.int64)
-            ids = list(ids)
-        ids = list(ids)
+        ids = list(ids)  # the slow path also names unknown ids
         missing = [i for i in ids if i not in self.index]
         if missing:
             raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}{' ...' if len(missing) > 10 else ''}")
@@ -227,7 +227,7 @@ def clear_cache(G: nx.Graph) -> None:
     cache = _cache(G)
     if cache is not None:
         cache.pop(_CACHE_KEY, None)
-        cache.pop("linyi_spatial.link", None)
+        cache.pop(LINK_CACHE_KEY, None)
 
 
 def _limit(max_cost: float | None) -> float:

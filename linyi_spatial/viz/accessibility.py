@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import branca
@@ -158,21 +158,14 @@ def choropleth_map(
             ("box", colours[j], f"{fmt_measure(lo[j], unit)} – {fmt_measure(bins[j], unit)}") for j in range(len(bins))
         ]
         legends.append((label, items))
-    features = []
-    for uid, row in shift(shapes, datum).iterrows():
+    popups = {}
+    for uid in shapes.index:
         every = [(measure_label(c), fmt_measure(float(data.loc[uid, c]), MEASURES[c].unit if c in MEASURES else ""))
                  for c in columns]  # fmt: skip
         if "rank" in data.columns and "rank" not in columns:
             every.append(("rank", fmt(data.loc[uid, "rank"], 0)))
-        popup = table([("unit", names.get(uid, uid)), ("id", uid), *every])
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": shapely.geometry.mapping(row.geometry),
-                "properties": {"fill": fills[uid], "tip": tips[uid], "popup": popup},
-            }
-        )
-    SharedChoropleth(features, switches).add_to(m)
+        popups[uid] = table([("unit", names.get(uid, uid)), ("id", uid), *every])
+    SharedChoropleth(shift(shapes, datum), fills, tips, popups, switches).add_to(m)
     for i, (label, items) in enumerate(legends):
         scheme_name = scheme.replace("_", " ").replace("fisher jenks", "natural breaks")
         m.get_root().html.add_child(legend(f"{label} ({scheme_name})", items, layer=label, shown=i == 0))
@@ -224,24 +217,42 @@ _SHARED_JS = """
 class SharedChoropleth(folium.MacroElement):
     """Unit polygons drawn once and restyled by the measure switched on (instead of one copy per measure).
 
-    Each feature carries, per measure, its fill colour and tooltip (HTML,
-    escaped by :func:`~linyi_spatial.viz._html.esc`), and one popup with all
-    measures; the data go into the script through
-    :func:`~linyi_spatial.viz._html.js_data`.
+    Each unit carries, per measure, its fill colour and tooltip (HTML,
+    escaped by :func:`~linyi_spatial.viz._html.esc`), and one popup; the
+    data go into the script through :func:`~linyi_spatial.viz._html.js_data`.
 
     Parameters
     ----------
-    features : list of dict
-        GeoJSON features with ``fill`` and ``tip`` lists and ``popup``.
+    shapes : GeoDataFrame
+        The unit polygons, already in the basemap's datum, indexed by unit.
+    fills, tips : dict
+        Unit -> one fill colour / tooltip per measure, in the order of ``switches``.
+    popups : dict
+        Unit -> popup HTML.
     switches : sequence of folium.FeatureGroup
-        The measures' (empty) overlays, in the order of the lists.
+        The measures' (empty) overlays.
     """
 
     _template = branca.element.Template("{% macro script(this, kwargs) %}" + _SHARED_JS + "{% endmacro %}")
 
-    def __init__(self, features: list[dict[str, object]], switches: Sequence[folium.FeatureGroup]) -> None:
+    def __init__(
+        self,
+        shapes: gpd.GeoDataFrame,
+        fills: Mapping[object, list[str]],
+        tips: Mapping[object, list[str]],
+        popups: Mapping[object, str],
+        switches: Sequence[folium.FeatureGroup],
+    ) -> None:
         super().__init__()
         self._name = "SharedChoropleth"
+        features = [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(geom),
+                "properties": {"fill": fills[uid], "tip": tips[uid], "popup": popups[uid]},
+            }
+            for uid, geom in shapes.geometry.items()
+        ]
         self.data = js_data({"type": "FeatureCollection", "features": features})
         self.switch_names = [s.get_name() for s in switches]
 
@@ -512,15 +523,8 @@ def scenario_map(
             )
             j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(row.geometry),
-            "properties": {"fill": fills[uid], "tip": tips[uid], "popup": "<hr>".join(tips[uid])},
-        }
-        for uid, row in shifted.iterrows()
-    ]
-    SharedChoropleth(features, alternatives).add_to(m)
+    popups = {uid: "<hr>".join(tips[uid]) for uid in shifted.index}
+    SharedChoropleth(shifted, fills, tips, popups, alternatives).add_to(m)
     cells = comparison.cells
     classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
     bands = dissolve(cells, classes)
