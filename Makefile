@@ -1,5 +1,5 @@
 # linyi_spatial — set-up commands for a fresh machine (Python >= 3.10 with venv).
-#   make maps   create .venv, install the package, write the interactive maps into maps/
+#   make maps   create .venv, install the package, write the interactive maps into maps/ (Chinese: maps/zh/)
 #   make test   install the test extras and run the full test suite
 #   make docs   build the documentation site into docs/_build/html
 PYTHON ?= python3
@@ -16,6 +16,7 @@ $(BIN)/python:
 maps: $(BIN)/python
 	$(PIP) install -q -e .
 	$(BIN)/linyi-spatial maps --out maps
+	$(BIN)/linyi-spatial maps --out maps/zh --lang zh --quiet
 
 test: $(BIN)/python
 	$(PIP) install -q -e '.[test]'

@@ -69,3 +69,43 @@ def test_centrality_chart_bars_are_the_values(reports, region):
     assert widths == pytest.approx(expected)
     with pytest.raises(OptionError, match="no centrality 'fame'"):
         centrality_chart(r, "fame")
+
+
+def _chart_texts(fig):
+    """Every text a reader sees on a figure: titles, axis labels, tick labels, legends, annotations."""
+    texts = []
+    for ax in fig.axes:
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        texts += [t.get_text() for t in ax.texts]
+        texts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("region", ["linyi", "made-up"])
+def test_charts_in_chinese_leave_no_english_words(reports, region):
+    import re
+
+    r = reports[region]
+    structure = linyi.load_structure() if region == "linyi" else made_up_structure()
+    G = (linyi.load_network(2020), linyi.load_network(2035)) if region == "linyi" else (
+        made_up_network(2020), made_up_network(2035))  # fmt: skip
+    c = compare_scenarios(*G, structure, labels=(2020, 2035), cell_km=5)
+    data = {str(v) for v in r.places["name"]} | {str(v) for v in c.units["name"]} | {r.params["size"]}
+    figures = {
+        "rank-size": rank_size_chart(r, lang="zh"),
+        "scenario": scenario_chart(c, lang="zh"),
+        "centrality": centrality_chart(r, lang="zh"),
+    }
+    if r.urbanization is not None:
+        figures["urbanization"] = urbanization_chart(r.urbanization, lang="zh")
+    for key, fig in figures.items():
+        for text in _chart_texts(fig):
+            rest = re.sub(r"\$\\mathdefault\{.*?\}\$", " ", text)  # log-axis tick numbers
+            for value in sorted(data, key=len, reverse=True):
+                rest = rest.replace(value, " ")
+            assert re.findall(r"[A-Za-z]{2,}", rest) == [], (key, text)
+    english = _chart_texts(rank_size_chart(r, lang="en"))
+    assert any("rank" in t for t in english)  # the check sees English when there is some

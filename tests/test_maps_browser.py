@@ -129,7 +129,7 @@ def test_structure_layer_toggle(page, cli_maps):
     paths = open_map(page, cli_maps / "structure.html")
     before = paths.count()
     page.locator(".leaflet-control-layers").get_by_text(
-        "Axes 七轴", exact=True
+        "Axes (七轴)", exact=True
     ).click()  # untick: exactly the 7 axis lines disappear
     assert page.locator("path.leaflet-interactive").count() == before - 7
     assert page.errors == []
@@ -196,7 +196,7 @@ def test_shared_polygons_take_the_colours_of_the_visible_legend(page, cli_maps):
     assert page.errors == []
 
 
-def test_screenshot_script_finds_the_furniture_clear_of_each_other(browser, cli_maps, artifacts_dir):
+def test_screenshot_script_finds_the_furniture_clear_of_each_other(browser, cli_maps, zh_maps, artifacts_dir):
     """docs/screenshots.py at 1400×900 and 900×560: title, legend, credits, control and scale never overlap."""
     import importlib.util
 
@@ -208,6 +208,7 @@ def test_screenshot_script_finds_the_furniture_clear_of_each_other(browser, cli_
     assert shots.check_folder(cli_maps, out, browser) == []
     assert len(list(out.glob("*_projector.png"))) == 6
     assert len(list(out.glob("*_notebook.png"))) == 6
+    assert shots.check_folder(zh_maps, artifacts_dir / "screenshots_zh", browser) == []  # Chinese text too
     # and the check can fail: a legend moved over the title is reported
     page = browser.new_page(viewport={"width": 900, "height": 560})
     page.goto((cli_maps / "structure.html").as_uri())
@@ -228,4 +229,161 @@ def test_structure_map_names_every_county_and_pole(page, cli_maps):
     names = set(page.locator(".linyi-label:not(.linyi-unit-label)").all_inner_texts())
     s = linyi.load_structure()
     assert set(s.poles["name_zh"]) <= names  # the three poles are named on the map
+    assert page.errors == []
+
+
+# ---------------------------------------------------------------- languages
+# Every text a reader meets on a map: text nodes of the page (visible or in a hidden legend), title /
+# aria-label / alt / placeholder attributes, and the tooltips and popups of every layer, collected once per
+# overlay switched on in the layer control. Each HTML text node is one item, so a data value is one item too.
+COLLECT = """() => {
+  const out = [];
+  const texts = (where, html) => {
+    const div = document.createElement('div');
+    div.innerHTML = html;
+    const walker = document.createTreeWalker(div, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) { const t = n.nodeValue.trim(); if (t) { out.push([where, t]); } }
+  };
+  const content = (c) => (typeof c === 'string' ? c : (c && c.outerHTML) || '');
+  const map = window.L ? Object.values(window).find(v => v instanceof L.Map) : null;
+  const walk = (layer) => {
+    if (layer.getTooltip && layer.getTooltip()) { texts('tooltip', content(layer.getTooltip().getContent())); }
+    if (layer.getPopup && layer.getPopup()) { texts('popup', content(layer.getPopup().getContent())); }
+    const props = layer.feature && layer.feature.properties;
+    if (props && props.tip) { props.tip.forEach(t => texts('tooltip', t)); }
+    if (layer.eachLayer) { layer.eachLayer(walk); }
+  };
+  if (map) { map.eachLayer(walk); }
+  document.querySelectorAll('body *').forEach(el => {
+    if (el.tagName === 'SCRIPT' || el.tagName === 'STYLE') { return; }
+    el.childNodes.forEach(n => {
+      if (n.nodeType === 3 && n.nodeValue.trim()) { out.push(['page', n.nodeValue.trim()]); }
+    });
+    ['title', 'aria-label', 'alt', 'placeholder'].forEach(a => {
+      if (el.hasAttribute(a) && el.getAttribute(a).trim()) { out.push([a, el.getAttribute(a).trim()]); }
+    });
+  });
+  return out;
+}"""
+
+OPEN_POPUP = "() => { const m = Object.values(window).find(v => v instanceof L.Map); m.openPopup('·', m.getCenter()); }"
+
+LATIN_WORD = r"[A-Za-z]{2,}"
+ALLOWED_WORDS = {"km", "Leaflet"}  # the SI symbol of kilometres (km, km²) and the map library's name
+
+
+def reader_texts(page, path):
+    """(where, text) of everything a reader can meet on the map at ``path``, every overlay switched on once."""
+    open_map(page, path)
+    found = {tuple(x) for x in page.evaluate(COLLECT)}
+    boxes = page.locator(".leaflet-control-layers-overlays input")
+    for i in range(boxes.count()):
+        boxes.nth(i).click(force=True)
+        found |= {tuple(x) for x in page.evaluate(COLLECT)}
+    page.evaluate(OPEN_POPUP)  # the popup's close button has a label of its own
+    found |= {tuple(x) for x in page.evaluate(COLLECT)}
+    return found
+
+
+def data_strings(structure, graphs, extra=()):
+    """Every free-text data value the maps may show: names, ids, sources, reasons, refs, columns, credits."""
+    import pandas as pd
+
+    values = set(extra)
+    frames = [structure.units, structure.places, structure.core, structure.axes, structure.poles, structure.points]
+    for frame in frames:
+        values |= {str(i) for i in frame.index}
+        for col in ("name", "name_zh", "name_en", "source", "reason", "label"):
+            if col in frame:
+                values |= {str(v) for v in frame[col] if isinstance(v, str)}
+    for corridors in structure.axes["corridors"]:
+        values |= set(corridors)
+    values |= {str(c) for c in structure.columns.values()}
+    values |= {str(v) for k, v in structure.meta.items() if k in ("name", "name_zh", "pattern", "plan")}
+    for G in graphs:
+        for _, _, d in G.edges(data=True):
+            values |= {str(d[k]) for k in ("name", "ref", "route") if isinstance(d.get(k), str)}
+    return sorted((v for v in values if v and not pd.isna(v)), key=len, reverse=True)
+
+
+def english_left(found, data):
+    """Texts that still hold a Latin word once the data values are taken out."""
+    import re
+
+    left = []
+    for where, text in found:
+        rest = text
+        for value in data:  # longest first, and only where a value is not part of a longer word
+            if value in rest:
+                rest = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", rest)
+        words = set(re.findall(LATIN_WORD, rest)) - ALLOWED_WORDS
+        if words:
+            left.append((where, text[:120], sorted(words)))
+    return sorted(left)
+
+
+@pytest.fixture(scope="module")
+def zh_maps(tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps_zh")
+    assert main(["maps", "--out", str(out), "--offline", "--quiet", "--lang", "zh"]) == 0
+    return out
+
+
+def test_chinese_maps_leave_no_english_interface_text(page, zh_maps):
+    from linyi_spatial.linyi.defaults import MAP_CREDITS_ZH
+
+    data = data_strings(linyi.load_structure(), [linyi.load_network(2020), linyi.load_network(2035)], [MAP_CREDITS_ZH])
+    for key in ("structure", "accessibility", "surface", "isochrones", "scenario", "hierarchy"):
+        page.errors.clear()
+        found = reader_texts(page, zh_maps / f"{key}.html")
+        assert len(found) > 20, key  # the walk saw the map's texts
+        assert any(where == "tooltip" for where, _ in found), key
+        assert english_left(found, data) == [], key
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert page.errors == [], (key, page.errors)
+        assert page.requests == [], (key, page.requests)
+
+
+def test_the_language_check_finds_english_text(page, cli_maps):
+    """The same walk over the English maps finds interface words, so the Chinese test can fail."""
+    from linyi_spatial.linyi.defaults import MAP_CREDITS
+
+    data = data_strings(linyi.load_structure(), [linyi.load_network(2035)], [MAP_CREDITS])
+    left = english_left(reader_texts(page, cli_maps / "structure.html"), data)
+    words = {w for _, _, ws in left for w in ws}
+    assert {"Zoom", "Roads", "Railways", "status", "Planned"} <= words, words
+    places = [t for _, t, _ in left if "Lingang" in t]
+    assert places == []  # data values are taken out
+
+
+def test_chinese_maps_of_a_made_up_region(page, tmp_path):
+    """Not only Linyi: the defaults (layer names, legends) of any region's maps are translated."""
+    from linyi_spatial.linyi.mapset import Region, map_builders, write_maps
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    s = made_up_structure()
+    G20, G35 = made_up_network(2020), made_up_network(2035)
+    region = Region(s, G=G20, G_scenario=G35, labels=(2020, 2035), cell_km=5)
+    builders = map_builders(region, tiles=None, lang="zh", say=print)
+    written = write_maps(builders, tmp_path, title="Valeshire", lang="zh", say=print)
+    data = data_strings(s, [G20, G35], [region.credit_line("zh")])
+    for key, path in written.items():
+        if key == "index":
+            continue
+        found = reader_texts(page, path)
+        assert english_left(found, data) == [], key
+    assert page.errors == []
+
+
+def test_chinese_index_page(page, zh_maps):
+    from linyi_spatial.linyi.defaults import MAP_CREDITS_ZH
+
+    page.goto((zh_maps / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("h1").inner_text() == "临沂市：linyi_spatial 地图集"
+    assert page.locator("li a").count() == 6
+    found = {tuple(x) for x in page.evaluate(COLLECT)}
+    names = ["linyi_spatial", "HTML", "Leaflet", "SOURCES.md", "docs/methods.md", "MB"]  # files and products
+    assert english_left(found, [MAP_CREDITS_ZH, *names]) == []
     assert page.errors == []

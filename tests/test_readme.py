@@ -29,3 +29,18 @@ def test_setup_commands_exist_in_makefile():
     for target in ("maps", "test"):
         assert f"make {target}" in text
         assert re.search(rf"^{target}:", makefile, re.M)
+
+
+def test_language_example_runs_verbatim(tmp_path, monkeypatch):
+    from linyi_spatial import viz
+
+    monkeypatch.chdir(tmp_path)
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", text.split("**中文 / English.**", 1)[1], re.S).group(1)
+    scope: dict = {}
+    try:
+        exec(compile(quickstart() + block, "README language example", "exec"), scope)
+        assert viz.get_lang() == "zh"
+        assert "齐普夫指数" in scope["linyi"].hierarchy_report(2020)._repr_html_()
+    finally:
+        viz.set_lang("en")

@@ -250,3 +250,25 @@ def test_unknown_status_is_named(tmp_path):
     path = write_region(tmp_path, SPEC.replace('kind = "village"', 'kind = "village"\nstatus = "rumour"'))
     with pytest.raises(SpecError, match=r"points\[0\].*unknown status 'rumour'"):
         ls.SpatialStructure.from_file(path)
+
+
+def test_role_labels_by_language_are_read_and_checked(tmp_path):
+    from linyi_spatial.structure import SpatialStructure
+    from linyi_spatial.testing import write_region
+    from linyi_spatial.viz.structure import role_labels
+
+    files = write_region(tmp_path / "r")
+    spec = files["spec"].read_text(encoding="utf-8")
+    good = spec.replace(
+        "[region.columns]", '[region.role_labels]\ncore = { en = "Heart", zh = "中心" }\n\n[region.columns]'
+    )
+    files["spec"].write_text(good, encoding="utf-8")
+    s = SpatialStructure.from_file(files["spec"])
+    assert role_labels(s.meta, "zh")["core"] == "中心"
+    assert role_labels(s.meta, "en")["core"] == "Heart"
+    assert role_labels(s.meta, "zh")["poles"] == "增长极"  # the defaults, translated
+    bad = spec.replace("[region.columns]", '[region.role_labels]\nhub = "Hub"\ncore = { en = 3 }\n\n[region.columns]')
+    files["spec"].write_text(bad, encoding="utf-8")
+    with pytest.raises(SpecError, match=r"region.role_labels.hub: unknown role") as err:
+        SpatialStructure.from_file(files["spec"])
+    assert "region.role_labels.core: names by language" in str(err.value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,15 +66,6 @@ class ScenarioComparison(Explorable):
             f"ScenarioComparison({self.label_a} -> {self.label_b}: {len(self.units)} units, "
             f"{len(self.cells)} cells, {len(self.added_links)} added links)"
         )
-
-    def _repr_html_(self) -> str:
-        cols = [c for c in self.units.columns if c.endswith("_delta") or c == "name"]
-        head = (
-            f"<p><b>{html.escape(repr(self))}</b> — change b − a of each measure in its own unit (times in "
-            f"minutes; negative: faster), then of the composite, scored for both scenarios on the scale of "
-            f"{html.escape(str(self.label_a))}</p>"
-        )
-        return head + self.units[cols].round(2).to_html(escape=True)
 
 
 def _label(G: nx.Graph, default: str) -> Hashable:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import number
+from .._display import Displayable
 from ..errors import DataError
 from .size import sizes
 
@@ -18,7 +18,7 @@ __all__ = ["Linkages", "gravity_linkages"]
 
 
 @dataclass(frozen=True)
-class Linkages:
+class Linkages(Displayable):
     """Result of :func:`gravity_linkages`.
 
     Attributes
@@ -32,7 +32,8 @@ class Linkages:
         Per place: ``total_strength``, ``dominant_partner``,
         ``dominant_share`` and ``share_to_<centre>`` for each centre.
     params : dict
-        ``k``, ``b`` and the columns used.
+        ``k``, ``b``, the columns used and ``names`` (place -> name, when
+        the places have a ``name`` column).
     """
 
     matrix: pd.DataFrame
@@ -42,9 +43,6 @@ class Linkages:
 
     def __repr__(self) -> str:
         return f"Linkages({len(self.matrix)} places, b={self.params.get('b')}, k={self.params.get('k')})"
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(repr(self))}</b> — strongest links</p>" + self.links.head(10).to_html(escape=True)
 
 
 def gravity_linkages(
@@ -150,4 +148,5 @@ def gravity_linkages(
     )
     for c in centres:
         membership[f"share_to_{c}"] = share[:, labels.index(c)]
-    return Linkages(matrix, links, membership, {"k": k, "b": b, "size": size, "economy": economy})
+    names = {u: str(df.loc[u, "name"]) for u in p.index} if "name" in df.columns else {}
+    return Linkages(matrix, links, membership, {"k": k, "b": b, "size": size, "economy": economy, "names": names})

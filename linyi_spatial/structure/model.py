@@ -7,7 +7,6 @@ into a :class:`SpatialStructure` whose parts are GeoDataFrames in WGS-84.
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from collections.abc import Mapping
@@ -388,6 +387,3 @@ class SpatialStructure(Explorable):
             f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "
             f"{len(self.axes)} axes, {len(self.points)} points; {self.crs})"
         )
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(repr(self))}</b></p>" + self.summary().to_html(index=False, na_rep="", escape=True)

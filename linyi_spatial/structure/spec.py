@@ -40,6 +40,7 @@ All problems in a spec are gathered and raised together as one
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +64,9 @@ __all__ = ["COLUMN_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
 
 SEAT_KIND = "county_seat"
 """Place ``kind`` of a unit's seat (set by ``seat_of``); seats stand for their units in the analyses."""
+
+ROLES = ("units", "core", "axes", "poles", "points")
+"""Roles a spec's ``[region.role_labels]`` may name."""
 
 COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
 """Keys allowed in ``[region.columns]``."""
@@ -192,6 +196,7 @@ class _Builder:
         axes = self.build_axes(refs)
         self.check_roles(poles, points)
         self.check_expected(region, poles, axes, points)
+        self.check_role_labels(region)
         columns = self.columns(region, units)
         self.check()
         return {
@@ -597,6 +602,25 @@ class _Builder:
         both = sorted(set(poles["place"]) & set(points["place"]))
         for p in both:
             self.fail(f"place {p!r} is both a pole and a point")
+
+    def check_role_labels(self, region: dict[str, Any]) -> None:
+        """``[region.role_labels]``: a layer name per role, or a table of names by language."""
+        labels = region.get("role_labels", {})
+        if not isinstance(labels, dict):
+            self.fail("region.role_labels must be a table, e.g. [region.role_labels] core = 'Core'")
+            return
+        for role, text in labels.items():
+            where = f"region.role_labels.{role}"
+            if role not in ROLES:
+                self.fail(f"{where}: unknown role; expected one of {list(ROLES)}")
+            elif isinstance(text, dict):
+                bad = [k for k, v in text.items() if not isinstance(v, str) or not re.fullmatch(r"[a-z]{2}", str(k))]
+                if bad or not text:
+                    self.fail(
+                        f"{where}: names by language must be strings keyed by a language code (en, zh), got {text!r}"
+                    )
+            elif not isinstance(text, str):
+                self.fail(f"{where} must be a string or a table of names by language, got {text!r}")
 
     def check_expected(self, region: dict[str, Any], poles: Any, axes: Any, points: Any) -> None:
         expected = region.get("expected", {})

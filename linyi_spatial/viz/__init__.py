@@ -1,31 +1,40 @@
-"""Presentation: folium maps and matplotlib charts that draw results they are given (never an analysis).
+"""Presentation: folium maps, charts and displays that draw results they are given (never an analysis).
 
-Importing this package registers the maps behind ``.explore()`` of the
-core's result objects (:class:`~linyi_spatial.structure.SpatialStructure`,
+Every map and display takes ``lang="en"|"zh"``; :func:`set_lang` sets the
+session's default.
+
+Importing this package registers the maps behind ``.explore()`` and the
+HTML displays behind ``.to_html()`` (and notebooks) of the core's result
+objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 :class:`~linyi_spatial.accessibility.ScenarioComparison`,
 :class:`~linyi_spatial.hierarchy.HierarchyReport`).
 """
 
-from .._display import register_explorer
+from .._display import register_display, register_explorer
 from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
 from .base import BASEMAPS, OKABE_ITO
 from .charts import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
+from .displays import hierarchy_html, linkages_html, scenario_html, structure_html
 from .hierarchy import hierarchy_map
+from .i18n import LANGS, get_lang, set_lang
 from .output import save_html
 from .structure import structure_map
 
 __all__ = [
     "BASEMAPS",
+    "LANGS",
     "OKABE_ITO",
     "accessibility_map",
     "centrality_chart",
     "choropleth_map",
+    "get_lang",
     "hierarchy_map",
     "isochrone_map",
     "rank_size_chart",
     "save_html",
     "scenario_chart",
     "scenario_map",
+    "set_lang",
     "structure_map",
     "surface_map",
     "urbanization_chart",
@@ -34,3 +43,7 @@ __all__ = [
 register_explorer("linyi_spatial.structure.model.SpatialStructure", structure_map)
 register_explorer("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_map)
 register_explorer("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_map)
+register_display("linyi_spatial.structure.model.SpatialStructure", structure_html)
+register_display("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_html)
+register_display("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_html)
+register_display("linyi_spatial.hierarchy.linkages.Linkages", linkages_html)

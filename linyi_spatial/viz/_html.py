@@ -26,6 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .i18n import tr
+
 __all__ = ["esc", "esc_attr_twice", "fmt", "fmt_measure", "js_data", "table"]
 
 _JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
@@ -106,13 +108,15 @@ def esc_attr_twice(value: object) -> str:
     return esc(esc(value))
 
 
-def fmt(value: object, digits: int = 1) -> str:
+def fmt(value: object, digits: int = 1, lang: str = "en") -> str:
     """Format a number for people: thousands separators, ``digits`` decimals, "unreachable" for inf.
 
     Parameters
     ----------
     value : object
     digits : int, default 1
+    lang : {"en", "zh"}, default "en"
+        Language of the words ("unreachable", yes/no).
 
     Returns
     -------
@@ -120,11 +124,13 @@ def fmt(value: object, digits: int = 1) -> str:
 
     Examples
     --------
-    >>> fmt(1234567), fmt(12.345), fmt(float("inf"))
-    ('1,234,567', '12.3', 'unreachable')
+    >>> fmt(1234567), fmt(12.345), fmt(float("inf")), fmt(float("inf"), lang="zh")
+    ('1,234,567', '12.3', 'unreachable', '不可达')
     """
     if value is None or (isinstance(value, (float, np.floating)) and not np.isfinite(value)):
-        return "unreachable" if isinstance(value, (float, np.floating)) and np.isinf(value) else ""
+        return tr("unreachable", lang) if isinstance(value, (float, np.floating)) and np.isinf(value) else ""
+    if isinstance(value, (bool, np.bool_)):
+        return tr("yes" if value else "no", lang)
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
@@ -132,14 +138,32 @@ def fmt(value: object, digits: int = 1) -> str:
     return str(value)
 
 
-def fmt_measure(value: object, unit: str) -> str:
-    """A measure's value as people read it: persons as whole numbers, shares as %, minutes with "min".
+def _large(value: float, lang: str) -> str | None:
+    """Large numbers in 万/亿 (Chinese) or with M/G (English); None when not large."""
+    v = abs(value)
+    if lang == "zh" and v >= 1e4:
+        scale, word = (1e8, "亿") if v >= 1e8 else (1e4, "万")
+        return f"{value / scale:,.{2 if v / scale < 10 else 1}f} {word}"
+    if lang == "en" and v >= 1e6:
+        scale, word = (1e9, "G") if v >= 1e9 else (1e6, "M")
+        return f"{value / scale:,.{2 if v / scale < 10 else 1}f} {word}"
+    return None
+
+
+def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
+    """A measure's value as people read it, in ``lang``: the one formatter of numbers with units.
+
+    Persons are whole numbers in English and in 万 above ten thousand in
+    Chinese; shares are percentages; minutes are rounded to a tenth;
+    unitless large numbers get M/G (English) or 万/亿 (Chinese).
 
     Parameters
     ----------
     value : object
     unit : str
-        ``"persons"``, ``"share"``, ``"min"`` or anything else (one or two decimals).
+        ``"persons"``, ``"share"``, ``"min"``, ``"persons/km²"``, ``"km"``, ``"km²"`` or
+        anything else (one or two decimals).
+    lang : {"en", "zh"}, default "en"
 
     Returns
     -------
@@ -149,16 +173,29 @@ def fmt_measure(value: object, unit: str) -> str:
     --------
     >>> fmt_measure(1773960.4, "persons"), fmt_measure(0.456, "share"), fmt_measure(61.26, "min")
     ('1,773,960', '45.6 %', '61.3 min')
+    >>> fmt_measure(1773960.4, "persons", "zh"), fmt_measure(8532, "persons", "zh"), fmt_measure(61.26, "min", "zh")
+    ('177.4 万人', '8,532 人', '61.3 分钟')
+    >>> fmt_measure(4.7e8, ""), fmt_measure(4.7e8, "", "zh")
+    ('470.0 M', '4.70 亿')
     """
     if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
-        return fmt(value)
+        return fmt(value, lang=lang)
+    v = float(value)
+    zh = lang == "zh"
     if unit == "persons":
-        return f"{round(float(value)):,}"
-    if unit == "share":
-        return f"{100 * float(value):.1f} %"
-    if unit == "min":
-        return f"{float(value):,.1f} min"
-    return fmt(float(value), 2 if abs(float(value)) < 10 else 1)
+        whole = f"{round(v):,}"
+        text = (f"{_large(v, lang)}人" if abs(v) >= 1e4 else f"{whole} 人") if zh else whole
+    elif unit == "share":
+        text = f"{100 * v:.1f}%" if zh else f"{100 * v:.1f} %"
+    elif unit == "min":
+        text = f"{v:,.1f} {'分钟' if zh else 'min'}"
+    elif unit == "persons/km²":
+        text = f"{round(v):,} {'人/km²' if zh else 'per km²'}"
+    elif unit in ("km", "km²"):
+        text = f"{v:,.{0 if abs(v) >= 10 else 1}f} {unit}"
+    else:
+        text = _large(v, lang) or fmt(v, 2 if abs(v) < 10 else 1, lang)
+    return text
 
 
 def table(rows: Sequence[tuple[str, object]]) -> str:

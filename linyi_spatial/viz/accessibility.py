@@ -31,6 +31,7 @@ from .base import (
     simplified_units,
 )
 from .classes import classify, dissolve, ramp
+from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
@@ -70,6 +71,10 @@ SURFACE_LABELS = {
 }
 
 
+def _unit(column: str) -> str:
+    return MEASURES[column].unit if column in MEASURES else ""
+
+
 def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *, line: str | None = None) -> None:
     folium.GeoJson(
         geom.__geo_interface__,  # type: ignore[attr-defined]
@@ -83,7 +88,7 @@ def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *,
     ).add_to(layer)
 
 
-def choropleth_map(
+def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     units: gpd.GeoDataFrame,
     data: pd.DataFrame,
     columns: Sequence[str],
@@ -93,6 +98,7 @@ def choropleth_map(
     tiles_key: str | None = None,
     k: int = 5,
     scheme: str = "fisher_jenks",
+    lang: str | None = None,
 ) -> folium.Map:
     """Classified unit choropleths, one switchable layer (with its own legend) per column.
 
@@ -114,6 +120,8 @@ def choropleth_map(
     k : int, default 5
     scheme : str, default "fisher_jenks"
         Natural breaks suit the few units of a region better than quantiles.
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -134,9 +142,11 @@ def choropleth_map(
     missing = [c for c in columns if c not in data]
     if missing:
         raise OptionError(f"column(s) {missing} not in the data")
-    m = new_map(units.to_crs(WGS84).total_bounds, tiles, title, tiles_key)
+    lang = check_lang(lang)
+    m = new_map(units.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(units)
+    unit_, id_ = tr("unit", lang), tr("id", lang)
     names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
     fills: dict[object, list[str]] = {uid: [] for uid in shapes.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shapes.index}
@@ -145,30 +155,29 @@ def choropleth_map(
         values = data[col].reindex(shapes.index).astype(float)
         idx, bins = classify(values, k, scheme)
         colours = ramp(len(bins), reverse=higher_is_better(col))
-        label = measure_label(col)
-        unit = MEASURES[col].unit if col in MEASURES else ""
+        label = measure_label(col, lang)
+        unit = _unit(col)
         switches.append(overlay(label, show=i == 0).add_to(m))  # the measure's switch; the polygons are shared
         for uid, j in zip(shapes.index, idx, strict=True):
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
             tips[uid].append(
-                table([("unit", names.get(uid, uid)), ("id", uid), (label, fmt_measure(values[uid], unit))])
+                table([(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))])
             )
         lo = [float(values.min()), *bins[:-1]]
-        items = [
-            ("box", colours[j], f"{fmt_measure(lo[j], unit)} – {fmt_measure(bins[j], unit)}") for j in range(len(bins))
-        ]
+        ends = [(fmt_measure(lo[j], unit, lang), fmt_measure(bins[j], unit, lang)) for j in range(len(bins))]
+        items = [("box", colours[j], a if a == b else f"{a} – {b}") for j, (a, b) in enumerate(ends)]
         legends.append((label, items))
     popups = {}
     for uid in shapes.index:
-        every = [(measure_label(c), fmt_measure(float(data.loc[uid, c]), MEASURES[c].unit if c in MEASURES else ""))
-                 for c in columns]  # fmt: skip
+        every = [(measure_label(c, lang), fmt_measure(float(data.loc[uid, c]), _unit(c), lang)) for c in columns]
         if "rank" in data.columns and "rank" not in columns:
-            every.append(("rank", fmt(data.loc[uid, "rank"], 0)))
-        popups[uid] = table([("unit", names.get(uid, uid)), ("id", uid), *every])
+            every.append((tr("rank", lang), fmt(data.loc[uid, "rank"], 0)))
+        popups[uid] = table([(unit_, names.get(uid, uid)), (id_, uid), *every])
     SharedChoropleth(shift(shapes, datum), fills, tips, popups, switches).add_to(m)
+    scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
     for i, (label, items) in enumerate(legends):
-        scheme_name = scheme.replace("_", " ").replace("fisher jenks", "natural breaks")
-        m.get_root().html.add_child(legend(f"{label} ({scheme_name})", items, layer=label, shown=i == 0))
+        title = tr("{label} ({scheme})", lang, label=label, scheme=scheme_name)
+        m.get_root().html.add_child(legend(title, items, layer=label, shown=i == 0))
     LegendSwitch().add_to(m)
     ExclusiveLayers(switches).add_to(m)
     return finish(m)
@@ -262,9 +271,10 @@ def accessibility_map(
     units: gpd.GeoDataFrame,
     *,
     columns: Sequence[str] = ACCESSIBILITY_LAYERS,
-    title: str = "Unit accessibility",
+    title: str | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Unit accessibility: the composite score and the main measures as choropleth layers.
 
@@ -276,8 +286,11 @@ def accessibility_map(
         The units' polygons (e.g. ``structure.units``), indexed like ``scores``.
     columns : sequence of str, default :data:`ACCESSIBILITY_LAYERS`
         Measures to draw (those missing from ``scores`` are skipped).
-    title : str
+    title : str, optional
+        Default "Unit accessibility" in the map's language.
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -292,13 +305,18 @@ def accessibility_map(
     >>> isinstance(m, folium.Map)
     True
     """
+    lang = check_lang(lang)
     cols = [c for c in columns if c in scores]
-    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key)
+    title = title if title is not None else tr("Unit accessibility", lang)
+    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang)
 
 
-def _band_names(bands_min: Sequence[float]) -> list[str]:
-    names = [f"{lo:g}–{hi:g} min" for lo, hi in zip([0, *bands_min[:-1]], bands_min, strict=True)]
-    return [*names, f"> {bands_min[-1]:g} min"]
+def _band_names(bands_min: Sequence[float], lang: str) -> list[str]:
+    names = [
+        tr("{lo}–{hi} min", lang, lo=f"{lo:g}", hi=f"{hi:g}")
+        for lo, hi in zip([0, *bands_min[:-1]], bands_min, strict=True)
+    ]
+    return [*names, tr("> {hi} min", lang, hi=f"{bands_min[-1]:g}")]
 
 
 def surface_map(
@@ -306,9 +324,10 @@ def surface_map(
     *,
     columns: Sequence[str] = tuple(SURFACE_LABELS),
     bands_min: Sequence[float] = TIME_BANDS_MIN,
-    title: str = "Travel-time surfaces",
+    title: str | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Travel-time surfaces dissolved into time bands, one layer per measure (and residents, if known).
 
@@ -322,8 +341,11 @@ def surface_map(
     columns : sequence of str
     bands_min : sequence of float, default (15, 30, 45, 60, 90, 120)
         Upper edges of the time bands.
-    title : str
+    title : str, optional
+        Default "Travel-time surfaces" in the map's language.
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -337,24 +359,26 @@ def surface_map(
     >>> isinstance(surface_map(s, tiles=None), folium.Map)
     True
     """
-    m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key)
+    lang = check_lang(lang)
+    title = title if title is not None else tr("Travel-time surfaces", lang)
+    m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     colours = ramp(len(bands_min) + 1, reverse=True)
-    names = _band_names(bands_min)
+    names = _band_names(bands_min, lang)
     layers, legends = [], []
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
-        label = SURFACE_LABELS.get(col, measure_label(col))
+        label = tr(SURFACE_LABELS[col], lang) if col in SURFACE_LABELS else measure_label(col, lang)
         layer = overlay(label, show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
-            tip = table([("travel time", names[band.label]), ("area km²", fmt(band.area_km2, 0))])
+            tip = table([(tr("travel time", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
         layers.append(layer.add_to(m))
         legends.append(
             legend(label, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
         )
     if "pop_density_km2" in surface.columns:
-        layer, label, items = _population_layer(surface, datum)
+        layer, label, items = _population_layer(surface, datum, lang)
         layers.append(layer.add_to(m))
         legends.append(legend(label, items, layer=label, shown=False))
     for item in legends:
@@ -365,10 +389,10 @@ def surface_map(
 
 
 def _population_layer(
-    surface: gpd.GeoDataFrame, datum: str
+    surface: gpd.GeoDataFrame, datum: str, lang: str
 ) -> tuple[folium.FeatureGroup, str, list[tuple[str, str, str]]]:
     """Residents per km² in round-number classes, dissolved, with the modelled estimate said in its name."""
-    label = "Residents per km² (modelled estimate)"
+    label = tr("Residents per km² (modelled estimate)", lang)
     edges = DENSITY_BANDS_KM2
     colours = ramp(len(edges) + 1, reverse=False)
     names = [f"< {fmt(edges[0], 0)}"]
@@ -381,9 +405,9 @@ def _population_layer(
     )
     layer = overlay(label, show=False)
     for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
-        rows = [("residents per km²", names[band.label]), ("area km²", fmt(band.area_km2, 0))]
+        rows = [(tr("residents per km²", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))]
         if people is not None:
-            rows.append(("residents", fmt_measure(float(people.get(band.label, 0)), "persons")))
+            rows.append((tr("residents", lang), fmt_measure(float(people.get(band.label, 0)), "persons", lang)))
         _polygon(layer, row.geometry, colours[band.label], table(rows))
     return layer, label, [("box", c, n) for c, n in zip(colours, names, strict=True)]
 
@@ -392,9 +416,10 @@ def isochrone_map(
     iso: gpd.GeoDataFrame,
     *,
     origin: tuple[float, float] | None = None,
-    label: str = "origin",
+    label: str | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Nested isochrones, largest at the bottom, one layer each.
 
@@ -404,9 +429,11 @@ def isochrone_map(
         From :func:`linyi_spatial.accessibility.isochrones` (``cutoff_min``, geometry).
     origin : (lon, lat), optional
         Marked with a dot.
-    label : str
-        Origin name (escaped).
+    label : str, optional
+        Origin name (escaped); default "origin" in the map's language.
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -420,22 +447,32 @@ def isochrone_map(
     >>> isinstance(isochrone_map(iso, tiles=None), folium.Map)
     True
     """
-    m = new_map(iso.to_crs(WGS84).total_bounds, tiles, f"Isochrones from {label}", tiles_key)
+    lang = check_lang(lang)
+    label = label if label is not None else tr("origin", lang)
+    m = new_map(
+        iso.to_crs(WGS84).total_bounds, tiles, tr("Isochrones from {label}", lang, label=label), tiles_key, lang
+    )
     datum = m.linyi_datum  # type: ignore[attr-defined]
     iso = iso.sort_values("cutoff_min", ascending=False)
     colours = ramp(len(iso), reverse=False)
     items = []
     for colour, (_, row) in zip(colours, shift(iso, datum).iterrows(), strict=True):
-        layer = overlay(f"{row['cutoff_min']:g} min", show=True)
+        minutes = f"{row['cutoff_min']:g}"
+        layer = overlay(tr("{m} min", lang, m=minutes), show=True)
         folium.GeoJson(
             row.geometry.__geo_interface__,
             style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45},
             tooltip=folium.Tooltip(
-                table([("within", f"{row['cutoff_min']:g} min"), ("area km²", fmt(row["area_km2"], 0))])
+                table(
+                    [
+                        (tr("within", lang), tr("{m} min", lang, m=minutes)),
+                        (tr("area (km²)", lang), fmt(row["area_km2"], 0)),
+                    ]
+                )
             ),
         ).add_to(layer)
         layer.add_to(m)
-        items.append(("box", colour, f"≤ {row['cutoff_min']:g} min"))
+        items.append(("box", colour, tr("≤ {m} min", lang, m=minutes)))
     if origin is not None:
         folium.CircleMarker(
             point(origin[0], origin[1], datum),
@@ -444,18 +481,22 @@ def isochrone_map(
             fill=True,
             fill_color=OKABE_ITO["vermillion"],
             fill_opacity=1,
-            tooltip=folium.Tooltip(table([("origin", label)])),
+            tooltip=folium.Tooltip(table([(tr("origin", lang), label)])),
         ).add_to(m)
-    return finish(m, legend("Reachable within", items[::-1]))
+    return finish(m, legend(tr("Reachable within", lang), items[::-1]))
 
 
-def _delta_classes(bands_min: Sequence[float]) -> tuple[list[float], list[str], list[str]]:
+def _delta_classes(bands_min: Sequence[float], lang: str) -> tuple[list[float], list[str], list[str]]:
     edges = [-np.inf, *bands_min, np.inf]
     colours = DIVERGING[: len(edges) - 1]
-    names = [
-        f"{edges[j]:g} to {edges[j + 1]:g} min".replace("-inf to", "below").replace("to inf", "and more")
-        for j in range(len(edges) - 1)
-    ]
+    names = []
+    for lo, hi in itertools.pairwise(edges):
+        if np.isinf(lo):
+            names.append(tr("below {hi} min", lang, hi=f"{hi:g}"))
+        elif np.isinf(hi):
+            names.append(tr("{lo} min and more", lang, lo=f"{lo:g}"))
+        else:
+            names.append(tr("{lo} to {hi} min", lang, lo=f"{lo:g}", hi=f"{hi:g}"))
     return edges, colours, names
 
 
@@ -465,6 +506,7 @@ def scenario_map(
     bands_min: Sequence[float] = (-20, -10, -5, -1, 1),
     tiles: str | None = "osm",
     tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """What scenario b changes against a: unit and grid-cell deltas of travel time, and the added links.
 
@@ -480,6 +522,8 @@ def scenario_map(
     bands_min : sequence of float
         Class edges of the change in minutes.
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -493,11 +537,13 @@ def scenario_map(
     >>> isinstance(scenario_map(c, tiles=None), folium.Map)
     True
     """
+    lang = check_lang(lang)
     a, b = comparison.label_a, comparison.label_b
     shapes = simplified_units(comparison.geometry)
-    m = new_map(shapes.total_bounds, tiles, f"Scenario {b} against {a}: change in travel time", tiles_key)
+    title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
+    m = new_map(shapes.total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
-    edges, colours, names = _delta_classes(bands_min)
+    edges, colours, names = _delta_classes(bands_min, lang)
     units = comparison.units
     alternatives = []
     measures = ("mean_time_to_seats_min", "time_to_core_min")
@@ -506,21 +552,29 @@ def scenario_map(
     tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     for i, col in enumerate(measures):
         unchanged = units[f"{col}_delta"].abs().max() < 0.05 if f"{col}_delta" in units else False
-        note = " (no unit changes by 0.05 min or more)" if unchanged else ""
-        alternatives.append(overlay(f"Units: change in {measure_label(col)}{note}", show=i == 0).add_to(m))
+        label = measure_label(col, lang)
+        name = (
+            "Units: change in {label} (no unit changes by 0.05 min or more)"
+            if unchanged
+            else "Units: change in {label}"
+        )
+        alternatives.append(overlay(tr(name, lang, label=label), show=i == 0).add_to(m))
         for uid, row in shifted.iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
             tips[uid].append(
                 table(
                     [
-                        ("unit", row["name"]),
-                        (f"{measure_label(col)}, {a}", fmt_measure(units.loc[uid, f"{col}_{a}"], "min")),
-                        (f"{measure_label(col)}, {b}", fmt_measure(units.loc[uid, f"{col}_{b}"], "min")),
-                        ("change", fmt_measure(d, "min")),
-                        ("change (%)", f"{fmt(units.loc[uid, f'{col}_delta_pct'])} %"),
+                        (tr("unit", lang), row["name"]),
+                        *(
+                            (tr("{label}, {scenario}", lang, label=label, scenario=x),
+                             fmt_measure(units.loc[uid, f"{col}_{x}"], "min", lang))
+                            for x in (a, b)
+                        ),
+                        (tr("change", lang), fmt_measure(d, "min", lang)),
+                        (tr("change (%)", lang), f"{fmt(units.loc[uid, f'{col}_delta_pct'])} %"),
                     ]
                 )
-            )
+            )  # fmt: skip
             j = int(np.digitize([d], edges[1:-1])[0]) if np.isfinite(d) else -1
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
     popups = {uid: "<hr>".join(tips[uid]) for uid in shifted.index}
@@ -528,21 +582,27 @@ def scenario_map(
     cells = comparison.cells
     classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
     bands = dissolve(cells, classes)
-    layer = overlay("Grid: change in time to the nearest seat", show=False)
+    layer = overlay(tr("Grid: change in time to the nearest seat", lang), show=False)
     for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
         j = int(band.label)
-        _polygon(layer, row.geometry, colours[j], table([("change", names[j]), ("cells", band.cells)]))
+        tip = table([(tr("change", lang), names[j]), (tr("cells", lang), fmt(band.cells))])
+        _polygon(layer, row.geometry, colours[j], tip)
     alternatives.append(layer.add_to(m))
     ExclusiveLayers(alternatives).add_to(m)
-    added = overlay(f"Links added in {b}", show=True)
+    added = overlay(tr("Links added in {b}", lang, b=b), show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
         tip = table(
-            [("line", link["name"]), ("ref", link["ref"]), ("class", link["class"]), ("status", link["status"])]
+            [
+                (tr("line", lang), link["name"]),
+                (tr("ref", lang), link["ref"]),
+                (tr("class", lang), code(link["class"], lang)),
+                (tr("status", lang), code(link["status"], lang)),
+            ]
         )
         folium.PolyLine(
             [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=folium.Tooltip(tip)
         ).add_to(added)
     added.add_to(m)
     items = [("box", c, n) for c, n in zip(colours, names, strict=True)]
-    items.append(("line", OKABE_ITO["black"], f"link added in {b}"))
-    return finish(m, legend(f"Change {a} → {b} (negative: faster)", items))
+    items.append(("line", OKABE_ITO["black"], tr("link added in {b}", lang, b=b)))
+    return finish(m, legend(tr("Change {a} → {b} (negative: faster)", lang, a=a, b=b), items))

@@ -29,8 +29,9 @@ import shapely
 
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
 from ..errors import OptionError
-from ._html import esc, esc_attr_twice
+from ._html import esc, esc_attr_twice, js_data
 from ._offline import inline_assets
+from .i18n import check_lang, tr
 
 __all__ = [
     "BASEMAPS",
@@ -187,7 +188,8 @@ _FULLSCREEN_JS = """
     options: {position: 'topleft'},
     onAdd: function() {
       var a = L.DomUtil.create('a', 'leaflet-bar leaflet-control linyi-fullscreen');
-      a.href = '#'; a.title = 'Full screen'; a.innerHTML = '&#x25A1;';
+      a.href = '#'; a.title = {{ this.title }}; a.innerHTML = '&#x25A1;';
+      a.setAttribute('role', 'button'); a.setAttribute('aria-label', {{ this.title }});
       a.style.cssText = 'width:30px;height:30px;line-height:30px;text-align:center;background:#fff;font-size:18px';
       L.DomEvent.on(a, 'click', function(e) {
         L.DomEvent.preventDefault(e);
@@ -207,6 +209,46 @@ class _Fullscreen(folium.MacroElement):
     """A dependency-free full-screen button (the Fullscreen plugin needs a CDN script)."""
 
     _template = branca.element.Template("{% macro script(this, kwargs) %}" + _FULLSCREEN_JS + "{% endmacro %}")
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "Fullscreen"
+        self.title = js_data(title)
+
+
+_LOCALIZE_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  var w = {{ this.words }};
+  L.control.scale({imperial: false, maxWidth: 150}).addTo(map);  // metric only
+  document.documentElement.lang = w.lang;
+  function name(el, text) { if (el) { el.title = text; el.setAttribute('aria-label', text); } }
+  var zoom = map.zoomControl;
+  if (zoom) { name(zoom._zoomInButton, w.zoomIn); name(zoom._zoomOutButton, w.zoomOut); }
+  if (w.lang !== 'en' && map.attributionControl) {
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  }
+  map.on('popupopen', function(e) { name(e.popup._closeButton, w.closePopup); });
+  setTimeout(function() {  // the layer control is added after this script
+    document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function(el) { name(el, w.layers); });
+  }, 0);
+})();
+"""
+
+
+class _Localize(folium.MacroElement):
+    """Leaflet's own control texts (zoom, layers, popup close, attribution prefix) in the map's language."""
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _LOCALIZE_JS + "{% endmacro %}")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "Localize"
+        words = {key: tr(text, lang) for key, text in _CONTROL_TEXT.items()}
+        self.words = js_data({**words, "lang": "zh-CN" if lang == "zh" else lang})
+
+
+_CONTROL_TEXT = {"zoomIn": "Zoom in", "zoomOut": "Zoom out", "closePopup": "Close popup", "layers": "Layers"}
 
 
 def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:
@@ -394,7 +436,9 @@ class ExclusiveLayers(folium.MacroElement):
         self.layer_names = [layer.get_name() for layer in layers]
 
 
-def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None) -> folium.Map:
+def new_map(
+    bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None, lang: str | None = None
+) -> folium.Map:
     """A folium map fitted to ``bounds`` with basemap, title, full-screen button and the datum of its tiles.
 
     Parameters
@@ -407,11 +451,13 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
         Shown top left (escaped).
     tiles_key : str, optional
         Key for basemaps that need one.
+    lang : {"en", "zh"}, optional
+        Language of the map's controls (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
     folium.Map
-        With ``linyi_datum`` set to the basemap's datum.
+        With ``linyi_datum`` set to the basemap's datum and ``linyi_lang`` to its language.
 
     Raises
     ------
@@ -424,14 +470,9 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
     'EPSG:4326'
     """
     spec = _basemap(tiles)
+    lang = check_lang(lang)
     minx, miny, maxx, maxy = bounds
-    m = OfflineMap(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=9,
-        tiles=None,
-        control_scale=True,
-        zoom_snap=0.25,
-    )
+    m = OfflineMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, zoom_snap=0.25)
     if spec["tiles"] is not None:
         url = spec["tiles"]
         if spec.get("needs_key"):
@@ -439,12 +480,11 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
             if not key:
                 raise OptionError(f"tiles={tiles!r} needs a key: pass tiles_key or set {spec['needs_key']}")
             url = url.replace("{key}", key)
+        name = esc(tr("basemap: {tiles}", lang, tiles=tiles))
         if spec["attr"] is None:
-            folium.TileLayer(url, name=f"basemap: {tiles}").add_to(m)
+            folium.TileLayer(url, name=name).add_to(m)
         else:
-            folium.TileLayer(
-                url, attr=spec["attr"], name=f"basemap: {tiles}", subdomains=spec.get("subdomains", "abc")
-            ).add_to(m)
+            folium.TileLayer(url, attr=spec["attr"], name=name, subdomains=spec.get("subdomains", "abc")).add_to(m)
     if spec["datum"] == GCJ02:
         a = transform_geometry([shapely.Point(minx, miny), shapely.Point(maxx, maxy)], WGS84, GCJ02)
         minx, miny, maxx, maxy = a[0].x, a[0].y, a[1].x, a[1].y
@@ -457,8 +497,10 @@ def new_map(bounds: Sequence[float], tiles: str | None, title: str, tiles_key: s
     )
     m.get_root().header.add_child(folium.Element(GENERATOR))
     m.get_root().header.add_child(folium.Element(_PAGE_CSS))
-    _Fullscreen().add_to(m)
+    _Fullscreen(tr("Full screen", lang)).add_to(m)
+    _Localize(lang).add_to(m)
     m.linyi_datum = spec["datum"]  # type: ignore[attr-defined]
+    m.linyi_lang = lang  # type: ignore[attr-defined]
     return m
 
 
@@ -486,7 +528,8 @@ def add_credits(m: folium.Map, text: str) -> folium.Map:
             folium.Element(
                 "<details class='linyi-credits' open style='position:fixed;bottom:52px;left:10px;z-index:1000;"
                 "max-width:50%;background:rgba(255,255,255,0.9);padding:2px 6px;border:1px solid #bbb;"
-                "font-size:11px;line-height:1.3'><summary style='cursor:pointer'>Sources</summary>"
+                "font-size:11px;line-height:1.3'><summary style='cursor:pointer'>"
+                f"{esc(tr('Sources', getattr(m, 'linyi_lang', 'en')))}</summary>"
                 f"{esc(text)}</details>"
             )
         )

@@ -19,6 +19,8 @@ import pandas as pd
 
 from ..catalog import MEASURES, higher_is_better, measure_label
 from ..errors import OptionError
+from .hierarchy import units_of_analysis
+from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,6 +35,14 @@ CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
 """Font preference for names in Chinese (the first installed one is used; DejaVu Sans as the last resort)."""
 
 TIER_COLOURS = {"core": "#b2182b", "pole": "#ef8a62", "point": "#67a9cf", "other": "#999999"}
+
+CENTRALITY_LABELS = {
+    "degree": "degree (links)",
+    "closeness_per_min": "closeness (1 / mean travel time, per minute)",
+    "betweenness": "betweenness (share of shortest paths)",
+    "straightness": "straightness (straight / network distance)",
+}
+"""Axis labels of the centrality columns (with their units)."""
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +73,15 @@ def _figure(size: tuple[float, float]) -> Figure:
     return _chart_class()(figsize=size, layout="constrained")
 
 
-def rank_size_chart(report: HierarchyReport) -> Figure:
+def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figure:
     """Log–log rank-size plot of the report's places with the fitted Zipf line.
 
     Parameters
     ----------
     report : HierarchyReport
         From :func:`linyi_spatial.hierarchy.hierarchy_report`.
+    lang : {"en", "zh"}, optional
+        Language of titles, axes and legends (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -83,6 +95,7 @@ def rank_size_chart(report: HierarchyReport) -> Figure:
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
     ('log', 'log')
     """
+    lang = check_lang(lang)
     size = report.params["size"]
     places = report.places.sort_values(size, ascending=False)
     values = places[size].to_numpy(dtype=float)
@@ -90,24 +103,28 @@ def rank_size_chart(report: HierarchyReport) -> Figure:
     fit = report.rank_size.iloc[0]
     fig = _figure((6.4, 4.6))
     ax = fig.add_subplot()
-    ax.scatter(ranks, values, color="#2166ac", zorder=3, label="places")
+    ax.scatter(ranks, values, color="#2166ac", zorder=3, label=tr("places", lang))
     for r, v, name in zip(ranks, values, places["name"], strict=True):
         ax.annotate(str(name), (r, v), textcoords="offset points", xytext=(5, 3), fontsize=8)
     fitted = np.exp(fit["ln_s1_fitted"]) * ranks ** (-fit["q"])
+    numbers = {
+        k: f"{fit[c]:.2f}" for k, c in (("q", "q"), ("low", "q_ci95_low"), ("high", "q_ci95_high"), ("r2", "r2"))
+    }
     ax.plot(ranks, fitted, color="#b2182b", lw=1.5,
-            label=f"fit: q = {fit['q']:.2f} (95 % CI {fit['q_ci95_low']:.2f}–{fit['q_ci95_high']:.2f}), "
-                  f"R² = {fit['r2']:.2f}")  # fmt: skip
+            label=tr("fit: q = {q} (95 % CI {low}–{high}), R² = {r2}", lang, **numbers))  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("rank (log)")
-    ax.set_ylabel(f"{measure_label(size)} (persons, log)" if size not in MEASURES else MEASURES[size].label)
-    ax.set_title(f"Rank–size of {len(values)} places ({report.units_of_analysis})", fontsize=10)
+    ax.set_xlabel(tr("rank (log)", lang))
+    ax.set_ylabel(tr("{size} (persons, log)", lang, size=measure_label(size, lang) if size in MEASURES else size))
+    ax.set_title(tr("Rank–size: {units}", lang, units=units_of_analysis(report, lang)), fontsize=10)
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, which="both", alpha=0.3)
     return fig
 
 
-def urbanization_chart(urbanization: pd.DataFrame, *, targets: dict[int, float] | None = None) -> Figure:
+def urbanization_chart(
+    urbanization: pd.DataFrame, *, targets: dict[int, float] | None = None, lang: str | None = None
+) -> Figure:
     """The urbanization rate from the base year through the path to the targets.
 
     Parameters
@@ -118,6 +135,7 @@ def urbanization_chart(urbanization: pd.DataFrame, *, targets: dict[int, float] 
     targets : dict, optional
         Year -> target rate (0–1), drawn as markers; default the rows whose
         ``source`` is ``"target"``.
+    lang : {"en", "zh"}, optional
 
     Returns
     -------
@@ -137,26 +155,32 @@ def urbanization_chart(urbanization: pd.DataFrame, *, targets: dict[int, float] 
     """
     if "urbanization_rate" not in urbanization.columns:
         raise OptionError("the urbanization table needs an urbanization_rate column (0–1)")
+    lang = check_lang(lang)
     rate = urbanization["urbanization_rate"].astype(float) * 100
     if targets is None and "source" in urbanization.columns:
         chosen = urbanization["urbanization_rate"][urbanization["source"] == "target"]
         targets = {int(y): float(v) for y, v in chosen.items()}
     fig = _figure((6.4, 4.0))
     ax = fig.add_subplot()
-    ax.plot(rate.index, rate.to_numpy(), marker="o", color="#2166ac", label="path (base, then to the targets)")
+    ax.plot(
+        rate.index, rate.to_numpy(), marker="o", color="#2166ac", label=tr("path (base, then to the targets)", lang)
+    )
     for year, value in (targets or {}).items():
         ax.scatter([year], [value * 100], marker="*", s=160, color="#b2182b", zorder=4)
-        ax.annotate(f"target {year}: {value * 100:.0f} %", (year, value * 100), textcoords="offset points",
+        ax.annotate(tr("target {year}: {value} %", lang, year=year, value=f"{value * 100:.0f}"), (year, value * 100),
+                    textcoords="offset points",
                     xytext=(-60, 8), fontsize=8, color="#b2182b")  # fmt: skip
-    ax.set_xlabel("year")
-    ax.set_ylabel("urbanization rate (% of residents)")
-    ax.set_title("Resident urbanization against the plan's targets", fontsize=10)
+    ax.set_xlabel(tr("year", lang))
+    ax.set_ylabel(tr("urbanization rate (% of residents)", lang))
+    ax.set_title(tr("Resident urbanization against the plan's targets", lang), fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
 
-def scenario_chart(comparison: ScenarioComparison, measure: str = "time_to_core_min") -> Figure:
+def scenario_chart(
+    comparison: ScenarioComparison, measure: str = "time_to_core_min", *, lang: str | None = None
+) -> Figure:
     """Change of one measure per unit between two scenarios, best gains on top.
 
     Parameters
@@ -165,6 +189,7 @@ def scenario_chart(comparison: ScenarioComparison, measure: str = "time_to_core_
         From :func:`linyi_spatial.accessibility.compare_scenarios`.
     measure : str, default "time_to_core_min"
         A unit measure of the comparison (its ``<measure>_delta`` column).
+    lang : {"en", "zh"}, optional
 
     Returns
     -------
@@ -183,6 +208,7 @@ def scenario_chart(comparison: ScenarioComparison, measure: str = "time_to_core_
     >>> len(scenario_chart(c).axes[0].patches)
     5
     """
+    lang = check_lang(lang)
     col = f"{measure}_delta"
     units = comparison.units
     if col not in units.columns:
@@ -198,13 +224,16 @@ def scenario_chart(comparison: ScenarioComparison, measure: str = "time_to_core_
     colours = ["#1a9850" if b > 1e-9 else ("#d73027" if b < -1e-9 else "#bbbbbb") for b in better.reindex(order)]
     ax.barh(list(names), delta.reindex(order).to_numpy(), color=colours)
     ax.axvline(0, color="#333333", lw=0.8)
-    ax.set_xlabel(f"change {comparison.label_a} → {comparison.label_b}" + (f" ({unit})" if unit else ""))
-    ax.set_title(f"{measure_label(measure)}: change per unit (green = better)", fontsize=10)
+    a, b = comparison.label_a, comparison.label_b
+    unit_text = {"min": tr("min", lang), "share": tr("share, 0–1", lang)}.get(unit, unit)
+    ax.set_xlabel(tr("change {a} → {b}", lang, a=a, b=b) + (f" ({unit_text})" if unit_text else ""))
+    ax.set_title(tr("{measure}: change per unit (green = better)", lang, measure=measure_label(measure, lang)),
+                 fontsize=10)  # fmt: skip
     ax.grid(True, axis="x", alpha=0.3)
     return fig
 
 
-def centrality_chart(report: HierarchyReport, measure: str = "betweenness") -> Figure:
+def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, lang: str | None = None) -> Figure:
     """A network centrality of each place, coloured by its tier in the plan.
 
     Parameters
@@ -213,6 +242,7 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness") -> F
     measure : str, default "betweenness"
         A column of ``report.centrality`` (degree, closeness_per_min,
         betweenness, straightness).
+    lang : {"en", "zh"}, optional
 
     Returns
     -------
@@ -231,6 +261,7 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness") -> F
     >>> len(fig.axes[0].patches) == 5
     True
     """
+    lang = check_lang(lang)
     if measure not in report.centrality.columns:
         raise OptionError(f"no centrality {measure!r}; available: {list(report.centrality.columns)}")
     values = report.centrality[measure].astype(float).sort_values()
@@ -241,9 +272,10 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness") -> F
     ax.barh(list(names), values.to_numpy(), color=[TIER_COLOURS.get(t, TIER_COLOURS["other"]) for t in tiers])
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=c, label=t) for t, c in TIER_COLOURS.items() if t in set(tiers)]
-    ax.legend(handles=handles, title="tier in the plan", fontsize=8, title_fontsize=8, loc="lower right")
-    ax.set_xlabel(measure_label(measure) if measure in MEASURES else measure.replace("_", " "))
-    ax.set_title(f"Network centrality ({measure.replace('_', ' ')}) by place", fontsize=10)
+    handles = [Patch(color=c, label=code(t, lang)) for t, c in TIER_COLOURS.items() if t in set(tiers)]
+    ax.legend(handles=handles, title=tr("plan tier", lang), fontsize=8, title_fontsize=8, loc="lower right")
+    name = tr(CENTRALITY_LABELS.get(measure, measure.replace("_", " ")), lang)
+    ax.set_xlabel(name)
+    ax.set_title(tr("Network centrality by place: {measure}", lang, measure=name), fontsize=10)
     ax.grid(True, axis="x", alpha=0.3)
     return fig

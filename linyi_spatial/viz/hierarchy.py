@@ -9,13 +9,14 @@ import geopandas as gpd
 import numpy as np
 
 from ..crs import WGS84
-from ._html import fmt, table
+from ._html import fmt, fmt_measure, table
 from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, shift, simplified_units
+from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
 
-__all__ = ["TIER_COLOURS", "hierarchy_map"]
+__all__ = ["TIER_COLOURS", "hierarchy_map", "units_of_analysis"]
 
 TIER_COLOURS = {
     "core": OKABE_ITO["vermillion"],
@@ -25,20 +26,48 @@ TIER_COLOURS = {
 }
 
 
-def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame) -> None:
+def units_of_analysis(report: HierarchyReport, lang: str) -> str:
+    """The report's places and size column, said in ``lang`` (the map title and the display's heading).
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.hierarchy import hierarchy_report
+    >>> units_of_analysis(hierarchy_report(made_up_structure(), made_up_network(2020)), "zh")
+    '5 个地点（核心所含单元合并为一个中心城市），规模 = residents'
+    """
+    p = report.params
+    how = (
+        "{n} places (the core's units merged into one central city), size = {size}"
+        if p["merge_core"]
+        else "{n} places (every unit separately), size = {size}"
+    )
+    return tr(how, lang, n=p["n"], size=p["size"])
+
+
+def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, lang: str) -> None:
     size = report.params["size"]
     pop = report.places[size].astype(float)
     tiers = report.tiers
-    layer = overlay(f"{size} and plan tier", show=True)
+    layer = overlay(tr("{size} and plan tier", lang, size=size), show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         tip = table(
             [
-                ("place", report.places.loc[uid, "name"]),
-                (size, fmt(int(pop[uid]))),
-                ("plan tier", tier),
-                ("data tier", tiers.loc[uid, "data_rank"] if uid in tiers.index else ""),
-                ("consistent", tiers.loc[uid, "consistent"] if uid in tiers.index else ""),
+                (tr("place", lang), report.places.loc[uid, "name"]),
+                (size, fmt_measure(pop[uid], "persons", lang)),
+                (tr("plan tier", lang), code(tier, lang)),
+                (tr("data tier", lang), tiers.loc[uid, "data_rank"] if uid in tiers.index else ""),
+                (tr("consistent", lang), fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index else ""),
             ]
         )
         folium.CircleMarker(
@@ -54,9 +83,9 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame)
     layer.add_to(m)
 
 
-def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, top_links: int) -> None:
+def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, top_links: int, lang: str) -> None:
     names = report.places["name"]
-    layer = overlay(f"Gravity linkages (top {top_links})", show=True)
+    layer = overlay(tr("Gravity linkages (top {n})", lang, n=top_links), show=True)
     links = report.linkages.links.head(top_links)
     smax = links["strength"].max()
     for r in links.itertuples():
@@ -65,11 +94,11 @@ def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
         p, q = seats.geometry[r.i], seats.geometry[r.j]
         tip = table(
             [
-                ("link", f"{names.get(r.i, r.i)} — {names.get(r.j, r.j)}"),
-                ("strength (relative)", f"{r.strength / smax:.2f}"),
-                ("travel time (min)", fmt(r.travel_time_min)),
-                (f"share of {names.get(r.i, r.i)}", f"{r.share_of_i:.1%}"),
-                (f"share of {names.get(r.j, r.j)}", f"{r.share_of_j:.1%}"),
+                (tr("link", lang), f"{names.get(r.i, r.i)} — {names.get(r.j, r.j)}"),
+                (tr("strength (relative to the strongest)", lang), f"{r.strength / smax:.2f}"),
+                (tr("travel time", lang), fmt_measure(r.travel_time_min, "min", lang)),
+                (tr("share of {name}", lang, name=names.get(r.i, r.i)), fmt_measure(r.share_of_i, "share", lang)),
+                (tr("share of {name}", lang, name=names.get(r.j, r.j)), fmt_measure(r.share_of_j, "share", lang)),
             ]
         )
         folium.PolyLine(
@@ -82,8 +111,8 @@ def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
     layer.add_to(m)
 
 
-def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame) -> None:
-    layer = overlay("Betweenness centrality", show=False)
+def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, lang: str) -> None:
+    layer = overlay(tr("Betweenness centrality", lang), show=False)
     btw = report.centrality["betweenness"]
     bmax = btw.max() if btw.max() > 0 else 1.0
     for uid, row in seats.iterrows():
@@ -92,10 +121,10 @@ def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoData
         c = report.centrality.loc[uid]
         tip = table(
             [
-                ("place", report.places.loc[uid, "name"]),
-                ("betweenness", f"{c['betweenness']:.3f}"),
-                ("mean travel time (min)", fmt(c["mean_time_min"])),
-                ("straightness", f"{c['straightness']:.2f}"),
+                (tr("place", lang), report.places.loc[uid, "name"]),
+                (tr("betweenness", lang), f"{c['betweenness']:.3f}"),
+                (tr("mean travel time", lang), fmt_measure(c["mean_time_min"], "min", lang)),
+                (tr("straightness", lang), f"{c['straightness']:.2f}"),
             ]
         )
         folium.CircleMarker(
@@ -110,7 +139,12 @@ def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoData
 
 
 def hierarchy_map(
-    report: HierarchyReport, *, top_links: int = 20, tiles: str | None = "osm", tiles_key: str | None = None
+    report: HierarchyReport,
+    *,
+    top_links: int = 20,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Hierarchy: size circles coloured by plan tier, gravity-linkage lines, centrality.
 
@@ -126,6 +160,8 @@ def hierarchy_map(
         From :func:`linyi_spatial.hierarchy.hierarchy_report`.
     top_links : int, default 20
     tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+        Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
 
     Returns
     -------
@@ -139,31 +175,34 @@ def hierarchy_map(
     >>> isinstance(hierarchy_map(r, tiles=None), folium.Map)
     True
     """
+    lang = check_lang(lang)
     places = report.places.to_crs(WGS84)
-    title = f"Urban hierarchy: {report.units_of_analysis}"
-    m = new_map(places.total_bounds, tiles, title, tiles_key)
+    title = tr("Urban hierarchy: {units}", lang, units=units_of_analysis(report, lang))
+    m = new_map(places.total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     shapes = simplified_units(places[["name", "geometry"]])
-    base = overlay("Places", show=True)
+    base = overlay(tr("Places", lang), show=True)
     geojson_layer(
         base,
         shapes,
         datum,
         lambda _f: {"color": "#888", "weight": 1, "fillColor": "#fff", "fillOpacity": 0.1},
-        [table([("place", r["name"]), ("id", u)]) for u, r in shapes.iterrows()],
+        [table([(tr("place", lang), r["name"]), (tr("id", lang), u)]) for u, r in shapes.iterrows()],
     )
     base.add_to(m)
     points = gpd.GeoDataFrame(places[["name"]], geometry=gpd.points_from_xy(places["x"], places["y"]), crs=places.crs)
     seats = shift(points, datum)
-    _size_layer(m, report, seats)
-    _link_layer(m, report, seats, top_links)
-    _centrality_layer(m, report, seats)
-    items = [("dot", TIER_COLOURS[t], f"plan tier: {t}") for t in ("core", "pole", "point")]
+    _size_layer(m, report, seats, lang)
+    _link_layer(m, report, seats, top_links, lang)
+    _centrality_layer(m, report, seats, lang)
+    items = [
+        ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=code(t, lang))) for t in ("core", "pole", "point")
+    ]
     items += [
-        ("line", OKABE_ITO["blue"], "gravity linkage (width ∝ strength)"),
-        ("dot", OKABE_ITO["purple"], "betweenness"),
+        ("line", OKABE_ITO["blue"], tr("gravity linkage (width ∝ strength)", lang)),
+        ("dot", OKABE_ITO["purple"], tr("betweenness", lang)),
     ]
     size = report.params["size"]
-    largest = report.places[size].astype(float).max()
-    items.append(("dot", "#ffffff", f"largest circle: {fmt(int(largest))} ({size})"))
-    return finish(m, legend(f"Circle area ∝ {size}", items))
+    largest = fmt_measure(report.places[size].astype(float).max(), "persons", lang)
+    items.append(("dot", "#ffffff", tr("largest circle: {value} ({size})", lang, value=largest, size=size)))
+    return finish(m, legend(tr("Circle area ∝ {size}", lang, size=size), items))

@@ -9,17 +9,19 @@ import folium
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import shapely
 
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
-from ._html import fmt, table
+from ._html import fmt_measure, table
 from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, point, shift, simplified_units
+from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["RAIL_STYLE", "ROAD_STYLE", "ROLE_LABELS", "network_layers", "structure_map"]
+__all__ = ["RAIL_STYLE", "ROAD_STYLE", "ROLE_LABELS", "network_layers", "role_labels", "structure_map"]
 
 ROAD_STYLE = {
     "expressway": (OKABE_ITO["vermillion"], 3.0),
@@ -30,10 +32,40 @@ ROAD_STYLE = {
 RAIL_STYLE = {"hsr": (OKABE_ITO["purple"], 3.0), "rail": (OKABE_ITO["black"], 2.0)}
 
 ROLE_LABELS = {"units": "Units", "core": "Core", "axes": "Axes", "poles": "Poles", "points": "Points"}
-"""Layer names by role; a spec may override them with ``[region.role_labels]`` (e.g. in Chinese)."""
+"""Layer names by role (translated with :func:`~linyi_spatial.viz.i18n.tr`); a spec may override them with
+``[region.role_labels]``, a name per role or a table of names by language (``core = {en = "Core", zh = "一心"}``)."""
 
 
-def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, str, str]]:
+def role_labels(meta: Mapping[str, object], lang: str) -> dict[str, str]:
+    """Layer names by role in ``lang``: the spec's ``role_labels`` over the translated defaults.
+
+    Parameters
+    ----------
+    meta : mapping
+        The structure's ``meta`` (its spec's ``[region]`` table).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict of str -> str
+
+    Examples
+    --------
+    >>> role_labels({"role_labels": {"core": {"en": "Core", "zh": "一心"}}}, "zh")["core"]
+    '一心'
+    >>> role_labels({}, "zh")["poles"]
+    '增长极'
+    """
+    out = {role: tr(text, lang) for role, text in ROLE_LABELS.items()}
+    given = meta.get("role_labels", {})
+    for role, given_text in dict(given).items() if isinstance(given, Mapping) else ():
+        text = given_text.get(lang, given_text.get("en")) if isinstance(given_text, Mapping) else given_text
+        if text:
+            out[str(role)] = str(text)
+    return out
+
+
+def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> list[tuple[str, str, str]]:
     """Draw roads and railways by class (planned/under-construction dashed); return legend items.
 
     Parameters
@@ -43,6 +75,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
         Edges with ``mode`` (road/rail), ``class``, ``status``, ``geometry``.
     datum : str
         The basemap's datum.
+    lang : {"en", "zh"}, default "en"
 
     Returns
     -------
@@ -63,8 +96,8 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
     if not isinstance(G, nx.Graph):
         raise OptionError("G must be a networkx graph")
     seen: set[str] = set()
-    roads = overlay("Roads by class", show=True)
-    rails = overlay("Railways", show=True)
+    roads = overlay(tr("Roads by class", lang), show=True)
+    rails = overlay(tr("Railways", lang), show=True)
     for u, v, d in G.edges(data=True):
         link = d.get("link", f"{u}->{v}")
         if link in seen or d.get("mode") not in ("road", "rail"):
@@ -80,12 +113,12 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
         status = d.get("status", "open")
         tip = table(
             [
-                ("line", d.get("name")),
-                ("ref", d.get("ref")),
-                ("class", d.get("class")),
-                ("status", status),
-                ("opened", d.get("opened")),
-                ("length km", fmt(d.get("length", np.nan) / 1000)),
+                (tr("line", lang), d.get("name")),
+                (tr("ref", lang), d.get("ref")),
+                (tr("class", lang), code(d.get("class"), lang)),
+                (tr("status", lang), code(status, lang)),
+                (tr("opened", lang), d.get("opened")),
+                (tr("length (km)", lang), fmt_measure(d.get("length", np.nan) / 1000, "km", lang)),
             ]
         )
         folium.PolyLine(
@@ -99,43 +132,43 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str) -> list[tuple[str, st
     roads.add_to(m)
     rails.add_to(m)
     return [
-        ("line", ROAD_STYLE["expressway"][0], "expressway"),
-        ("line", ROAD_STYLE["trunk"][0], "national / trunk road"),
-        ("line", RAIL_STYLE["hsr"][0], "high-speed rail"),
-        ("line", RAIL_STYLE["rail"][0], "railway"),
-        ("dash", OKABE_ITO["grey"], "planned / under construction"),
+        ("line", ROAD_STYLE["expressway"][0], tr("expressway", lang)),
+        ("line", ROAD_STYLE["trunk"][0], tr("national / trunk road", lang)),
+        ("line", RAIL_STYLE["hsr"][0], tr("high-speed rail", lang)),
+        ("line", RAIL_STYLE["rail"][0], tr("railway", lang)),
+        ("dash", OKABE_ITO["grey"], tr("planned / under construction", lang)),
     ]
 
 
-def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame) -> list[str]:
+def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame, lang: str) -> list[str]:
     names = s.unit_names()
     size = s.column("size", required=False)
     urban = s.column("urban", required=False)
     tips = []
     for uid, unit in units.iterrows():
-        rows: list[tuple[str, object]] = [("unit", names.get(uid, uid)), ("id", uid)]
+        rows: list[tuple[str, object]] = [(tr("unit", lang), names.get(uid, uid)), (tr("id", lang), uid)]
         if size:
-            rows.append((size, fmt(int(unit[size]))))
+            rows.append((tr("size ({column})", lang, column=size), fmt_measure(unit[size], "persons", lang)))
         if size and urban:
-            rows.append((f"{urban} share", f"{unit[urban] / unit[size]:.1%}"))
+            rows.append((tr("urban share", lang), fmt_measure(unit[urban] / unit[size], "share", lang)))
         if "area_km2" in unit:
-            rows.append(("area km²", fmt(unit["area_km2"], 0)))
+            rows.append((tr("area (km²)", lang), fmt_measure(unit["area_km2"], "km²", lang)))
         tips.append(table(rows))
     return tips
 
 
-def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> folium.FeatureGroup:
+def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str, lang: str) -> folium.FeatureGroup:
     core = s.core.iloc[0]
     names = s.unit_names()
     layer = overlay(label, show=True)
     tip = table(
         [
-            ("core", core["name_zh"] or core["name"]),
-            ("name", core["name"]),
-            ("units", ", ".join(str(names.get(u, u)) for u in core["units"])),
-            ("area km²", fmt(core["area_km2"], 0)),
-            ("status", core["status"]),
-            ("source", core["source"]),
+            (tr("core", lang), core["name_zh"] or core["name"]),
+            (tr("name (en)", lang) if lang == "zh" else tr("name", lang), core["name"]),
+            (tr("units", lang), ", ".join(str(names.get(u, u)) for u in core["units"])),
+            (tr("area (km²)", lang), fmt_measure(core["area_km2"], "km²", lang)),
+            (tr("status", lang), code(core["status"], lang)),
+            (tr("source", lang), core["source"]),
         ]
     )
     style = {"color": OKABE_ITO["vermillion"], "weight": 2.5, "fillColor": OKABE_ITO["vermillion"], "fillOpacity": 0.25}
@@ -144,7 +177,7 @@ def _core_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> f
     return layer
 
 
-def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.FeatureGroup) -> None:
+def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.FeatureGroup, lang: str) -> None:
     """The core's anchor, drawn last so no axis hides it, with the core's name written beside it."""
     core = s.core.iloc[0]
     anchor = s.places.loc[core["anchor"]]
@@ -157,24 +190,31 @@ def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.Featur
         fill=True,
         fill_color=OKABE_ITO["vermillion"],
         fill_opacity=1,
-        tooltip=folium.Tooltip(table([("core anchor", anchor["name_zh"] or anchor["name"]), ("name", anchor["name"])])),
+        tooltip=folium.Tooltip(
+            table(
+                [
+                    (tr("core anchor", lang), anchor["name_zh"] or anchor["name"]),
+                    (tr("name (en)", lang) if lang == "zh" else tr("name", lang), anchor["name"]),
+                ]
+            )
+        ),
     ).add_to(layer)
     label(m, where, core["name_zh"] or core["name"], layer=layer)
 
 
-def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> None:
+def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str, lang: str) -> None:
     layer = overlay(label, show=True)
     for aid, axis in shift(s.axes, datum).iterrows():
         tip = table(
             [
-                ("axis", axis["name_zh"] or axis["name"]),
-                ("name", axis["name"]),
-                ("id", aid),
-                ("corridors", " / ".join(axis["corridors"])),
-                ("length km", fmt(axis["length_km"], 0)),
-                ("status", axis["status"]),
-                ("source", axis.get("source", "")),
-                ("reason", axis.get("reason", "")),
+                (tr("axis", lang), axis["name_zh"] or axis["name"]),
+                (tr("name (en)", lang) if lang == "zh" else tr("name", lang), axis["name"]),
+                (tr("id", lang), aid),
+                (tr("corridors", lang), " / ".join(axis["corridors"])),
+                (tr("length (km)", lang), fmt_measure(axis["length_km"], "km", lang)),
+                (tr("status", lang), code(axis["status"], lang)),
+                (tr("source", lang), axis.get("source", "")),
+                (tr("reason", lang), axis.get("reason", "")),
             ]
         )
         folium.PolyLine(
@@ -189,21 +229,29 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str) -> N
 
 
 def _point_layer(
-    m: folium.Map, frame: gpd.GeoDataFrame, datum: str, name: str, style: tuple[str, int], *, named: bool = False
+    m: folium.Map,
+    frame: gpd.GeoDataFrame,
+    datum: str,
+    name: str,
+    style: tuple[str, int],
+    *,
+    units: pd.Series,
+    lang: str,
+    named: bool = False,
 ) -> None:
     colour, radius = style
     layer = overlay(name, show=True)
     for pid, row in shift(frame, datum).iterrows():
         tip = table(
             [
-                ("name", row["name_zh"] or row["name"]),
-                ("name (en)", row["name"]),
-                ("id", pid),
-                ("kind", row["kind"]),
-                ("unit", row["unit"]),
-                ("status", row["status"]),
-                ("source", row["source"]),
-                ("reason", row["reason"]),
+                (tr("name", lang), row["name_zh"] or row["name"]),
+                (tr("name (en)", lang), row["name"]),
+                (tr("id", lang), pid),
+                (tr("kind", lang), code(row["kind"], lang)),
+                (tr("unit", lang), units.get(row["unit"], row["unit"])),
+                (tr("status", lang), code(row["status"], lang)),
+                (tr("source", lang), row["source"]),
+                (tr("reason", lang), row["reason"]),
             ]
         )
         folium.CircleMarker(
@@ -227,6 +275,7 @@ def structure_map(
     G: nx.Graph | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Map the planned structure: units, core, axes, poles, points and (optionally) the network.
 
@@ -241,6 +290,10 @@ def structure_map(
         A key of :data:`~linyi_spatial.viz.base.BASEMAPS`; ``None``/``"none"`` draws no tiles.
     tiles_key : str, optional
         API key for basemaps that need one (Tianditu).
+    lang : {"en", "zh"}, optional
+        Language of titles, legends, layer names and tooltips (default:
+        :func:`~linyi_spatial.viz.i18n.get_lang`); names come from the data
+        (``name_zh`` first in Chinese).
 
     Returns
     -------
@@ -259,15 +312,17 @@ def structure_map(
     >>> isinstance(structure_map(made_up_structure(), tiles=None), folium.Map)
     True
     """
+    lang = check_lang(lang)
     s = structure.to_crs(WGS84)
-    labels: Mapping[str, str] = {**ROLE_LABELS, **dict(s.meta.get("role_labels", {}))}
-    title = f"{s.name} — {s.meta.get('pattern', 'planned spatial structure')}"
-    m = new_map(s.units.total_bounds, tiles, title, tiles_key)
+    labels = role_labels(s.meta, lang)
+    name = (s.meta.get("name_zh") if lang == "zh" else None) or s.name
+    title = f"{name} — {s.meta.get('pattern') or tr('planned spatial structure', lang)}"
+    m = new_map(s.units.total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
     units = simplified_units(s.units)
     layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
-    geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units))
+    geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units, lang))
     names = s.unit_names()
     inside = shift(units.geometry.representative_point(), datum)  # a point inside each unit, for its name
     for uid, where in inside.items():
@@ -275,17 +330,21 @@ def structure_map(
     layer.add_to(m)
     items = [("box", OKABE_ITO["vermillion"], labels["core"])]
     if G is not None:
-        items += network_layers(m, G, datum)
-    core_layer = _core_layer(m, s, datum, labels["core"])
-    _axes_layer(m, s, datum, labels["axes"])
-    items.append(("dash", OKABE_ITO["blue"], f"{labels['axes']} (dashed: reconstructed)"))
-    _point_layer(m, s.poles, datum, labels["poles"], (OKABE_ITO["orange"], 8), named=True)
+        items += network_layers(m, G, datum, lang)
+    core_layer = _core_layer(m, s, datum, labels["core"], lang)
+    _axes_layer(m, s, datum, labels["axes"], lang)
+    items.append(("dash", OKABE_ITO["blue"], tr("{axes} (dashed: reconstructed)", lang, axes=labels["axes"])))
+    kw = {"units": names, "lang": lang}
+    _point_layer(m, s.poles, datum, labels["poles"], (OKABE_ITO["orange"], 8), named=True, **kw)
     items.append(("dot", OKABE_ITO["orange"], labels["poles"]))
     seats = s.points["place"].isin(s.seats.index).to_numpy()
-    _point_layer(m, s.points[seats], datum, labels["points"], (OKABE_ITO["green"], 6))
-    items.append(("dot", OKABE_ITO["green"], f"{labels['points']}: unit seats"))
+    _point_layer(m, s.points[seats], datum, labels["points"], (OKABE_ITO["green"], 6), **kw)
+    items.append(("dot", OKABE_ITO["green"], tr("{points}: unit seats", lang, points=labels["points"])))
     if (~seats).any():
-        _point_layer(m, s.points[~seats], datum, f"{labels['points']}: other places", (OKABE_ITO["sky"], 4))
-        items.append(("dot", OKABE_ITO["sky"], f"{labels['points']}: other places (e.g. key towns)"))
-    _anchor(m, s, datum, core_layer)
-    return finish(m, legend("Planned structure", items))
+        others = tr("{points}: other places", lang, points=labels["points"])
+        _point_layer(m, s.points[~seats], datum, others, (OKABE_ITO["sky"], 4), **kw)
+        items.append(
+            ("dot", OKABE_ITO["sky"], tr("{points}: other places (e.g. key towns)", lang, points=labels["points"]))
+        )
+    _anchor(m, s, datum, core_layer, lang)
+    return finish(m, legend(tr("Planned structure", lang), items))

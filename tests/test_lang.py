@@ -1,0 +1,147 @@
+"""English and Chinese: every interface text has a translation, and displays and numbers follow the language."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from linyi_spatial import linyi
+from linyi_spatial.accessibility import compare_scenarios
+from linyi_spatial.catalog import MEASURES, measure_label
+from linyi_spatial.errors import OptionError
+from linyi_spatial.hierarchy import hierarchy_report
+from linyi_spatial.linyi.mapset import MAPS, READING
+from linyi_spatial.testing import made_up_network, made_up_structure
+from linyi_spatial.viz import get_lang, set_lang, structure_map
+from linyi_spatial.viz._html import fmt_measure
+from linyi_spatial.viz.accessibility import SURFACE_LABELS
+from linyi_spatial.viz.charts import CENTRALITY_LABELS
+from linyi_spatial.viz.i18n import ZH, check_lang, code, tr
+from linyi_spatial.viz.structure import ROLE_LABELS
+
+PACKAGE = Path(__file__).resolve().parent.parent / "linyi_spatial"
+
+
+def _literal_keys():
+    """Every string literal passed as the first argument of tr() anywhere in the package."""
+    keys = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    keys.add((path.name, first.value))
+                elif isinstance(first, ast.IfExp):  # tr("a" if x else "b", ...)
+                    keys |= {(path.name, b.value) for b in (first.body, first.orelse) if isinstance(b, ast.Constant)}
+    return keys
+
+
+def test_every_interface_text_has_a_chinese_translation():
+    keys = _literal_keys()
+    assert len(keys) > 100  # the scan finds the calls
+    missing = sorted(k for k in keys if k[1] not in ZH)
+    assert missing == []
+    tables = [*MAPS.values(), *READING.values(), *SURFACE_LABELS.values(), *CENTRALITY_LABELS.values()]
+    tables += [*ROLE_LABELS.values()]
+    assert [t for t in tables if t not in ZH] == []
+    assert [c for c, m in MEASURES.items() if not m.label_zh] == []  # every measure has a Chinese label
+    # a translation keeps the template's placeholders, so no value goes missing
+    for en, zh in ZH.items():
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), en
+
+
+def test_numbers_follow_the_language():
+    # hand-worked: 1,773,960 persons = 177.396 万; 0.4562 = 45.6 %; 4.7e8 = 4.70 亿 = 470 M
+    assert fmt_measure(1773960, "persons", "zh") == "177.4 万人"
+    assert fmt_measure(1773960, "persons", "en") == "1,773,960"
+    assert fmt_measure(52300, "persons", "zh") == "5.23 万人"
+    assert fmt_measure(0.4562, "share", "zh") == "45.6%"
+    assert fmt_measure(61.26, "min", "zh") == "61.3 分钟"
+    assert fmt_measure(float("inf"), "min", "zh") == "不可达"
+    assert fmt_measure(4.7e8, "", "zh") == "4.70 亿"
+    assert fmt_measure(4.7e8, "", "en") == "470.0 M"
+    assert code("under_construction", "zh") == "在建"
+    assert code("G2", "zh") == "G2"
+    assert measure_label("time_to_core_min", "zh") == "驻地到核心的时间（分钟）"
+
+
+def test_language_choice_is_checked_and_the_session_default_applies():
+    with pytest.raises(OptionError, match="unknown language 'fr'"):
+        structure_map(made_up_structure(), tiles=None, lang="fr")
+    with pytest.raises(OptionError, match="'EN'"):
+        set_lang("EN")
+    assert check_lang(None) == get_lang() == "en"
+    s = made_up_structure()
+    try:
+        set_lang("zh")
+        page = structure_map(s, tiles=None).get_root().render()
+        assert tr("Planned structure", "zh") in page
+        assert "Planned structure" not in page
+        assert "增长极" in s._repr_html_()  # notebook displays follow the session language
+    finally:
+        set_lang("en")
+    assert "Planned structure" in structure_map(s, tiles=None).get_root().render()
+
+
+def _cells(html):
+    return re.findall(r"<t[dh](?:\s[^>]*)?>(.*?)</t[dh]>", html)
+
+
+def _rows(html):
+    return [_cells(tr) for tr in re.findall(r"<tr>(.*?)</tr>", html)]
+
+
+@pytest.fixture(scope="module")
+def linyi_results():
+    return linyi.load_structure(), linyi.hierarchy_report(2020), linyi.compare_scenarios(2020, 2035)
+
+
+def test_displays_name_places_and_translate(linyi_results):
+    s, r, _c = linyi_results
+    zh = s.to_html(lang="zh")
+    cells = _cells(zh)
+    assert {"角色", "名称", "状态", "来源"} <= set(cells)
+    assert cells.count("增长极") == 3
+    assert cells.count("发展轴") == 7
+    assert "沂水" in cells
+    assert "yishui" not in cells
+    assert "365.2 万人" in cells  # the core's three districts: 3,651,868 residents (census)
+    en = _cells(s.to_html(lang="en"))
+    assert en.count("pole") == 3
+    assert "3,651,868" in en
+    # hierarchy: every summary row, values formatted from the report's own numbers
+    rows = r.summary()
+    zh_cells = _cells(r.to_html(lang="zh"))
+    assert len(zh_cells) == 3 * (len(rows) + 1)
+    share = float(rows.loc[rows["key"] == "core_share", "value"].item())
+    assert f"{100 * share:.1f}%" in zh_cells
+    assert "中心城区 — 兰陵县" in zh_cells  # the strongest link, named
+    assert "齐普夫指数 q（urban_pop_2020，10 个地点，核心合并）" in zh_cells
+    # linkages: names, not adcodes
+    link_cells = _cells(r.linkages.to_html(lang="zh"))
+    assert "中心城区 — 兰陵县" in link_cells
+    assert not any("371324" in x for x in link_cells)
+
+
+def test_scenario_display_shows_each_change_with_its_unit(linyi_results):
+    _, _, c = linyi_results
+    header, *rows = _rows(c.to_html(lang="zh"))
+    delta = c.units["mean_time_to_seats_min_delta"]
+    uid = delta.abs().idxmax()  # the unit whose mean time to the other seats changes most
+    assert abs(delta[uid]) > 1
+    expected = f"{delta[uid]:+,.1f} 分钟"
+    row = next(r for r in rows if r[0] == c.units.loc[uid, "name"])
+    assert row[header.index("到其他驻地的平均时间（分钟）：变化")] == expected
+    assert len(rows) == len(c.units) == 12
+
+
+def test_made_up_region_displays_in_both_languages():
+    s = made_up_structure()
+    r = hierarchy_report(s, made_up_network(2020))
+    c = compare_scenarios(made_up_network(2020), made_up_network(2035), s, cell_km=5)
+    for obj in (s, r, c, r.linkages):
+        zh, en = obj.to_html(lang="zh"), obj.to_html(lang="en")
+        assert zh != en
+        assert re.search(r"[\u4e00-\u9fff]", zh)
+        assert not re.search(r"[\u4e00-\u9fff]", en)
