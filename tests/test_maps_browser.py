@@ -387,3 +387,35 @@ def test_chinese_index_page(page, zh_maps):
     names = ["linyi_spatial", "HTML", "Leaflet", "SOURCES.md", "docs/methods.md", "MB"]  # files and products
     assert english_left(found, [MAP_CREDITS_ZH, *names]) == []
     assert page.errors == []
+
+
+def test_notebook_display_draws_with_every_host_blocked(page, tmp_path):
+    """What Jupyter shows for ``explore()`` (an iframe with Leaflet inlined) draws with no network at all."""
+    s = linyi.load_structure()
+    shown = s.explore(tiles=None, lang="zh")._repr_html_()
+    path = tmp_path / "notebook_cell.html"
+    path.write_text(f"<!doctype html><html><body><div style='width:900px'>{shown}</div></body></html>", "utf-8")
+    page.goto(path.as_uri())
+    frame = page.frame_locator("iframe")
+    sync_api.expect(frame.locator(".linyi-unit-label")).to_have_count(12)
+    inner = page.frames[1]
+    assert inner.evaluate("() => document.querySelectorAll('path.leaflet-interactive').length") > 12
+    assert inner.evaluate("() => typeof L") == "object"
+    assert page.requests == []  # nothing was even asked for
+    assert page.errors == []
+
+
+def test_full_screen_keeps_the_title_and_legend_in_view(page, cli_maps):
+    open_map(page, cli_maps / "accessibility.html")
+    page.locator(".linyi-fullscreen").click()
+    page.wait_for_function("() => document.fullscreenElement === document.documentElement")
+    width, height = page.evaluate("() => [window.innerWidth, window.innerHeight]")
+    for selector in (".linyi-title", ".linyi-legend:visible", ".leaflet-control-layers"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None, selector
+        assert min(box["x"], box["y"]) >= 0, selector
+        assert box["x"] + box["width"] <= width, selector
+        assert box["y"] + box["height"] <= height, selector
+    page.evaluate("() => document.exitFullscreen()")
+    page.wait_for_function("() => document.fullscreenElement === null")
+    assert page.errors == []

@@ -58,7 +58,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
     size = report.params["size"]
     pop = report.places[size].astype(float)
     tiers = report.tiers
-    layer = overlay(tr("{size} and plan tier", lang, size=size), show=True)
+    layer = overlay(tr("Size ({size}) and plan tier", lang, size=size), show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         tip = table(
@@ -205,4 +205,4 @@ def hierarchy_map(
     size = report.params["size"]
     largest = fmt_measure(report.places[size].astype(float).max(), "persons", lang)
     items.append(("dot", "#ffffff", tr("largest circle: {value} ({size})", lang, value=largest, size=size)))
-    return finish(m, legend(tr("Circle area ∝ {size}", lang, size=size), items))
+    return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=size), items))

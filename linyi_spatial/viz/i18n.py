@@ -85,7 +85,7 @@ ZH: dict[str, str] = {
     "{n} places (every unit separately), size = {size}": "{n} 个地点（每个单元单列），规模 = {size}",
     "Places": "地点",
     "place": "地点",
-    "{size} and plan tier": "{size}与规划层级",
+    "Size ({size}) and plan tier": "规模（{size}）与规划层级",
     "plan tier": "规划层级",
     "data tier": "数据层级",
     "plan tier: {tier}": "规划层级：{tier}",
@@ -101,7 +101,7 @@ ZH: dict[str, str] = {
     "straightness": "直线性",
     "gravity linkage (width ∝ strength)": "引力联系（线宽 ∝ 强度）",
     "largest circle: {value} ({size})": "最大圆：{value}（{size}）",
-    "Circle area ∝ {size}": "圆面积 ∝ {size}",
+    "Circle area ∝ size ({size})": "圆面积 ∝ 规模（{size}）",
     # accessibility maps
     "Unit accessibility": "单元可达性",
     "Unit accessibility, {label} network": "单元可达性（{label} 年路网）",
