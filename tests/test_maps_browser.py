@@ -229,6 +229,8 @@ def test_structure_map_names_every_county_and_pole(page, cli_maps):
     names = set(page.locator(".linyi-label:not(.linyi-unit-label)").all_inner_texts())
     s = linyi.load_structure()
     assert set(s.poles["name_zh"]) <= names  # the three poles are named on the map
+    axes = page.locator(".linyi-axis-label").all_inner_texts()
+    assert sorted(axes) == sorted(s.axes["name"])  # the seven axes too (English map: English names)
     assert page.errors == []
 
 

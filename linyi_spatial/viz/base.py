@@ -82,7 +82,8 @@ _PAGE_CSS = (
     " .linyi-label {font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;"
     " text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff}"
     " .linyi-unit-label {font-size: 11px; font-weight: 400; color: #555; font-style: italic;"
-    " transform: translate(-50%, -50%)}</style>"
+    " transform: translate(-50%, -50%)}"
+    " .linyi-axis-label {font-size: 11px; color: #0072B2; transform: translate(-50%, -50%)}</style>"
 )
 
 GENERATOR = '<meta name="generator" content="linyi_spatial">'
@@ -279,6 +280,7 @@ def label(
     *,
     layer: folium.FeatureGroup | None = None,
     unit: bool = False,
+    axis: bool = False,
 ) -> None:
     """A name written on the map next to a point, or centred on it for an areal unit (escaped; CJK-safe font).
 
@@ -292,6 +294,8 @@ def label(
         Add to this layer (switched with it) instead of the map.
     unit : bool, default False
         A unit's name: smaller, grey, italic and centred on the point.
+    axis : bool, default False
+        An axis's name: smaller, in the axes' blue, centred on the point.
 
     Returns
     -------
@@ -305,7 +309,9 @@ def label(
     >>> "Ashford" in page, "<Ashford>" in page
     (True, False)
     """
-    css, anchor = ("linyi-label linyi-unit-label", (0, 0)) if unit else ("linyi-label", (-8, 8))
+    css, anchor = ("linyi-label", (-8, 8))
+    if unit or axis:
+        css, anchor = (f"linyi-label {'linyi-unit-label' if unit else 'linyi-axis-label'}", (0, 0))
     icon = folium.DivIcon(html=f"<div class='{css}'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=anchor)
     folium.Marker(list(lat_lon), icon=icon, interactive=False).add_to(layer if layer is not None else m)
 

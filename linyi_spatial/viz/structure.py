@@ -202,8 +202,8 @@ def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.Featur
     label(m, where, core["name_zh"] or core["name"], layer=layer)
 
 
-def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str, lang: str) -> None:
-    layer = overlay(label, show=True)
+def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, name: str, lang: str) -> None:
+    layer = overlay(name, show=True)
     for aid, axis in shift(s.axes, datum).iterrows():
         tip = table(
             [
@@ -225,7 +225,20 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, label: str, lang
             dash_array="10 6" if axis["status"] == "reconstruction" else None,
             tooltip=folium.Tooltip(tip),
         ).add_to(layer)
+        where = axis.geometry.interpolate(AXIS_LABEL_AT, normalized=True)  # out where the axes fan apart
+        label(m, [where.y, where.x], _axis_short_name(axis, lang), layer=layer, axis=True)
     layer.add_to(m)
+
+
+AXIS_LABEL_AT = 0.7
+"""Where along an axis (share of its length from its start in the core) its name is written."""
+
+
+def _axis_short_name(axis: pd.Series, lang: str) -> str:
+    """An axis's name without the parenthesised route (北向轴（中心城区—沂南—沂水） -> 北向轴)."""
+    first, second = (axis["name_zh"], axis["name"]) if lang == "zh" else (axis["name"], axis["name_zh"])
+    text = str(first or second or "")
+    return text.split("（")[0].split(" (")[0].strip() or text
 
 
 def _point_layer(
