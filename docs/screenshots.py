@@ -16,6 +16,7 @@ map set.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def _overlap(a: list[float], b: list[float]) -> float:
     return max(w, 0.0) * max(h, 0.0)
 
 
-def check_page(page, width: int, height: int) -> dict[str, object]:  # noqa: ANN001 - a playwright Page
+def check_page(page, width: int, height: int) -> dict[str, object]:
     """Boxes of the page furniture, their pairwise overlaps (px²) and the share of the map they cover."""
     boxes = page.evaluate(BOXES)
     flat = [(name, b) for name, bs in boxes.items() for b in bs]
@@ -58,7 +59,7 @@ def check_page(page, width: int, height: int) -> dict[str, object]:  # noqa: ANN
     return {"boxes": boxes, "overlaps": overlaps, "cover": covered}
 
 
-def check_folder(folder: Path, out: Path, browser) -> list[str]:  # noqa: ANN001 - a playwright Browser
+def check_folder(folder: Path, out: Path, browser) -> list[str]:
     """Screenshot every map of ``folder`` at every size into ``out``; return the problems found."""
     out.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -67,7 +68,7 @@ def check_folder(folder: Path, out: Path, browser) -> list[str]:  # noqa: ANN001
             continue
         for size_name, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.route("http*://**", lambda route: route.abort())
+            page.route(re.compile(r"^https?://"), lambda route: route.abort())  # every host, not a glob
             page.goto(path.as_uri())
             page.wait_for_function("() => window.L && document.querySelectorAll('.leaflet-interactive').length > 0")
             page.wait_for_timeout(600)

@@ -10,6 +10,7 @@ payloads literally.
 
 import json
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -119,7 +120,8 @@ def test_payloads_show_literally_and_run_nothing(browser, hostile_maps, key):
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
-    page.route("http*://**", lambda route: (problems.append(f"request: {route.request.url}"), route.abort()))
+    off_machine = re.compile(r"^https?://")
+    page.route(off_machine, lambda route: (problems.append(f"request: {route.request.url}"), route.abort()))
     page.goto((hostile_maps / f"{key}.html").as_uri())
     if key != "index":
         page.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length > 0")

@@ -145,3 +145,9 @@ def test_made_up_region_displays_in_both_languages():
         assert zh != en
         assert re.search(r"[\u4e00-\u9fff]", zh)
         assert not re.search(r"[\u4e00-\u9fff]", en)
+
+
+def test_basemap_names_are_translated():
+    from linyi_spatial.viz.base import BASEMAPS
+
+    assert [b["name"] for k, b in BASEMAPS.items() if k != "none" and b["name"] not in ZH] == []

@@ -1,5 +1,6 @@
 """Map HTML, asset inlining, basemap datums and the linyi-spatial command (no browser needed)."""
 
+import json
 import re
 
 import numpy as np
@@ -168,3 +169,21 @@ def test_index_page_explains_each_map(cli_maps):
         assert f"{key}.html" in index
         assert esc(text) in index  # how to read it, escaped like every string
     assert "Noto Sans CJK SC" in index
+
+
+def test_basemap_switcher_offers_only_basemaps_of_the_overlays_datum():
+    from linyi_spatial.testing import made_up_structure
+
+    s = made_up_structure()
+    names = re.compile(r'"(basemap: [^"]+|no basemap)"')
+    osm = structure_map(s, tiles="osm").get_root().render()
+    assert names.findall(osm) == ["basemap: OpenStreetMap", "basemap: CARTO light", "no basemap"]
+    assert "autonavi" not in osm  # GCJ-02 tiles never under WGS-84 overlays
+    amap = structure_map(s, tiles="amap").get_root().render()
+    assert [json.loads(f'"{n}"') for n in names.findall(amap)] == ["basemap: 高德 Amap", "no basemap"]
+    assert "openstreetmap.org" not in amap
+    assert "cartocdn" not in amap
+    assert len(re.findall(r"L\.tileLayer\(", structure_map(s, tiles=None).get_root().render())) == 0
+    with_key = structure_map(s, tiles="osm", tiles_key="k123").get_root().render()
+    assert "tianditu.gov.cn" in with_key
+    assert "tk=k123" in with_key

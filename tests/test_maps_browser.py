@@ -1,6 +1,7 @@
 """Open the generated maps in headless Chromium (offline) and check what is drawn."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from linyi_spatial.viz import save_html, structure_map
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+NETWORK = re.compile(r"^https?://")  # every request off the machine (a glob like "http*://**" matches none)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,7 +53,7 @@ def page(browser):
         pg.requests.append(route.request.url)
         route.abort()
 
-    pg.route("http*://**", block)
+    pg.route(NETWORK, block)
     yield pg
     pg.close()
 
@@ -421,3 +423,49 @@ def test_full_screen_keeps_the_title_and_legend_in_view(page, cli_maps):
     page.evaluate("() => document.exitFullscreen()")
     page.wait_for_function("() => document.fullscreenElement === null")
     assert page.errors == []
+
+
+def test_basemap_switcher_changes_the_tiles_and_keeps_the_overlays(page, tmp_path):
+    """Radio buttons: one basemap at a time, "no basemap" removes the tiles; overlays and legend stay."""
+    path = save_html(structure_map(linyi.load_structure(), tiles="osm", lang="zh"), tmp_path / "s.html")
+    paths = open_map(page, path)
+    before = paths.count()
+    radios = page.locator(".leaflet-control-layers-base input[type=radio]")
+    assert radios.count() == 3
+    srcs = "els => els.map(e => e.src)"
+    osm = page.eval_on_selector_all("img.leaflet-tile", srcs)
+    assert osm  # OpenStreetMap tiles asked for (and refused: nothing leaves the machine)
+    assert all("tile.openstreetmap.org" in src for src in osm)
+    assert any("tile.openstreetmap.org" in url for url in page.requests)  # the blocker saw (and refused) them
+    page.locator(".leaflet-control-layers-base").get_by_text("无底图").click()
+    sync_api.expect(page.locator("img.leaflet-tile")).to_have_count(0)
+    assert page.locator("path.leaflet-interactive").count() == before
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_have_count(1)
+    page.locator(".leaflet-control-layers-base").get_by_text("CARTO 浅色").click()
+    page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
+    assert all("cartocdn" in src for src in page.eval_on_selector_all("img.leaflet-tile", srcs))
+
+
+def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):
+    """The key's circles are drawn at the radius the map gives their sizes (4 + 18·sqrt(size / largest) px)."""
+    open_map(page, cli_maps / "hierarchy.html")
+    radii = page.evaluate(
+        """() => { const m = Object.values(window).find(v => v instanceof L.Map); const r = [];
+        m.eachLayer(l => {
+          if (l instanceof L.CircleMarker && l.options.fillOpacity === 0.8) { r.push(l.getRadius()); }
+        });
+        return r; }"""
+    )
+    key = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.linyi-legend:not([style*="display:none"]) span'))
+        .filter(s => s.style.borderRadius === '50%')
+        .map(s => [s.getBoundingClientRect().width, s.parentNode.innerText])"""
+    )
+    r = linyi.hierarchy_report(2020)
+    largest = float(r.places["urban_pop_2020"].max())
+    assert len(radii) == 10
+    assert max(radii) == pytest.approx(22.0)
+    widths = [w for w, _ in key]
+    assert widths[0] == pytest.approx(2 * 22.0 + 2, abs=0.6)  # diameter plus the 1 px border each side
+    assert widths[1] == pytest.approx(2 * (4 + 18 * (500_000 / largest) ** 0.5) + 2, abs=0.6)  # "500,000"
+    assert "500,000" in key[1][1]

@@ -94,17 +94,19 @@ SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"] 
 DIVERGING = ["#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#f1a340"]  # PuOr: faster ... neutral, slower
 
 BASEMAPS: dict[str, dict[str, Any]] = {
-    "osm": {"tiles": "OpenStreetMap", "attr": None, "datum": WGS84},
+    "osm": {"tiles": "OpenStreetMap", "attr": None, "datum": WGS84, "name": "OpenStreetMap"},
     "cartodb": {
         "tiles": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
         "attr": "&copy; OpenStreetMap contributors &copy; CARTO",
         "datum": WGS84,
+        "name": "CARTO light",
     },
     "amap": {
         "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
         "attr": "&copy; 高德地图 AutoNavi",
         "datum": GCJ02,
         "subdomains": "1234",
+        "name": "高德 Amap",
     },
     "tianditu": {
         "tiles": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
@@ -113,10 +115,13 @@ BASEMAPS: dict[str, dict[str, Any]] = {
         "datum": WGS84,
         "subdomains": "01234567",
         "needs_key": "TIANDITU_KEY",
+        "name": "天地图 Tianditu",
     },
-    "none": {"tiles": None, "attr": None, "datum": WGS84},
+    "none": {"tiles": None, "attr": None, "datum": WGS84, "name": "none"},
 }
-"""Basemaps: name -> tile URL, attribution and datum. Tianditu needs a key (``TIANDITU_KEY`` or ``tiles_key``)."""
+"""Basemaps: name -> tile URL, attribution, datum and display name. Tianditu needs a key (``TIANDITU_KEY`` or
+``tiles_key``). A map offers the chosen basemap, the others of the same datum and "no basemap" in its layer
+control, so overlays shifted into GCJ-02 for Amap are never shown over WGS-84 tiles."""
 
 
 def _basemap(tiles: str | None) -> dict[str, Any]:
@@ -319,7 +324,10 @@ def label(
 def legend(
     title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
 ) -> folium.Element:
-    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box.
+    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box or ``circle:<radius px>``.
+
+    A ``circle:<r>`` item is a proportional-symbol key: a circle of the
+    radius ``r`` pixels its label's value gets on the map.
 
     With ``layer`` the legend belongs to that overlay and is switched with it
     (see :class:`LegendSwitch`).
@@ -349,7 +357,14 @@ def legend(
     }
     rows = []
     for kind, colour, label in items:
-        style = shapes.get(kind, shapes["box"]).format(c=esc(colour))
+        if kind.startswith("circle:"):
+            r = float(kind.split(":", 1)[1])
+            style = (
+                f"width:{2 * r:.1f}px;height:{2 * r:.1f}px;border-radius:50%;background:{esc(colour)};"
+                f"opacity:0.8;border:1px solid #333;vertical-align:middle;margin:0 {22 - r:.1f}px 2px {22 - r:.1f}px"
+            )
+        else:
+            style = shapes.get(kind, shapes["box"]).format(c=esc(colour))
         sym = f"<span style='display:inline-block;{style}'></span>"
         rows.append(f"<div>{sym} {esc(label)}</div>")
     body = "".join(rows)
@@ -442,6 +457,35 @@ class ExclusiveLayers(folium.MacroElement):
         self.layer_names = [layer.get_name() for layer in layers]
 
 
+def _tile_url(key: str, tiles_key: str | None) -> str | None:
+    """The tile URL of a basemap, None when it needs a key nobody gave."""
+    spec = BASEMAPS[key]
+    url = str(spec["tiles"])
+    if spec.get("needs_key"):
+        given = tiles_key or os.environ.get(spec["needs_key"])
+        if not given:
+            return None
+        url = url.replace("{key}", given)
+    return url
+
+
+def _basemap_layers(m: folium.Map, chosen: str, tiles_key: str | None, lang: str) -> None:
+    """The chosen basemap (shown), the others of its datum and "no basemap", as radio buttons of the layer control."""
+    datum = BASEMAPS[chosen]["datum"]
+    if _tile_url(chosen, tiles_key) is None:
+        raise OptionError(f"tiles={chosen!r} needs a key: pass tiles_key or set {BASEMAPS[chosen]['needs_key']}")
+    keys = [chosen] + [k for k, v in BASEMAPS.items() if k != chosen and v["tiles"] and v["datum"] == datum]
+    for key in keys:
+        url = _tile_url(key, tiles_key)
+        if url is None:  # another basemap that needs a key: left out
+            continue
+        spec = BASEMAPS[key]
+        kw = {"attr": spec["attr"], "subdomains": spec.get("subdomains", "abc")} if spec["attr"] else {}
+        name = esc(tr("basemap: {tiles}", lang, tiles=tr(spec["name"], lang)))
+        folium.TileLayer(url, name=name, show=key == chosen, **kw).add_to(m)
+    folium.FeatureGroup(name=esc(tr("no basemap", lang)), overlay=False, show=False).add_to(m)
+
+
 def new_map(
     bounds: Sequence[float], tiles: str | None, title: str, tiles_key: str | None = None, lang: str | None = None
 ) -> folium.Map:
@@ -480,17 +524,7 @@ def new_map(
     minx, miny, maxx, maxy = bounds
     m = OfflineMap(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, zoom_snap=0.25)
     if spec["tiles"] is not None:
-        url = spec["tiles"]
-        if spec.get("needs_key"):
-            key = tiles_key or os.environ.get(spec["needs_key"])
-            if not key:
-                raise OptionError(f"tiles={tiles!r} needs a key: pass tiles_key or set {spec['needs_key']}")
-            url = url.replace("{key}", key)
-        name = esc(tr("basemap: {tiles}", lang, tiles=tiles))
-        if spec["attr"] is None:
-            folium.TileLayer(url, name=name).add_to(m)
-        else:
-            folium.TileLayer(url, attr=spec["attr"], name=name, subdomains=spec.get("subdomains", "abc")).add_to(m)
+        _basemap_layers(m, str(tiles), tiles_key, lang)
     if spec["datum"] == GCJ02:
         a = transform_geometry([shapely.Point(minx, miny), shapely.Point(maxx, maxy)], WGS84, GCJ02)
         minx, miny, maxx, maxy = a[0].x, a[0].y, a[1].x, a[1].y

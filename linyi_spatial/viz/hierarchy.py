@@ -16,7 +16,7 @@ from .i18n import check_lang, code, tr
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
 
-__all__ = ["TIER_COLOURS", "hierarchy_map", "units_of_analysis"]
+__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "units_of_analysis"]
 
 TIER_COLOURS = {
     "core": OKABE_ITO["vermillion"],
@@ -54,6 +54,42 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
     return tr(how, lang, n=p["n"], size=p["size"])
 
 
+MIN_RADIUS_PX, MAX_EXTRA_PX = 4.0, 18.0
+"""Circle radius = 4 px + 18 px · sqrt(size / largest size): area grows with size above a visible minimum."""
+
+
+def _radius(value: float, largest: float) -> float:
+    return float(MIN_RADIUS_PX + MAX_EXTRA_PX * np.sqrt(value / largest))
+
+
+def _nice(value: float) -> float:
+    """The largest 1, 2 or 5 × 10^k not above ``value``."""
+    k = 10.0 ** np.floor(np.log10(value))
+    return float(max(m * k for m in (1, 2, 5) if m * k <= value))
+
+
+def size_key(largest: float, lang: str) -> list[tuple[str, str, str]]:
+    """Legend items of the proportional circles: the largest size and two round sizes, each at its map radius.
+
+    Parameters
+    ----------
+    largest : float
+        The largest size on the map.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of (kind, colour, label)
+
+    Examples
+    --------
+    >>> [(k, label) for k, _, label in size_key(2_745_000, "zh")]
+    [('circle:22.0', '274.5 万人'), ('circle:11.7', '50.0 万人'), ('circle:7.4', '10.0 万人')]
+    """
+    values = [largest, _nice(largest / 4), _nice(largest / 20)]
+    return [(f"circle:{_radius(v, largest):.1f}", "#ffffff", fmt_measure(v, "persons", lang)) for v in values]
+
+
 def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, lang: str) -> None:
     size = report.params["size"]
     pop = report.places[size].astype(float)
@@ -72,7 +108,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
         )
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
-            radius=float(4 + 18 * np.sqrt(pop[uid] / pop.max())),
+            radius=_radius(pop[uid], pop.max()),
             color="#333",
             weight=1,
             fill=True,
@@ -203,6 +239,5 @@ def hierarchy_map(
         ("dot", OKABE_ITO["purple"], tr("betweenness", lang)),
     ]
     size = report.params["size"]
-    largest = fmt_measure(report.places[size].astype(float).max(), "persons", lang)
-    items.append(("dot", "#ffffff", tr("largest circle: {value} ({size})", lang, value=largest, size=size)))
+    items += size_key(float(report.places[size].astype(float).max()), lang)
     return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=size), items))
