@@ -53,3 +53,22 @@ def test_every_map_names_its_sources_escaped(tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt; census" in html
     assert "<img src=x" not in html
     assert "7th national census 2020" in MAP_CREDITS
+
+
+def test_cli_speaks_the_language_of_its_maps(tmp_path, capsys):
+    files = write_region(tmp_path / "region")
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes", str(files["routes"]),
+            "--out", str(out), "--offline", "--cell-km", "5", "--lang", "zh"]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "已写出 6 幅地图和索引页" in err
+    assert "[1/6] 空间结构地图 ..." in err
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<html lang='zh-CN'>" in index
+    assert "底图：无（离线绘制）" in index  # the basemap mode is on the landing page
+    assert "规划空间结构" in (out / "structure.html").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        main(["maps", "--out", str(tmp_path / "m2"), "--lang", "fr"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err

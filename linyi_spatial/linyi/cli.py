@@ -60,9 +60,9 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
     else:
         scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
     if G is None:
-        say("  no network given (--network or --nodes/--routes): writing the structure map only")  # type: ignore[operator]
+        say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))  # type: ignore[operator]
     elif scenario is None:
-        say("  no --scenario-network given: no scenario map")  # type: ignore[operator]
+        say("  " + tr("no --scenario-network given: no scenario map", args.lang))  # type: ignore[operator]
     return Region(structure=structure, G=G, G_scenario=scenario, labels=labels, cell_km=args.cell_km), structure.name
 
 
@@ -90,7 +90,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
-    say("loading the structure and the networks ...")
+    say(tr("loading the structure and the networks ...", args.lang))
     with warnings.catch_warnings():
         if args.quiet:
             warnings.simplefilter("ignore")
@@ -126,10 +126,12 @@ def cmd_maps(args: argparse.Namespace) -> int:
     if not args.quiet:
         maps_only = [p for k, p in written.items() if k != "index"]
         mb = sum(Path(p).stat().st_size for p in written.values()) / 1e6
+        where = {"n": len(maps_only), "mb": f"{mb:.1f}", "out": Path(args.out).resolve()}
         say(
-            f"wrote {len(maps_only)} map(s) and an index ({mb:.1f} MB) to {Path(args.out).resolve()}\n"
-            f"start with {Path(written['index']).resolve()} in a browser"
-            + ("" if args.offline else " (basemap tiles need the internet; --offline draws none)")
+            tr("wrote {n} map(s) and an index ({mb} MB) to {out}", lang, **where)
+            + "\n"
+            + tr("start with {index} in a browser", lang, index=Path(written["index"]).resolve())
+            + ("" if args.offline else tr(" (basemap tiles need the internet; --offline draws none)", lang))
         )
     return 0
 

@@ -143,7 +143,7 @@ def map_builders(
 
     def surface() -> object:
         if "surface" not in cache:
-            say(f"  computing the {region.cell_km:g} km travel-time surface ...")
+            say("  " + tr("computing the {cell} km travel-time surface ...", lang, cell=f"{region.cell_km:g}"))
             cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
         return cache["surface"]
 
@@ -297,10 +297,11 @@ def write_maps(
     _check_targets(folder, list(builders), overwrite)
     written: dict[str, Path] = {}
     for i, (key, build) in enumerate(builders.items(), 1):
-        say(f"[{i}/{len(builders)}] {key} map ...")
+        say(f"[{i}/{len(builders)}] " + tr("{key} map ...", lang, key=tr(key, lang)))
         path = save_html(build(), folder / f"{key}.html", inline=inline)
         written[key] = path
         if path.stat().st_size > SIZE_BUDGET_BYTES:
-            say(f"  warning: {path.name} is {path.stat().st_size / 1e6:.1f} MB, over the 3 MB budget")
+            size = f"{path.stat().st_size / 1e6:.1f}"
+            say("  " + tr("warning: {name} is {size} MB, over the 3 MB budget", lang, name=path.name, size=size))
     written["index"] = _write_index(folder, dict(written), title, note, lang)
     return written

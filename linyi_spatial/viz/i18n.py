@@ -151,6 +151,23 @@ ZH: dict[str, str] = {
     "Networks: {a} → {b}": "路网：{a} → {b}",
     "Sources: {credits}": "数据来源：{credits}",
     "Basemap: none (drawn offline)": "底图：无（离线绘制）",
+    "wrote {n} map(s) and an index ({mb} MB) to {out}": "已写出 {n} 幅地图和索引页（{mb} MB）到 {out}",
+    "start with {index} in a browser": "请在浏览器中打开 {index}",
+    " (basemap tiles need the internet; --offline draws none)": "（底图瓦片需联网；--offline 不绘制底图）",
+    "{key} map ...": "{key}地图 ...",
+    "loading the structure and the networks ...": "正在读取空间结构与路网 ...",
+    "computing the {cell} km travel-time surface ...": "正在计算 {cell} km 出行时间面 ...",
+    "no network given (--network or --nodes/--routes): writing the structure map only": (
+        "未给出路网（--network 或 --nodes/--routes）：只写出空间结构图"
+    ),
+    "no --scenario-network given: no scenario map": "未给出 --scenario-network：不写情景对比图",
+    "warning: {name} is {size} MB, over the 3 MB budget": "警告：{name} 为 {size} MB，超过 3 MB 预算",
+    "structure": "空间结构",
+    "accessibility": "可达性",
+    "surface": "出行时间面",
+    "isochrones": "等时圈",
+    "scenario": "情景对比",
+    "hierarchy": "城镇等级",
     "Basemap: {tiles} tiles (need the internet)": "底图：{tiles} 瓦片（需联网）",
     "{name} structure ({spec}); computed with linyi_spatial {version}": (
         "{name}空间结构（{spec}）；linyi_spatial {version} 计算"
