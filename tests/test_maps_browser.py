@@ -427,9 +427,13 @@ def test_full_screen_keeps_the_title_and_legend_in_view(page, cli_maps):
 
 def test_basemap_switcher_changes_the_tiles_and_keeps_the_overlays(page, tmp_path):
     """Radio buttons: one basemap at a time, "no basemap" removes the tiles; overlays and legend stay."""
-    path = save_html(structure_map(linyi.load_structure(), tiles="osm", lang="zh"), tmp_path / "s.html")
+    path = save_html(structure_map(linyi.load_structure(), G=linyi.load_network(2035), tiles="osm", lang="zh"),
+                     tmp_path / "s.html")  # fmt: skip
     paths = open_map(page, path)
     before = paths.count()
+    structure = linyi.load_structure()
+    data = data_strings(structure, [linyi.load_network(2035)], ["OpenStreetMap", "CARTO"])  # product names
+    assert english_left({tuple(x) for x in page.evaluate(COLLECT)}, data) == []  # attribution and basemaps too
     radios = page.locator(".leaflet-control-layers-base input[type=radio]")
     assert radios.count() == 3
     srcs = "els => els.map(e => e.src)"
@@ -444,6 +448,8 @@ def test_basemap_switcher_changes_the_tiles_and_keeps_the_overlays(page, tmp_pat
     page.locator(".leaflet-control-layers-base").get_by_text("CARTO 浅色").click()
     page.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
     assert all("cartocdn" in src for src in page.eval_on_selector_all("img.leaflet-tile", srcs))
+    assert english_left({tuple(x) for x in page.evaluate(COLLECT)}, data) == []
+    assert "贡献者" in page.locator(".leaflet-control-attribution").inner_text()
 
 
 def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):

@@ -93,17 +93,27 @@ SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"] 
 
 DIVERGING = ["#542788", "#8073ac", "#b2abd2", "#d8daeb", "#f7f7f7", "#f1a340"]  # PuOr: faster ... neutral, slower
 
+_OSM = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
 BASEMAPS: dict[str, dict[str, Any]] = {
-    "osm": {"tiles": "OpenStreetMap", "attr": None, "datum": WGS84, "name": "OpenStreetMap"},
+    "osm": {
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": {"en": f"{_OSM} contributors", "zh": f"{_OSM} 贡献者"},
+        "datum": WGS84,
+        "name": "OpenStreetMap",
+    },
     "cartodb": {
         "tiles": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        "attr": "&copy; OpenStreetMap contributors &copy; CARTO",
+        "attr": {
+            "en": f'{_OSM} contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
+            "zh": f'{_OSM} 贡献者 &copy; <a href="https://carto.com/attributions">CARTO</a>',
+        },
         "datum": WGS84,
         "name": "CARTO light",
     },
     "amap": {
         "tiles": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-        "attr": "&copy; 高德地图 AutoNavi",
+        "attr": {"en": "&copy; 高德地图 AutoNavi", "zh": "&copy; 高德地图"},
         "datum": GCJ02,
         "subdomains": "1234",
         "name": "高德 Amap",
@@ -111,7 +121,7 @@ BASEMAPS: dict[str, dict[str, Any]] = {
     "tianditu": {
         "tiles": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
         "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
-        "attr": "&copy; 天地图 Tianditu",
+        "attr": {"en": "&copy; 天地图 Tianditu", "zh": "&copy; 天地图"},
         "datum": WGS84,
         "subdomains": "01234567",
         "needs_key": "TIANDITU_KEY",
@@ -119,9 +129,11 @@ BASEMAPS: dict[str, dict[str, Any]] = {
     },
     "none": {"tiles": None, "attr": None, "datum": WGS84, "name": "none"},
 }
-"""Basemaps: name -> tile URL, attribution, datum and display name. Tianditu needs a key (``TIANDITU_KEY`` or
-``tiles_key``). A map offers the chosen basemap, the others of the same datum and "no basemap" in its layer
-control, so overlays shifted into GCJ-02 for Amap are never shown over WGS-84 tiles."""
+"""Basemaps: name -> tile URL, attribution (HTML, by language), datum and display name.
+
+Tianditu needs a key (``TIANDITU_KEY`` or ``tiles_key``). A map offers the chosen
+basemap, the others of the same datum and "no basemap" in its layer control, so overlays
+shifted into GCJ-02 for Amap are never shown over WGS-84 tiles."""
 
 
 def _basemap(tiles: str | None) -> dict[str, Any]:
@@ -480,9 +492,11 @@ def _basemap_layers(m: folium.Map, chosen: str, tiles_key: str | None, lang: str
         if url is None:  # another basemap that needs a key: left out
             continue
         spec = BASEMAPS[key]
-        kw = {"attr": spec["attr"], "subdomains": spec.get("subdomains", "abc")} if spec["attr"] else {}
         name = esc(tr("basemap: {tiles}", lang, tiles=tr(spec["name"], lang)))
-        folium.TileLayer(url, name=name, show=key == chosen, **kw).add_to(m)
+        attr = spec["attr"][lang]
+        folium.TileLayer(
+            url, attr=attr, name=name, show=key == chosen, subdomains=spec.get("subdomains", "abc")
+        ).add_to(m)
     folium.FeatureGroup(name=esc(tr("no basemap", lang)), overlay=False, show=False).add_to(m)
 
 

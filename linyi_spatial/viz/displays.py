@@ -30,9 +30,17 @@ __all__ = ["hierarchy_html", "linkages_html", "scenario_html", "structure_html"]
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """An HTML table, every cell escaped; values stay on one line except the last column's (sources, formulas)."""
     head = "".join(f"<th style='text-align:left'>{esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    last = len(header) - 1
+    body = "".join(
+        "<tr>" + "".join(f"<td{'' if i == last else _NOWRAP}>{esc(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_NOWRAP = " style='white-space:nowrap'"
 
 
 def _name(row: object, lang: str) -> str:

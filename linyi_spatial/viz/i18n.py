@@ -78,7 +78,7 @@ ZH: dict[str, str] = {
     "axis": "发展轴",
     "corridors": "交通走廊",
     "kind": "类型",
-    "{axes} (dashed: reconstructed)": "{axes}（虚线：重建）",
+    "{axes} (dashed: reconstructed)": "{axes}（虚线：推断重构）",
     "{points}: unit seats": "{points}：单元驻地",
     "{points}: other places": "{points}：其他地点",
     "{points}: other places (e.g. key towns)": "{points}：其他地点（如重点镇）",
@@ -192,7 +192,7 @@ ZH: dict[str, str] = {
     "Urban hierarchy: size, tiers, gravity linkages, centrality": "城镇等级体系：规模、层级、引力联系、中心性",
     "Core, poles, axes and points of the plan over the transport network; dashed axes are reconstructions, "
     "dashed lines planned. Hover an element for its source and status.": (
-        "规划的核心、增长极、发展轴与支撑点叠加交通网络；虚线发展轴为重建，虚线线路为规划。鼠标悬停查看来源与状态。"
+        "规划的核心、增长极、发展轴与支撑点叠加交通网络；虚线发展轴为推断重构，虚线线路为规划。鼠标悬停查看来源与状态。"
     ),
     "One measure at a time (switch in the layer control); light colours are better. Scores are 0-100 over the "
     "units, the composite a weighted mean of the measures.": (
@@ -292,7 +292,7 @@ CODES_ZH: dict[str, str] = {
     # provenance of structure elements
     "plan": "规划明确",
     "proposal": "建议稿",
-    "reconstruction": "重建",
+    "reconstruction": "推断重构",
     "assumed": "假定",
     "unstated": "未说明",
     # place kinds
