@@ -209,11 +209,9 @@ ZH: dict[str, str] = {
     "Places sized by population and coloured by plan tier, with the strongest gravity linkages.": (
         "地点按人口定大小、按规划层级着色，并显示最强的引力联系。"
     ),
-    "{size} MB": "{size} MB",
     # result displays
     "role": "角色",
     "places": "地点",
-    "number of places": "地点数",
     "size": "规模",
     "size of": "规模所指",
     "measure": "指标",
@@ -223,7 +221,6 @@ ZH: dict[str, str] = {
     "share of the first place's total": "占前一地点联系总量比重",
     "share of the second place's total": "占后一地点联系总量比重",
     "strength": "强度",
-    "travel time (min)": "出行时间（分钟）",
     "{place} — {other}": "{place} — {other}",
     "change of each measure, {b} − {a} (times in minutes; negative: faster); the composite of both scenarios "
     "is scored on the scale of {a}": (
