@@ -475,3 +475,5 @@ def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):
     assert widths[0] == pytest.approx(2 * 22.0 + 2, abs=0.6)  # diameter plus the 1 px border each side
     assert widths[1] == pytest.approx(2 * (4 + 18 * (500_000 / largest) ** 0.5) + 2, abs=0.6)  # "500,000"
     assert "500,000" in key[1][1]
+    names = sorted(page.locator(".linyi-label").all_inner_texts())
+    assert names == sorted(r.places["name"])  # every place named beside its circle (中心城区 and nine counties)

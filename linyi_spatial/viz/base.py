@@ -298,6 +298,7 @@ def label(
     layer: folium.FeatureGroup | None = None,
     unit: bool = False,
     axis: bool = False,
+    offset_px: float = 8.0,
 ) -> None:
     """A name written on the map next to a point, or centred on it for an areal unit (escaped; CJK-safe font).
 
@@ -313,6 +314,8 @@ def label(
         A unit's name: smaller, grey, italic and centred on the point.
     axis : bool, default False
         An axis's name: smaller, in the axes' blue, centred on the point.
+    offset_px : float, default 8
+        How far right of the point a place name starts (e.g. a circle's radius).
 
     Returns
     -------
@@ -326,7 +329,7 @@ def label(
     >>> "Ashford" in page, "<Ashford>" in page
     (True, False)
     """
-    css, anchor = ("linyi-label", (-8, 8))
+    css, anchor = ("linyi-label", (-round(offset_px), 8))
     if unit or axis:
         css, anchor = (f"linyi-label {'linyi-unit-label' if unit else 'linyi-axis-label'}", (0, 0))
     icon = folium.DivIcon(html=f"<div class='{css}'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=anchor)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..crs import WGS84
 from ._html import fmt, fmt_measure, table
-from .base import OKABE_ITO, finish, geojson_layer, legend, new_map, overlay, shift, simplified_units
+from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, shift, simplified_units
 from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
@@ -106,9 +106,10 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
                 (tr("consistent", lang), fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index else ""),
             ]
         )
+        radius = _radius(pop[uid], pop.max())
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
-            radius=_radius(pop[uid], pop.max()),
+            radius=radius,
             color="#333",
             weight=1,
             fill=True,
@@ -116,6 +117,9 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
             fill_opacity=0.8,
             tooltip=folium.Tooltip(tip),
         ).add_to(layer)
+        label(
+            m, [row.geometry.y, row.geometry.x], str(report.places.loc[uid, "name"]), layer=layer, offset_px=radius + 3
+        )
     layer.add_to(m)
 
 
