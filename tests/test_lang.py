@@ -151,3 +151,13 @@ def test_basemap_names_are_translated():
     from linyi_spatial.viz.base import BASEMAPS
 
     assert [b["name"] for k, b in BASEMAPS.items() if k != "none" and b["name"] not in ZH] == []
+
+
+def test_every_hierarchy_summary_row_has_a_chinese_label(linyi_results):
+    _, r, _ = linyi_results
+    rows = r.summary()
+    labels = rows.loc[rows["key"] != "zipf_q", "measure"]  # the Zipf row is a template filled with the size
+    assert [m for m in labels if m not in ZH] == []
+    worded = [f for f in rows["formula"] if re.search(r"(?<![_A-Za-z])[a-z]{3,}(?![_A-Za-z])", f)]  # with words
+    assert worded
+    assert [f for f in worded if f not in ZH] == []
