@@ -14,14 +14,13 @@ Optional contenders (timed only when installed): pandana.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 import numpy as np
+from _timing import timed
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
@@ -30,15 +29,6 @@ from linyi_spatial.routing import clear_cache, nearest_times, routing_graph, tra
 from linyi_spatial.testing.synthetic import grid_road_arrays, grid_road_graph
 
 ROWS: list[tuple[str, str, float, str]] = []
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    runs, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs), out
 
 
 def record(task: str, label: str, seconds: float, note: str = "") -> None:

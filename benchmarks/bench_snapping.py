@@ -10,26 +10,15 @@ checks that every approach returns the same nodes.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+from _timing import timed
 from pyproj import Transformer
 
 from linyi_spatial.linyi import load_counties, load_network
 from linyi_spatial.network import snap_points
-
-
-def timed(fn, repeat):
-    runs = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs), out
 
 
 def grid_graph(side: int) -> nx.MultiDiGraph:

@@ -32,7 +32,6 @@ included), outside the timed runs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 import tracemalloc
@@ -42,6 +41,7 @@ import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
+from _timing import timed
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
@@ -56,15 +56,6 @@ ORIGIN_UTM = (460_000.0, 3_810_000.0)
 UTM = "EPSG:32650"
 EDGES = Access(link_to="edges")
 NODES = Access()
-
-
-def timed(fn, repeat):
-    runs, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs), out
 
 
 def peak_mb(fn):
