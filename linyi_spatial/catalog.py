@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MEASURES", "Measure", "higher_is_better", "measure_label"]
+__all__ = ["MEASURES", "Measure", "higher_is_better", "measure_label", "measure_unit"]
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,23 @@ def measure_label(column: str, lang: str = "en") -> str:
         return column.replace("_", " ")
     measure = MEASURES[column]
     return measure.label_zh if lang == "zh" and measure.label_zh else measure.label
+
+
+def measure_unit(column: str) -> str:
+    """The unit of ``column``'s values (``""`` when unknown or unitless).
+
+    Parameters
+    ----------
+    column : str
+        A result column name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> measure_unit("pop_share_within_60min_of_core"), measure_unit("jobs")
+    ('share', '')
+    """
+    return MEASURES[column].unit if column in MEASURES else ""

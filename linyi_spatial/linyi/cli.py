@@ -17,7 +17,7 @@ from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
-from ..viz.i18n import LANGS, tr
+from ..viz.i18n import LANGS, local_name, tr
 from .analysis import load_structure, urbanization_targets
 from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
@@ -97,8 +97,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
         region, name = _region(args, say)
     tiles = "none" if args.offline else args.tiles
     lang = args.lang
-    if lang == "zh":
-        name = str(region.structure.meta.get("name_zh") or name)
+    name = local_name(region.structure.meta.get("name_zh"), name, lang)
     builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, lang=lang, say=say)
     a, b = region.labels
     networks = (

@@ -33,7 +33,7 @@ from ..viz import (
 )
 from ..viz._html import esc
 from ..viz.base import FONTS, GENERATOR, add_credits
-from ..viz.i18n import check_lang, tr
+from ..viz.i18n import check_lang, local_name, tr
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -98,7 +98,7 @@ class Region:
             return text
         s = self.structure
         spec = Path(str(s.source)).name if s.source else tr("given in code", lang)
-        name = (s.meta.get("name_zh") if lang == "zh" else None) or s.name
+        name = local_name(s.meta.get("name_zh"), s.name, lang)
         return tr("{name} structure ({spec}); computed with linyi_spatial {version}", lang, name=name, spec=spec,
                   version=__version__)  # fmt: skip
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..catalog import MEASURES, higher_is_better, measure_label
+from ..catalog import higher_is_better, measure_label, measure_unit
 from ..crs import WGS84
 from ..errors import OptionError
 from ._html import fmt, fmt_measure, js_data, table
@@ -69,10 +69,6 @@ SURFACE_LABELS = {
     "time_to_nearest_pole_min": "Time to the nearest pole (min)",
     "time_to_nearest_seat_min": "Time to the nearest seat (min)",
 }
-
-
-def _unit(column: str) -> str:
-    return MEASURES[column].unit if column in MEASURES else ""
 
 
 def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *, line: str | None = None) -> None:
@@ -156,7 +152,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         idx, bins = classify(values, k, scheme)
         colours = ramp(len(bins), reverse=higher_is_better(col))
         label = measure_label(col, lang)
-        unit = _unit(col)
+        unit = measure_unit(col)
         switches.append(overlay(label, show=i == 0).add_to(m))  # the measure's switch; the polygons are shared
         for uid, j in zip(shapes.index, idx, strict=True):
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
@@ -169,7 +165,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         legends.append((label, items))
     popups = {}
     for uid in shapes.index:
-        every = [(measure_label(c, lang), fmt_measure(float(data.loc[uid, c]), _unit(c), lang)) for c in columns]
+        every = [(measure_label(c, lang), fmt_measure(float(data.loc[uid, c]), measure_unit(c), lang)) for c in columns]
         if "rank" in data.columns and "rank" not in columns:
             every.append((tr("rank", lang), fmt(data.loc[uid, "rank"], 0)))
         popups[uid] = table([(unit_, names.get(uid, uid)), (id_, uid), *every])

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..catalog import MEASURES, higher_is_better, measure_label
+from ..catalog import MEASURES, higher_is_better, measure_label, measure_unit
 from ..errors import OptionError
 from .hierarchy import units_of_analysis
 from .i18n import check_lang, code, tr
@@ -218,7 +218,7 @@ def scenario_chart(
     better = -delta if not higher_is_better(measure) else delta
     order = better.sort_values().index  # best gains drawn last, i.e. on top
     names = units["name"].reindex(order).astype(str) if "name" in units else pd.Series(order, index=order)
-    unit = MEASURES[measure].unit if measure in MEASURES else ""
+    unit = measure_unit(measure)
     fig = _figure((6.4, 0.35 * len(order) + 1.4))
     ax = fig.add_subplot()
     colours = ["#1a9850" if b > 1e-9 else ("#d73027" if b < -1e-9 else "#bbbbbb") for b in better.reindex(order)]

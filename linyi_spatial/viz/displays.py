@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..catalog import MEASURES, measure_label
+from ..catalog import measure_label, measure_unit
 from ._html import esc, fmt, fmt_measure
 from .hierarchy import units_of_analysis
-from .i18n import check_lang, code, tr
+from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
@@ -44,9 +44,7 @@ _NOWRAP = " style='white-space:nowrap'"
 
 
 def _name(row: object, lang: str) -> str:
-    zh, en = row["name_zh"], row["name"]  # type: ignore[index]
-    first, second = (zh, en) if lang == "zh" else (en, zh)
-    return str(first or second or "")
+    return local_name(row["name_zh"], row["name"], lang)  # type: ignore[index]
 
 
 def _place_name(s: SpatialStructure, pid: object, lang: str) -> str:
@@ -80,7 +78,7 @@ def structure_html(structure: SpatialStructure, *, lang: str | None = None) -> s
     s = structure
     names = s.unit_names()
     size = s.column("size", required=False)
-    title = (s.meta.get("name_zh") if lang == "zh" else None) or s.name
+    title = local_name(s.meta.get("name_zh"), s.name, lang)
     counts = tr(
         "{core} core, {poles} poles, {axes} axes, {points} points",
         lang,
@@ -163,9 +161,9 @@ def scenario_html(comparison: ScenarioComparison, *, lang: str | None = None) ->
     units = c.units
     measures = [col[: -len("_delta")] for col in units.columns if col.endswith("_delta")]
     header = [tr("unit", lang)] + [tr("{label}: change", lang, label=measure_label(m, lang)) for m in measures]
+    unit_of = [measure_unit(m) for m in measures]
     rows = []
     for uid, row in units.iterrows():
-        unit_of = [MEASURES[m].unit if m in MEASURES else "" for m in measures]
         rows.append(
             [row.get("name", uid)]
             + [_delta(float(row[f"{m}_delta"]), u, lang) for m, u in zip(measures, unit_of, strict=True)]

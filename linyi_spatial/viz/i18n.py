@@ -17,7 +17,7 @@ import math
 
 from ..errors import OptionError
 
-__all__ = ["CODES_ZH", "LANGS", "ZH", "check_lang", "code", "get_lang", "set_lang", "tr"]
+__all__ = ["CODES_ZH", "LANGS", "ZH", "check_lang", "code", "get_lang", "local_name", "set_lang", "tr"]
 
 LANGS = ("en", "zh")
 """Supported interface languages."""
@@ -404,6 +404,31 @@ def tr(text: str, lang: str, /, **values: object) -> str:
     """
     template = ZH.get(text, text) if lang == "zh" else text
     return template.format(**values) if values else template
+
+
+def local_name(zh: object, en: object, lang: str) -> str:
+    """A place's or element's name in ``lang``, the other language's when it has none there.
+
+    Parameters
+    ----------
+    zh, en : object
+        The Chinese and English names (None, NaN or "" when missing).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> local_name("沂水", "Yishui", "zh"), local_name("沂水", "Yishui", "en"), local_name(None, "Yishui", "zh")
+    ('沂水', 'Yishui', 'Yishui')
+    """
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    for name in (first, second):
+        if isinstance(name, str) and name:
+            return name
+    return ""
 
 
 def code(value: object, lang: str) -> str:

@@ -16,7 +16,7 @@ from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import fmt_measure, table
 from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, point, shift, simplified_units
-from .i18n import check_lang, code, tr
+from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -236,8 +236,7 @@ AXIS_LABEL_AT = 0.7
 
 def _axis_short_name(axis: pd.Series, lang: str) -> str:
     """An axis's name without the parenthesised route (北向轴（中心城区—沂南—沂水） -> 北向轴)."""
-    first, second = (axis["name_zh"], axis["name"]) if lang == "zh" else (axis["name"], axis["name_zh"])
-    text = str(first or second or "")
+    text = local_name(axis["name_zh"], axis["name"], lang)
     return text.split("（")[0].split(" (")[0].strip() or text
 
 
@@ -328,7 +327,7 @@ def structure_map(
     lang = check_lang(lang)
     s = structure.to_crs(WGS84)
     labels = role_labels(s.meta, lang)
-    name = (s.meta.get("name_zh") if lang == "zh" else None) or s.name
+    name = local_name(s.meta.get("name_zh"), s.name, lang)
     title = f"{name} — {s.meta.get('pattern') or tr('planned spatial structure', lang)}"
     m = new_map(s.units.total_bounds, tiles, title, tiles_key, lang)
     datum = m.linyi_datum  # type: ignore[attr-defined]
