@@ -221,3 +221,16 @@ def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkey
         save_html(structure_map(structure, tiles="cartodb"), target)
     assert target.read_text(encoding="utf-8") == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["structure.html"]  # no temporary file left
+
+
+def test_cli_in_chinese_names_two_extracts_by_role(files, tmp_path):
+    """Two OSM extracts have no years: the Chinese maps call them 现状 (base) and 方案 (scenario)."""
+    pytest.importorskip("osmnx")
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--scenario-network",
+            str(files["osm"]), "--out", str(out), "--offline", "--quiet", "--cell-km", "4", "--lang", "zh"]  # fmt: skip
+    assert main(argv) == 0
+    scenario = (out / "scenario.html").read_text(encoding="utf-8")
+    assert "情景 方案 对比 现状：出行时间变化" in scenario
+    assert "Scenario scenario" not in scenario
+    assert "单元可达性（现状 路网）" in (out / "accessibility.html").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
-from ..viz.i18n import LANGS, local_name, tr
+from ..viz.i18n import LANGS, code, local_name, tr
 from .analysis import load_structure, urbanization_targets
 from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
@@ -56,7 +56,8 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
     structure = SpatialStructure.from_file(args.spec)
     G = _network(args, args.network, args.year)
     if args.network is not None:
-        scenario, labels = _network(args, args.scenario_network, args.scenario_year), ("base", "scenario")
+        labels = (code("base", args.lang), code("scenario", args.lang))  # two extracts: no years to name them by
+        scenario = _network(args, args.scenario_network, args.scenario_year)
     else:
         scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
     if G is None:

@@ -108,9 +108,9 @@ ZH: dict[str, str] = {
     "Circle area ∝ size ({size})": "圆面积 ∝ 规模（{size}）",
     # accessibility maps
     "Unit accessibility": "单元可达性",
-    "Unit accessibility, {label} network": "单元可达性（{label} 年路网）",
+    "Unit accessibility, {label} network": "单元可达性（{label} 路网）",
     "Travel-time surfaces": "出行时间面",
-    "Travel-time surfaces, {label} network": "出行时间面（{label} 年路网）",
+    "Travel-time surfaces, {label} network": "出行时间面（{label} 路网）",
     "rank": "排名",
     "natural breaks": "自然断点",
     "quantiles": "分位数",
@@ -303,6 +303,9 @@ CODES_ZH: dict[str, str] = {
     "point": "支撑点",
     "axis": "发展轴",
     "other": "其他",
+    # the two networks of a comparison when they have no years
+    "base": "现状",
+    "scenario": "方案",
 }
 """Chinese labels of coded categories; codes not listed show as they are (they are data)."""
 
