@@ -32,6 +32,8 @@ PAYLOADS = [
     '"><svg onload="window.__xss=6">',
     "'><svg onload='window.__xss=7'>",
     "\\`${window.__xss=8}\\",
+    "J{{ 6*7 }}J",  # a Jinja2 expression: shown as written, never evaluated (tests/test_templates.py)
+    "Block {#3 {% if %}",  # Jinja2 comment and statement openers: no TemplateSyntaxError
 ]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -51,7 +53,7 @@ def toml(value: str) -> str:
 def hostile_region(folder: Path) -> dict[str, Path]:
     files = write_region(folder)
     units = gpd.read_file(files["units"])
-    units["label"] = PAYLOADS[:5]
+    units["label"] = [PAYLOADS[i] for i in (0, 8, 2, 9, 4)]
     units = units.rename(columns={"residents": PAYLOADS[0]})
     files["units"].write_text(units.to_json(), encoding="utf-8")
     spec = files["spec"].read_text(encoding="utf-8")

@@ -15,6 +15,23 @@ and ``&#92;``, which a browser shows as the characters themselves but which
 mean nothing to JavaScript. A value escaped once shows literally wherever it
 lands; attributes read back by script (the legend's ``data-layer``) are
 escaped twice so the script compares the same string Leaflet holds.
+
+**No template ever sees data.** folium and branca compile strings as Jinja2
+templates: ``folium.Element(text)`` compiles ``text``, and every
+``MacroElement`` (tooltips, layer names, icons, our own scripts) has its
+rendered output compiled *a second time* when branca files it into the
+page's script. A data string holding ``{{ ... }}`` would run as Python on
+the machine rendering the map. So:
+
+- :func:`esc` also writes ``{`` and ``}`` as ``&#123;`` and ``&#125;``, and
+  :func:`js_data` writes them as ``\u007b`` and ``\u007d`` inside JSON
+  strings: no escaped value can contain a Jinja delimiter (``{{``, ``{%``,
+  ``{#``), whichever pass renders it;
+- :func:`no_template` does the same to a whole HTML fragment (our markup
+  plus escaped data) just before it is handed to a folium element, so a
+  fragment that reaches folium can never open a template tag;
+- :class:`RawHTML` puts HTML into a page as it is, never compiled; it
+  replaces ``folium.Element(text)`` everywhere.
 """
 
 from __future__ import annotations
@@ -22,15 +39,19 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
+from typing import Any
 
+import branca.element
 import numpy as np
 
 from .i18n import tr
 
-__all__ = ["esc", "esc_attr_twice", "fmt", "fmt_measure", "js_data", "table"]
+__all__ = ["RawHTML", "esc", "esc_attr_twice", "fmt", "fmt_measure", "js_data", "no_template", "table"]
 
-_JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+_NO_TEMPLATE = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def esc(value: object) -> str:
@@ -49,7 +70,9 @@ def esc(value: object) -> str:
     >>> esc("<b>")
     '&lt;b&gt;'
     >>> esc("${alert(1)}`")
-    '&#36;{alert(1)}&#96;'
+    '&#36;&#123;alert(1)&#125;&#96;'
+    >>> esc("{{ 7*7 }} {# x")
+    '&#123;&#123; 7*7 &#125;&#125; &#123;# x'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -63,8 +86,10 @@ def js_data(value: object) -> str:
     r"""JSON for data placed inside a ``<script>`` (``<``, ``>``, ``&`` and line separators as ``\u`` escapes).
 
     The one encoder for the script-data context: no string in it can close
-    the script element or start markup, whatever the data hold. Strings
-    that will be shown as HTML must be escaped with :func:`esc` first.
+    the script element, start markup or open a Jinja template tag (``{``
+    and ``}`` inside strings are ``\u007b``/``\u007d``; JSON's own braces
+    can never form ``{{``, ``{%`` or ``{#``), whatever the data hold.
+    Strings that will be shown as HTML must be escaped with :func:`esc` first.
 
     Parameters
     ----------
@@ -79,11 +104,79 @@ def js_data(value: object) -> str:
     --------
     >>> print(js_data({"name": "</script><b>"}))
     {"name": "\u003c/script\u003e\u003cb\u003e"}
+    >>> print(js_data({"{{ 7*7 }}": [{}]}))
+    {"\u007b\u007b 7*7 \u007d\u007d": [{}]}
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     for raw, safe in _SCRIPT_SAFE.items():
         text = text.replace(raw, safe)
-    return text
+    return _JSON_STRING.sub(_braces_escaped, text)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _braces_escaped(match: re.Match[str]) -> str:
+    return match.group(0).replace("{", "\\u007b").replace("}", "\\u007d")
+
+
+def no_template(fragment: str) -> str:
+    """An HTML fragment that no Jinja pass can read as a template: ``{`` and ``}`` as character references.
+
+    Applied to every fragment (our markup with escaped data) just before it
+    is handed to a folium element that branca renders as a template
+    (tooltips, icons, layer names). HTML shows ``&#123;`` as ``{``, so the
+    text reads the same; markup never needs a brace.
+
+    Parameters
+    ----------
+    fragment : str
+        HTML (tags and already-escaped text).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> no_template("<b>{{ 7*7 }}</b>")
+    '<b>&#123;&#123; 7*7 &#125;&#125;</b>'
+    """
+    return fragment.translate(_NO_TEMPLATE)
+
+
+class RawHTML(branca.element.Element):
+    """HTML put into a page as it is: never compiled as a template (``folium.Element(text)`` compiles ``text``).
+
+    Parameters
+    ----------
+    text : str
+        Finished HTML (data in it escaped with :func:`esc`).
+
+    Examples
+    --------
+    >>> RawHTML("{{ 7*7 }}").render()
+    '{{ 7*7 }}'
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawHTML"
+        self.text = str(text)
+
+    def render(self, **kwargs: Any) -> str:  # noqa: ARG002 - branca passes its render options
+        """The HTML, unchanged.
+
+        Parameters
+        ----------
+        **kwargs
+            Ignored (branca passes its render options).
+
+        Returns
+        -------
+        str
+        """
+        return self.text
 
 
 def esc_attr_twice(value: object) -> str:

@@ -29,6 +29,7 @@ from .base import (
     point,
     shift,
     simplified_units,
+    tooltip,
 )
 from .classes import classify, dissolve, ramp
 from .i18n import check_lang, code, tr
@@ -80,7 +81,7 @@ def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *,
             "fillColor": c,
             "fillOpacity": 0.75 if line else 0.7,
         },
-        tooltip=folium.Tooltip(tip),
+        tooltip=tooltip(tip),
     ).add_to(layer)
 
 
@@ -458,7 +459,7 @@ def isochrone_map(
         folium.GeoJson(
             row.geometry.__geo_interface__,
             style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45},
-            tooltip=folium.Tooltip(
+            tooltip=tooltip(
                 table(
                     [
                         (tr("within", lang), tr("{m} min", lang, m=minutes)),
@@ -477,7 +478,7 @@ def isochrone_map(
             fill=True,
             fill_color=OKABE_ITO["vermillion"],
             fill_opacity=1,
-            tooltip=folium.Tooltip(table([(tr("origin", lang), label)])),
+            tooltip=tooltip(table([(tr("origin", lang), label)])),
         ).add_to(m)
     return finish(m, legend(tr("Reachable within", lang), items[::-1]))
 
@@ -596,7 +597,7 @@ def scenario_map(
             ]
         )
         folium.PolyLine(
-            [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=folium.Tooltip(tip)
+            [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=tooltip(tip)
         ).add_to(added)
     added.add_to(m)
     items = [("box", c, n) for c, n in zip(colours, names, strict=True)]

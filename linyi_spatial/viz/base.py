@@ -3,7 +3,11 @@
 Conventions
 -----------
 - Every string that comes from data or the user is HTML-escaped before it
-  reaches a tooltip, popup, legend or title.
+  reaches a tooltip, popup, legend or title, and no string from data ever
+  becomes template source (see :mod:`linyi_spatial.viz._html`): page blocks
+  are :class:`~linyi_spatial.viz._html.RawHTML`, and every fragment handed
+  to folium goes through :func:`tooltip`, :func:`label`, :func:`overlay` or
+  :func:`~linyi_spatial.viz._html.no_template`.
 - Colours: the Okabe–Ito palette for categories and viridis/cividis-like
   sequential ramps for measures, all distinguishable under the common
   colour-vision deficiencies; delta maps use a blue–orange diverging ramp.
@@ -29,7 +33,7 @@ import shapely
 
 from ..crs import GCJ02, WGS84, projected_crs, transform_geometry
 from ..errors import OptionError
-from ._html import esc, esc_attr_twice, js_data
+from ._html import RawHTML, esc, esc_attr_twice, js_data, no_template
 from ._offline import inline_assets
 from .i18n import check_lang, tr
 
@@ -53,6 +57,7 @@ __all__ = [
     "point",
     "shift",
     "simplified_units",
+    "tooltip",
 ]
 
 OKABE_ITO = {
@@ -290,6 +295,26 @@ def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=esc(name), show=show)
 
 
+def tooltip(fragment: str) -> folium.Tooltip:
+    """A folium tooltip of an HTML fragment whose data are escaped; no template tag can survive in it.
+
+    Parameters
+    ----------
+    fragment : str
+        HTML, data already escaped (e.g. by :func:`~linyi_spatial.viz._html.table`).
+
+    Returns
+    -------
+    folium.Tooltip
+
+    Examples
+    --------
+    >>> tooltip("<b>{{ 7*7 }}</b>").text
+    '<b>&#123;&#123; 7*7 &#125;&#125;</b>'
+    """
+    return folium.Tooltip(no_template(fragment))
+
+
 def label(
     m: folium.Map,
     lat_lon: Sequence[float],
@@ -332,13 +357,15 @@ def label(
     css, anchor = ("linyi-label", (-round(offset_px), 8))
     if unit or axis:
         css, anchor = (f"linyi-label {'linyi-unit-label' if unit else 'linyi-axis-label'}", (0, 0))
-    icon = folium.DivIcon(html=f"<div class='{css}'>{esc(text)}</div>", icon_size=(0, 0), icon_anchor=anchor)
+    icon = folium.DivIcon(
+        html=no_template(f"<div class='{css}'>{esc(text)}</div>"), icon_size=(0, 0), icon_anchor=anchor
+    )
     folium.Marker(list(lat_lon), icon=icon, interactive=False).add_to(layer if layer is not None else m)
 
 
 def legend(
     title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
-) -> folium.Element:
+) -> RawHTML:
     """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box or ``circle:<radius px>``.
 
     A ``circle:<r>`` item is a proportional-symbol key: a circle of the
@@ -357,7 +384,7 @@ def legend(
 
     Returns
     -------
-    folium.Element
+    RawHTML
 
     Examples
     --------
@@ -385,7 +412,7 @@ def legend(
     body = "".join(rows)
     data = "" if layer is None else f" data-layer='{esc_attr_twice(layer)}'"
     display = "" if shown else "display:none;"
-    return folium.Element(
+    return RawHTML(
         f"<div class='linyi-legend'{data} style='{display}position:fixed;bottom:30px;right:10px;z-index:1000;"
         "background:white;padding:6px 10px;border:1px solid #999;font-size:12px;max-width:260px'>"
         f"<b>{esc(title)}</b>{body}</div>"
@@ -496,7 +523,7 @@ def _basemap_layers(m: folium.Map, chosen: str, tiles_key: str | None, lang: str
             continue
         spec = BASEMAPS[key]
         name = esc(tr("basemap: {tiles}", lang, tiles=tr(spec["name"], lang)))
-        attr = spec["attr"][lang]
+        attr = no_template(spec["attr"][lang])
         folium.TileLayer(
             url, attr=attr, name=name, show=key == chosen, subdomains=spec.get("subdomains", "abc")
         ).add_to(m)
@@ -547,13 +574,13 @@ def new_map(
         minx, miny, maxx, maxy = a[0].x, a[0].y, a[1].x, a[1].y
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     m.get_root().html.add_child(
-        folium.Element(
+        RawHTML(
             "<div class='linyi-title' style='position:fixed;top:10px;left:60px;z-index:1000;background:white;"
             f"padding:4px 8px;border:1px solid #999;font-size:14px'>{esc(title)}</div>"
         )
     )
-    m.get_root().header.add_child(folium.Element(GENERATOR))
-    m.get_root().header.add_child(folium.Element(_PAGE_CSS))
+    m.get_root().header.add_child(RawHTML(GENERATOR))
+    m.get_root().header.add_child(RawHTML(_PAGE_CSS))
     _Fullscreen(tr("Full screen", lang)).add_to(m)
     _Localize(lang).add_to(m)
     m.linyi_datum = spec["datum"]  # type: ignore[attr-defined]
@@ -582,7 +609,7 @@ def add_credits(m: folium.Map, text: str) -> folium.Map:
     """
     if text:
         m.get_root().html.add_child(
-            folium.Element(
+            RawHTML(
                 "<details class='linyi-credits' open style='position:fixed;bottom:52px;left:10px;z-index:1000;"
                 "max-width:50%;background:rgba(255,255,255,0.9);padding:2px 6px;border:1px solid #bbb;"
                 "font-size:11px;line-height:1.3'><summary style='cursor:pointer'>"
@@ -593,13 +620,13 @@ def add_credits(m: folium.Map, text: str) -> folium.Map:
     return m
 
 
-def finish(m: folium.Map, legend: folium.Element | None = None) -> folium.Map:
+def finish(m: folium.Map, legend: RawHTML | None = None) -> folium.Map:
     """Add the legend and the layer control (open on wide pages, a button below 1000 px); return the map.
 
     Parameters
     ----------
     m : folium.Map
-    legend : folium.Element, optional
+    legend : RawHTML, optional
 
     Returns
     -------
@@ -710,4 +737,4 @@ def geojson_layer(
     for geom, tip in zip(shifted.geometry, tooltips, strict=True):
         if geom is None or geom.is_empty:
             continue
-        folium.GeoJson(geom.__geo_interface__, style_function=style, tooltip=folium.Tooltip(tip)).add_to(layer)
+        folium.GeoJson(geom.__geo_interface__, style_function=style, tooltip=tooltip(tip)).add_to(layer)

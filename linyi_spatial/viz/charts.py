@@ -58,8 +58,21 @@ def _chart_class() -> type:
     ]
     matplotlib.rcParams["axes.unicode_minus"] = False
 
+    from matplotlib.text import Text
+
     class Chart(Figure):
-        """A matplotlib Figure with a PNG representation for Jupyter."""
+        """A matplotlib Figure with a PNG representation for Jupyter; its text is never read as mathtext.
+
+        Names come from data, and matplotlib would read ``$...$`` in a name
+        as TeX (``$x^$`` fails to draw); every text of the figure, tick
+        labels made while drawing included, is drawn as written.
+        """
+
+        def draw(self, renderer: object) -> None:
+            for text in self.findobj(Text):
+                text.set_parse_math(False)
+            with matplotlib.rc_context({"text.parse_math": False}):
+                super().draw(renderer)
 
         def _repr_png_(self) -> bytes:
             buffer = io.BytesIO()

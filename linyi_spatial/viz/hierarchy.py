@@ -10,7 +10,7 @@ import numpy as np
 
 from ..crs import WGS84
 from ._html import fmt, fmt_measure, table
-from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, shift, simplified_units
+from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, shift, simplified_units, tooltip
 from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
             fill=True,
             fill_color=TIER_COLOURS.get(tier, "#999"),
             fill_opacity=0.8,
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(layer)
         label(
             m, [row.geometry.y, row.geometry.x], str(report.places.loc[uid, "name"]), layer=layer, offset_px=radius + 3
@@ -146,7 +146,7 @@ def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
             color=OKABE_ITO["blue"],
             opacity=0.7,
             weight=float(1 + 11 * r.strength / smax),
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(layer)
     layer.add_to(m)
 
@@ -173,7 +173,7 @@ def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoData
             color=OKABE_ITO["purple"],
             fill=True,
             fill_opacity=0.6,
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(layer)
     layer.add_to(m)
 

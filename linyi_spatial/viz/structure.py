@@ -15,7 +15,19 @@ import shapely
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import fmt_measure, table
-from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, point, shift, simplified_units
+from .base import (
+    OKABE_ITO,
+    finish,
+    geojson_layer,
+    label,
+    legend,
+    new_map,
+    overlay,
+    point,
+    shift,
+    simplified_units,
+    tooltip,
+)
 from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
@@ -127,7 +139,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
             weight=weight,
             opacity=0.85,
             dash_array="6 5" if status != "open" else None,
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(roads if d["mode"] == "road" else rails)
     roads.add_to(m)
     rails.add_to(m)
@@ -190,7 +202,7 @@ def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.Featur
         fill=True,
         fill_color=OKABE_ITO["vermillion"],
         fill_opacity=1,
-        tooltip=folium.Tooltip(
+        tooltip=tooltip(
             table(
                 [
                     (tr("core anchor", lang), anchor["name_zh"] or anchor["name"]),
@@ -223,7 +235,7 @@ def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, name: str, lang:
             weight=6,
             opacity=0.75,
             dash_array="10 6" if axis["status"] == "reconstruction" else None,
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(layer)
         where = axis.geometry.interpolate(AXIS_LABEL_AT, normalized=True)  # out where the axes fan apart
         label(m, [where.y, where.x], _axis_short_name(axis, lang), layer=layer, axis=True)
@@ -274,7 +286,7 @@ def _point_layer(
             fill=True,
             fill_color=colour,
             fill_opacity=0.95,
-            tooltip=folium.Tooltip(tip),
+            tooltip=tooltip(tip),
         ).add_to(layer)
         if named:
             label(m, [row.geometry.y, row.geometry.x], row["name_zh"] or row["name"], layer=layer)
