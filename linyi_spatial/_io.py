@@ -1,14 +1,30 @@
 """Reading user files with named errors and writing files safely (temporary name, renamed into place).
 
 Text is read as UTF-8 (saying so when a file is GB18030/GBK); CSV tables get named errors.
+
+Writing: :func:`replacing` writes one file to a hidden temporary name beside
+it, flushes it to disk (``fsync``), renames it into place and flushes the
+folder, so a crash or a full disk never leaves a torn file. :func:`staged_set`
+writes a *set* of files (a map set and its index) as a unit: every file goes
+into a hidden stage folder inside the target folder first, and only when all
+are written are they renamed in, each target checked for ownership again
+just before its rename; an interrupted run leaves the previous set intact,
+and its stage is removed (or, when it was killed while renaming, completed)
+by the next run.
 """
 
 from __future__ import annotations
 
+import errno
 import io
+import json
 import os
+import re
 import secrets
-from collections.abc import Iterator
+import shutil
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +32,7 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["read_csv", "read_text", "replacing", "write_text"]
+__all__ = ["Stage", "clean_stale", "read_csv", "read_text", "replacing", "staged_set", "write_text"]
 
 
 def _encoding_hint(raw: bytes) -> str:
@@ -111,13 +127,50 @@ def read_csv(path: str | os.PathLike[str], what: str, *, dtype: dict[str, type] 
         raise DataError(f"the {what} is not a readable CSV table: {exc}", source=path) from None
 
 
+def _fsync(path: Path) -> None:
+    """Flush a written file to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (renames, removals) to disk; a no-op where folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - file systems that refuse fsync on folders
+        pass
+    finally:
+        os.close(fd)
+
+
+def _disk_error(exc: OSError, path: Path) -> DataError:
+    """A named error for a failed write (full disk, quota, read-only folder, ...)."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk is full"
+    return DataError(f"cannot write {path}: {reason}")
+
+
+_TMP_NAME = re.compile(r"^\.(?P<stem>.+)\.(?P<pid>\d+)-[0-9a-f]{8}\.tmp(?P<suffix>\.[^.]*)?$")
+
+
 @contextmanager
 def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place on success, remove it on failure.
 
     The temporary name is hidden, unique and keeps the suffix (drivers that
     go by it, e.g. GeoPackage, still work), so a failed or interrupted write
-    never leaves a truncated ``path`` nor touches the file it replaces.
+    never leaves a truncated ``path`` nor touches the file it replaces. The
+    file is flushed to disk before the rename and the folder after it. An
+    ``OSError`` of the write (a full disk, a read-only folder) becomes a
+    :class:`~linyi_spatial.errors.DataError` naming the file.
 
     Examples
     --------
@@ -131,8 +184,13 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     out = Path(path)
     tmp = out.with_name(f".{out.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{out.suffix}")
     try:
-        yield tmp
-        os.replace(tmp, out)
+        try:
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise _disk_error(exc, out) from None
+        _fsync_dir(out.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -142,3 +200,252 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     with replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+STAGE_PREFIX = ".linyi_spatial-stage-"
+"""Name prefix of the hidden folder a file set is staged in (followed by ``<pid>-<hex>``)."""
+
+_JOURNAL = "commit.json"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (on this machine)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or a platform that cannot tell: leave its files alone
+    return True
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM, SIGINT and SIGHUP while a set is renamed in (delivered right after); POSIX main thread only."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    old = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+class Stage:
+    """The hidden folder a file set is written into before :func:`staged_set` renames it in.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The target folder.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = folder / f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        self.names: list[str] = []
+
+    def path(self, name: str) -> Path:
+        """Where to write the set's file ``name`` (renamed to ``folder / name`` on commit; in order of first call).
+
+        Parameters
+        ----------
+        name : str
+            A file name (no folders).
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise DataError(f"a staged file needs a plain file name, got {name!r}")
+        if name not in self.names:
+            self.names.append(name)
+        return self.root / name
+
+
+def _refuse(foreign: Sequence[Path]) -> DataError:
+    return DataError(
+        f"refusing to overwrite file(s) that linyi_spatial did not write: {[str(p) for p in foreign]}; "
+        "choose another --out folder, move them, or pass --overwrite"
+    )
+
+
+def _place(src: Path, dst: Path, owned: Callable[[Path], bool], overwrite: bool) -> None:
+    """Rename ``src`` to ``dst``, checking ``dst`` just before; a new target is linked, so one that appears is seen."""
+    if not dst.exists():
+        try:
+            os.link(src, dst)  # fails if a file appeared at dst since the check
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links here (some file systems): a plain rename
+            os.replace(src, dst)
+            return
+        else:
+            src.unlink()
+            return
+    if dst.is_dir() or dst.is_symlink():
+        raise DataError(f"cannot write {dst}: a folder or link stands there")
+    if not overwrite and not owned(dst):
+        raise _refuse([dst])
+    os.replace(src, dst)
+
+
+def _commit(stage: Stage, owned: Callable[[Path], bool], overwrite: bool, retire: Sequence[str]) -> None:
+    """Rename every staged file into place (backing up the files it replaces; rolled back on a refusal)."""
+    folder, names = stage.folder, list(stage.names)
+    foreign = [folder / n for n in names if (folder / n).exists() and not overwrite and not owned(folder / n)]
+    if foreign:
+        raise _refuse(foreign)
+    for name in names:
+        _fsync(stage.root / name)
+    retire_now = [n for n in retire if n not in names and (folder / n).is_file() and owned(folder / n)]
+    journal = stage.root / _JOURNAL
+    journal.write_text(json.dumps({"names": names, "retire": retire_now}), encoding="utf-8")
+    _fsync(journal)
+    _fsync_dir(stage.root)
+    backup = stage.root / ".replaced"
+    backup.mkdir()
+    placed: list[str] = []
+    with _signals_deferred():
+        try:
+            for name in names:
+                target = folder / name
+                if target.is_file():
+                    try:
+                        os.link(target, backup / name)
+                    except OSError:
+                        shutil.copy2(target, backup / name)
+                _place(stage.root / name, target, owned, overwrite)
+                placed.append(name)
+        except BaseException:
+            for name in placed:  # put the previous set back
+                saved = backup / name
+                if saved.exists():
+                    os.replace(saved, folder / name)
+                else:
+                    (folder / name).unlink(missing_ok=True)
+            raise
+        for name in retire_now:
+            (folder / name).unlink(missing_ok=True)
+        _fsync_dir(folder)
+
+
+def clean_stale(folder: Path, owned: Callable[[Path], bool]) -> list[Path]:
+    """Finish or remove what killed runs left in ``folder``; return what was removed.
+
+    A stage whose process is gone is removed; one killed while renaming in
+    (it has a journal) is completed first, so the folder holds one whole
+    set. Hidden temporary files of :func:`replacing` whose process is gone
+    are removed. Nothing of a running process and no other file is touched.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+    owned : callable
+        Whether a file in ``folder`` was written by the library.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():
+            continue
+        if entry.is_dir() and entry.name.startswith(STAGE_PREFIX):
+            pid = entry.name[len(STAGE_PREFIX) :].split("-")[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            _roll_forward(entry, folder, owned)
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+        elif entry.is_file() and (m := _TMP_NAME.match(entry.name)) and not _alive(int(m["pid"])):
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _roll_forward(stage: Path, folder: Path, owned: Callable[[Path], bool]) -> None:
+    """Complete the renames of a stage killed while committing (its journal lists them)."""
+    try:
+        journal = json.loads((stage / _JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # killed before the commit: the previous set is whole
+    for name in journal.get("names", []):
+        src, dst = stage / str(name), folder / Path(str(name)).name
+        if src.is_file() and (not dst.exists() or (dst.is_file() and owned(dst))):
+            os.replace(src, dst)
+    for name in journal.get("retire", []):
+        dst = folder / Path(str(name)).name
+        if dst.is_file() and owned(dst):
+            dst.unlink()
+
+
+@contextmanager
+def staged_set(
+    folder: str | os.PathLike[str],
+    *,
+    owned: Callable[[Path], bool],
+    overwrite: bool = False,
+    retire: Sequence[str] = (),
+) -> Iterator[Stage]:
+    """Write a set of files into ``folder`` as a unit: staged first, renamed in together at the end.
+
+    On entry, what killed runs left in ``folder`` is cleaned up
+    (:func:`clean_stale`). Files are written to ``stage.path(name)``; when
+    the block ends without error every target is checked again (a file that
+    ``owned`` does not recognise is refused unless ``overwrite``), and the
+    files are renamed in, in the order they were first asked for, with
+    termination signals held. If any target is refused the files already
+    renamed are put back. ``retire`` names files of a previous set that this
+    one no longer has: they are removed if ``owned``. On an error, nothing
+    in ``folder`` changes and the stage is removed.
+
+    Parameters
+    ----------
+    folder : path-like
+        An existing folder.
+    owned : callable
+        ``owned(path) -> bool``: whether the library wrote that file.
+    overwrite : bool, default False
+        Also replace files the library did not write.
+    retire : sequence of str, optional
+        File names of the previous set to remove when this set lacks them.
+
+    Yields
+    ------
+    Stage
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with staged_set(out, owned=lambda p: True) as stage:
+    ...     _ = stage.path("a.txt").write_text("a", encoding="utf-8")
+    ...     _ = stage.path("index.txt").write_text("i", encoding="utf-8")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt', 'index.txt']
+    """
+    target = Path(folder)
+    clean_stale(target, owned)
+    stage = Stage(target)
+    try:
+        try:
+            stage.root.mkdir()
+        except OSError as exc:
+            raise _disk_error(exc, stage.root) from None
+        yield stage
+        try:
+            _commit(stage, owned, overwrite, retire)
+        except OSError as exc:
+            raise _disk_error(exc, target) from None
+    finally:
+        shutil.rmtree(stage.root, ignore_errors=True)

@@ -217,7 +217,7 @@ def test_interrupted_write_leaves_the_old_map_intact(structure, tmp_path, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_text", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ls.DataError, match=r"cannot write .*structure\.html: the disk is full"):
         save_html(structure_map(structure, tiles="cartodb"), target)
     assert target.read_text(encoding="utf-8") == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["structure.html"]  # no temporary file left

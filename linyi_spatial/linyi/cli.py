@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 import networkx as nx
 import pandas as pd
@@ -205,6 +209,23 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             parser.error(f"--scenario-year {args.scenario_year} must come after --year {args.year}")
 
 
+def _terminated(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _clean_exit_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit(143)`` while the command runs, so its stage folder is removed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad arguments or input).
 
@@ -236,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--scenario-network needs --network")
         _check_options(parser, args)
     try:
-        return int(args.func(args))
+        with _clean_exit_on_sigterm():
+            return int(args.func(args))
     except LinyiSpatialError as exc:
         print(f"linyi-spatial: error: {exc}", file=sys.stderr)
         return 2

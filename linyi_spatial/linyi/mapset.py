@@ -1,9 +1,14 @@
 """The full map set of a region: compute each result with the core, draw it with viz, write it safely.
 
 Used by the ``linyi-spatial maps`` command for Linyi and for any region
-given by a spec and a network. Files are written to a temporary name and
-renamed into place, and a file in the output folder that the library did
-not write (no ``linyi_spatial`` generator mark) is never overwritten.
+given by a spec and a network. The set is written as a unit: every map and
+the index go into a hidden stage folder first and are renamed in together
+when all are written (:func:`~linyi_spatial._io.staged_set`), so an
+interrupted run leaves the previous set whole. A file in the output folder
+that the library did not write (no exact :data:`~linyi_spatial.viz.output.MARK`)
+is never overwritten: it is refused before the work starts and again just
+before each rename. Maps of a previous run that this one does not write are
+removed, if they are the library's.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import folium
 import networkx as nx
 
 from .. import accessibility as acc
-from .._io import write_text
+from .._io import staged_set, write_text
 from .._version import __version__
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
@@ -34,6 +39,7 @@ from ..viz import (
 from ..viz._html import esc
 from ..viz.base import FONTS, GENERATOR, add_credits
 from ..viz.i18n import check_lang, local_name, tr
+from ..viz.output import mark, written_by_us
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -178,20 +184,12 @@ def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[
     return {key: (lambda b=build: add_credits(b(), text)) for key, build in builders.items()}
 
 
-def _ours(path: Path) -> bool:
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as fh:
-            return GENERATOR in fh.read(4096)
-    except OSError:
-        return False
-
-
 def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:
     targets = [out / f"{k}.html" for k in [*keys, "index"]]
     dirs = [str(p) for p in targets if p.is_dir()]
     if dirs:
         raise DataError(f"cannot write maps where folders stand: {dirs}")
-    foreign = [str(p) for p in targets if p.exists() and not _ours(p)]
+    foreign = [str(p) for p in targets if p.exists() and not written_by_us(p)]
     if foreign and not overwrite:
         raise DataError(
             f"refusing to overwrite file(s) that linyi_spatial did not write: {foreign}; "
@@ -218,13 +216,13 @@ _FOOTER = (
 )
 
 
-def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str, lang: str) -> Path:
+def _index_page(written: Mapping[str, Path], title: str, note: str, lang: str) -> str:
     cards = "".join(
         f"<li><a href='{esc(p.name)}'><b>{esc(tr(MAPS[k], lang))}</b></a> <small>({p.stat().st_size / 1e6:.1f} MB)"
         f"</small><br><span>{esc(tr(READING.get(k, ''), lang))}</span></li>"
         for k, p in written.items()
     )
-    page = (
+    return mark(
         f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>{GENERATOR}"
         f"<title>{esc(title)}</title>"
         f"<style>body{{font-family:{FONTS};max-width:52em;margin:2em auto;padding:0 1em;color:#222}}"
@@ -232,7 +230,6 @@ def _write_index(out: Path, written: Mapping[str, Path], title: str, note: str, 
         f"<body><h1>{esc(title)}</h1><p>{esc(note)}</p><ul>{cards}</ul>"
         f"<p><small>{esc(tr(_FOOTER, lang))}</small></p></body></html>\n"
     )
-    return write_text(out / "index.html", page)
 
 
 def write_maps(
@@ -273,8 +270,16 @@ def write_maps(
     Raises
     ------
     DataError
-        If ``out`` is not a writable folder, or a target file exists that the
-        library did not write (without ``overwrite``).
+        If ``out`` is not a writable folder, a target file exists that the
+        library did not write (without ``overwrite``; checked before the
+        work and again just before each rename), or the disk is full.
+
+    Notes
+    -----
+    The set is written as a unit (see the module docstring): until every
+    map is built nothing in ``out`` changes; then all are renamed in, the
+    index last, and maps of :data:`MAPS` that this set lacks are removed if
+    the library wrote them.
 
     Examples
     --------
@@ -295,13 +300,15 @@ def write_maps(
     if not os.access(folder, os.W_OK):
         raise DataError(f"the output folder {folder} is not writable")
     _check_targets(folder, list(builders), overwrite)
-    written: dict[str, Path] = {}
-    for i, (key, build) in enumerate(builders.items(), 1):
-        say(f"[{i}/{len(builders)}] " + tr("{key} map ...", lang, key=tr(key, lang)))
-        path = save_html(build(), folder / f"{key}.html", inline=inline)
-        written[key] = path
-        if path.stat().st_size > SIZE_BUDGET_BYTES:
-            size = f"{path.stat().st_size / 1e6:.1f}"
-            say("  " + tr("warning: {name} is {size} MB, over the 3 MB budget", lang, name=path.name, size=size))
-    written["index"] = _write_index(folder, dict(written), title, note, lang)
-    return written
+    retire = [f"{k}.html" for k in MAPS if k not in builders]
+    staged: dict[str, Path] = {}
+    with staged_set(folder, owned=written_by_us, overwrite=overwrite, retire=retire) as stage:
+        for i, (key, build) in enumerate(builders.items(), 1):
+            say(f"[{i}/{len(builders)}] " + tr("{key} map ...", lang, key=tr(key, lang)))
+            path = save_html(build(), stage.path(f"{key}.html"), inline=inline)
+            staged[key] = path
+            if path.stat().st_size > SIZE_BUDGET_BYTES:
+                size = f"{path.stat().st_size / 1e6:.1f}"
+                say("  " + tr("warning: {name} is {size} MB, over the 3 MB budget", lang, name=path.name, size=size))
+        index = write_text(stage.path("index.html"), _index_page(staged, title, note, lang))
+    return {key: folder / path.name for key, path in [*staged.items(), ("index", index)]}

@@ -92,7 +92,7 @@ _PAGE_CSS = (
 )
 
 GENERATOR = '<meta name="generator" content="linyi_spatial">'
-"""Marks every HTML file the library writes, so it never overwrites a file it did not write."""
+"""Names the library in the head of every map (how it knows its own files is :data:`~linyi_spatial.viz.output.MARK`)."""
 
 SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis, light = best
 
