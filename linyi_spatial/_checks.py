@@ -7,10 +7,11 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from .errors import DataError, LinyiSpatialError
 
-__all__ = ["count", "masses", "number"]
+__all__ = ["count", "masses", "non_numeric", "number"]
 
 
 def number(
@@ -122,3 +123,38 @@ def masses(size: Sequence[float] | None, n: int) -> np.ndarray:
     if not np.isfinite(m).all() or (m < 0).any():
         raise DataError("size must be finite non-negative numbers")
     return m
+
+
+def non_numeric(values: pd.Series) -> str | None:
+    """Why a column of counts is not numeric (naming the first rows and values), or None when it is.
+
+    Text such as ``"420,000"`` is refused rather than guessed: a comma may
+    separate thousands or decimals depending on who wrote the file.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> non_numeric(pd.Series([1, 2.5]))
+    >>> non_numeric(pd.Series(["420,000", 7], index=["A", "B"]))
+    "holds text where numbers belong at ['A'] (e.g. '420,000'): write plain numbers such as 420000, without separators"
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return "holds true/false values where numbers belong"
+    if pd.api.types.is_numeric_dtype(values):
+        return None
+    parsed = pd.to_numeric(values, errors="coerce")
+    bad = values[parsed.isna() & values.notna()]
+    if bad.empty:
+        return None
+    example = str(bad.iloc[0])
+    digits = example.replace(",", "").replace(" ", "").replace("_", "").replace(".", "", 1)
+    hint = "write plain numbers such as " + example.replace(",", "").replace(" ", "").replace("_", "")
+    hint += ", without separators" if digits.isdigit() else ""
+    return f"holds text where numbers belong at {bad.index[:5].tolist()} (e.g. {example!r}): {hint}"

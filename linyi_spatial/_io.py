@@ -32,7 +32,7 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["Stage", "clean_stale", "read_csv", "read_text", "replacing", "staged_set", "write_text"]
+__all__ = ["Stage", "clean_stale", "read_csv", "read_text", "read_toml", "replacing", "staged_set", "write_text"]
 
 
 def _encoding_hint(raw: bytes) -> str:
@@ -45,7 +45,17 @@ def _encoding_hint(raw: bytes) -> str:
     return "save it as UTF-8"
 
 
-def read_text(path: str | os.PathLike[str], what: str) -> str:
+MAX_TEXT_BYTES = 256 * 2**20
+"""Largest text file read (a table, a spec): 256 MiB; a device such as ``/dev/zero`` is refused, not read forever."""
+
+MAX_SPEC_BYTES = 4 * 2**20
+"""Largest spec or scenario file (TOML) read: 4 MiB (Linyi's spec is 20 kB)."""
+
+MAX_TOML_DEPTH = 32
+"""Deepest nesting of arrays, inline tables and dotted keys a TOML file may have (Linyi's spec: 3)."""
+
+
+def read_text(path: str | os.PathLike[str], what: str, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
     """The text of a UTF-8 file, or a :class:`DataError` naming the file and what is wrong.
 
     Parameters
@@ -53,6 +63,9 @@ def read_text(path: str | os.PathLike[str], what: str) -> str:
     path : path-like
     what : str
         What the file is, for messages ("spec", "nodes table").
+    max_bytes : int, default :data:`MAX_TEXT_BYTES`
+        Larger files (and endless ones, such as ``/dev/zero``) are refused
+        after reading this much.
 
     Returns
     -------
@@ -61,8 +74,9 @@ def read_text(path: str | os.PathLike[str], what: str) -> str:
     Raises
     ------
     DataError
-        Missing file, a folder, unreadable, or not UTF-8 (naming the
-        encoding it does decode as, e.g. GB18030, common for Chinese files).
+        Missing file, a folder, unreadable, larger than ``max_bytes``, a
+        NUL byte (a binary file), or not UTF-8 (naming the encoding it does
+        decode as, e.g. GB18030, common for Chinese files).
 
     Examples
     --------
@@ -73,13 +87,19 @@ def read_text(path: str | os.PathLike[str], what: str) -> str:
     """
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise DataError(f"{what} file not found", source=p) from None
     except IsADirectoryError:
         raise DataError(f"the {what} path is a folder, not a file", source=p) from None
     except OSError as exc:
         raise DataError(f"cannot read the {what}: {exc.strerror}", source=p) from None
+    if len(raw) > max_bytes:
+        raise DataError(f"the {what} is larger than {max_bytes / 2**20:g} MiB; is it the right file?", source=p)
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        raise DataError(f"the {what} holds a NUL byte at position {at}: a binary file, not text", source=p)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -88,6 +108,80 @@ def read_text(path: str | os.PathLike[str], what: str) -> str:
             + _encoding_hint(raw),
             source=p,
         ) from None
+
+
+def _toml_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` and dotted-key parts in TOML text, strings and comments skipped."""
+    depth = deepest = i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and text[i : i + len(quote)] != quote:
+                i += 2 if (quote[0] == '"' and text[i] == "\\") else 1
+            i += len(quote)
+            continue
+        if c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    dotted = max((line.split("=")[0].count(".") for line in text.splitlines() if "=" in line), default=0)
+    return max(deepest, dotted + 1)
+
+
+def read_toml(path: str | os.PathLike[str], what: str) -> dict[str, object]:
+    """A TOML file (spec, scenario) as a dict, with size and nesting limits and named errors.
+
+    Parameters
+    ----------
+    path : path-like
+    what : str
+        What the file is, for messages ("spec", "scenario").
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    DataError
+        As :func:`read_text` (at most :data:`MAX_SPEC_BYTES`), invalid TOML
+        (with the line), or nesting deeper than :data:`MAX_TOML_DEPTH`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "deep.toml"
+    >>> _ = p.write_text("a = " + "[" * 100 + "]" * 100, encoding="utf-8")
+    >>> read_toml(p, "spec")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: the spec nests 100 levels deep (at most 32) in ...
+    """
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    text = read_text(path, what, max_bytes=MAX_SPEC_BYTES)
+    depth = _toml_depth(text)
+    if depth > MAX_TOML_DEPTH:
+        raise DataError(f"the {what} nests {depth} levels deep (at most {MAX_TOML_DEPTH})", source=path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"invalid TOML: {exc}", source=path) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise DataError(f"the {what} nests too deeply", source=path) from None
 
 
 def read_csv(path: str | os.PathLike[str], what: str, *, dtype: dict[str, type] | None = None) -> pd.DataFrame:

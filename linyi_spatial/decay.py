@@ -111,7 +111,7 @@ def decay_weights(
         w = (np.maximum(t, t0_min) / t0_min) ** -b
     elif decay == "gaussian":
         sigma = beta if beta is not None else half_life_min / math.sqrt(2 * math.log(2))
-        w = np.exp(-(t**2) / (2 * sigma**2))
+        w = np.exp(-0.5 * (t / sigma) ** 2)  # t/σ first: σ² overflows for σ ≳ 1e154
     else:
         raise DataError(f"unknown decay {decay!r}; expected one of {list(DECAYS)}")
     return np.where(finite, w, 0.0)

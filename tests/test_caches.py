@@ -67,3 +67,39 @@ def test_vectorized_rows_match_the_dict_and_name_unknown_ids():
     many[7] = ("nowhere", "x")
     with pytest.raises(NetworkError, match="nowhere"):
         rg.rows(many)
+
+
+def test_moved_nodes_and_geometries_give_the_surface_of_a_fresh_graph():
+    """Moving nodes and their edges' geometries in place must not leave a cached index behind (was off by 35 min)."""
+    from shapely.geometry import LineString
+
+    from linyi_spatial.accessibility import travel_time_surface
+    from linyi_spatial.testing import made_up_structure
+
+    s = made_up_structure()
+    G = made_up_network(2020)
+    before = travel_time_surface(G, s, cell_km=4)
+    for n in ("b", "b_x"):  # Brookby and its junction move 6 km east, with every edge geometry touching them
+        G.nodes[n]["x"] += 0.08
+    for a, b, d in G.edges(data=True):
+        if "geometry" in d and {a, b} & {"b", "b_x"}:
+            d["geometry"] = LineString([(G.nodes[a]["x"], G.nodes[a]["y"]), (G.nodes[b]["x"], G.nodes[b]["y"])])
+    moved = travel_time_surface(G, s, cell_km=4)
+    fresh = travel_time_surface(nx.MultiDiGraph(G), s, cell_km=4)
+    assert not np.allclose(before["time_to_core_min"], fresh["time_to_core_min"])  # the move matters
+    np.testing.assert_allclose(moved["time_to_core_min"], fresh["time_to_core_min"])
+    np.testing.assert_allclose(moved["time_to_nearest_pole_min"], fresh["time_to_nearest_pole_min"])
+
+
+def test_a_replaced_geometry_alone_rebuilds_the_edge_index():
+    from shapely.geometry import LineString
+
+    G = made_up_network(2020)
+    first = EdgeIndex.from_graph(G, EDGES)
+    u, v, k = next((a, b, key) for a, b, key, d in G.edges(keys=True, data=True) if d.get("mode") == "road")
+    d = G.edges[u, v, k]
+    (x0, y0), (x1, y1) = d["geometry"].coords[0], d["geometry"].coords[-1]
+    d["geometry"] = LineString([(x0, y0), ((x0 + x1) / 2, (y0 + y1) / 2 + 0.05), (x1, y1)])  # a bend drawn in
+    second = EdgeIndex.from_graph(G, EDGES)
+    assert second is not first
+    assert EdgeIndex.from_graph(G, EDGES) is second  # nothing changed since

@@ -150,3 +150,31 @@ def test_every_payload_is_shown_somewhere(browser, hostile_maps):
         seen += "\n".join(page.evaluate(READ_TEXTS))
     page.close()
     assert [p for p in PAYLOADS if p not in seen] == []
+
+
+def test_layer_names_that_are_object_keys_or_repeat_stay_in_the_layer_control(browser, tmp_path):
+    """``__proto__`` as a layer name once emptied the layer control's object; repeated names hid a layer."""
+    from linyi_spatial import SpatialStructure
+    from linyi_spatial.viz import save_html, structure_map
+
+    files = write_region(tmp_path / "in")
+    spec = (
+        files["spec"]
+        .read_text(encoding="utf-8")
+        .replace(
+            "[region.expected]",
+            '[region.role_labels]\ncore = "__proto__"\npoles = "Same"\npoints = "Same"\n\n[region.expected]',
+        )
+    )
+    files["spec"].write_text(spec, encoding="utf-8")
+    path = save_html(structure_map(SpatialStructure.from_file(files["spec"]), tiles=None), tmp_path / "s.html")
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        "() => window.L && document.querySelectorAll('.leaflet-control-layers-overlays label').length"
+    )
+    names = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+    page.close()
+    assert "__proto__" in names
+    assert "Same" in names
+    assert "Same (2)" in names

@@ -123,9 +123,8 @@ def _gravity_batch(
     A: object, origin_rows: np.ndarray, rows: np.ndarray, size: np.ndarray, limit: float, decay: DecayFunction
 ) -> np.ndarray:
     """Decay-weighted size sums for one batch of destinations."""
-    d = batched_dijkstra(A, rows, max_cost=limit, batch_size=len(rows), columns=origin_rows).astype(np.float32)
-    d *= np.float32(1.0 / 60.0)
-    return size.astype(np.float32) @ decay(d).astype(np.float32)
+    d = batched_dijkstra(A, rows, max_cost=limit, batch_size=len(rows), columns=origin_rows) / 60.0
+    return np.asarray(size, dtype=np.float64) @ decay(d)  # float64: a sum never exceeds the total it can reach
 
 
 _WORKER: dict[str, object] = {}
@@ -158,7 +157,7 @@ def gravity_accessibility(
     with ``t`` from the edges' ``travel_time`` (seconds), but the
     origin-destination matrix is never held whole: destinations are routed
     in batches (one search each on the transposed graph, stopped at
-    ``cutoff_min``), decayed in float32 and summed, so memory is
+    ``cutoff_min``), decayed and summed in float64, so memory is
     ``batch_size × nodes``. Pairs beyond the cutoff count as unreachable;
     the largest weight dropped that way is ``f(cutoff_min)``, stored in
     ``result.attrs["max_truncated_weight"]``.

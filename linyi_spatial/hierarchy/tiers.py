@@ -77,18 +77,31 @@ def data_tiers(df: pd.DataFrame, columns: Mapping[str, float], *, k: int = 3) ->
     Returns
     -------
     pandas.DataFrame
-        ``composite``, ``data_rank`` (1 = top) and ``attrs["breaks"]``.
+        ``composite``, ``data_rank`` (1 = top), ``attrs["breaks"]`` and
+        ``attrs["k"]``, the number of classes used: fewer than ``k`` when the
+        composite has fewer distinct values (said in a warning), since equal
+        places cannot fall into different tiers.
 
     Raises
     ------
     DataError
         For missing columns, NaN values or fewer places than classes.
 
+    Warns
+    -----
+    UserWarning
+        When the composite has fewer distinct values than ``k``.
+
     Examples
     --------
     >>> df = pd.DataFrame({"pop": [10, 9, 5, 4, 1, 1.2]}, index=list("abcdef"))
     >>> data_tiers(df, {"pop": 1.0})["data_rank"].tolist()
     [1, 1, 2, 2, 3, 3]
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     two = data_tiers(pd.DataFrame({"pop": [5, 5, 1, 1]}), {"pop": 1.0})
+    >>> two["data_rank"].tolist(), two.attrs["k"]
+    ([1, 1, 2, 2], 2)
     """
     if not columns:
         raise DataError("data_tiers needs at least one column to weigh, e.g. {'population': 1.0}")
@@ -109,12 +122,22 @@ def data_tiers(df: pd.DataFrame, columns: Mapping[str, float], *, k: int = 3) ->
         parts.append((z if w >= 0 else 1 - z) * abs(w))
     total = sum(abs(w) for w in columns.values())
     comp = sum(parts) / total
+    distinct = len(np.unique(comp.to_numpy()))
+    used = min(k, distinct)
+    if used < k:
+        warnings.warn(
+            f"data tiers: the composite has only {distinct} distinct value(s) over {len(df)} places, "
+            f"so {used} class(es) instead of {k}",
+            UserWarning,
+            stacklevel=2,
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "Numba not installed": exact either way
-        fj = mapclassify.FisherJenks(comp.to_numpy(), k=k)
-    rank = k - fj.yb  # yb = 0 is the lowest class
+        fj = mapclassify.FisherJenks(comp.to_numpy(), k=used)
+    rank = used - fj.yb  # yb = 0 is the lowest class
     out = pd.DataFrame({"composite": comp, "data_rank": rank.astype(int)}, index=df.index)
     out.attrs["breaks"] = fj.bins.tolist()
+    out.attrs["k"] = used
     return out
 
 

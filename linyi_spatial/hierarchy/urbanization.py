@@ -11,12 +11,16 @@ import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from scipy.special import expit
 
 from ..errors import DataError
 from .agglomeration import urban_sizes
 from .size import sizes
 
 __all__ = ["urbanization_targets"]
+
+MAX_YEARS = 200
+"""Furthest a target or path year may lie from the base year (a plan looks decades ahead, not centuries)."""
 
 
 def _growth(df: pd.DataFrame, total: float, growth: float | tuple[str, int], base_year: int) -> float:
@@ -27,8 +31,8 @@ def _growth(df: pd.DataFrame, total: float, growth: float | tuple[str, int], bas
         earlier = float(sizes(df, column, min_places=1).sum())
         return (total / earlier) ** (1.0 / (base_year - year)) - 1.0
     g = float(growth)
-    if not (math.isfinite(g) and g > -1.0):
-        raise DataError(f"growth must be a finite rate above -1 per year, got {growth!r}")
+    if not (math.isfinite(g) and -1.0 < g <= 1.0):
+        raise DataError(f"growth must be a rate per year above -1 and at most 1 (100 %), got {growth!r}")
     return g
 
 
@@ -106,6 +110,9 @@ def urbanization_targets(
     last = max(targets)
     if not last > base_year:
         raise DataError(f"the last target year {last} must come after the base year {base_year}")
+    far = sorted(y for y in {*years, *targets} if abs(y - base_year) > MAX_YEARS)
+    if far:
+        raise DataError(f"years must lie within {MAX_YEARS} years of the base year {base_year}, got {far}")
 
     def logit(r: float) -> float:
         return math.log(r / (saturation - r))
@@ -114,7 +121,8 @@ def urbanization_targets(
     t_mid = base_year - logit(rate0) / r_log if r_log else math.inf
     rows = []
     for y in sorted(set(years) | set(targets) | {base_year}):
-        logistic = saturation / (1 + math.exp(-r_log * (y - t_mid))) if r_log else rate0
+        # K·expit(logit(u0) + r (t − t0)): the same curve, written so no exp() can overflow
+        logistic = saturation * float(expit(logit(rate0) + r_log * (y - base_year)))
         if y == base_year:
             rate, source = rate0, "base"
         elif y in targets:

@@ -172,26 +172,67 @@ def _check_options(
 
 
 def _node_table(nodes: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """The node table indexed by id with float ``lon``/``lat`` (NaN where invalid, with the problem named)."""
     node_tab = nodes.copy()
     node_tab["id"] = node_tab["id"].astype(str)
     dup = sorted(set(node_tab["id"][node_tab["id"].duplicated()]))
     if dup:
         problems.append(f"duplicate node id(s) {dup}")
     node_tab = node_tab.drop_duplicates("id").set_index("id")
-    for nid, row in node_tab.iterrows():
-        try:
-            ok = -180 <= float(row["lon"]) <= 180 and -90 <= float(row["lat"]) <= 90
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            problems.append(f"node {nid!r}: invalid coordinates ({row['lon']}, {row['lat']})")
-        if row["mode"] not in MODES:
-            problems.append(f"node {nid!r}: unknown mode {row['mode']!r}")
+    lon = pd.to_numeric(node_tab["lon"], errors="coerce")
+    lat = pd.to_numeric(node_tab["lat"], errors="coerce")
+    bad = ~(lon.between(-180, 180) & lat.between(-90, 90))
+    for nid in node_tab.index[bad.to_numpy()]:
+        problems.append(f"node {nid!r}: invalid coordinates ({node_tab.at[nid, 'lon']}, {node_tab.at[nid, 'lat']})")
+    modes = node_tab["mode"]
+    for nid in node_tab.index[~modes.isin(MODES).to_numpy()]:
+        problems.append(f"node {nid!r}: unknown mode {modes[nid]!r}")
+    node_tab["lon"], node_tab["lat"] = lon.where(~bad), lat.where(~bad)
     return node_tab
 
 
 def _lonlat(node_tab: pd.DataFrame, n: str) -> tuple[float, float]:
-    return float(node_tab.loc[n, "lon"]), float(node_tab.loc[n, "lat"])
+    return float(node_tab.at[n, "lon"]), float(node_tab.at[n, "lat"])
+
+
+def _number(value: object) -> float | None:
+    """A number from a table cell: int, float or numeric text (``"2005"``, ``"2005.0"``); None if empty or not one."""
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    ):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _empty(value: object) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _route_numbers(rid: str, r: Mapping[str, Any], problems: list[str]) -> tuple[int | None, float] | None:
+    """The route's opening year (None when empty) and design speed, or None with the problem named."""
+    opened, speed = _number(r["opened"]), _number(r["design_speed_kph"])
+    ok = True
+    if not _empty(r["opened"]) and (opened is None or opened != int(opened)):
+        problems.append(
+            f"route {rid!r}: opened {r['opened']!r} is not a year (leave it empty for a long-standing link)"
+        )
+        ok = False
+    if speed is None or speed <= 0:
+        problems.append(f"route {rid!r}: design_speed_kph {r['design_speed_kph']!r} is not a positive number")
+        ok = False
+    return (None if opened is None else int(opened), speed) if ok else None  # type: ignore[return-value]
 
 
 def _route_links(
@@ -218,18 +259,26 @@ def _route_links(
         if r["mode"] not in MODES:
             problems.append(f"route {rid!r}: unknown mode {r['mode']!r}")
             continue
-        opened = r["opened"]
-        late = year is not None and opened is not None and not pd.isna(opened) and int(opened) > year
+        numbers = _route_numbers(rid, r, problems)
+        if numbers is None:
+            continue
+        opened, design_speed = numbers
+        late = year is not None and opened is not None and opened > year
         if late or r["mode"] not in modes:
             continue
         for k, stretch in enumerate(_parse_sequence(rid, r["sequence"], node_ids, problems)):
             u, v = stretch[0], stretch[-1]
-            wrong = [n for n in (u, v) if node_tab.loc[n, "mode"] != r["mode"]]
+            if u == v and len(stretch) == 2:
+                problems.append(f"route {rid!r}: stop {u!r} follows itself (a link needs two different stops)")
+                continue
+            wrong = [n for n in (u, v) if node_tab.at[n, "mode"] != r["mode"]]
             if wrong:
                 problems.append(
-                    f"route {rid!r}: {r['mode']} link touches {node_tab.loc[wrong[0], 'mode']} node {wrong[0]!r}"
+                    f"route {rid!r}: {r['mode']} link touches {node_tab.at[wrong[0], 'mode']} node {wrong[0]!r}"
                 )
                 continue
+            if any(math.isnan(node_tab.at[n, "lon"]) for n in (u, v)):
+                continue  # the node's coordinates are named as a problem already
             coords = [_lonlat(node_tab, u), *stretch[1:-1], _lonlat(node_tab, v)]
             links.append(
                 {
@@ -240,14 +289,14 @@ def _route_links(
                     "geometry": LineString(coords),
                     "mode": r["mode"],
                     "class": r["class"],
-                    "ref": "" if pd.isna(r["ref"]) else str(r["ref"]),
+                    "ref": "" if _empty(r["ref"]) else str(r["ref"]),
                     "name": str(r["name_zh"]),
                     "route": rid,
                     "status": r["status"],
-                    "opened": None if pd.isna(opened) else int(opened),
-                    "design_speed_kph": float(r["design_speed_kph"]),
+                    "opened": opened,
+                    "design_speed_kph": design_speed,
                     "speed_kph": float(speeds[r["class"]]),
-                    **_osm_tags(r["mode"], r["class"], r["design_speed_kph"]),
+                    **_osm_tags(r["mode"], r["class"], design_speed),
                 }
             )
     return links
@@ -260,11 +309,11 @@ def _station_links(
     used = {n for link in links for n in (link["u"], link["v"])}
     node_ids = set(node_tab.index)
     out = []
-    for sid in sorted(n for n in used if node_tab.loc[n, "kind"] == "station"):
-        road = node_tab.loc[sid, "road_node"]
+    for sid in sorted(n for n in used if node_tab.at[n, "kind"] == "station"):
+        road = node_tab.at[sid, "road_node"]
         if road is None or pd.isna(road) or road not in node_ids:
             problems.append(f"station {sid!r}: road_node {road!r} is not a known node")
-        elif node_tab.loc[road, "mode"] != "road":
+        elif node_tab.at[road, "mode"] != "road":
             problems.append(f"station {sid!r}: road_node {road!r} is not a road node")
         elif road not in used:
             when = "" if year is None else f"{year} "
@@ -279,7 +328,7 @@ def _station_links(
                     "mode": "access",
                     "class": "access",
                     "ref": "",
-                    "name": str(node_tab.loc[sid, "name_zh"]),  # the station's; class says it is its access link
+                    "name": str(node_tab.at[sid, "name_zh"]),  # the station's; class says it is its access link
                     "route": "access",
                     "status": "open",
                     "opened": None,
@@ -367,7 +416,10 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
     links += _station_links(links, node_tab, year=year, speed_kph=station_access_speed_kph, problems=problems)
     if problems:
         raise NetworkError(problems)
-    lonlat = {n: _lonlat(node_tab, n) for n in node_tab.index}
+    used = sorted({n for lk in links for n in (lk["u"], lk["v"])})
+    lonlat = dict(
+        zip(node_tab.index, zip(node_tab["lon"].tolist(), node_tab["lat"].tolist(), strict=True), strict=True)
+    )
     _apply_lengths(
         links,
         routes,
@@ -385,9 +437,9 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
         speeds_kph=speeds,
         simplified=True,
     )
-    for nid in sorted({n for lk in links for n in (lk["u"], lk["v"])}):
+    for nid in used:
         row = node_tab.loc[nid]
-        x, y = _lonlat(node_tab, nid)
+        x, y = lonlat[nid]
         G.add_node(
             nid,
             x=x,

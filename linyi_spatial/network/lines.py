@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import sys
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,15 +40,10 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, Point
 
-from .._io import read_text
+from .._io import read_toml
 from ..errors import DataError, NetworkError, SpecError
 from .build import OPERATING_SPEED_KPH, STATUSES
 from .link import Access, NodeIndex
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["PlannedLine", "add_lines", "read_lines"]
 
@@ -111,11 +105,9 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
     """
     p = Path(path)
     try:
-        spec = tomllib.loads(read_text(p, "scenario"))
+        spec = read_toml(p, "scenario")
     except DataError as exc:
         raise SpecError(exc.problems, source=p) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"invalid TOML: {exc}", source=p) from None
     raw = spec.get("lines")
     if not isinstance(raw, list) or not raw or not all(isinstance(x, dict) for x in raw):
         raise SpecError("a scenario needs [[lines]] tables", source=p)

@@ -13,8 +13,9 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -138,6 +139,23 @@ def _edge_count(G: nx.Graph) -> int:
     return sum(len(nbrs) for nbrs in adj.values())
 
 
+def _values(dicts: Iterable[dict[str, Any]], key: str) -> list[Any]:
+    return list(map(dict.get, dicts, repeat(key)))
+
+
+def _edge_signature(G: nx.Graph, edges: list[dict[str, Any]]) -> tuple[object, ...]:
+    """What an edge index depends on: node positions, and each edge's travel time and geometry.
+
+    Adding or removing nodes or edges empties the graph's cache (networkx
+    does it). The geometries themselves are held, not their ids, so a
+    replaced one is never mistaken for the old; list comparison checks
+    identity before equality, so the check costs about 0.1 s per 300,000
+    edges while nothing changed.
+    """
+    nodes = G._node.values()
+    return len(G), _values(nodes, "x"), _values(nodes, "y"), _values(edges, "travel_time"), _values(edges, "geometry")
+
+
 def _cached_index(
     G: nx.Graph,
     key: tuple[Any, ...],
@@ -211,8 +229,8 @@ class NodeIndex:
         Notes
         -----
         The index is cached on the graph and rebuilt when nodes are added,
-        removed or moved; after changing a node's ``kind`` or ``mode`` in
-        place, call :func:`linyi_spatial.routing.clear_cache`.
+        removed or moved, or their ``mode`` or ``kind`` changes (one pass
+        over the node attributes checks it on every use).
 
         Examples
         --------
@@ -229,7 +247,7 @@ class NodeIndex:
             G,
             key,
             lambda: (cls._build(G, access), [d for _, d in G.nodes(data=True)]),
-            lambda nodes: (len(G), [(d.get("x"), d.get("y")) for d in nodes]),
+            lambda nodes: (len(G), [(d.get("x"), d.get("y"), d.get("mode"), d.get("kind")) for d in nodes]),
         )
 
     @classmethod
@@ -509,9 +527,10 @@ class EdgeIndex:
         Notes
         -----
         The index is cached on the graph (like its routing form) and
-        rebuilt when nodes or edges are added or removed or an edge's
-        ``travel_time`` changes; after moving nodes or changing an edge's
-        ``geometry``, ``class`` or ``mode`` in place, call
+        rebuilt when nodes or edges are added or removed, a node moves, or
+        an edge's ``travel_time`` or ``geometry`` changes (one pass over the
+        node and edge attributes checks it on every use); after changing
+        an edge's ``class`` or ``mode`` in place, call
         :func:`linyi_spatial.routing.clear_cache`.
 
         Examples
@@ -529,7 +548,7 @@ class EdgeIndex:
             G,
             key,
             lambda: cls._build(G, access, crs),
-            lambda edges: (len(G), _edge_count(G), [d.get("travel_time") for d in edges]),
+            lambda edges: _edge_signature(G, edges),
         )
 
     @classmethod

@@ -18,10 +18,11 @@ import pandas as pd
 import pyproj
 from shapely.geometry import LineString
 
+from .._checks import non_numeric
 from .._display import Explorable
 from ..crs import GCJ02, WGS84, is_gcj02, transform_geometry
 from ..errors import DataError, SpecError
-from .spec import SEAT_KIND, length_km, read_spec
+from .spec import NUMERIC_COLUMNS, SEAT_KIND, length_km, read_spec
 
 __all__ = ["SpatialStructure"]
 
@@ -182,6 +183,8 @@ class SpatialStructure(Explorable):
             )
         if name not in self.units.columns:
             raise DataError(f"{key} column {name!r} is not in the units (columns: {list(self.units.columns)})")
+        if key in NUMERIC_COLUMNS and (why := non_numeric(self.units[name])) is not None:
+            raise DataError(f"{key} column {name!r} {why}", source=self.source)
         return str(name)
 
     def unit_names(self) -> pd.Series:

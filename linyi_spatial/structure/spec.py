@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import re
-import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,14 +51,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
-from .._io import read_csv, read_text
+from .._checks import non_numeric
+from .._io import read_csv, read_toml
 from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
 from ..errors import CRSError, DataError, SpecError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["COLUMN_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
 
@@ -69,6 +65,12 @@ ROLES = ("units", "core", "axes", "poles", "points")
 """Roles a spec's ``[region.role_labels]`` may name."""
 
 COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
+
+OVERLAP_TOLERANCE = 0.001
+"""Overlap of two units tolerated as digitising slivers: 0.1 % of the smaller unit's area."""
+
+NUMERIC_COLUMNS = ("size", "urban", "size_base")
+"""Column roles that hold counts of people (checked to be numbers)."""
 """Keys allowed in ``[region.columns]``."""
 
 STATUSES = ("plan", "proposal", "reconstruction", "assumed", "unstated")
@@ -112,13 +114,9 @@ def read_spec(
     """
     path = Path(path)
     try:
-        text = read_text(path, "spec")
+        spec = read_toml(path, "spec")
     except DataError as exc:
         raise SpecError(exc.problems, source=path) from None
-    try:
-        spec = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"invalid TOML: {exc}", source=path) from None
     return _Builder(spec, path, units, axis_variant).build()
 
 
@@ -181,6 +179,13 @@ class _Builder:
 
     # -- stages
     def build(self) -> dict[str, Any]:
+        self.spec = _nfc_all(self.spec)  # ids and names compare as people read them (é == e + ◌́)
+        self.problems += type_problems(self.spec)
+        variants = self.spec.get("axis_variants", {})
+        for name, axes in variants.items() if isinstance(variants, dict) else []:
+            if isinstance(axes, list):
+                self.problems += type_problems({f"axis_variants.{name}": axes}, {f"axis_variants.{name}": [_AXIS]})
+        self.check()  # wrong types first: later stages read the fields as their types
         region = self.table("region")
         datum = self.region_crs(region)
         units = self.load_units(region, datum)
@@ -229,12 +234,45 @@ class _Builder:
             if self.given_units.crs is None:
                 self.fail("the units GeoDataFrame passed in has no CRS")
                 return self.given_units
-            return self.given_units.to_crs(WGS84)
+            units = self.given_units.to_crs(WGS84)
+            self.check_unit_shapes(units)
+            return units
         units = self.read_units(region)
         if units is None:
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         units = to_wgs84(units, source_crs=GCJ02) if datum == GCJ02 else units.to_crs(WGS84)
+        self.check_unit_shapes(units)
         return self.join_unit_table(region, units)
+
+    def check_unit_shapes(self, units: gpd.GeoDataFrame) -> None:
+        """Every unit a valid polygon, and no two units overlapping (they would count people twice)."""
+        geoms = units.geometry.to_numpy()
+        missing = [str(u) for u, g in zip(units.index, geoms, strict=True) if g is None or g.is_empty]
+        if missing:
+            self.fail(f"unit(s) {missing} have no polygon")
+        kinds = {str(u): g.geom_type for u, g in zip(units.index, geoms, strict=True) if g is not None}
+        for uid, kind in kinds.items():
+            if kind not in ("Polygon", "MultiPolygon"):
+                self.fail(f"unit {uid!r} is a {kind}, not a polygon")
+        for uid, g in zip(units.index, geoms, strict=True):
+            if g is not None and not g.is_empty and not g.is_valid:
+                self.fail(
+                    f"unit {str(uid)!r} has an invalid polygon ({shapely.is_valid_reason(g)}); "
+                    "repair it first, e.g. with shapely.make_valid or QGIS 'Fix geometries'"
+                )
+        if self.problems or len(units) < 2:
+            return
+        proj = units.geometry.to_crs(projected_crs(units))
+        i, j = proj.sindex.query(proj, predicate="overlaps")
+        for a, b in zip(i[i < j], j[i < j], strict=True):
+            overlap_km2 = proj.iloc[a].intersection(proj.iloc[b]).area / 1e6
+            smaller_km2 = min(proj.iloc[a].area, proj.iloc[b].area) / 1e6
+            if overlap_km2 > OVERLAP_TOLERANCE * smaller_km2:
+                self.fail(
+                    f"units {str(units.index[a])!r} and {str(units.index[b])!r} overlap by {overlap_km2:.3g} km² "
+                    f"({100 * overlap_km2 / smaller_km2:.1f} % of the smaller): units must not overlap, "
+                    "or the people and land there are counted twice"
+                )
 
     def read_units(self, region: dict[str, Any]) -> gpd.GeoDataFrame | None:
         """The units file indexed by ``unit_id`` (None, with the problem recorded, when unusable)."""
@@ -256,8 +294,13 @@ class _Builder:
                 else f"region.unit_id: column {unit_id!r} not in {path.name} (columns: {list(units.columns)})"
             )
             return None
-        units[unit_id] = units[unit_id].astype(str)
-        dup = units[unit_id][units[unit_id].duplicated()].tolist()
+        raw = units[unit_id].astype(str)
+        units[unit_id] = raw.map(nfc)
+        alike = units[unit_id].duplicated(keep=False) & ~raw.duplicated(keep=False)
+        for norm in sorted(set(units.loc[alike, unit_id])):
+            forms = [ascii(r) for r in raw[units[unit_id] == norm]]
+            self.fail(f"unit ids {', '.join(forms)} in {path.name} are the same after Unicode normalisation (NFC)")
+        dup = sorted(set(raw[raw.duplicated()]))
         if dup:
             self.fail(f"duplicate unit id(s) {dup} in {path.name}")
         units = units.set_index(unit_id, drop=False)
@@ -277,6 +320,7 @@ class _Builder:
         if unit_id not in attrs:
             self.fail(f"region.unit_table: column {unit_id!r} not in {table.name}")
             return units
+        attrs[unit_id] = attrs[unit_id].astype(str).map(nfc)
         attrs = attrs.set_index(unit_id)
         unknown = sorted(set(attrs.index) - set(units.index))
         if unknown:
@@ -300,10 +344,10 @@ class _Builder:
             return []
         return [
             {
-                "id": str(r["id"]),
+                "id": nfc(str(r["id"])),
                 "name": r.get("name_en", r.get("name", r["id"])),
                 "name_zh": r.get("name_zh", ""),
-                "unit": r.get(unit_col),
+                "unit": nfc(r[unit_col]) if isinstance(r.get(unit_col), str) else r.get(unit_col),
                 "kind": r.get("kind", "place"),
                 "lon": r["lon"],
                 "lat": r["lat"],
@@ -594,6 +638,8 @@ class _Builder:
                     self.fail(f"region.columns.size_base_year must be a year, got {value!r}")
             elif str(value) not in units.columns:
                 self.fail(f"region.columns.{key}: column {value!r} not in the units (columns: {list(units.columns)})")
+            elif key in NUMERIC_COLUMNS and (why := non_numeric(units[str(value)])) is not None:
+                self.fail(f"region.columns.{key}: column {value!r} {why}")
             else:
                 out[key] = str(value)
         return out
@@ -627,6 +673,119 @@ class _Builder:
         for key, gdf in (("poles", poles), ("axes", axes), ("points", points)):
             if key in expected and int(expected[key]) != len(gdf):
                 self.fail(f"region.expected.{key} = {expected[key]} but the spec defines {len(gdf)} {key}")
+
+
+_TEXT, _WHOLE, _NUMBER, _TEXTS = "a string", "a whole number", "a number", "an array of strings"
+_PROVENANCE = {"status": _TEXT, "source": _TEXT, "reason": _TEXT}
+_AXIS = {"id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "places": _TEXTS, "corridors": _TEXTS, **_PROVENANCE}
+SCHEMA: dict[str, Any] = {
+    "region": {
+        "id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "crs": _TEXT, "units": _TEXT, "unit_id": _TEXT,
+        "unit_table": _TEXT, "places_table": _TEXT, "places_unit_column": _TEXT, "pattern": _TEXT,
+        "expected": {"poles": _WHOLE, "axes": _WHOLE, "points": _WHOLE},
+        "columns": {"name": _TEXT, "size": _TEXT, "urban": _TEXT, "size_base": _TEXT, "size_base_year": _WHOLE},
+    },
+    "places": [{"id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "unit": _TEXT, "kind": _TEXT, "source": _TEXT,
+                "seat_of": _TEXT, "lon": _NUMBER, "lat": _NUMBER}],
+    "core": {"id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "units": _TEXTS, "anchor": _TEXT, "zones": _TEXTS,
+             "functions": _TEXT, **_PROVENANCE},
+    "poles": [{"id": _TEXT, "place": _TEXT, "name": _TEXT, "name_zh": _TEXT, "kind": _TEXT, **_PROVENANCE}],
+    "points": [{"place": _TEXT, "kind": _TEXT, "name": _TEXT, "name_zh": _TEXT, **_PROVENANCE}],
+    "axes": [_AXIS],
+}  # fmt: skip
+"""The type of each known spec field (unknown fields are left alone); checked before anything is built."""
+
+
+def _type_problem(value: Any, kind: str) -> str | None:
+    """Why ``value`` is not of ``kind``, or None."""
+    text = isinstance(value, str)
+    if kind == _TEXT and not text:
+        return f"must be {kind}, got {value!r}"
+    if kind == _WHOLE and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"must be {kind}, got {value!r}"
+    if kind == _NUMBER and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return f"must be {kind}, got {value!r}"
+    if kind == _TEXTS:
+        if text:
+            return f"must be {kind}, e.g. [{value!r}], got the string {value!r}"
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"must be {kind}, got {value!r}"
+    return None
+
+
+def _nul_problem(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and "\x00" in v for v in values)
+
+
+def type_problems(spec: dict[str, Any], schema: dict[str, Any] = SCHEMA, where: str = "") -> list[str]:
+    """Every field of ``spec`` whose type does not match :data:`SCHEMA` (strings with NUL characters too).
+
+    Parameters
+    ----------
+    spec : dict
+        A parsed spec.
+    schema, where
+        Used when recursing.
+
+    Returns
+    -------
+    list of str
+        One problem per field, naming it (``axes[2].places``).
+
+    Examples
+    --------
+    >>> type_problems({"region": {"expected": {"poles": 2.7}}, "core": {"units": 5}})
+    ['region.expected.poles must be a whole number, got 2.7', 'core.units must be an array of strings, got 5']
+    """
+    problems: list[str] = []
+    for key, kind in schema.items():
+        if key not in spec:
+            continue
+        value, name = spec[key], f"{where}{key}"
+        if isinstance(kind, dict):
+            if isinstance(value, dict):
+                problems += type_problems(value, kind, f"{name}.")
+        elif isinstance(kind, list):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        problems += type_problems(item, kind[0], f"{name}[{i}].")
+        elif (problem := _type_problem(value, kind)) is not None:
+            problems.append(f"{name} {problem}")
+        elif _nul_problem(value):
+            problems.append(f"{name} holds a NUL character (\\u0000), which would cut the text short")
+    return problems
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC form of a text (a composed "é" and "e" + combining accent become one string).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> nfc("e\u0301") == "\u00e9"
+    True
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+def _nfc_all(value: Any) -> Any:
+    """Every string in a parsed spec (keys and values) in NFC form."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {nfc(k) if isinstance(k, str) else k: _nfc_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc_all(v) for v in value]
+    return value
 
 
 def _valid_lonlat(lon: object, lat: object) -> bool:

@@ -639,9 +639,31 @@ def finish(m: folium.Map, legend: RawHTML | None = None) -> folium.Map:
     """
     if legend is not None:
         m.get_root().html.add_child(legend)
+    _distinct_layer_names(m)
     control = folium.LayerControl(collapsed=True).add_to(m)
     _ResponsiveControl(control).add_to(m)
     return m
+
+
+def _distinct_layer_names(m: folium.Map) -> None:
+    """Layer names as keys of the layer control's object literal: distinct, and never ``__proto__``.
+
+    folium writes the control as ``{name: layer, ...}``: a second layer of
+    the same name would replace the first in the control, and the key
+    ``__proto__`` would set the object's prototype instead of adding a
+    layer. Repeated names get " (2)", " (3)"; ``__proto__`` gets its first
+    underscore as a character reference (shown the same).
+    """
+    seen: dict[str, int] = {}
+    for item in m._children.values():
+        if not isinstance(item, folium.map.Layer) or not item.control:
+            continue
+        name = str(item.layer_name)
+        if name == "__proto__":
+            name = "&#95;_proto__"
+        n = seen.get(name, 0) + 1
+        seen[name] = n
+        item.layer_name = name if n == 1 else f"{name} ({n})"
 
 
 _RESPONSIVE_JS = """

@@ -1,0 +1,230 @@
+"""Ordinary data that used to end in a raw traceback or a silently wrong result: a named error or the right value.
+
+One test per finding of the input audit: tiers over too few distinct sizes,
+repeated stops, non-numeric coordinates and years, thousands separators,
+wrong-typed and deeply nested specs, endless and oversized files, NUL
+characters, overflowing decay and urbanization, float32 gravity sums,
+look-alike unit ids, overlapping and invalid unit polygons.
+"""
+
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon, box
+
+import linyi_spatial as ls
+from linyi_spatial.decay import decay_weights
+from linyi_spatial.errors import DataError, NetworkError, SpecError
+from linyi_spatial.hierarchy import data_tiers, urbanization_targets
+from linyi_spatial.testing import made_up_tables, write_region
+
+
+@pytest.fixture
+def files(tmp_path):
+    return write_region(tmp_path / "region")
+
+
+def edit_spec(files, old: str, new: str) -> Path:
+    text = files["spec"].read_text(encoding="utf-8")
+    assert old in text, old
+    files["spec"].write_text(text.replace(old, new, 1), encoding="utf-8")
+    return files["spec"]
+
+
+def edit_units(files, change) -> None:
+    units = gpd.read_file(files["units"])
+    change(units)
+    files["units"].write_text(units.to_json(), encoding="utf-8")
+
+
+# -- tiers and sizes
+
+
+def test_tiers_with_fewer_distinct_values_than_classes_use_fewer_classes_and_say_so():
+    df = pd.DataFrame({"pop": [5.0, 5.0, 1.0, 1.0, 1.0]}, index=list("abcde"))
+    with pytest.warns(UserWarning, match="only 2 distinct value.* 2 class.* instead of 3"):
+        tiers = data_tiers(df, {"pop": 1.0})
+    assert tiers["data_rank"].tolist() == [1, 1, 2, 2, 2]
+    assert tiers.attrs["k"] == 2
+    with pytest.warns(UserWarning, match="only 1 distinct"):
+        assert data_tiers(df.assign(pop=3.0), {"pop": 1.0})["data_rank"].tolist() == [1] * 5
+
+
+def test_populations_written_with_thousands_separators_are_refused_by_name(files):
+    edit_units(files, lambda u: u.__setitem__("residents", ["420,000", "180000", "120000", "150000", "90000"]))
+    with pytest.raises(SpecError, match=r"region.columns.size: column 'residents' holds text .* \['A'\].*'420,000'"):
+        ls.SpatialStructure.from_file(files["spec"])
+
+
+def test_a_size_column_given_as_text_is_refused_when_used():
+    s = ls.testing.made_up_structure()
+    units = s.units.assign(residents=s.units["residents"].astype(str))
+    units.loc["B", "residents"] = "1.8 万"
+    bad = ls.SpatialStructure(**{**s.__dict__, "units": units})
+    with pytest.raises(DataError, match=r"size column 'residents' holds text .*\['B'\]"):
+        ls.seat_accessibility(ls.testing.made_up_network(2020), bad)
+
+
+# -- network tables
+
+
+def test_a_repeated_stop_is_named():
+    nodes, routes = made_up_tables()
+    routes.loc[routes["route_id"] == "t5", "sequence"] = "b;b;d"
+    with pytest.raises(NetworkError, match=r"route 't5': stop 'b' follows itself"):
+        ls.build_network(nodes, routes, year=2020)
+
+
+def test_non_numeric_coordinates_and_years_are_named_with_every_other_problem():
+    nodes, routes = made_up_tables()
+    nodes["lon"] = nodes["lon"].astype(object)
+    nodes.loc[nodes["id"] == "c", "lon"] = "abc"
+    routes["opened"] = routes["opened"].astype(object)
+    routes.loc[routes["route_id"] == "t3", "opened"] = "soon"
+    routes["design_speed_kph"] = routes["design_speed_kph"].astype(object)
+    routes.loc[routes["route_id"] == "t4", "design_speed_kph"] = "fast"
+    with pytest.raises(NetworkError) as info:
+        ls.build_network(nodes, routes, year=2020)
+    text = str(info.value)
+    assert "node 'c': invalid coordinates (abc, 50.3)" in text
+    assert "route 't3': opened 'soon' is not a year" in text
+    assert "route 't4': design_speed_kph 'fast' is not a positive number" in text
+
+
+def test_years_and_speeds_read_as_text_are_numbers():
+    """A table read with keep_default_na=False or dtype=str has "2005.0" and "" where numbers belong."""
+    nodes, routes = made_up_tables()
+    as_text = routes.astype(str).replace({"nan": "", "None": ""})
+    G = ls.build_network(nodes, as_text, year=2020)
+    H = ls.build_network(nodes, routes, year=2020)
+    assert sorted(G.edges(keys=True)) == sorted(H.edges(keys=True))
+    assert {d["opened"] for *_, d in G.edges(data=True)} == {d["opened"] for *_, d in H.edges(data=True)}
+
+
+# -- specs
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("poles = 2", 'poles = "abc"', "region.expected.poles must be a whole number, got 'abc'"),
+        ("poles = 2", "poles = 2.7", "region.expected.poles must be a whole number, got 2.7"),
+        ('units = ["A"]', "units = 5", "core.units must be an array of strings, got 5"),
+        ('places = ["centre", "c"]', 'places = "centre"', r"axes\[1\].places must be an array of strings, e\.g\. \['c"),
+        ('name = "Ashford centre"', 'name = "Ash\\u0000ford"', r"core.name holds a NUL character"),
+        ('lon = 10.45', 'lon = "10.45"', r"places\[5\].lon must be a number, got '10.45'"),
+    ],
+)  # fmt: skip
+def test_wrong_typed_spec_fields_are_named(files, old, new, message):
+    with pytest.raises(SpecError, match=message):
+        ls.SpatialStructure.from_file(edit_spec(files, old, new))
+
+
+def test_a_deeply_nested_spec_is_refused_quickly(tmp_path):
+    for text in ("a = " + "[" * 5000 + "]" * 5000, "a" + ".a" * 20000 + " = 1"):
+        path = tmp_path / "deep.toml"
+        path.write_text(text + "\n", encoding="utf-8")
+        with pytest.raises(SpecError, match=r"nests \d+ levels deep \(at most 32\)"):
+            ls.SpatialStructure.from_file(path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_spec_is_refused_not_read_forever():
+    with pytest.raises(SpecError, match=r"larger than 4 MiB"):
+        ls.SpatialStructure.from_file("/dev/zero")
+
+
+def test_a_binary_table_is_refused(tmp_path):
+    from linyi_spatial._io import read_csv
+
+    path = tmp_path / "nodes.csv"
+    path.write_bytes(b"id,lon,lat\na,1\x00,2\n")
+    with pytest.raises(DataError, match="NUL byte at position 14"):
+        read_csv(path, "nodes table")
+
+
+def test_look_alike_unit_ids_in_one_file_are_refused_as_one_id(files):
+    composed, decomposed = "\u00e9", "e\u0301"  # é, and e + combining acute: the same letter
+    edit_units(files, lambda u: u.__setitem__("code", [f"A{composed}", f"A{decomposed}", "C", "D", "E"]))
+    edit_spec(files, 'seat_of = "A"', f'seat_of = "A{decomposed}"')
+    with pytest.raises(SpecError, match=r"unit ids .* the same after Unicode normalisation \(NFC\)"):
+        ls.SpatialStructure.from_file(files["spec"])
+
+
+def test_unit_ids_are_normalised_so_a_spec_may_write_either_form(files):
+    composed, decomposed = "\u00e9", "e\u0301"
+    edit_units(files, lambda u: u.__setitem__("code", [f"A{decomposed}", "B", "C", "D", "E"]))
+    edit_spec(files, 'seat_of = "A"', f'seat_of = "A{composed}"')
+    text = files["spec"].read_text(encoding="utf-8").replace('units = ["A"]', f'units = ["A{composed}"]')
+    files["spec"].write_text(text, encoding="utf-8")
+    s = ls.SpatialStructure.from_file(files["spec"])
+    assert f"A{composed}" in s.units.index
+
+
+def test_overlapping_units_are_refused(files):
+    edit_units(files, lambda u: u.__setitem__("geometry", [box(10.0, 50.0, 10.25, 50.2), *u.geometry[1:]]))
+    with pytest.raises(SpecError, match=r"units 'A' and 'B' overlap by [\d.]+ km²"):
+        ls.SpatialStructure.from_file(files["spec"])
+
+
+def test_invalid_unit_polygons_get_their_own_message(files):
+    bowtie = Polygon([(10.0, 50.0), (10.2, 50.2), (10.2, 50.0), (10.0, 50.2), (10.0, 50.0)])
+    edit_units(files, lambda u: u.__setitem__("geometry", [bowtie, *u.geometry[1:]]))
+    with pytest.raises(SpecError, match=r"unit 'A' has an invalid polygon \(Self-intersection") as info:
+        ls.SpatialStructure.from_file(files["spec"])
+    assert "outside" not in str(info.value)
+
+
+# -- numbers
+
+
+def test_gaussian_decay_with_a_huge_half_life_is_one_not_an_overflow():
+    w = decay_weights([0.0, 10.0, 1e6], "gaussian", half_life_min=1e160)
+    assert w.tolist() == [1.0, 1.0, 1.0]
+    assert decay_weights([1e300], "gaussian", half_life_min=1e160).tolist() == [0.0]
+
+
+def test_urbanization_towards_a_tiny_target_does_not_overflow():
+    df = pd.DataFrame({"p": [100.0], "u": [50.0]})
+    t = urbanization_targets(df, size="p", urban="u", targets={2025: 6e-8}, base_year=2020, years=[2022])
+    assert t.loc[2025, "urbanization_rate"] == pytest.approx(6e-8)
+    assert 6e-8 < t.loc[2022, "logistic_rate"] < 0.5
+    assert np.isfinite(t.drop(columns="source").to_numpy(dtype=float)).all()
+
+
+def test_the_logistic_path_is_the_one_through_base_and_target():
+    """K / (1 + exp(-r (t - t_mid))) through (2020, 0.5) and (2035, 0.7), worked by hand."""
+    df = pd.DataFrame({"p": [100.0], "u": [50.0]})
+    t = urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, years=[2030])
+    k = 0.85
+    r = (math.log(0.7 / (k - 0.7)) - math.log(0.5 / (k - 0.5))) / 15
+    t_mid = 2020 - math.log(0.5 / (k - 0.5)) / r
+    assert t.loc[2030, "logistic_rate"] == pytest.approx(k / (1 + math.exp(-r * (2030 - t_mid))), rel=1e-12)
+
+
+def test_absurd_growth_and_far_years_are_refused():
+    df = pd.DataFrame({"p": [100.0], "u": [50.0]})
+    with pytest.raises(DataError, match="growth must be a rate per year"):
+        urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, growth=1e300)
+    with pytest.raises(DataError, match="within 200 years"):
+        urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, years=[10**9])
+
+
+def test_gravity_sums_never_exceed_the_total_size():
+    from linyi_spatial.accessibility import gravity_accessibility
+    from linyi_spatial.decay import DecayFunction
+    from linyi_spatial.testing import grid_road_graph
+
+    G = grid_road_graph(12, seed=2)
+    nodes = list(G.nodes)
+    size = np.full(len(nodes), 908_429.1664 / len(nodes))
+    flat = DecayFunction("exponential", half_life_min=1e12)  # every weight 1 to within 1e-9
+    g = gravity_accessibility(G, nodes, nodes, size, decay=flat)
+    assert (g <= size.sum()).all()
+    assert g.max() == pytest.approx(size.sum(), rel=1e-9)  # float32 gave 908,429.1875 > 908,429.1664
+    big = gravity_accessibility(G, nodes[:3], nodes, size * 1e35, decay=flat)  # float32 gave inf above 3.4e38
+    assert np.isfinite(big).all()
