@@ -53,3 +53,7 @@ class NetworkError(_ProblemsError):
 
 class OptionError(_ProblemsError):
     """An option has a value the function does not accept (unknown basemap, missing key...)."""
+
+
+class ClusterError(LinyiSpatialError, RuntimeError):
+    """A Dask cluster failed a computation: lost workers, lost data, or no answer within the timeout."""

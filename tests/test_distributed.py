@@ -1,5 +1,11 @@
 """The Dask engine on a 2-worker LocalCluster against the single-process engine."""
 
+import os
+import signal
+import threading
+import time
+
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,14 +16,14 @@ from linyi_spatial.accessibility import (
     hansen_accessibility,
     travel_time_surface,
 )
-from linyi_spatial.errors import DataError
+from linyi_spatial.errors import ClusterError, DataError
 from linyi_spatial.routing import travel_time_matrix
 from linyi_spatial.testing.synthetic import grid_road_graph
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("dask_geopandas")
 from linyi_spatial import linyi  # noqa: E402
-from linyi_spatial.routing import DaskEngine  # noqa: E402
+from linyi_spatial.routing import DaskEngine, read_parquet_parts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +155,136 @@ def test_parquet_folders_are_not_mixed(client, tmp_path):
     with pytest.raises(DataError, match=r"did not write: \['notes.txt'\]"):
         engine.surface_to_parquet(grid, target, tmp_path / "g", overwrite=True)
     assert (tmp_path / "g" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+# -- faults: killed workers, lost data, partial folders, mixed ids, views
+
+
+def worker_pids(client):
+    return client.run(os.getpid)  # address -> pid of each worker process
+
+
+def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tmp_path):
+    """SIGKILL one of two workers while it computes: the right result, or ClusterError, within the timeout."""
+    G = linyi.load_network(2020)
+    structure = linyi.load_structure(axes="anchors")
+    grid = analysis_grid(structure.units, cell_km=2.0)
+    ref = travel_time_surface(G, structure, grid=grid)
+    timeout_s = 90.0
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        engine = DaskEngine(c, G, timeout_s=timeout_s)
+        victim = next(iter(worker_pids(c).values()))
+        threading.Timer(0.5, os.kill, (victim, signal.SIGKILL)).start()
+        start = time.monotonic()
+        try:
+            out = engine.surface_to_parquet(
+                grid, {"time_to_core_min": ["city_hall"]}, tmp_path / "grid", npartitions=16
+            ).compute()
+        except ClusterError as exc:  # acceptable: named, and in time
+            failure = str(exc)
+            out = None
+        else:
+            failure = ""
+        print("worker killed mid-surface:", failure or "the right surface came back")
+        assert time.monotonic() - start < 2 * timeout_s + 30
+        assert victim not in worker_pids(c).values()  # the kill happened during the call
+    if out is None:
+        assert "restart" in failure or "did not finish" in failure
+    else:
+        assert len(out) == len(ref)
+        key = out["cell_id"] + "|" + out["unit"].astype(str)
+        got = out.set_index(key).loc[ref["cell_id"] + "|" + ref["unit"].astype(str)]
+        np.testing.assert_allclose(got["time_to_core_min"], ref["time_to_core_min"], rtol=1e-12)
+
+
+def test_an_engine_scatters_its_graph_again_after_the_workers_lose_it(problem):
+    G, origins, dests, ref = problem
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        engine = DaskEngine(c, G, block_size=20, timeout_s=60)
+        before = engine.nearest(origins, dests)
+        c.restart()  # every worker replaced: the scattered graph is gone
+        after = engine.nearest(origins, dests)
+    assert_same(after["time_to_nearest_min"].to_numpy(), before["time_to_nearest_min"].to_numpy())
+    np.testing.assert_allclose(before["time_to_nearest_min"].to_numpy(), ref.min(axis=1).to_numpy(), rtol=1e-12)
+
+
+def test_a_cluster_that_does_not_answer_in_time_is_a_named_error(problem):
+    """The only worker thread is busy: the engine's tasks never start, and the wait ends at timeout_s, named."""
+    G, origins, dests, _ = problem
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        engine = DaskEngine(c, G, timeout_s=3)
+        busy = c.submit(time.sleep, 60, pure=False)
+        start = time.monotonic()
+        with pytest.raises(ClusterError, match=r"nearest over \d+ task\(s\) did not finish within 3 s"):
+            engine.nearest(origins, dests)
+        assert time.monotonic() - start < 20
+        c.cancel(busy)
+
+
+def test_a_cluster_that_lost_every_worker_is_a_named_error_within_the_timeout(problem):
+    G, origins, dests, _ = problem
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        engine = DaskEngine(c, G, timeout_s=3)
+        cluster.scale(0)  # no workers left: the graph is lost and cannot be sent again
+        while c.scheduler_info()["workers"]:
+            time.sleep(0.1)
+        start = time.monotonic()
+        with pytest.raises(ClusterError, match=r"did not finish within 3 s"):
+            engine.nearest(origins, dests)
+        assert time.monotonic() - start < 30
+
+
+def test_a_partial_parquet_folder_is_refused(client, problem, tmp_path):
+    G, origins, dests, ref = problem
+    engine = DaskEngine(client, G, block_size=10)
+    out = tmp_path / "m"
+    full = engine.travel_time_matrix(origins, dests, path=out).compute()
+    assert len(full) == len(ref)
+    assert len(read_parquet_parts(out).compute()) == len(ref)
+    parts = sorted(out.glob("part-*.parquet"))
+    parts[3].unlink()  # a part lost (a killed writer, a cleanup)
+    with pytest.raises(DataError, match=r"incomplete or changed: part part-00003.parquet is missing"):
+        read_parquet_parts(out)
+    (out / "_linyi_spatial_manifest.json").unlink()  # a run killed before it finished writes no manifest
+    with pytest.raises(DataError, match="has no manifest"):
+        read_parquet_parts(out)
+    again = engine.travel_time_matrix(origins, dests, path=out, overwrite=True).compute()
+    assert len(again) == len(ref)
+    (out / ".part-00001.12345-0123abcd.tmp.parquet").write_bytes(b"debris of a killed run")
+    assert len(engine.travel_time_matrix(origins, dests, path=out, overwrite=True).compute()) == len(ref)
+
+
+def test_ids_that_collide_as_text_are_refused(client):
+    G = nx.relabel_nodes(grid_road_graph(6, seed=1), {7: "5"})  # node "5" (text) beside node 5 (a number)
+    engine = DaskEngine(client, G)
+    with pytest.raises(DataError, match=r"destination ids \['5'\] are the same as text"):
+        engine.nearest([1, 2], [5, "5"])
+    with pytest.raises(DataError, match=r"origin ids \['5'\] are the same as text"):
+        engine.nearest([5, "5"], [1, 2])
+
+
+def test_an_engine_on_a_subgraph_view_works_and_still_sees_changes(client, problem):
+    G, _, _, _ = problem
+    H = G.copy()
+    view = H.subgraph([n for n in H.nodes if n != "island"])
+    nodes = list(view.nodes)[:20]
+    engine = DaskEngine(client, view)
+    got = engine.nearest(nodes[:5], nodes[5:])
+    ref = travel_time_matrix(view, nodes[:5], nodes[5:]).min(axis=1)
+    np.testing.assert_allclose(got["time_to_nearest_min"].to_numpy(), ref.to_numpy(), rtol=1e-12)
+    u, v, k = next(iter(view.edges(keys=True)))
+    H[u][v][k]["travel_time"] *= 10
+    with pytest.raises(DataError, match="the graph changed"):
+        engine.nearest(nodes[:5], nodes[5:])

@@ -22,11 +22,26 @@ Design
   :meth:`DaskEngine.hansen`) and only one row per origin comes back.
 - Grids: :meth:`DaskEngine.surface_to_parquet` links and times grid cells
   partition by partition with dask-geopandas and writes GeoParquet.
+
+Failures
+--------
+- Every scatter and every wait for results has a timeout (``timeout_s``);
+  past it the work is cancelled and a :class:`~linyi_spatial.errors.ClusterError`
+  says what did not finish, instead of blocking forever.
+- When the workers lose the scattered graph (all workers holding it died),
+  the engine scatters it again and reruns the work once; a second loss is a
+  ``ClusterError`` telling how to restart.
+- A Parquet folder is complete only with its manifest
+  (``_linyi_spatial_manifest.json``: part names and row counts), written
+  last; :func:`read_parquet_parts` (used to return every result) refuses a
+  folder without one, with a missing or changed part, or with a stray one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import json
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +51,10 @@ import numpy as np
 import pandas as pd
 
 from .._checks import count, masses, number
-from .._io import replacing
+from .._io import replacing, write_text
+from .._version import __version__
 from ..decay import DEFAULT_HALF_LIFE_MIN, Decay, decay_weights
-from ..errors import DataError, LinyiSpatialError
+from ..errors import ClusterError, DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex
 from .engine import RoutingGraph, batched_dijkstra, nearest_times, routing_graph
 from .matrix import Places, resolve_places
@@ -48,7 +64,7 @@ if TYPE_CHECKING:
     import dask_geopandas
     from distributed import Client
 
-__all__ = ["DaskEngine"]
+__all__ = ["MANIFEST", "DaskEngine", "read_parquet_parts"]
 
 
 def _require_dask() -> Any:
@@ -61,7 +77,13 @@ def _require_dask() -> Any:
     return dask
 
 
-_OWN_FILES = ("part-*.parquet", "part.*.parquet", "_metadata", "_common_metadata")
+MANIFEST = "_linyi_spatial_manifest.json"
+"""The file that makes a Parquet folder complete: written last, it lists every part and its row count."""
+
+_OWN_FILES = ("part-*.parquet", "part.*.parquet", ".part-*.tmp.parquet", "_metadata", "_common_metadata", MANIFEST)
+
+DEFAULT_TIMEOUT_S = 600.0
+"""How long the engine waits for a scatter or a computation before it cancels and says so."""
 
 
 def _prepare_folder(path: Path, overwrite: bool) -> None:
@@ -75,8 +97,84 @@ def _prepare_folder(path: Path, overwrite: bool) -> None:
     if not overwrite or foreign:
         hint = f"it holds files the engine did not write: {foreign[:5]}" if foreign else "pass overwrite=True"
         raise DataError(f"output folder {path} is not empty; {hint}")
+    (path / MANIFEST).unlink(missing_ok=True)  # first: a folder being rewritten is never complete
     for p in own:
-        p.unlink()
+        p.unlink(missing_ok=True)
+
+
+def _parts(path: Path) -> list[Path]:
+    return sorted(p for pattern in ("part-*.parquet", "part.*.parquet") for p in path.glob(pattern))
+
+
+def _rows(part: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(part).metadata.num_rows)
+
+
+def _write_manifest(path: Path, kind: str) -> None:
+    """List every part of ``path`` with its row count, last, so the folder is known complete."""
+    parts = {p.name: _rows(p) for p in _parts(path)}
+    body = {"kind": kind, "parts": parts, "rows": sum(parts.values()), "written_by": f"linyi_spatial {__version__}"}
+    write_text(path / MANIFEST, json.dumps(body, indent=1))
+
+
+def read_parquet_parts(path: str | Path, *, geo: bool = False) -> Any:
+    """Read a Parquet folder written by :class:`DaskEngine`, refusing it unless it is complete.
+
+    Parameters
+    ----------
+    path : path-like
+        A folder from :meth:`DaskEngine.travel_time_matrix` (``path=``) or
+        :meth:`DaskEngine.surface_to_parquet`.
+    geo : bool, default False
+        Read as a dask-geopandas GeoDataFrame (surfaces).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame or dask_geopandas.GeoDataFrame
+
+    Raises
+    ------
+    DataError
+        If the manifest is missing (the run was interrupted, or another
+        program wrote the folder), a listed part is missing or has another
+        row count, or a part is not listed.
+
+    Examples
+    --------
+    >>> read_parquet_parts("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: no/such/folder has no manifest (_linyi_spatial_manifest.json): ...
+    """
+    folder = Path(path)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = {str(k): int(v) for k, v in manifest["parts"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise DataError(
+            f"{folder} has no manifest ({MANIFEST}): the run that wrote it did not finish, "
+            "or it was not written by linyi_spatial; write it again"
+        ) from None
+    found = {p.name: p for p in _parts(folder)}
+    problems = [f"part {n} is missing" for n in sorted(set(listed) - set(found))]
+    problems += [f"part {n} is not in the manifest" for n in sorted(set(found) - set(listed))]
+    problems += [
+        f"part {n} has {_rows(found[n])} rows, the manifest says {rows}"
+        for n, rows in sorted(listed.items())
+        if n in found and _rows(found[n]) != rows
+    ]
+    if problems:
+        raise DataError([f"{folder} is incomplete or changed: {p}" for p in problems])
+    files = [str(found[n]) for n in sorted(listed)]
+    if geo:
+        import dask_geopandas
+
+        return dask_geopandas.read_parquet(files)
+    import dask.dataframe as dd
+
+    return dd.read_parquet(files)
 
 
 def _times(rg: RoutingGraph, task: dict[str, Any]) -> np.ndarray:
@@ -156,11 +254,16 @@ class DaskEngine:
         Origins per task (one Parquet part each).
     batch_size : int, default 32
         Origins per scipy call inside a task (bounds task memory).
+    timeout_s : float, default 600
+        Longest wait for a scatter or a computation; past it the work is
+        cancelled and a :class:`~linyi_spatial.errors.ClusterError` raised.
 
     Raises
     ------
     DataError
         If ``client`` is not a Dask client or the sizes are not positive.
+    ClusterError
+        If the graph cannot be scattered within ``timeout_s``.
 
     Examples
     --------
@@ -170,7 +273,14 @@ class DaskEngine:
     """
 
     def __init__(
-        self, client: Client, G: nx.Graph, *, weight: str = "travel_time", block_size: int = 256, batch_size: int = 32
+        self,
+        client: Client,
+        G: nx.Graph,
+        *,
+        weight: str = "travel_time",
+        block_size: int = 256,
+        batch_size: int = 32,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         _require_dask()
         if client is None or not hasattr(client, "scatter"):
@@ -183,20 +293,86 @@ class DaskEngine:
         self.weight = weight
         self.block_size = block_size
         self.batch_size = batch_size
+        self.timeout_s = number("timeout_s", timeout_s, allow_low=False)
         self.routing = routing_graph(G, weight)
-        self._scattered = client.scatter(self.routing, broadcast=True, hash=False)
+        self._scattered = self._scatter(self.routing, "the graph")
 
     def __repr__(self) -> str:
         return f"DaskEngine({len(self.routing.nodes):,} nodes, weight={self.weight!r}, block_size={self.block_size})"
 
     # ------------------------------------------------------------------ helpers
+    def _scatter(self, data: Any, what: str) -> Any:
+        """Scatter ``data`` to every worker, or a ClusterError naming it when that does not finish in time."""
+        try:
+            return self.client.scatter(data, broadcast=True, hash=False, timeout=self.timeout_s)
+        except (TimeoutError, OSError, CancelledError) as exc:
+            raise ClusterError(
+                f"scattering {what} to the workers did not finish within {self.timeout_s:g} s "
+                f"({type(exc).__name__}): the cluster may have lost workers; check client.scheduler_info(), "
+                "or restart it (client.restart()) and build a new DaskEngine"
+            ) from None
+
+    def _wait(self, futures: list[Any], what: str) -> list[Any]:
+        """Results of ``futures``, waiting at most ``timeout_s``; the futures are cancelled on a timeout."""
+        from distributed import wait
+
+        try:
+            wait(futures, timeout=self.timeout_s)
+        except TimeoutError:
+            self.client.cancel(futures)
+            raise ClusterError(
+                f"{what} did not finish within {self.timeout_s:g} s (timeout_s); workers may have died or be "
+                "overloaded: check client.scheduler_info()"
+            ) from None
+        return list(self.client.gather(futures))
+
+    def _run(self, submit: Callable[[Any], list[Any]], what: str) -> list[Any]:
+        """Submit work on the scattered graph and wait; scatter the graph again and rerun once if it was lost."""
+        from distributed import KilledWorker
+
+        for attempt in (1, 2):
+            try:
+                return self._wait(submit(self._scattered), what)
+            except (CancelledError, KilledWorker) as exc:
+                if attempt == 2:
+                    raise ClusterError(
+                        f"{what} failed twice, the second time after the graph was scattered again "
+                        f"({type(exc).__name__}: {exc}); restart the cluster (client.restart()) and build a new "
+                        "DaskEngine"
+                    ) from None
+                self._scattered = self._scatter(self.routing, "the graph")  # the workers lost it: send it again
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _check_graph(self) -> None:
+        """Refuse a graph changed since the engine was built (views, which are never cached, by their arrays)."""
+        now = routing_graph(self.G, self.weight)
+        if now is self.routing:
+            return
+        same = (
+            hasattr(self.G, "_graph")
+            and list(now.nodes) == list(self.routing.nodes)
+            and all(
+                np.array_equal(getattr(now.forward, a), getattr(self.routing.forward, a))
+                for a in ("data", "indices", "indptr")
+            )
+        )
+        if not same:
+            raise DataError("the graph changed after the engine was built; build a new DaskEngine")
+
     def _tasks(
         self, origins: Places, destinations: Places, cutoff_min: float | None, access: Access | None, **extra: Any
     ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-        if self.routing is not routing_graph(self.G, self.weight):
-            raise DataError("the graph changed after the engine was built; build a new DaskEngine")
+        self._check_graph()
         o = resolve_places(self.G, origins, access=access, label="origin")
         d = resolve_places(self.G, destinations, access=access, label="destination")
+        for frame, label in ((o, "origin"), (d, "destination")):
+            as_text = pd.Series([str(x) for x in frame.index])
+            clash = sorted({str(x) for x in frame.index[as_text.duplicated(keep=False).to_numpy()]})
+            if clash and not frame.index.duplicated().any():
+                raise DataError(
+                    f"{label} ids {clash[:5]} are the same as text (e.g. 5 and '5'): results are labelled by text "
+                    "(Parquet columns are strings), so they would collide; make the ids one type"
+                )
         unlinked = o.index[o["node"].isna()].tolist() + d.index[d["node"].isna()].tolist()
         if unlinked:
             raise DataError(f"place(s) could not be linked to the graph: {unlinked[:10]}")
@@ -222,8 +398,10 @@ class DaskEngine:
         return o, d, tasks
 
     def _reduce(self, tasks: list[dict[str, Any]]) -> np.ndarray:
-        futures = [self.client.submit(_reduce_block, self._scattered, t, pure=False) for t in tasks]
-        return np.vstack(self.client.gather(futures))
+        def submit(graph: Any) -> list[Any]:
+            return [self.client.submit(_reduce_block, graph, t, pure=False) for t in tasks]
+
+        return np.vstack(self._run(submit, f"{tasks[0]['measure']} over {len(tasks)} task(s)"))
 
     # ------------------------------------------------------------------ matrices
     def travel_time_matrix(
@@ -267,12 +445,16 @@ class DaskEngine:
         -------
         dask.dataframe.DataFrame
             Index ``origin``, one column per destination (labels as strings;
-            with ``path`` the origin labels are strings too).
+            with ``path`` the origin labels are strings too, and the folder
+            has a manifest: read it again with :func:`read_parquet_parts`).
 
         Raises
         ------
         DataError
-            If the matrix exceeds the budget without ``path``, or ``path`` is not empty.
+            If the matrix exceeds the budget without ``path``, ``path`` is not
+            empty, or ids collide as text (``5`` and ``"5"``).
+        ClusterError
+            If the cluster does not finish within ``timeout_s`` or loses the graph twice.
 
         Examples
         --------
@@ -291,8 +473,12 @@ class DaskEngine:
             )
         if out is not None:
             _prepare_folder(out, overwrite)
-            self.client.gather([self.client.submit(_matrix_block, self._scattered, t, pure=False) for t in tasks])
-            return dd.read_parquet(str(out))
+            self._run(
+                lambda graph: [self.client.submit(_matrix_block, graph, t, pure=False) for t in tasks],
+                f"the travel-time matrix into {out}",
+            )
+            _write_manifest(out, "matrix")
+            return read_parquet_parts(out)
         meta = pd.DataFrame({str(c): pd.Series(dtype=float) for c in d.index})
         meta.index = pd.Index([], name="origin", dtype=o.index.dtype)
         parts = [dask.delayed(_matrix_block)(self._scattered, t) for t in tasks]
@@ -440,12 +626,14 @@ class DaskEngine:
         Returns
         -------
         dask_geopandas.GeoDataFrame
-            Read back lazily from ``path``.
+            Read back lazily from ``path`` (complete: its manifest is checked).
 
         Raises
         ------
         DataError
             If ``path`` is not empty.
+        ClusterError
+            If the cluster does not finish within ``timeout_s`` or loses its data twice.
 
         Examples
         --------
@@ -467,7 +655,13 @@ class DaskEngine:
         cells = grid.to_crs("EPSG:4326")
         cells = cells.iloc[np.argsort(cells.geometry.hilbert_distance().to_numpy(), kind="stable")]
         dgrid = dask_geopandas.from_geopandas(cells, npartitions=npartitions, sort=False)
-        shared = self.client.scatter([index, dict(self.routing.index), costs], broadcast=True)
-        result = dgrid.map_partitions(_surface_part, shared[0], shared[1], shared[2], access, meta=meta)
-        result.to_parquet(str(out))
-        return dask_geopandas.read_parquet(str(out))
+        inputs = [index, dict(self.routing.index), costs]
+
+        def submit(_graph: Any) -> list[Any]:
+            shared = self._scatter(inputs, "the grid's link index and costs")
+            result = dgrid.map_partitions(_surface_part, shared[0], shared[1], shared[2], access, meta=meta)
+            return [self.client.compute(result.to_parquet(str(out), compute=False))]
+
+        self._run(submit, f"the surface into {out}")
+        _write_manifest(out, "surface")
+        return read_parquet_parts(out, geo=True)
