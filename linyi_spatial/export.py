@@ -131,12 +131,18 @@ def to_geopackage(
     layers.update({k: v for k, v in optional.items() if v is not None})
     if G is not None:
         layers.update(_network_layers(G))
-    with replacing(out) as tmp:
-        for name, frame in layers.items():
-            if len(frame):
-                _flat(frame).to_file(tmp, layer=name, driver="GPKG")
-        if sources is not None:
-            import pyogrio
+    import pyogrio.errors
 
-            pyogrio.write_dataframe(_flat(pd.DataFrame(sources)), tmp, layer="sources", driver="GPKG")
+    gdal_errors = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FeatureError,
+                   pyogrio.errors.FieldError, pyogrio.errors.GeometryError)  # fmt: skip
+    try:
+        with replacing(out) as tmp:
+            for name, frame in layers.items():
+                if len(frame):
+                    _flat(frame).to_file(tmp, layer=name, driver="GPKG")
+            if sources is not None:
+                pyogrio.write_dataframe(_flat(pd.DataFrame(sources)), tmp, layer="sources", driver="GPKG")
+    except gdal_errors as exc:  # GDAL reports a full disk or a failed write as its own errors
+        full = "No space left" in str(exc) or "disk" in str(exc).lower()
+        raise DataError(f"cannot write {out}: {'the disk is full' if full else exc}; the old file is intact") from None
     return out

@@ -211,7 +211,7 @@ def test_absurd_growth_and_far_years_are_refused():
     with pytest.raises(DataError, match="growth must be a rate per year"):
         urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, growth=1e300)
     with pytest.raises(DataError, match="within 200 years"):
-        urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, years=[10**9])
+        urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, years=[2500])
 
 
 def test_gravity_sums_never_exceed_the_total_size():
@@ -228,3 +228,54 @@ def test_gravity_sums_never_exceed_the_total_size():
     assert g.max() == pytest.approx(size.sum(), rel=1e-9)  # float32 gave 908,429.1875 > 908,429.1664
     big = gravity_accessibility(G, nodes[:3], nodes, size * 1e35, decay=flat)  # float32 gave inf above 3.4e38
     assert np.isfinite(big).all()
+
+
+# -- found by benchmarks/fuzz_api.py (each was a raw exception or a NaN from finite inputs)
+
+
+G0 = ls.testing.made_up_network(2020)
+T0 = ls.travel_time_matrix(G0, list("abcd"), list("abcd"))
+UNITS4 = pd.DataFrame({"pop": [300.0, 200.0, 100.0, 50.0]}, index=list("abcd"))
+ONE = pd.DataFrame({"pop": [100.0], "urban": [50.0]})
+TWICE = pd.DataFrame({"pop": [3.0, 2.0, 1.0]}, index=["a", "a", "b"])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: ls.centrality(G0, betweenness_sources=0), NetworkError, "betweenness_sources must be a positive"),
+        (lambda: ls.centrality(G0, max_cost=-5.0), NetworkError, "max_cost must be a finite number > 0"),
+        (lambda: ls.centrality(G0, betweenness_sources=3, max_cost=60.0), NetworkError, "cannot be cut off"),
+        (lambda: ls.composite_score(UNITS4, {"pop": "30"}), DataError, "weights must be finite"),
+        (lambda: data_tiers(UNITS4, {"pop": 1.0}, k=-1), DataError, "k must be a positive integer"),
+        (lambda: data_tiers(UNITS4, {"pop": 1.0}, k=None), DataError, "k must be a positive integer"),
+        (lambda: ls.polycentricity(UNITS4, "pop", top=None), DataError, "top must be a positive integer"),
+        (lambda: ls.rank_size(TWICE, "pop"), DataError, r"place id\(s\) \['a'\] appear more than once"),
+        (lambda: urbanization_targets(ONE, size="pop", urban="urban", targets={2035: None}, base_year=2020),
+         DataError, "target rate of 2035"),
+        (lambda: ls.gravity_linkages(UNITS4, T0, size="pop", b=0.0, k=1e305), DataError, "strengths overflow"),
+        (lambda: ls.two_step_fca(T0, pd.Series(1e5, index=T0.columns), pd.Series(5e-324, index=T0.index)),
+         DataError, "supply-to-demand ratios overflow"),
+        (lambda: ls.analysis_grid(ls.testing.made_up_structure().units, cell_km=2.2e-308), DataError,
+         "more than 10\\^308 cells"),
+    ],
+)  # fmt: skip
+def test_fuzz_findings_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_point_far_beyond_any_map_is_named_not_an_index_error():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    G = ls.testing.made_up_network(2020)
+    with pytest.raises(NetworkError, match="cannot be projected into the network's metric CRS"):
+        ls.snap_points(G, gpd.GeoSeries([Point(-6e-8, -2.6e190)], crs=32632))
+
+
+def test_composite_scores_of_huge_measures_do_not_overflow():
+    m = pd.DataFrame({"x": [-1.7e308, 0.0, 1.7e308]}, index=list("abc"))  # max - min is inf in float64
+    out = ls.composite_score(m, {"x": 1.0})
+    assert out["rank"].tolist() == [3, 2, 1] or out["rank"].tolist() == [1, 2, 3]
+    assert np.isfinite(out["composite_score"]).all()

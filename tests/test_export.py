@@ -70,3 +70,20 @@ def test_linyi_export(tmp_path):
     assert units["composite_score"].notna().all()
     sources = gpd.read_file(path, layer="sources")
     assert {"P3", "D1", "K1"} <= set(sources["key"])
+
+
+def test_a_full_disk_is_a_named_error_and_the_old_file_stays(parts, tmp_path, monkeypatch):
+    import pyogrio.errors
+
+    path = tmp_path / "v.gpkg"
+    ls.to_geopackage(path, parts["structure"])
+    before = path.read_bytes()
+
+    def disk_full(self, *args, **kwargs):
+        raise pyogrio.errors.FeatureError("failed to write feature 3 to units: No space left on device")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", disk_full)
+    with pytest.raises(ls.DataError, match=r"cannot write .*v\.gpkg: the disk is full; the old file is intact"):
+        ls.to_geopackage(path, parts["structure"], overwrite=True)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.gpkg"]

@@ -83,13 +83,14 @@ def analysis_grid(
     else:
         size = cell_km * 1000.0
         minx, miny, maxx, maxy = proj.total_bounds
-        x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
-        n_cells = math.ceil((maxx - x0) / size) * math.ceil((maxy - y0) / size)
-        if n_cells > MAX_CELLS:
+        span_cells = ((maxx - minx) / size + 1) * ((maxy - miny) / size + 1)  # float: a tiny cell gives inf
+        if not span_cells <= MAX_CELLS:
+            shown = f"{span_cells:,.0f}" if math.isfinite(span_cells) else "more than 10^308"
             raise DataError(
-                f"a {cell_km:g} km grid over this region needs {n_cells:,} cells, over the limit of {MAX_CELLS:,}; "
+                f"a {cell_km:g} km grid over this region needs {shown} cells, over the limit of {MAX_CELLS:,}; "
                 "use a larger cell_km (or H3 at a coarser resolution)"
             )
+        x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
         cols = np.arange(x0, maxx, size)
         rows = np.arange(y0, maxy, size)
         cx, cy = np.meshgrid(cols, rows)

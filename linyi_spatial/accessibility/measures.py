@@ -307,8 +307,16 @@ def two_step_fca(
     inside = t <= cutoff_min
     w = np.where(inside, 1.0 if weights is None else weights(np.where(inside, t, 0.0)), 0.0)
     demand_in_reach = p @ w  # Σ_k P_k w(t_kj), per supply site
-    ratio = np.divide(s, demand_in_reach, out=np.zeros_like(s), where=demand_in_reach > 0)
-    return pd.Series(w @ ratio, index=T.index, name="fca_access")
+    with np.errstate(over="ignore"):
+        ratio = np.divide(s, demand_in_reach, out=np.zeros_like(s), where=demand_in_reach > 0)
+        access = w @ ratio
+    if not (np.isfinite(ratio).all() and np.isfinite(access).all()):
+        sites = list(T.columns[~np.isfinite(ratio)][:5])
+        raise DataError(
+            f"supply-to-demand ratios overflow at supply site(s) {sites}: the demand in reach is nearly zero "
+            f"(down to {demand_in_reach[demand_in_reach > 0].min():.3g}); check the demand's units"
+        )
+    return pd.Series(access, index=T.index, name="fca_access")
 
 
 E2SFCA_ZONES: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))

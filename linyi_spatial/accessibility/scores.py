@@ -149,19 +149,21 @@ def composite_score(
     unknown = sorted(set(w) - (set(measures.columns) & set(ref.columns)))
     if unknown:
         raise DataError(f"unknown measure(s) in weights: {unknown}; available: {sorted(measures.columns)}")
-    negative = [k for k, v in w.items() if not (np.isfinite(v) and v >= 0)]
+    negative = [k for k, v in w.items() if not (_real(v) and np.isfinite(v) and v >= 0)]
     if negative or sum(w.values()) <= 0:
         raise DataError(f"weights must be finite, non-negative and with a positive sum (bad: {negative})")
     total = pd.Series(0.0, index=measures.index)
     for k, wk in w.items():
         x = _defined(measures, k)
         r = _defined(ref, k)
-        lo, span = r.min(), r.max() - r.min()
+        lo, hi = r.min(), r.max()
+        scale = max(abs(lo), abs(hi)) or 1.0  # measured in its own scale, so max - min cannot overflow
+        span = hi / scale - lo / scale
         if span == 0:
             better_or_equal = x >= lo if higher_is_better(k) else x <= lo
             score = pd.Series(np.where(better_or_equal, 100.0, 0.0), index=x.index)
         else:
-            score = 100.0 * (x - lo) / span
+            score = 100.0 * (x / scale - lo / scale) / span
             if not higher_is_better(k):
                 score = 100.0 - score
         total = total + wk * score
@@ -169,6 +171,10 @@ def composite_score(
     return pd.DataFrame(
         {"composite_score": composite, "rank": composite.rank(ascending=False, method="min").astype(int)}
     )
+
+
+def _real(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _defined(frame: pd.DataFrame, k: str) -> pd.Series:

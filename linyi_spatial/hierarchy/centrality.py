@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from .._checks import count, number
 from ..crs import require_lonlat
 from ..errors import NetworkError
 from ..routing.engine import routing_graph, shortest_times
@@ -90,6 +91,12 @@ def centrality(
         raise NetworkError(f"place(s) not in the graph: {missing[:10]}")
     if backend not in ("auto", "igraph", "networkx"):
         raise NetworkError(f"unknown backend {backend!r}")
+    if betweenness_sources is not None:
+        betweenness_sources = count("betweenness_sources", betweenness_sources, error=NetworkError)
+    if max_cost is not None:
+        max_cost = number("max_cost", max_cost, allow_low=False, error=NetworkError)
+        if betweenness_sources is not None and betweenness_sources < G.number_of_nodes():
+            raise NetworkError("betweenness from sampled sources cannot be cut off at max_cost; pass one of the two")
     n = G.number_of_nodes()
     rg = routing_graph(G, weight)
     to_u = shortest_times(G, nodes, weight=weight, to_sources=True)

@@ -122,6 +122,11 @@ def gravity_linkages(
     mass = np.sqrt(p.to_numpy() * g.to_numpy())
     with np.errstate(divide="ignore"):
         R = np.where(off, k * np.outer(mass, mass) / np.where(off, t, 1.0) ** b, 0.0)
+    if not np.isfinite(R).all() or not np.isfinite(R.sum(axis=1)).all():
+        raise DataError(
+            f"linkage strengths overflow (k = {k:g}, b = {b:g}, sizes up to {p.max():g}): use a smaller k; "
+            "strengths are relative, so k only scales them"
+        )
     matrix = pd.DataFrame(R, index=p.index, columns=p.index)
     total = R.sum(axis=1)
     share = np.divide(R, total[:, None], out=np.zeros_like(R), where=total[:, None] > 0)

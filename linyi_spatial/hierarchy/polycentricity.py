@@ -16,6 +16,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._checks import count
 from ..errors import DataError
 from .linkages import Linkages
 from .size import merge_places, rank_size, sizes
@@ -72,7 +73,7 @@ def polycentricity(
     1.0
     """
     s = merge_places(sizes(df, size, label="polycentricity"), merge)
-    top = min(top, len(s))
+    top = min(count("top", top), len(s))
     if top < 3:
         raise DataError("polycentricity needs at least three centres")
     q = float(rank_size(s.to_frame(size).nlargest(top, size), size)["q"].iloc[0])

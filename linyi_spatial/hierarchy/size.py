@@ -52,6 +52,9 @@ def sizes(df: pd.DataFrame, size: str, *, min_places: int = 3, label: str | None
         raise DataError(f"expected a DataFrame, got {type(df).__name__}")
     if size not in df.columns:
         raise DataError(f"column {size!r} not found; available: {sorted(map(str, df.columns))}")
+    repeated = df.index[df.index.duplicated()].unique().tolist()
+    if repeated:
+        raise DataError(f"place id(s) {repeated[:10]} appear more than once; each place needs its own row")
     s = pd.to_numeric(df[size], errors="coerce")
     bad = s[~np.isfinite(s) | (s <= 0)]
     if len(bad):

@@ -10,6 +10,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from .._checks import count
 from ..errors import DataError
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def data_tiers(df: pd.DataFrame, columns: Mapping[str, float], *, k: int = 3) ->
     """
     if not columns:
         raise DataError("data_tiers needs at least one column to weigh, e.g. {'population': 1.0}")
+    k = count("k", k)
     bad = {c: w for c, w in columns.items() if not (isinstance(w, (int, float)) and np.isfinite(w) and w != 0)}
     if bad:
         raise DataError(f"data_tiers weights must be finite and non-zero, got {bad}")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from scipy.special import expit
 
+from .._checks import number
 from ..errors import DataError
 from .agglomeration import urban_sizes
 from .size import sizes
@@ -97,8 +98,13 @@ def urbanization_targets(
     >>> t.loc[2035, "urban_pop_implied"]
     np.float64(70.0)
     """
-    if not targets:
-        raise DataError("urbanization_targets needs at least one target year and rate")
+    if not isinstance(targets, Mapping) or not targets:
+        raise DataError("urbanization_targets needs at least one target year and rate, e.g. {2035: 0.72}")
+    saturation = number("saturation", saturation, high=1.0, allow_low=False)
+    base_year = int(number("base_year", base_year, low=-10_000, high=10_000))
+    targets = {int(number("target year", y, low=-10_000, high=10_000)): number(f"target rate of {y}", r)
+               for y, r in targets.items()}  # fmt: skip
+    years = [int(number("years", y, low=-10_000, high=10_000)) for y in years]
     p = sizes(df, size, min_places=1)
     u = urban_sizes(df, urban, p)
     p0, u0 = float(p.sum()), float(u.sum())

@@ -351,7 +351,7 @@ class NodeIndex:
         lonlat = geoms
         geoms = geoms.to_crs(self.metric_crs)
         xy = np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
-        bad = np.flatnonzero(~np.isfinite(xy).all(axis=1))
+        bad = np.flatnonzero(~(np.isfinite(xy) & (np.abs(xy) < 1e8)).all(axis=1))  # 1e8 m: beyond any map
         if bad.size:
             shown = [f"{lonlat.index[i]!r} ({lonlat.iloc[i].x:g}, {lonlat.iloc[i].y:g})" for i in bad[:5]]
             raise NetworkError(
