@@ -279,3 +279,24 @@ def test_composite_scores_of_huge_measures_do_not_overflow():
     out = ls.composite_score(m, {"x": 1.0})
     assert out["rank"].tolist() == [3, 2, 1] or out["rank"].tolist() == [1, 2, 3]
     assert np.isfinite(out["composite_score"]).all()
+
+
+def test_betweenness_ignores_loops_and_names_zero_weight_edges():
+    pytest.importorskip("igraph")
+    G = ls.testing.made_up_network(2020)
+    G.add_edge("a", "a", travel_time=0.0, length=0.0)  # the repeated stop of a hand-made graph
+    same = ls.centrality(ls.testing.made_up_network(2020), backend="igraph")
+    assert ls.centrality(G, backend="igraph")["betweenness"].to_dict() == same["betweenness"].to_dict()
+    G.add_edge("a", "b", travel_time=0.0, length=0.0)
+    with pytest.raises(NetworkError, match=r"edge\(s\) \[\('a', 'b'\)\] have 0"):
+        ls.centrality(G, backend="igraph")
+
+
+def test_a_hierarchy_report_over_equal_units_uses_fewer_tiers():
+    """Every unit the same size: the data tiers cannot split them (was mapclassify's 'Fewer unique values')."""
+    s = ls.testing.made_up_structure()
+    units = s.units.assign(residents=100_000, townsfolk=50_000)
+    equal = ls.SpatialStructure(**{**s.__dict__, "units": units})
+    with pytest.warns(UserWarning, match="distinct value"):
+        report = ls.hierarchy_report(equal, ls.testing.made_up_network(2020), merge_core=False)
+    assert report.tiers["data_rank"].between(1, 3).all()

@@ -205,3 +205,18 @@ def test_a_smaller_rerun_removes_only_its_own_old_maps(files, previous_set, tmp_
     # --overwrite lets the set replace foreign files it writes, but a file it does not write is never removed
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "structure.html", "surface.html"]
     assert (out / "surface.html").read_text(encoding="utf-8").startswith("<p>a user's")
+
+
+def test_each_write_is_flushed_before_and_after_its_rename(tmp_path, monkeypatch):
+    from linyi_spatial import _io
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))),
+                                                 real_fsync(fd))[1])  # fmt: skip
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(b))), real_replace(a, b))[1])
+    _io.write_text(tmp_path / "a.txt", "x")
+    kinds = [k for k, _ in events]
+    assert kinds == ["fsync", "replace", "fsync"]
+    assert events[0][1].endswith(".tmp.txt")  # the temporary file, before the rename
+    assert events[2][1] == str(tmp_path)  # the folder, after it

@@ -153,6 +153,10 @@ def _betweenness(
     G: nx.MultiDiGraph, weight: str, backend: str, k: int | None, cutoff: float | None, seed: int
 ) -> dict[Hashable, float]:
     H = _simple_digraph(G, weight) if G.is_multigraph() else G
+    loops = list(nx.selfloop_edges(H))
+    if loops:  # a loop never lies on a shortest path between two places
+        H = H.copy()
+        H.remove_edges_from(loops)
     n = H.number_of_nodes()
     norm = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
     use_igraph = backend == "igraph"
@@ -173,6 +177,12 @@ def _betweenness(
         edges = [(index[u], index[v]) for u, v in H.edges()]
         g = ig.Graph(n=n, edges=edges, directed=True)
         w = [H[u][v][weight] for u, v in H.edges()]
+        zero = [(u, v) for (u, v), x in zip(H.edges(), w, strict=True) if not x > 0]
+        if zero:
+            raise NetworkError(
+                f"betweenness with igraph needs positive {weight}; edge(s) {zero[:5]} have 0: "
+                "merge their ends, or pass backend='networkx'"
+            )
         sources = None
         scale = 1.0
         if k is not None and k < n:
