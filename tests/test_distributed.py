@@ -172,7 +172,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
     ref = travel_time_surface(G, structure, grid=grid)
     timeout_s = 90.0
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as c,
     ):
         engine = DaskEngine(c, G, timeout_s=timeout_s)
@@ -203,7 +203,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
 def test_an_engine_scatters_its_graph_again_after_the_workers_lose_it(problem):
     G, origins, dests, ref = problem
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as c,
     ):
         engine = DaskEngine(c, G, block_size=20, timeout_s=60)
@@ -218,7 +218,7 @@ def test_a_cluster_that_does_not_answer_in_time_is_a_named_error(problem):
     """The only worker thread is busy: the engine's tasks never start, and the wait ends at timeout_s, named."""
     G, origins, dests, _ = problem
     with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as c,
     ):
         engine = DaskEngine(c, G, timeout_s=3)
@@ -233,7 +233,7 @@ def test_a_cluster_that_does_not_answer_in_time_is_a_named_error(problem):
 def test_a_cluster_that_lost_every_worker_is_a_named_error_within_the_timeout(problem):
     G, origins, dests, _ = problem
     with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as c,
     ):
         engine = DaskEngine(c, G, timeout_s=3)

@@ -83,7 +83,8 @@ def analysis_grid(
     else:
         size = cell_km * 1000.0
         minx, miny, maxx, maxy = proj.total_bounds
-        span_cells = ((maxx - minx) / size + 1) * ((maxy - miny) / size + 1)  # float: a tiny cell gives inf
+        with np.errstate(over="ignore"):  # a tiny cell gives inf cells, named below
+            span_cells = float((maxx - minx) / size + 1) * float((maxy - miny) / size + 1)
         if not span_cells <= MAX_CELLS:
             shown = f"{span_cells:,.0f}" if math.isfinite(span_cells) else "more than 10^308"
             raise DataError(

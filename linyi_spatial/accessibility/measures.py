@@ -307,7 +307,7 @@ def two_step_fca(
     inside = t <= cutoff_min
     w = np.where(inside, 1.0 if weights is None else weights(np.where(inside, t, 0.0)), 0.0)
     demand_in_reach = p @ w  # Σ_k P_k w(t_kj), per supply site
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named just below
         ratio = np.divide(s, demand_in_reach, out=np.zeros_like(s), where=demand_in_reach > 0)
         access = w @ ratio
     if not (np.isfinite(ratio).all() and np.isfinite(access).all()):

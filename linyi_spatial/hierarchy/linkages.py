@@ -120,7 +120,7 @@ def gravity_linkages(
             f"travel time between {labels[i]!r} and {labels[j]!r} must be positive and finite, got {t[i, j]}"
         )
     mass = np.sqrt(p.to_numpy() * g.to_numpy())
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # an overflow is named just below
         R = np.where(off, k * np.outer(mass, mass) / np.where(off, t, 1.0) ** b, 0.0)
     if not np.isfinite(R).all() or not np.isfinite(R.sum(axis=1)).all():
         raise DataError(
