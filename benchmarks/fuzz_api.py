@@ -179,14 +179,16 @@ def e_enhanced_two_step_fca(d: Draw) -> bool:
 
 def _units_table(d: Draw) -> pd.DataFrame:
     n = d(st.integers(0, 7))
-    pop = d(
-        st.lists(
-            st.one_of(st.floats(0, 1e9), st.integers(0, 10**9), st.sampled_from(["420,000", None, -5])),
-            min_size=n,
-            max_size=n,
+    good = st.one_of(st.floats(1.0, 1e9), st.integers(1, 10**9))
+    bad = st.one_of(st.floats(0, 1e9), st.sampled_from(["420,000", None, -5, 0]))
+    pop = d(st.lists(st.one_of(good, good, good, bad), min_size=n, max_size=n))
+    names = ["A", "B", "C", "D", "E", "F", "G", 5, "5"]
+    ids = d(
+        st.one_of(
+            st.lists(st.sampled_from(names), min_size=n, max_size=n, unique=True),
+            st.lists(st.sampled_from(names), min_size=n, max_size=n),
         )
     )
-    ids = d(st.lists(st.sampled_from(["A", "B", "C", "D", "E", "F", "G", 5, "5"]), min_size=n, max_size=n))
     return pd.DataFrame({"pop": pop, "urban": [p / 2 if isinstance(p, (int, float)) else p for p in pop]}, index=ids)
 
 
@@ -214,16 +216,17 @@ def e_data_tiers(d: Draw) -> bool:
 
 def e_urbanization_targets(d: Draw) -> bool:
     df = _units_table(d)
-    targets = {d(st.integers(1900, 2400)): d.number() for _ in range(d(st.integers(0, 3)))}
+    rate = st.one_of(st.floats(0.01, 0.84), st.floats(0.01, 0.84), st.just(d.number()))
+    targets = {d(st.integers(1900, 2400)): d(rate) for _ in range(d(st.integers(0, 3)))}
     out = urbanization_targets(
         df,
         size="pop",
         urban="urban",
         targets=targets,
         base_year=2020,
-        growth=d.number(),
+        growth=d(st.one_of(st.floats(-0.05, 0.05), st.just(d.number()))),
         saturation=d(st.one_of(st.just(0.85), st.just(d.number()))),
-        years=d(st.lists(st.integers(-(10**6), 10**6), max_size=3)),
+        years=d(st.lists(st.one_of(st.integers(2000, 2100), st.integers(-(10**6), 10**6)), max_size=3)),
     )
     return _finite(out.drop(columns="source"))
 

@@ -208,7 +208,7 @@ def test_the_logistic_path_is_the_one_through_base_and_target():
 
 def test_absurd_growth_and_far_years_are_refused():
     df = pd.DataFrame({"p": [100.0], "u": [50.0]})
-    with pytest.raises(DataError, match="growth must be a rate per year"):
+    with pytest.raises(DataError, match=r"growth must be a finite number > -1 and <= 1"):
         urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, growth=1e300)
     with pytest.raises(DataError, match="within 200 years"):
         urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, years=[2500])
@@ -300,3 +300,9 @@ def test_a_hierarchy_report_over_equal_units_uses_fewer_tiers():
     with pytest.warns(UserWarning, match="distinct value"):
         report = ls.hierarchy_report(equal, ls.testing.made_up_network(2020), merge_core=False)
     assert report.tiers["data_rank"].between(1, 3).all()
+
+
+def test_growth_given_as_nothing_is_named():
+    df = pd.DataFrame({"p": [100.0], "u": [50.0]})
+    with pytest.raises(DataError, match="growth must be a finite number"):
+        urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, growth=None)

@@ -31,10 +31,7 @@ def _growth(df: pd.DataFrame, total: float, growth: float | tuple[str, int], bas
             raise DataError(f"the earlier size's year {year} must precede the base year {base_year}")
         earlier = float(sizes(df, column, min_places=1).sum())
         return (total / earlier) ** (1.0 / (base_year - year)) - 1.0
-    g = float(growth)
-    if not (math.isfinite(g) and -1.0 < g <= 1.0):
-        raise DataError(f"growth must be a rate per year above -1 and at most 1 (100 %), got {growth!r}")
-    return g
+    return number("growth", growth, low=-1.0, high=1.0, allow_low=False)  # a rate per year, at most 100 %
 
 
 def urbanization_targets(
