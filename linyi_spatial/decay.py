@@ -102,8 +102,9 @@ def decay_weights(
     finite = np.isfinite(t)
     t = np.where(finite, np.maximum(t, 0.0), 0.0)
     if decay == "exponential":
-        b = beta if beta is not None else math.log(2) / half_life_min
-        w = np.exp(-b * t)
+        # t / half-life first: ln 2 / a tiny half-life is inf, and inf × 0 min would be NaN
+        with np.errstate(over="ignore"):  # t / a tiny half-life is inf: weight 0, as it should be
+            w = np.exp(-beta * t) if beta is not None else np.exp(-math.log(2) * (t / half_life_min))
     elif decay == "power":
         if beta is None and half_life_min <= t0_min:
             raise DataError("power decay needs half_life_min > t0_min")
@@ -111,7 +112,8 @@ def decay_weights(
         w = (np.maximum(t, t0_min) / t0_min) ** -b
     elif decay == "gaussian":
         sigma = beta if beta is not None else half_life_min / math.sqrt(2 * math.log(2))
-        w = np.exp(-0.5 * (t / sigma) ** 2)  # t/σ first: σ² overflows for σ ≳ 1e154
+        with np.errstate(over="ignore"):  # t/σ first (σ² overflows for σ ≳ 1e154); t/σ = inf gives weight 0
+            w = np.exp(-0.5 * (t / sigma) ** 2)
     else:
         raise DataError(f"unknown decay {decay!r}; expected one of {list(DECAYS)}")
     return np.where(finite, w, 0.0)

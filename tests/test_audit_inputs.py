@@ -306,3 +306,14 @@ def test_growth_given_as_nothing_is_named():
     df = pd.DataFrame({"p": [100.0], "u": [50.0]})
     with pytest.raises(DataError, match="growth must be a finite number"):
         urbanization_targets(df, size="p", urban="u", targets={2035: 0.7}, base_year=2020, growth=None)
+
+
+def test_a_tiny_half_life_gives_weight_one_at_zero_minutes_not_nan():
+    assert decay_weights([0.0, 5.0], "exponential", half_life_min=2.2e-311).tolist() == [1.0, 0.0]
+    assert decay_weights([0.0, 5.0], "gaussian", half_life_min=2.2e-311).tolist() == [1.0, 0.0]
+
+
+def test_composite_weights_at_the_float_limit_score_like_equal_weights():
+    m = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [3.0, 1.0, 2.0]}, index=list("abc"))
+    huge = ls.composite_score(m, {"x": 1.7976931348623157e308, "y": 1.7976931348623157e308})
+    pd.testing.assert_frame_equal(huge, ls.composite_score(m, {"x": 1.0, "y": 1.0}))

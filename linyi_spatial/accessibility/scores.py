@@ -152,6 +152,8 @@ def composite_score(
     negative = [k for k, v in w.items() if not (_real(v) and np.isfinite(v) and v >= 0)]
     if negative or sum(w.values()) <= 0:
         raise DataError(f"weights must be finite, non-negative and with a positive sum (bad: {negative})")
+    top = max(w.values())
+    w = {k: v / top for k, v in w.items()}  # relative weights: their sum cannot overflow
     total = pd.Series(0.0, index=measures.index)
     for k, wk in w.items():
         x = _defined(measures, k)
