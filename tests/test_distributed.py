@@ -1,5 +1,6 @@
 """The Dask engine on a 2-worker LocalCluster against the single-process engine."""
 
+import contextlib
 import os
 import signal
 import threading
@@ -160,6 +161,18 @@ def test_parquet_folders_are_not_mixed(client, tmp_path):
 # -- faults: killed workers, lost data, partial folders, mixed ids, views
 
 
+@contextlib.contextmanager
+def own_cluster(n_workers):
+    """A cluster of its own for a test that kills, restarts or starves workers (random dashboard port)."""
+    with (
+        distributed.LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield cluster, c
+
+
 def worker_pids(client):
     return client.run(os.getpid)  # address -> pid of each worker process
 
@@ -171,10 +184,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
     grid = analysis_grid(structure.units, cell_km=2.0)
     ref = travel_time_surface(G, structure, grid=grid)
     timeout_s = 90.0
-    with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with own_cluster(2) as (_cluster, c):
         engine = DaskEngine(c, G, timeout_s=timeout_s)
         victim = next(iter(worker_pids(c).values()))
         threading.Timer(0.5, os.kill, (victim, signal.SIGKILL)).start()
@@ -202,10 +212,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
 
 def test_an_engine_scatters_its_graph_again_after_the_workers_lose_it(problem):
     G, origins, dests, ref = problem
-    with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with own_cluster(2) as (_cluster, c):
         engine = DaskEngine(c, G, block_size=20, timeout_s=60)
         before = engine.nearest(origins, dests)
         c.restart()  # every worker replaced: the scattered graph is gone
@@ -217,10 +224,7 @@ def test_an_engine_scatters_its_graph_again_after_the_workers_lose_it(problem):
 def test_a_cluster_that_does_not_answer_in_time_is_a_named_error(problem):
     """The only worker thread is busy: the engine's tasks never start, and the wait ends at timeout_s, named."""
     G, origins, dests, _ = problem
-    with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with own_cluster(1) as (_cluster, c):
         engine = DaskEngine(c, G, timeout_s=3)
         busy = c.submit(time.sleep, 60, pure=False)
         start = time.monotonic()
@@ -232,10 +236,7 @@ def test_a_cluster_that_does_not_answer_in_time_is_a_named_error(problem):
 
 def test_a_cluster_that_lost_every_worker_is_a_named_error_within_the_timeout(problem):
     G, origins, dests, _ = problem
-    with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with own_cluster(1) as (cluster, c):
         engine = DaskEngine(c, G, timeout_s=3)
         cluster.scale(0)  # no workers left: the graph is lost and cannot be sent again
         while c.scheduler_info()["workers"]:
