@@ -153,7 +153,9 @@ def e_gravity_accessibility(d: Draw) -> bool:
 
 
 def e_hansen(d: Draw) -> bool:
-    size = pd.Series(d(st.lists(st.floats(0, 1e15), min_size=5, max_size=5)), index=NODES)
+    size = pd.Series(
+        d(st.lists(st.one_of(st.floats(0, 1e15), st.floats(0, 1.8e308)), min_size=5, max_size=5)), index=NODES
+    )
     out = ls.hansen_accessibility(T, size, decay=d(st.sampled_from(["exponential", "power", "gaussian", "bogus"])))
     return _finite(out)
 

@@ -110,7 +110,8 @@ def masses(size: Sequence[float] | None, n: int) -> np.ndarray:
     Raises
     ------
     DataError
-        For a wrong length or NaN, infinite or negative values.
+        For a wrong length, NaN, infinite or negative values, or a total
+        beyond float64 (every sum over them must stay finite).
 
     Examples
     --------
@@ -122,6 +123,10 @@ def masses(size: Sequence[float] | None, n: int) -> np.ndarray:
         raise DataError(f"size has {len(m)} values for {n} destinations")
     if not np.isfinite(m).all() or (m < 0).any():
         raise DataError("size must be finite non-negative numbers")
+    with np.errstate(over="ignore"):
+        total = m.sum()
+    if not np.isfinite(total):
+        raise DataError(f"size sums beyond float64 (largest {m.max():.3g}): rescale it, e.g. to thousands")
     return m
 
 

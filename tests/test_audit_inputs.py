@@ -317,3 +317,14 @@ def test_composite_weights_at_the_float_limit_score_like_equal_weights():
     m = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [3.0, 1.0, 2.0]}, index=list("abc"))
     huge = ls.composite_score(m, {"x": 1.7976931348623157e308, "y": 1.7976931348623157e308})
     pd.testing.assert_frame_equal(huge, ls.composite_score(m, {"x": 1.0, "y": 1.0}))
+
+
+def test_sizes_whose_sum_overflows_are_named():
+    """Two sizes of 1.8e308 sum to inf, so any accessibility over them would too (found by the fuzz)."""
+    from linyi_spatial.accessibility import gravity_accessibility
+
+    with pytest.raises(DataError, match="size sums beyond float64"):
+        gravity_accessibility(G0, ["a"], ["a", "b"], [1.7976931348623157e308, 1.7976931348623157e308])
+    T = ls.travel_time_matrix(G0, ["a"], ["a", "b"])
+    with pytest.raises(DataError, match="size sums beyond float64"):
+        ls.hansen_accessibility(T, pd.Series(1.7976931348623157e308, index=T.columns))

@@ -58,7 +58,7 @@ def _size(size: pd.Series, columns: pd.Index, label: str) -> np.ndarray:
     bad = values[~np.isfinite(values) | (values < 0)]
     if len(bad):
         raise DataError(f"{label} must be finite non-negative numbers; bad values at {bad.index.tolist()[:10]}")
-    return values.to_numpy()
+    return masses(values.to_numpy(), len(values))  # and a total every sum over them can hold
 
 
 def _matrix(T: pd.DataFrame) -> np.ndarray:
