@@ -23,6 +23,7 @@ import re
 import secrets
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,7 +33,22 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["Stage", "clean_stale", "read_csv", "read_text", "read_toml", "replacing", "staged_set", "write_text"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "Stage",
+    "clean_stale",
+    "read_csv",
+    "read_text",
+    "read_toml",
+    "refuse_foreign",
+    "replacing",
+    "staged_set",
+    "write_text",
+]
 
 
 def _encoding_hint(raw: bytes) -> str:
@@ -166,12 +182,6 @@ def read_toml(path: str | os.PathLike[str], what: str) -> dict[str, object]:
     ...
     linyi_spatial.errors.DataError: the spec nests 100 levels deep (at most 32) in ...
     """
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
     text = read_text(path, what, max_bytes=MAX_SPEC_BYTES)
     depth = _toml_depth(text)
     if depth > MAX_TOML_DEPTH:
@@ -363,11 +373,38 @@ class Stage:
         return self.root / name
 
 
-def _refuse(foreign: Sequence[Path]) -> DataError:
-    return DataError(
-        f"refusing to overwrite file(s) that linyi_spatial did not write: {[str(p) for p in foreign]}; "
-        "choose another --out folder, move them, or pass --overwrite"
-    )
+def refuse_foreign(targets: Sequence[Path], owned: Callable[[Path], bool], overwrite: bool = False) -> None:
+    """Raise one :class:`DataError` naming every existing target that ``owned`` does not recognise.
+
+    Parameters
+    ----------
+    targets : sequence of pathlib.Path
+    owned : callable
+        Whether the library wrote a file.
+    overwrite : bool, default False
+        Refuse nothing.
+
+    Raises
+    ------
+    DataError
+        Naming the files and how to proceed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "mine.html"
+    >>> _ = p.write_text("notes", encoding="utf-8")
+    >>> refuse_foreign([p], owned=lambda _p: False)
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: refusing to overwrite file(s) that linyi_spatial did not write: ...
+    """
+    foreign = [str(p) for p in targets if not overwrite and p.exists() and not owned(p)]
+    if foreign:
+        raise DataError(
+            f"refusing to overwrite file(s) that linyi_spatial did not write: {foreign}; "
+            "choose another --out folder, move them, or pass --overwrite"
+        )
 
 
 def _place(src: Path, dst: Path, owned: Callable[[Path], bool], overwrite: bool) -> None:
@@ -385,17 +422,14 @@ def _place(src: Path, dst: Path, owned: Callable[[Path], bool], overwrite: bool)
             return
     if dst.is_dir() or dst.is_symlink():
         raise DataError(f"cannot write {dst}: a folder or link stands there")
-    if not overwrite and not owned(dst):
-        raise _refuse([dst])
+    refuse_foreign([dst], owned, overwrite)
     os.replace(src, dst)
 
 
 def _commit(stage: Stage, owned: Callable[[Path], bool], overwrite: bool, retire: Sequence[str]) -> None:
     """Rename every staged file into place (backing up the files it replaces; rolled back on a refusal)."""
     folder, names = stage.folder, list(stage.names)
-    foreign = [folder / n for n in names if (folder / n).exists() and not overwrite and not owned(folder / n)]
-    if foreign:
-        raise _refuse(foreign)
+    refuse_foreign([folder / n for n in names], owned, overwrite)
     for name in names:
         _fsync(stage.root / name)
     retire_now = [n for n in retire if n not in names and (folder / n).is_file() and owned(folder / n)]

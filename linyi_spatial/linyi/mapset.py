@@ -22,7 +22,7 @@ import folium
 import networkx as nx
 
 from .. import accessibility as acc
-from .._io import staged_set, write_text
+from .._io import refuse_foreign, staged_set, write_text
 from .._version import __version__
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
@@ -189,12 +189,7 @@ def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:
     dirs = [str(p) for p in targets if p.is_dir()]
     if dirs:
         raise DataError(f"cannot write maps where folders stand: {dirs}")
-    foreign = [str(p) for p in targets if p.exists() and not written_by_us(p)]
-    if foreign and not overwrite:
-        raise DataError(
-            f"refusing to overwrite file(s) that linyi_spatial did not write: {foreign}; "
-            "choose another --out folder, move them, or pass --overwrite"
-        )
+    refuse_foreign(targets, written_by_us, overwrite)
 
 
 READING = {

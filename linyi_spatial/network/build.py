@@ -195,44 +195,38 @@ def _lonlat(node_tab: pd.DataFrame, n: str) -> tuple[float, float]:
     return float(node_tab.at[n, "lon"]), float(node_tab.at[n, "lat"])
 
 
+def _empty(value: object) -> bool:
+    """An empty table cell: None, NaN or blank text."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _number(value: object) -> float | None:
     """A number from a table cell: int, float or numeric text (``"2005"``, ``"2005.0"``); None if empty or not one."""
-    if (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or (isinstance(value, str) and not value.strip())
-    ):
-        return None
-    if isinstance(value, (bool, np.bool_)):
+    if _empty(value) or isinstance(value, (bool, np.bool_)):
         return None
     try:
-        x = float(value)  # type: ignore[arg-type]
+        x = float(value)  # type: ignore[arg-type]  # any cell: what float() refuses is not a number
     except (TypeError, ValueError):
         return None
     return x if math.isfinite(x) else None
 
 
-def _empty(value: object) -> bool:
-    return (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or (isinstance(value, str) and not value.strip())
-    )
-
-
 def _route_numbers(rid: str, r: Mapping[str, Any], problems: list[str]) -> tuple[int | None, float] | None:
     """The route's opening year (None when empty) and design speed, or None with the problem named."""
     opened, speed = _number(r["opened"]), _number(r["design_speed_kph"])
-    ok = True
-    if not _empty(r["opened"]) and (opened is None or opened != int(opened)):
+    bad_year = not _empty(r["opened"]) and (opened is None or opened != int(opened))
+    if bad_year:
         problems.append(
             f"route {rid!r}: opened {r['opened']!r} is not a year (leave it empty for a long-standing link)"
         )
-        ok = False
     if speed is None or speed <= 0:
         problems.append(f"route {rid!r}: design_speed_kph {r['design_speed_kph']!r} is not a positive number")
-        ok = False
-    return (None if opened is None else int(opened), speed) if ok else None  # type: ignore[return-value]
+        return None
+    if bad_year:
+        return None
+    return (None if opened is None else int(opened)), speed
 
 
 def _route_links(

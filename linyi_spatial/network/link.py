@@ -131,14 +131,6 @@ LINK_CACHE_KEY = "linyi_spatial.link"
 """Key of the node and edge indexes in a graph's ``__networkx_cache__`` (cleared by ``routing.clear_cache``)."""
 
 
-def _edge_count(G: nx.Graph) -> int:
-    """Number of edges, without networkx's slower Python-level ``number_of_edges`` on multigraphs."""
-    adj = G._adj
-    if G.is_multigraph():
-        return sum(len(keys) for nbrs in adj.values() for keys in nbrs.values())
-    return sum(len(nbrs) for nbrs in adj.values())
-
-
 def _values(dicts: Iterable[dict[str, Any]], key: str) -> list[Any]:
     return list(map(dict.get, dicts, repeat(key)))
 

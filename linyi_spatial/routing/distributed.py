@@ -340,7 +340,8 @@ class DaskEngine:
                         f"({type(exc).__name__}: {exc}); restart the cluster (client.restart()) and build a new "
                         "DaskEngine"
                     ) from None
-                self._scattered = self._scatter(self.routing, "the graph")  # the workers lost it: send it again
+                if self._scattered.status != "finished":  # the workers lost the graph: send it again
+                    self._scattered = self._scatter(self.routing, "the graph")
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _check_graph(self) -> None:

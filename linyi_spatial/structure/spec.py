@@ -65,13 +65,13 @@ ROLES = ("units", "core", "axes", "poles", "points")
 """Roles a spec's ``[region.role_labels]`` may name."""
 
 COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
-
-OVERLAP_TOLERANCE = 0.001
-"""Overlap of two units tolerated as digitising slivers: 0.1 % of the smaller unit's area."""
+"""Keys allowed in ``[region.columns]``."""
 
 NUMERIC_COLUMNS = ("size", "urban", "size_base")
 """Column roles that hold counts of people (checked to be numbers)."""
-"""Keys allowed in ``[region.columns]``."""
+
+OVERLAP_TOLERANCE = 0.001
+"""Overlap of two units tolerated as digitising slivers: 0.1 % of the smaller unit's area."""
 
 STATUSES = ("plan", "proposal", "reconstruction", "assumed", "unstated")
 """Provenance of a structure element: stated in the adopted plan, in a proposal or earlier plan, reconstructed
@@ -246,20 +246,19 @@ class _Builder:
 
     def check_unit_shapes(self, units: gpd.GeoDataFrame) -> None:
         """Every unit a valid polygon, and no two units overlapping (they would count people twice)."""
-        geoms = units.geometry.to_numpy()
-        missing = [str(u) for u, g in zip(units.index, geoms, strict=True) if g is None or g.is_empty]
-        if missing:
-            self.fail(f"unit(s) {missing} have no polygon")
-        kinds = {str(u): g.geom_type for u, g in zip(units.index, geoms, strict=True) if g is not None}
-        for uid, kind in kinds.items():
-            if kind not in ("Polygon", "MultiPolygon"):
-                self.fail(f"unit {uid!r} is a {kind}, not a polygon")
-        for uid, g in zip(units.index, geoms, strict=True):
-            if g is not None and not g.is_empty and not g.is_valid:
+        missing = []
+        for uid, g in zip(units.index.map(str), units.geometry.to_numpy(), strict=True):
+            if g is None or g.is_empty:
+                missing.append(uid)
+            elif g.geom_type not in ("Polygon", "MultiPolygon"):
+                self.fail(f"unit {uid!r} is a {g.geom_type}, not a polygon")
+            elif not g.is_valid:
                 self.fail(
-                    f"unit {str(uid)!r} has an invalid polygon ({shapely.is_valid_reason(g)}); "
+                    f"unit {uid!r} has an invalid polygon ({shapely.is_valid_reason(g)}); "
                     "repair it first, e.g. with shapely.make_valid or QGIS 'Fix geometries'"
                 )
+        if missing:
+            self.fail(f"unit(s) {missing} have no polygon")
         if self.problems or len(units) < 2:
             return
         proj = units.geometry.to_crs(projected_crs(units))

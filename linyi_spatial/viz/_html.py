@@ -50,8 +50,9 @@ from .i18n import tr
 
 __all__ = ["RawHTML", "esc", "esc_attr_twice", "fmt", "fmt_measure", "js_data", "no_template", "table"]
 
-_JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
-_NO_TEMPLATE = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_BRACES = {"{": "&#123;", "}": "&#125;"}  # no Jinja delimiter ({{ {% {#) can form without a brace
+_JS_NEUTRAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", **_BRACES})
+_NO_TEMPLATE = str.maketrans(_BRACES)
 
 
 def esc(value: object) -> str:
