@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: maps test docs data bench lint clean
+.PHONY: maps test test-fast docs data bench lint dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,16 @@ lint: $(BIN)/python
 	$(BIN)/ruff check linyi_spatial tests benchmarks
 	$(BIN)/ruff format --check linyi_spatial tests benchmarks
 
+# The sdist and wheel, checked as a package index would render them
+dist: $(BIN)/python
+	$(PIP) install -q build twine
+	rm -rf dist
+	$(BIN)/python -m build -o dist .
+	$(BIN)/python -m twine check --strict dist/*
+
 bench: $(BIN)/python
 	$(PIP) install -q -e '.[test]'
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info maps/*.html docs/_build
+	rm -rf $(VENV) build dist *.egg-info maps/*.html docs/_build

@@ -72,3 +72,37 @@ def test_cli_speaks_the_language_of_its_maps(tmp_path, capsys):
         main(["maps", "--out", str(tmp_path / "m2"), "--lang", "fr"])
     assert stop.value.code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def _seats_at_coordinates(files):
+    """The made-up region's spec with every seat given by its own lon/lat, and units without seat columns."""
+    import re
+
+    import geopandas as gpd
+
+    from linyi_spatial.testing import UNITS
+
+    units = gpd.read_file(files["units"]).drop(columns=["seat_lon", "seat_lat"])
+    files["units"].unlink()
+    units.to_file(files["units"], driver="GeoJSON")
+    spec = files["spec"].read_text(encoding="utf-8")
+    for code, lon, lat in UNITS[["code", "seat_lon", "seat_lat"]].itertuples(index=False):
+        spec = spec.replace(f'seat_of = "{code}"\n', f'seat_of = "{code}"\nlon = {lon}\nlat = {lat}\n')
+    assert len(re.findall(r'seat_of = "[A-E]"\nlon = ', spec)) == 5
+    files["spec"].write_text(spec, encoding="utf-8")
+    return files
+
+
+def test_seats_given_by_coordinates_run_to_the_full_map_set(tmp_path, capsys):
+    files = _seats_at_coordinates(write_region(tmp_path / "region"))
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]),
+            "--scenario-network", str(files["osm"]), "--out", str(out), "--offline", "--cell-km", "5"]  # fmt: skip
+    assert main(argv) == 0
+    assert "wrote 6 map(s) and an index" in capsys.readouterr().err
+    names = {"structure", "accessibility", "surface", "isochrones", "scenario", "hierarchy", "index"}
+    assert {p.stem for p in out.glob("*.html")} == names
+    # the seats are where the spec puts them, and they carry the scores of their units
+    html = (out / "accessibility.html").read_text(encoding="utf-8")
+    for name in ("Ashford", "Brookby", "Colton", "Dunmere", "Elmstead"):
+        assert name in html

@@ -272,3 +272,80 @@ def test_role_labels_by_language_are_read_and_checked(tmp_path):
     with pytest.raises(SpecError, match=r"region.role_labels.hub: unknown role") as err:
         SpatialStructure.from_file(files["spec"])
     assert "region.role_labels.core: names by language" in str(err.value)
+
+
+def test_seat_given_by_its_own_coordinates(tmp_path):
+    """seat_of with lon/lat: the unit's seat at the place's own point; no seat columns needed."""
+    from linyi_spatial.testing import write_region as write_made_up
+
+    files = write_made_up(tmp_path)
+    spec = files["spec"].read_text(encoding="utf-8")
+    files["spec"].write_text(spec.replace('seat_of = "B"\n', 'seat_of = "B"\nlon = 10.35\nlat = 50.15\n'))
+    s = ls.SpatialStructure.from_file(files["spec"])
+    seat = s.seats.loc["b"]
+    assert (seat.geometry.x, seat.geometry.y, seat["unit"]) == (10.35, 50.15, "B")
+    assert s.seats.loc["a"].geometry.coords[0] == (10.1, 50.1)  # the others still from the seat columns
+    # half a coordinate, or a point outside the unit it is the seat of, is one problem of that place
+    for extra, message in (
+        ("lon = 10.35\n", r"places\[1\] \(id='b'\): give both lon and lat"),
+        (
+            "lon = 10.5\nlat = 50.1\n",
+            r"places\[1\] \(id='b'\): coordinates lie in unit 'D', not in its stated unit 'B'",
+        ),
+    ):
+        files["spec"].write_text(spec.replace('seat_of = "B"\n', 'seat_of = "B"\n' + extra))
+        with pytest.raises(SpecError, match=message) as info:
+            ls.SpatialStructure.from_file(files["spec"])
+        assert len(info.value.problems) == 1, info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('seat_of = "C"', 'seat_of = "Q"', "places[2] (id='c'): seat_of refers to unknown unit 'Q'"),
+        ('id = "c"\nseat_of = "C"', 'id = "c"', "places[2] (id='c'): give lon/lat or seat_of"),
+        (
+            'seat_of = "C"',
+            'seat_of = "C"\nlon = 12.0\nlat = 50.3',
+            "places[2] (id='c'): coordinates (12.00000, 50.30000)",
+        ),
+        ('seat_of = "A"', 'seat_of = "A"\nlon = 10.1\nlat = "north"', "places[0].lat must be a number"),
+    ],
+)
+def test_one_bad_place_is_one_problem(tmp_path, old, new, problem):
+    """Place c is a point and on the north axis, place a the core's anchor: neither is reported again."""
+    from linyi_spatial.testing import write_region as write_made_up
+
+    files = write_made_up(tmp_path)
+    spec = files["spec"].read_text(encoding="utf-8")
+    assert old in spec
+    files["spec"].write_text(spec.replace(old, new, 1))
+    with pytest.raises(SpecError) as info:
+        ls.SpatialStructure.from_file(files["spec"])
+    assert len(info.value.problems) == 1, info.value.problems
+    assert info.value.problems[0].startswith(problem)
+
+
+def test_analyses_name_what_a_spec_without_seats_lacks(tmp_path):
+    from linyi_spatial.accessibility.population import structure_population
+    from linyi_spatial.errors import DataError
+    from linyi_spatial.testing import UNITS, made_up_network
+    from linyi_spatial.testing import write_region as write_made_up
+
+    files = write_made_up(tmp_path)
+    spec = files["spec"].read_text(encoding="utf-8")
+    for code, lon, lat in UNITS[["code", "seat_lon", "seat_lat"]].itertuples(index=False):
+        spec = spec.replace(f'seat_of = "{code}"\n', f"lon = {lon}\nlat = {lat}\n")
+    files["spec"].write_text(spec)
+    s = ls.SpatialStructure.from_file(files["spec"])
+    assert s.seats.empty
+    G = made_up_network(2020)
+    lacks = r"has no unit seats: declare one place per unit with seat_of = <unit id>"
+    with pytest.raises(DataError, match="the scenario comparison's unit scores time each unit from its seat.*" + lacks):
+        ls.compare_scenarios(G, made_up_network(2035), s, cell_km=5)
+    with pytest.raises(DataError, match=lacks):
+        ls.unit_accessibility(G, s)
+    with pytest.raises(
+        DataError, match=r"unit\(s\) \['A', 'B', 'C', 'D'\] have urban population \(column 'townsfolk'\)"
+    ):
+        structure_population(s, ls.analysis_grid(s.units, cell_km=5))

@@ -316,6 +316,17 @@ def structure_population(
     kinds = dict(PLACE_WEIGHTS if place_weights is None else place_weights)
     places = structure.places[structure.places["kind"].isin(list(kinds))].copy()
     places["weight"] = places["kind"].map(kinds).astype(float)
+    if urban is not None:
+        held = set(places.loc[places["weight"] > 0, "unit"])
+        positive = pd.to_numeric(structure.units[urban], errors="coerce") > 0  # bad values are named further on
+        lacking = [u for u in structure.units.index[positive] if u not in held]
+        if lacking:
+            raise DataError(
+                f"unit(s) {lacking} have urban population (column {urban!r}) but no urban place to put it around: "
+                "declare each unit's seat (seat_of = <unit id>) or a place of kind "
+                f"{sorted(k for k, w in kinds.items() if w > 0)} in it",
+                source=structure.source,
+            )
     return population_surface(
         grid,
         structure.units,

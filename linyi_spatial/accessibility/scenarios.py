@@ -155,6 +155,7 @@ def compare_scenarios(
     a_label, b_label = labels if labels is not None else (_label(G_a, "a"), _label(G_b, "b"))
     if a_label == b_label:
         raise DataError(f"the two scenarios need different labels, both are {a_label!r}: pass labels=(..., ...)")
+    structure.require_seats("the scenario comparison's unit scores")
     # residents per cell do not depend on the network: estimated once, carried by both surfaces
     grid = structure_population(structure, analysis_grid(structure.units, cell_km=cell_km))
     frames, surfaces = {}, {}

@@ -67,16 +67,12 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
     >>> structure_nodes(made_up_structure(), made_up_network(2020))["core"]
     ['a']
     """
+    seats = structure.require_seats("the accessibility measures")
     places = structure.places
     missing = [p for p in places.index if p not in G]
     lookup = {p: p for p in places.index if p in G}
     if missing:
         lookup.update(snap_points(G, places.loc[missing], access=access)["node"].to_dict())
-    seats = structure.seats
-    if seats.empty:
-        raise DataError(
-            "the structure has no unit seats: give places with seat_of = <unit id>", source=structure.source
-        )
     return {
         "core": [lookup[structure.core["anchor"].iloc[0]]],
         "pole": [lookup[p] for p in structure.poles["place"]],

@@ -136,6 +136,38 @@ class SpatialStructure(Explorable):
         """
         return self.places[self.places["kind"] == SEAT_KIND]
 
+    def require_seats(self, purpose: str) -> gpd.GeoDataFrame:
+        """The seats (:attr:`seats`), or a DataError saying what the spec lacks for ``purpose``.
+
+        Parameters
+        ----------
+        purpose : str
+            What needs the seats, for the message (e.g. ``"the unit scores"``).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+
+        Raises
+        ------
+        DataError
+            If no place is a unit's seat.
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> len(made_up_structure().require_seats("the unit scores"))
+        5
+        """
+        seats = self.seats
+        if seats.empty:
+            raise DataError(
+                f"{purpose} time each unit from its seat, and the structure has no unit seats: declare one place "
+                "per unit with seat_of = <unit id> (at its own lon/lat, or at the units' seat_lon/seat_lat columns)",
+                source=self.source,
+            )
+        return seats
+
     @overload
     def column(self, key: str, given: str | None = ..., *, required: Literal[True] = ...) -> str: ...
 

@@ -16,8 +16,10 @@ Spec format
     ``size``, ``urban``, ``size_base`` with ``size_base_year``), which the
     analyses use when no column is passed to them.
 ``[[places]]``
-    Named points: ``id`` and either ``lon``/``lat`` or ``seat_of = <unit id>``;
-    optional ``name``, ``name_zh``, ``unit``, ``source``.
+    Named points: ``id`` and ``lon``/``lat``, or ``seat_of = <unit id>``
+    (the unit's seat: at its own ``lon``/``lat`` when given, else at the
+    units' ``seat_lon``/``seat_lat``); optional ``name``, ``name_zh``,
+    ``unit``, ``source``.
 ``[core]``
     ``id``, ``name``, ``units`` (unit ids whose union is the core area),
     ``anchor`` (place id), optional ``zones`` (place ids inside the core).
@@ -136,10 +138,26 @@ class _Builder:
         self.given_units = units
         self.axis_variant = axis_variant
         self.problems: list[str] = []
+        self.bad_places: set[str] = set()
+        """Places that failed: their own problem is reported, references to them are not reported again."""
+        self.skipped: dict[str, int] = {}
+        """Per role, how many items were left out because they refer to a failed place."""
 
     # -- helpers
     def fail(self, msg: str) -> None:
         self.problems.append(msg)
+
+    def fail_place(self, pid: str, msg: str) -> None:
+        """Record a problem of place ``pid`` itself; later references to it stay silent."""
+        self.bad_places.add(pid)
+        self.fail(msg)
+
+    def refers_to_failed(self, key: str, ids: Sequence[str]) -> bool:
+        """Whether an item of role ``key`` refers to a failed place (then it is left out, silently)."""
+        if not self.bad_places.intersection(ids):
+            return False
+        self.skipped[key] = self.skipped.get(key, 0) + 1
+        return True
 
     def check(self) -> None:
         if self.problems:
@@ -356,18 +374,37 @@ class _Builder:
             for r in frame.to_dict("records")
         ]
 
-    def seat(self, rec: dict[str, Any], unit: str, units: gpd.GeoDataFrame, region: dict[str, Any]) -> bool:
-        """Fill a ``seat_of`` place from its unit's seat columns; False (problem recorded) if impossible."""
+    def seat(
+        self, rec: dict[str, Any], unit: str, units: gpd.GeoDataFrame, region: dict[str, Any], given: dict[str, Any]
+    ) -> bool:
+        """Make ``rec`` the seat of ``unit``; False (problem recorded) if impossible.
+
+        The seat's point is the place's own ``lon``/``lat`` when given, else
+        the unit's ``seat_lon``/``seat_lat`` columns.
+        """
         where = rec["_where"]
         if unit not in units.index:
-            self.fail(f"{where}: seat_of refers to unknown unit {unit!r}")
-            return False
-        if not {"seat_lon", "seat_lat"} <= set(units.columns):
-            self.fail(f"{where}: seat_of needs seat_lon/seat_lat columns in the units")
+            self.fail_place(rec["id"], f"{where}: seat_of refers to unknown unit {unit!r}")
             return False
         u = units.loc[unit]
-        # seat columns share the units' datum: WGS-84 when the units were passed in converted
-        rec.update(lon=u["seat_lon"], lat=u["seat_lat"], unit=unit, kind=SEAT_KIND, _wgs=self.given_units is not None)
+        if "lon" in given or "lat" in given:
+            if not ("lon" in given and "lat" in given):
+                self.fail_place(
+                    rec["id"], f"{where}: give both lon and lat (or neither, to use the unit's seat columns)"
+                )
+                return False
+            rec.update(lon=given["lon"], lat=given["lat"])
+        elif {"seat_lon", "seat_lat"} <= set(units.columns):
+            # seat columns share the units' datum: WGS-84 when the units were passed in converted
+            rec.update(lon=u["seat_lon"], lat=u["seat_lat"], _wgs=self.given_units is not None)
+        else:
+            self.fail_place(
+                rec["id"],
+                f"{where}: seat_of needs the seat's lon/lat, given with the place or as seat_lon/seat_lat columns "
+                "of the units",
+            )
+            return False
+        rec.update(unit=unit, kind=SEAT_KIND)
         columns = region.get("columns")
         name_col = columns.get("name") if isinstance(columns, dict) else None
         rec["name"] = rec["name"] or u.get(name_col or "name_en", u.get("name_en", unit))
@@ -392,12 +429,12 @@ class _Builder:
                 "_where": where,
             }
             if "seat_of" in p:
-                if not self.seat(rec, str(p["seat_of"]), units, region):
+                if not self.seat(rec, str(p["seat_of"]), units, region, p):
                     continue
             elif "lon" in p and "lat" in p:
                 rec.update(lon=p["lon"], lat=p["lat"])
             else:
-                self.fail(f"{where}: give lon/lat or seat_of")
+                self.fail_place(rec["id"], f"{where}: give lon/lat or seat_of")
                 continue
             rec["name"] = rec["name"] or rec["id"]
             records.append(rec)
@@ -410,7 +447,7 @@ class _Builder:
             self.fail(f"duplicate place id {dup!r}")
         bad = [r for r in records if not _valid_lonlat(r["lon"], r["lat"])]
         for r in bad:
-            self.fail(f"{r['_where']}: invalid coordinates lon={r['lon']!r}, lat={r['lat']!r}")
+            self.fail_place(r["id"], f"{r['_where']}: invalid coordinates lon={r['lon']!r}, lat={r['lat']!r}")
         records = [r for r in records if r not in bad]
         geoms = [Point(float(r["lon"]), float(r["lat"])) for r in records]
         if datum == GCJ02:
@@ -432,7 +469,8 @@ class _Builder:
             index=pd.Index([r["id"] for r in records], name="id"),
         )
         self.locate(places, units, {r["id"]: r["_where"] for r in records})
-        return places[~places.index.duplicated()]
+        places = places[~places.index.duplicated()]
+        return places[~places.index.isin(self.bad_places)]
 
     def locate(self, places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, where: dict[str, str]) -> None:
         """Assign each place its unit; reject places outside the region or their stated unit.
@@ -455,11 +493,15 @@ class _Builder:
             if isinstance(pt, gpd.GeoSeries):
                 pt = pt.iloc[0]
             if not hits:
-                self.fail(f"{where[pid]}: coordinates ({pt.x:.5f}, {pt.y:.5f}) lie outside the region's units")
+                self.fail_place(
+                    pid, f"{where[pid]}: coordinates ({pt.x:.5f}, {pt.y:.5f}) lie outside the region's units"
+                )
             elif stated is not None and stated not in units.index:
-                self.fail(f"{where[pid]}: unknown unit {stated!r}")
+                self.fail_place(pid, f"{where[pid]}: unknown unit {stated!r}")
             elif stated is not None and stated not in hits:
-                self.fail(f"{where[pid]}: coordinates lie in unit {hits[0]!r}, not in its stated unit {stated!r}")
+                self.fail_place(
+                    pid, f"{where[pid]}: coordinates lie in unit {hits[0]!r}, not in its stated unit {stated!r}"
+                )
             else:
                 places.loc[pid, "unit"] = stated if stated is not None else hits[0]
 
@@ -480,12 +522,10 @@ class _Builder:
             if u not in units.index:
                 self.fail(f"core {cid!r}: unknown unit {u!r}")
         anchor = core.get("anchor")
-        if anchor is None or anchor not in places.index:
-            self.fail(f"core {cid!r}: anchor {anchor!r} is not a known place")
         zones = [str(z) for z in core.get("zones", [])]
-        for z in zones:
-            if z not in places.index:
-                self.fail(f"core {cid!r}: unknown zone place {z!r}")
+        if self.refers_to_failed("core", [str(anchor), *zones]):
+            return gpd.GeoDataFrame(geometry=[], crs=WGS84)
+        self.check_core_places(cid, anchor, zones, places)
         if len(self.problems) > before:
             return gpd.GeoDataFrame(geometry=[], crs=WGS84)
         area = shapely.union_all(units.geometry.loc[unit_ids].to_numpy())
@@ -511,6 +551,13 @@ class _Builder:
         gdf["area_km2"] = (gdf.geometry.to_crs(projected_crs(gdf)).area / 1e6).round(1)
         return gdf
 
+    def check_core_places(self, cid: object, anchor: object, zones: list[str], places: gpd.GeoDataFrame) -> None:
+        if anchor is None or anchor not in places.index:
+            self.fail(f"core {cid!r}: anchor {anchor!r} is not a known place")
+        for z in zones:
+            if z not in places.index:
+                self.fail(f"core {cid!r}: unknown zone place {z!r}")
+
     def build_points(self, key: str, places: gpd.GeoDataFrame, required: Sequence[str]) -> gpd.GeoDataFrame:
         rows, ids = [], []
         for i, item in enumerate(self.array(self.spec.get(key), key)):
@@ -521,6 +568,8 @@ class _Builder:
                 self.fail(f"{where}: missing {', '.join(missing)}")
                 continue
             place = str(item["place"])
+            if self.refers_to_failed(key, [place]):
+                continue
             if place not in places.index:
                 self.fail(f"{where}: unknown place {place!r}")
                 continue
@@ -572,6 +621,8 @@ class _Builder:
             seq = [str(p) for p in ax.get("places", [])]
             if len(seq) < 2:
                 self.fail(f"{where}: an axis needs at least two places, got {seq}")
+                continue
+            if self.refers_to_failed(label, seq):
                 continue
             unknown = [p for p in seq if p not in refs]
             if unknown:
@@ -669,9 +720,12 @@ class _Builder:
 
     def check_expected(self, region: dict[str, Any], poles: Any, axes: Any, points: Any) -> None:
         expected = region.get("expected", {})
+        axes_label = "axes" if self.axis_variant is None else f"axis_variants.{self.axis_variant}"
         for key, gdf in (("poles", poles), ("axes", axes), ("points", points)):
-            if key in expected and int(expected[key]) != len(gdf):
-                self.fail(f"region.expected.{key} = {expected[key]} but the spec defines {len(gdf)} {key}")
+            # items left out for a failed place count as defined: that place's problem is reported already
+            defined = len(gdf) + self.skipped.get(axes_label if key == "axes" else key, 0)
+            if key in expected and int(expected[key]) != defined:
+                self.fail(f"region.expected.{key} = {expected[key]} but the spec defines {defined} {key}")
 
 
 _TEXT, _WHOLE, _NUMBER, _TEXTS = "a string", "a whole number", "a number", "an array of strings"
