@@ -1,6 +1,6 @@
 # linyi_spatial — set-up commands for a fresh machine (Python >= 3.10 with venv).
 #   make maps   create .venv, install the package, write the interactive maps into maps/ (Chinese: maps/zh/)
-#   make test   install the test extras and run the full test suite
+#   make test   install the test extras and run the full test suite (make test-fast: the unit tests only)
 #   make docs   build the documentation site into docs/_build/html
 PYTHON ?= python3
 VENV   ?= .venv
@@ -21,6 +21,11 @@ maps: $(BIN)/python
 test: $(BIN)/python
 	$(PIP) install -q -e '.[test]'
 	$(BIN)/python -m pytest
+
+# The unit tests only (no browser, notebooks, install, benchmarks, clusters or fuzzing): the quick loop
+test-fast: $(BIN)/python
+	$(PIP) install -q -e '.[test]'
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not integration"
 
 # The documentation site: API reference from the docstrings, the guides, and the notebooks run with their
 # outputs (tables, charts, maps); warnings are errors, so the site cannot rot silently.

@@ -132,3 +132,8 @@ def test_share_within_60_min_counts_a_cell_at_exactly_60_min():
 )
 def test_direction_of_columns_the_catalogue_does_not_list(column, better_high):
     assert higher_is_better(column) is better_high
+
+
+def test_access_leg_at_a_speed_near_the_float_limit_is_zero_at_zero_metres():
+    """metres × 3.6 / speed: ``speed / 3.6`` underflowed to 0 and gave 0 / 0 = NaN for a point on the road."""
+    assert Access(speed_kph=5e-324).seconds(np.array([0.0, 1.0])).tolist() == [0.0, float("inf")]

@@ -115,7 +115,9 @@ class Access:
         >>> Access(speed_kph=36.0, max_distance_m=500).seconds(np.array([100.0, 1000.0])).tolist()
         [10.0, inf]
         """
-        t = np.asarray(distance_m, dtype=float) * self.circuity / (self.speed_kph / 3.6)
+        # metres x 3.6 / (km/h): a speed near the float limit gives 0 s at 0 m and inf beyond, never 0/0
+        with np.errstate(over="ignore"):
+            t = np.asarray(distance_m, dtype=float) * self.circuity * 3.6 / self.speed_kph
         if self.max_distance_m is not None:
             t = np.where(np.asarray(distance_m) > self.max_distance_m, np.inf, t)
         return t
