@@ -29,6 +29,7 @@ from ..hierarchy import hierarchy_report
 from ..structure import SpatialStructure
 from ..viz import (
     accessibility_map,
+    add_credits,
     hierarchy_map,
     isochrone_map,
     save_html,
@@ -36,10 +37,8 @@ from ..viz import (
     structure_map,
     surface_map,
 )
-from ..viz._html import esc
-from ..viz.base import FONTS, GENERATOR, add_credits
 from ..viz.i18n import check_lang, local_name, tr
-from ..viz.output import mark, written_by_us
+from ..viz.output import index_page, written_by_us
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
 
@@ -212,19 +211,8 @@ _FOOTER = (
 
 
 def _index_page(written: Mapping[str, Path], title: str, note: str, lang: str) -> str:
-    cards = "".join(
-        f"<li><a href='{esc(p.name)}'><b>{esc(tr(MAPS[k], lang))}</b></a> <small>({p.stat().st_size / 1e6:.1f} MB)"
-        f"</small><br><span>{esc(tr(READING.get(k, ''), lang))}</span></li>"
-        for k, p in written.items()
-    )
-    return mark(
-        f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>{GENERATOR}"
-        f"<title>{esc(title)}</title>"
-        f"<style>body{{font-family:{FONTS};max-width:52em;margin:2em auto;padding:0 1em;color:#222}}"
-        "li{margin:0 0 1em 0} span{color:#555} small{color:#777}</style></head>"
-        f"<body><h1>{esc(title)}</h1><p>{esc(note)}</p><ul>{cards}</ul>"
-        f"<p><small>{esc(tr(_FOOTER, lang))}</small></p></body></html>\n"
-    )
+    entries = [(p, tr(MAPS[k], lang), tr(READING.get(k, ""), lang)) for k, p in written.items()]
+    return index_page(entries, title, note, footer=tr(_FOOTER, lang), lang=lang)
 
 
 def write_maps(

@@ -12,12 +12,12 @@ objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 
 from .._display import register_display, register_explorer
 from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
-from .base import BASEMAPS, OKABE_ITO
+from .base import BASEMAPS, OKABE_ITO, add_credits
 from .charts import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
 from .displays import hierarchy_html, linkages_html, scenario_html, structure_html
 from .hierarchy import hierarchy_map
 from .i18n import LANGS, get_lang, set_lang
-from .output import save_html
+from .output import index_page, save_html
 from .structure import structure_map
 
 __all__ = [
@@ -25,10 +25,12 @@ __all__ = [
     "LANGS",
     "OKABE_ITO",
     "accessibility_map",
+    "add_credits",
     "centrality_chart",
     "choropleth_map",
     "get_lang",
     "hierarchy_map",
+    "index_page",
     "isochrone_map",
     "rank_size_chart",
     "save_html",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import folium
 
 from .._io import write_text
 from ..errors import DataError
+from ._html import esc
 from ._offline import inline_assets
+from .base import FONTS, GENERATOR
 
-__all__ = ["MARK", "mark", "save_html", "written_by_us"]
+__all__ = ["MARK", "index_page", "mark", "save_html", "written_by_us"]
 
 _DOCTYPE = "<!DOCTYPE html>\n"
 
@@ -132,3 +135,53 @@ def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = Tru
     if inline:
         text = inline_assets(text)
     return write_text(out, mark(text))
+
+
+def index_page(
+    maps: Sequence[tuple[str | os.PathLike[str], str, str]],
+    title: str,
+    note: str = "",
+    *,
+    footer: str = "",
+    lang: str = "en",
+) -> str:
+    """A landing page linking each written map, with its size and how to read it.
+
+    Every text is shown as given (escaped, never a template); translate it before.
+
+    Parameters
+    ----------
+    maps : sequence of (path, label, reading)
+        Each map file (linked by its name, so the page sits beside the maps),
+        its label and a sentence on how to read it.
+    title, note, footer : str
+        The page's heading, the line under it and the small print.
+    lang : {"en", "zh"}, default "en"
+        The page's language attribute.
+
+    Returns
+    -------
+    str
+        The page, with the library's mark as its second line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.html"
+    >>> _ = f.write_text("x")
+    >>> "<a href='a.html'><b>A &lt;map&gt;</b></a>" in index_page([(f, "A <map>", "")], "Maps")
+    True
+    """
+    cards = "".join(
+        f"<li><a href='{esc(Path(p).name)}'><b>{esc(label)}</b></a> <small>({Path(p).stat().st_size / 1e6:.1f} MB)"
+        f"</small><br><span>{esc(reading)}</span></li>"
+        for p, label, reading in maps
+    )
+    return mark(
+        f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>{GENERATOR}"
+        f"<title>{esc(title)}</title>"
+        f"<style>body{{font-family:{FONTS};max-width:52em;margin:2em auto;padding:0 1em;color:#222}}"
+        "li{margin:0 0 1em 0} span{color:#555} small{color:#777}</style></head>"
+        f"<body><h1>{esc(title)}</h1><p>{esc(note)}</p><ul>{cards}</ul>"
+        f"<p><small>{esc(footer)}</small></p></body></html>\n"
+    )
