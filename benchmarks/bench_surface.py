@@ -181,7 +181,11 @@ def surfaces(G, structure, pipe, tg, grid, repeat: int, label: str) -> None:
     # same results: connector distances everywhere; times wherever the nearest edge is not a tie
     _, _, conn = pipe.link(grid)
     same_conn = np.allclose(lib["access_time_min"].to_numpy() * 60, conn, rtol=1e-9, atol=1e-6)
-    cols = {"core": "time_to_core_min", "pole": "time_to_nearest_pole_min", "seat": "time_to_nearest_seat_min"}
+    cols = {
+        "core": "cell_time_to_core_min",
+        "pole": "cell_time_to_nearest_pole_min",
+        "seat": "cell_time_to_nearest_seat_min",
+    }
     agree = min(
         float(np.mean(np.isclose(lib[col].to_numpy() * 60, ref[key], rtol=1e-9, atol=1e-6)))
         for key, col in cols.items()

@@ -1,23 +1,63 @@
-"""The catalogue of measures: label, unit and direction of every named result column.
+"""The catalogue of measures: the one home of everything the library knows about a result column.
 
-One table says whether more of a measure is better, so the composite score
+Each :class:`Measure` says what a column means (its label in English and
+Chinese, its unit), which way is better, whether it is a value per areal
+unit or per grid cell, its default weight in the composite score, and on
+which maps it is drawn. The composite score's default weights
+(:func:`composite_weights`), the layers of the accessibility, surface and
+scenario maps (:func:`drawn_on`) and the grid-cell measures of a scenario
+comparison (:func:`cell_measures`) are all read from here, so the composite
 (which turns "lower is better" measures around) and the maps (which colour
-the better end light) can never disagree. Columns not listed here fall back
-to a rule on their name: times (``*_min``, ``*time*``) and the detour index
-are lower-is-better, everything else higher-is-better.
+the better end light) can never disagree.
+
+A new measure takes an entry (:func:`register`) and, for a unit measure
+the library does not compute itself, a ``compute`` function; see
+``docs/add-a-measure.md``. Columns not listed here fall back to a rule on
+their name for maps and tables: times (``*_min``, ``*time*``) and the
+detour index are lower-is-better, everything else higher-is-better. The
+composite score refuses them: a weight needs a known direction.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["MEASURES", "Measure", "higher_is_better", "measure_label", "measure_unit"]
+from .errors import DataError
+
+__all__ = [
+    "LEVELS",
+    "MAPS",
+    "MEASURES",
+    "WEIGHTINGS",
+    "Measure",
+    "cell_measures",
+    "composite_weights",
+    "computed_measures",
+    "drawn_on",
+    "higher_is_better",
+    "measure_label",
+    "measure_unit",
+    "register",
+]
+
+LEVELS = ("unit", "cell")
+"""What a measure is a value of: an areal unit (a county) or a grid cell."""
+MAPS = ("accessibility", "surface", "scenario")
+"""Maps that draw catalogue measures: the unit choropleths of
+:func:`~linyi_spatial.viz.accessibility_map`, the time bands of
+:func:`~linyi_spatial.viz.surface_map` and the changes of
+:func:`~linyi_spatial.viz.scenario_map` (whose measures are also the ones a
+:func:`~linyi_spatial.accessibility.compare_scenarios` compares per cell)."""
+WEIGHTINGS = ("population", "area")
+"""The composite's two views of the surface measures: by residents or by land area."""
 
 
 @dataclass(frozen=True)
 class Measure:
-    """What a result column means.
+    """What a result column means, and where the library uses it.
 
     Attributes
     ----------
@@ -29,33 +69,88 @@ class Measure:
         Whether a larger value means better access or a higher rank.
     label_zh : str
         The label in Chinese (empty: the English label is used).
+    level : {"unit", "cell"}, default "unit"
+        A value per areal unit (a row of
+        :func:`~linyi_spatial.accessibility.unit_accessibility`) or per grid
+        cell (a column of :func:`~linyi_spatial.accessibility.travel_time_surface`).
+    weight : float, default 0
+        Default weight in the composite score (unit measures only; 0: not in it).
+    weighting : {"population", "area"} or None, default None
+        The composite view the weight belongs to: None for both (seat
+        measures), else only that view (``pop_*`` / ``area_*`` measures).
+    maps : tuple of str, default ()
+        Names from :data:`MAPS` of the maps that draw the measure, in
+        catalogue order.
+    compute : callable, optional
+        For a unit measure the library does not compute itself: called by
+        :func:`~linyi_spatial.accessibility.unit_accessibility` with a
+        :class:`~linyi_spatial.accessibility.MeasureContext`, it returns the
+        values per unit (a Series indexed by unit id).
     """
 
     label: str
     unit: str
     higher_is_better: bool
     label_zh: str = ""
+    level: str = "unit"
+    weight: float = 0.0
+    weighting: str | None = None
+    maps: tuple[str, ...] = ()
+    compute: Callable[[Any], Any] | None = None
 
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise DataError(f"a measure's level is one of {LEVELS}, got {self.level!r}")
+        if self.weighting is not None and self.weighting not in WEIGHTINGS:
+            raise DataError(f"a measure's weighting is None or one of {WEIGHTINGS}, got {self.weighting!r}")
+        unknown = [m for m in self.maps if m not in MAPS]
+        if unknown:
+            raise DataError(f"unknown map(s) {unknown} for a measure; known: {MAPS}")
+        w = self.weight
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not (0 <= w < float("inf")):
+            raise DataError(f"a measure's weight is a finite number >= 0, got {w!r}")
+        if w and self.level != "unit":
+            raise DataError("only unit measures have a composite weight (a cell measure is averaged into a unit one)")
+        if self.compute is not None and self.level != "unit":
+            raise DataError("a compute function is for unit measures (cell measures come from the travel-time surface)")
+
+
+_SEAT = "accessibility", "scenario"
+_CELL = "surface", "scenario"
 
 MEASURES: dict[str, Measure] = {
-    "composite_score": Measure("Composite accessibility score (0-100)", "", True, "综合可达性得分（0–100）"),
-    "time_to_core_min": Measure("Time from the seat to the core (min)", "min", False, "驻地到核心的时间（分钟）"),
-    "time_to_nearest_pole_min": Measure("Time to the nearest pole (min)", "min", False, "到最近增长极的时间（分钟）"),
+    "composite_score": Measure(
+        "Composite accessibility score (0-100)", "", True, "综合可达性得分（0–100）", maps=("accessibility",)
+    ),
+    # seat-based unit measures (seat_accessibility)
+    "time_to_core_min": Measure(
+        "Time from the seat to the core (min)", "min", False, "驻地到核心的时间（分钟）", weight=0.25, maps=_SEAT
+    ),
+    "time_to_nearest_pole_min": Measure(
+        "Time from the seat to the nearest pole (min)", "min", False, "驻地到最近增长极的时间（分钟）",
+        weight=0.10, maps=("accessibility",),
+    ),
     "time_to_nearest_seat_min": Measure(
-        "Time to the nearest other seat (min)", "min", False, "到最近其他驻地的时间（分钟）"
+        "Time from the seat to the nearest other seat (min)", "min", False, "驻地到最近其他驻地的时间（分钟）",
+        maps=("accessibility",),
     ),
     "mean_time_to_seats_min": Measure(
-        "Mean time to the other seats (min)", "min", False, "到其他驻地的平均时间（分钟）"
+        "Mean time to the other seats (min)", "min", False, "到其他驻地的平均时间（分钟）", weight=0.10, maps=_SEAT
     ),
     "hansen_size": Measure(
-        "Hansen potential of the units' size (decayed)", "persons", True, "单元规模的汉森潜力（距离衰减）"
+        "Hansen potential of the units' size (decayed)", "persons", True, "单元规模的汉森潜力（距离衰减）",
+        weight=0.15, maps=("accessibility",),
     ),
     "size_within_30min": Measure("Size reachable within 30 min", "persons", True, "30 分钟内可达规模"),
-    "size_within_60min": Measure("Size reachable within 60 min", "persons", True, "60 分钟内可达规模"),
+    "size_within_60min": Measure(
+        "Size reachable within 60 min", "persons", True, "60 分钟内可达规模", weight=0.10, maps=("accessibility",)
+    ),
     "size_within_90min": Measure("Size reachable within 90 min", "persons", True, "90 分钟内可达规模"),
     "detour_index": Measure("Detour index (network / straight distance)", "", False, "绕行系数（路网距离 / 直线距离）"),
+    # surface measures of a unit, weighted by residents (the population view of the composite)
     "pop_mean_time_to_core_min": Measure(
-        "Residents' mean time to the core (min)", "min", False, "居民到核心的平均时间（分钟）"
+        "Residents' mean time to the core (min)", "min", False, "居民到核心的平均时间（分钟）",
+        weight=0.20, weighting="population", maps=("accessibility",),
     ),
     "pop_mean_time_to_nearest_pole_min": Measure(
         "Residents' mean time to the nearest pole (min)", "min", False, "居民到最近增长极的平均时间（分钟）"
@@ -67,13 +162,16 @@ MEASURES: dict[str, Measure] = {
         "Share of residents within 30 min of the core", "share", True, "30 分钟内到达核心的居民比重"
     ),
     "pop_share_within_60min_of_core": Measure(
-        "Share of residents within 60 min of the core", "share", True, "60 分钟内到达核心的居民比重"
+        "Share of residents within 60 min of the core", "share", True, "60 分钟内到达核心的居民比重",
+        weight=0.10, weighting="population", maps=("accessibility",),
     ),
     "pop_share_within_90min_of_core": Measure(
         "Share of residents within 90 min of the core", "share", True, "90 分钟内到达核心的居民比重"
     ),
+    # surface measures of a unit, weighted by land area (the area view of the composite)
     "area_mean_time_to_core_min": Measure(
-        "Area-weighted time to the core (min)", "min", False, "按面积加权到核心的时间（分钟）"
+        "Area-weighted time to the core (min)", "min", False, "按面积加权到核心的时间（分钟）",
+        weight=0.20, weighting="area", maps=("accessibility",),
     ),
     "area_mean_time_to_nearest_pole_min": Measure(
         "Area-weighted time to the nearest pole (min)", "min", False, "按面积加权到最近增长极的时间（分钟）"
@@ -85,19 +183,32 @@ MEASURES: dict[str, Measure] = {
         "Share of land within 30 min of the core", "share", True, "30 分钟内到达核心的用地比重"
     ),
     "area_share_within_60min_of_core": Measure(
-        "Share of land within 60 min of the core", "share", True, "60 分钟内到达核心的用地比重"
+        "Share of land within 60 min of the core", "share", True, "60 分钟内到达核心的用地比重",
+        weight=0.10, weighting="area",
     ),
     "area_share_within_90min_of_core": Measure(
         "Share of land within 90 min of the core", "share", True, "90 分钟内到达核心的用地比重"
     ),
-    "pop_est": Measure("Residents (modelled estimate)", "persons", True, "常住人口（模型估算）"),
-    "pop_density_km2": Measure(
-        "Residents per km² (modelled estimate)", "persons/km²", True, "常住人口密度（人/km²，模型估算）"
+    # grid-cell measures (travel_time_surface, structure_population)
+    "cell_time_to_core_min": Measure(
+        "Time from the cell to the core (min)", "min", False, "网格到核心的时间（分钟）", level="cell", maps=_CELL
+    ),
+    "cell_time_to_nearest_pole_min": Measure(
+        "Time from the cell to the nearest pole (min)", "min", False, "网格到最近增长极的时间（分钟）",
+        level="cell", maps=_CELL,
+    ),
+    "cell_time_to_nearest_seat_min": Measure(
+        "Time from the cell to the nearest seat (min)", "min", False, "网格到最近驻地的时间（分钟）",
+        level="cell", maps=_CELL,
     ),
     "access_time_min": Measure(
-        "Access time from the cell to the network (min)", "min", False, "网格到路网的接入时间（分钟）"
+        "Access time from the cell to the network (min)", "min", False, "网格到路网的接入时间（分钟）", level="cell"
     ),
-}
+    "pop_est": Measure("Residents (modelled estimate)", "persons", True, "常住人口（模型估算）", level="cell"),
+    "pop_density_km2": Measure(
+        "Residents per km² (modelled estimate)", "persons/km²", True, "常住人口密度（人/km²，模型估算）", level="cell"
+    ),
+}  # fmt: skip
 """Known measures by column name."""
 
 _TIME_RE = re.compile(r"(_min$|time)")
@@ -174,3 +285,139 @@ def measure_unit(column: str) -> str:
     ('share', '')
     """
     return MEASURES[column].unit if column in MEASURES else ""
+
+
+def register(name: str, measure: Measure, *, replace: bool = False) -> Measure:
+    """Add a measure to the catalogue, so the composite, the maps and the labels know it.
+
+    Parameters
+    ----------
+    name : str
+        The result column's name (with its unit, e.g. ``jobs_within_45min``).
+    measure : Measure
+    replace : bool, default False
+        Allow replacing a measure of the same name.
+
+    Returns
+    -------
+    Measure
+        ``measure``.
+
+    Raises
+    ------
+    DataError
+        If ``name`` is not a non-empty string, ``measure`` is not a
+        :class:`Measure`, or the name is taken and ``replace`` is False.
+
+    Examples
+    --------
+    >>> m = register("jobs_within_45min", Measure("Jobs within 45 min", "jobs", True, "45 分钟内可达岗位"))
+    >>> measure_label("jobs_within_45min", "zh")
+    '45 分钟内可达岗位'
+    >>> del MEASURES["jobs_within_45min"]
+    """
+    if not isinstance(name, str) or not name:
+        raise DataError(f"a measure's name is a non-empty string, got {name!r}")
+    if not isinstance(measure, Measure):
+        raise DataError(f"measure {name!r}: expected a catalog.Measure, got {type(measure).__name__}")
+    if name in MEASURES and not replace:
+        raise DataError(f"measure {name!r} is already in the catalogue; pass replace=True to replace it")
+    MEASURES[name] = measure
+    return measure
+
+
+def composite_weights(weighting: object = "population") -> dict[str, float]:
+    """The composite score's default weights: every unit measure with a weight in this view.
+
+    Parameters
+    ----------
+    weighting : {"population", "area"}, default "population"
+        Which surface measures enter: residents-weighted (``pop_*``) or
+        area-weighted (``area_*``); seat measures enter both.
+
+    Returns
+    -------
+    dict
+        Column -> weight, in catalogue order.
+
+    Raises
+    ------
+    DataError
+        For another weighting.
+
+    Examples
+    --------
+    >>> w = composite_weights()
+    >>> w["time_to_core_min"], round(sum(w.values()), 6)
+    (0.25, 1.0)
+    """
+    if weighting not in WEIGHTINGS:
+        raise DataError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    return {
+        k: m.weight
+        for k, m in MEASURES.items()
+        if m.level == "unit" and m.weight > 0 and m.weighting in (None, weighting)
+    }
+
+
+def drawn_on(map_name: str, level: str | None = None) -> tuple[str, ...]:
+    """The measures a map draws, in catalogue order.
+
+    Parameters
+    ----------
+    map_name : {"accessibility", "surface", "scenario"}
+    level : {"unit", "cell"}, optional
+        Only measures of this level.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    DataError
+        For an unknown map or level.
+
+    Examples
+    --------
+    >>> drawn_on("surface")
+    ('cell_time_to_core_min', 'cell_time_to_nearest_pole_min', 'cell_time_to_nearest_seat_min')
+    >>> drawn_on("scenario", level="unit")
+    ('time_to_core_min', 'mean_time_to_seats_min')
+    """
+    if map_name not in MAPS:
+        raise DataError(f"unknown map {map_name!r}; known: {MAPS}")
+    if level is not None and level not in LEVELS:
+        raise DataError(f"unknown level {level!r}; known: {LEVELS}")
+    return tuple(k for k, m in MEASURES.items() if map_name in m.maps and level in (None, m.level))
+
+
+def cell_measures() -> tuple[str, ...]:
+    """The grid-cell times a scenario comparison reports per cell (catalogue cell measures on the scenario map).
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> cell_measures()[0]
+    'cell_time_to_core_min'
+    """
+    return drawn_on("scenario", level="cell")
+
+
+def computed_measures() -> dict[str, Measure]:
+    """Unit measures with their own ``compute`` function (those added with :func:`register`).
+
+    Returns
+    -------
+    dict
+        Column -> measure, in catalogue order.
+
+    Examples
+    --------
+    >>> computed_measures()  # the library computes its own measures
+    {}
+    """
+    return {k: m for k, m in MEASURES.items() if m.compute is not None}

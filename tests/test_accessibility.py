@@ -223,7 +223,7 @@ def test_edge_linked_surface_equals_brute_force_on_a_sample(surface, g2020):
         via_u = connector + share * best.get((v, u), np.inf) + to_core[u]  # back along the edge to u
         via_v = connector + (1 - share) * best[(u, v)] + to_core[v]
         assert cell["access_time_min"] == pytest.approx(connector / 60, rel=1e-6)
-        assert cell["time_to_core_min"] == pytest.approx(min(via_u, via_v) / 60, rel=1e-6)
+        assert cell["cell_time_to_core_min"] == pytest.approx(min(via_u, via_v) / 60, rel=1e-6)
 
 
 def test_surface_equals_networkx_on_a_sample(node_surface, g2020):
@@ -247,10 +247,10 @@ def test_surface_equals_networkx_on_a_sample(node_surface, g2020):
         access = d[near] / (30 / 3.6)
         core = min(a + to_core[road[i]] for a, i in zip(access, near, strict=True)) / 60
         pole = min(a + to_pole[road[i]] for a, i in zip(access, near, strict=True)) / 60
-        assert cell["time_to_core_min"] == pytest.approx(core)
-        assert cell["time_to_nearest_pole_min"] == pytest.approx(pole)
+        assert cell["cell_time_to_core_min"] == pytest.approx(core)
+        assert cell["cell_time_to_nearest_pole_min"] == pytest.approx(pole)
         assert cell["access_time_min"] == pytest.approx(access[0] / 60)
-    assert np.isfinite(surface["time_to_core_min"]).all()
+    assert np.isfinite(surface["cell_time_to_core_min"]).all()
 
 
 def test_county_scores(scores):
@@ -296,7 +296,7 @@ def test_isochrones_nest_and_match_surface(g2020):
         assert big.buffer(1e-7).contains(small)
     surf = travel_time_surface(g2020, linyi.load_structure(axes="anchors"), cell_km=2.0)
     # from the core anchor outwards equals to the anchor inwards on this two-way network
-    within60 = surf.loc[surf["time_to_core_min"] <= 60, "area_km2"].sum()
+    within60 = surf.loc[surf["cell_time_to_core_min"] <= 60, "area_km2"].sum()
     assert iso.loc[iso["cutoff_min"] == 60, "area_km2"].item() == pytest.approx(within60, rel=1e-9)
     from_point = isochrones(g2020, shapely.Point(118.36, 35.10), [30], region=counties, cell_km=2.0)
     assert from_point["area_km2"].item() == pytest.approx(iso.loc[1, "area_km2"], rel=0.05)
@@ -313,7 +313,7 @@ def test_scenario_2035_never_slower():
     # 董梁 (≈2026) ties 沂水 and 蒙阴: both gain on the mean time to the other seats
     assert c.units.loc["371323", "mean_time_to_seats_min_delta"] < -0.5
     assert c.units.loc["371328", "mean_time_to_seats_min_delta"] < -0.5
-    assert (c.cells["time_to_nearest_seat_min_delta"] <= 1e-9).all()
+    assert (c.cells["cell_time_to_nearest_seat_min_delta"] <= 1e-9).all()
     assert isinstance(c.cells, gpd.GeoDataFrame)
 
 
@@ -353,7 +353,7 @@ def test_h3_grid_covers_linyi():
     assert whole.mean() > 0.6
     assert (grid["area_km2"].to_numpy() <= ref * 1.005).all()  # pieces never exceed their hexagon
     s = travel_time_surface(load_network(2020), linyi.load_structure(axes="anchors"), grid=grid)
-    assert np.isfinite(s["time_to_core_min"]).all()
+    assert np.isfinite(s["cell_time_to_core_min"]).all()
     with pytest.raises(DataError, match="h3_resolution must be 0-15"):
         analysis_grid(counties, h3_resolution=16)
 
@@ -465,9 +465,9 @@ def test_edge_linking_keeps_the_base_road_so_added_links_never_slow_a_cell():
     s = linyi.load_structure(axes="anchors")
     g20, g35 = load_network(2020), load_network(2035)
     grid = analysis_grid(s.units, cell_km=4.0)
-    before = travel_time_surface(g20, s, grid=grid)["time_to_core_min"]
-    plain = travel_time_surface(g35, s, grid=grid)["time_to_core_min"]
-    kept = travel_time_surface(g35, s, grid=grid, base=g20)["time_to_core_min"]
+    before = travel_time_surface(g20, s, grid=grid)["cell_time_to_core_min"]
+    plain = travel_time_surface(g35, s, grid=grid)["cell_time_to_core_min"]
+    kept = travel_time_surface(g35, s, grid=grid, base=g20)["cell_time_to_core_min"]
     # a planned connector became some cells' nearest edge and is a worse way in than their old road
     assert (plain > before + 1e-9).any()
     assert (kept <= before + 1e-9).all()

@@ -236,6 +236,7 @@ def test_gravity_sums_never_exceed_the_total_size():
 G0 = ls.testing.made_up_network(2020)
 T0 = ls.travel_time_matrix(G0, list("abcd"), list("abcd"))
 UNITS4 = pd.DataFrame({"pop": [300.0, 200.0, 100.0, 50.0]}, index=list("abcd"))
+HANSEN4 = UNITS4.set_axis(["hansen_size"], axis=1)
 ONE = pd.DataFrame({"pop": [100.0], "urban": [50.0]})
 TWICE = pd.DataFrame({"pop": [3.0, 2.0, 1.0]}, index=["a", "a", "b"])
 
@@ -246,7 +247,7 @@ TWICE = pd.DataFrame({"pop": [3.0, 2.0, 1.0]}, index=["a", "a", "b"])
         (lambda: ls.centrality(G0, betweenness_sources=0), NetworkError, "betweenness_sources must be a positive"),
         (lambda: ls.centrality(G0, max_cost=-5.0), NetworkError, "max_cost must be a finite number > 0"),
         (lambda: ls.centrality(G0, betweenness_sources=3, max_cost=60.0), NetworkError, "cannot be cut off"),
-        (lambda: ls.composite_score(UNITS4, {"pop": "30"}), DataError, "weights must be finite"),
+        (lambda: ls.composite_score(HANSEN4, {"hansen_size": "30"}), DataError, "weights must be finite"),
         (lambda: data_tiers(UNITS4, {"pop": 1.0}, k=-1), DataError, "k must be a positive integer"),
         (lambda: data_tiers(UNITS4, {"pop": 1.0}, k=None), DataError, "k must be a positive integer"),
         (lambda: ls.polycentricity(UNITS4, "pop", top=None), DataError, "top must be a positive integer"),
@@ -275,8 +276,8 @@ def test_a_point_far_beyond_any_map_is_named_not_an_index_error():
 
 
 def test_composite_scores_of_huge_measures_do_not_overflow():
-    m = pd.DataFrame({"x": [-1.7e308, 0.0, 1.7e308]}, index=list("abc"))  # max - min is inf in float64
-    out = ls.composite_score(m, {"x": 1.0})
+    m = pd.DataFrame({"hansen_size": [-1.7e308, 0.0, 1.7e308]}, index=list("abc"))  # max - min is inf in float64
+    out = ls.composite_score(m, {"hansen_size": 1.0})
     assert out["rank"].tolist() == [3, 2, 1] or out["rank"].tolist() == [1, 2, 3]
     assert np.isfinite(out["composite_score"]).all()
 
@@ -314,9 +315,10 @@ def test_a_tiny_half_life_gives_weight_one_at_zero_minutes_not_nan():
 
 
 def test_composite_weights_at_the_float_limit_score_like_equal_weights():
-    m = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [3.0, 1.0, 2.0]}, index=list("abc"))
-    huge = ls.composite_score(m, {"x": 1.7976931348623157e308, "y": 1.7976931348623157e308})
-    pd.testing.assert_frame_equal(huge, ls.composite_score(m, {"x": 1.0, "y": 1.0}))
+    m = pd.DataFrame({"hansen_size": [1.0, 2.0, 3.0], "size_within_60min": [3.0, 1.0, 2.0]}, index=list("abc"))
+    big = 1.7976931348623157e308
+    huge = ls.composite_score(m, {"hansen_size": big, "size_within_60min": big})
+    pd.testing.assert_frame_equal(huge, ls.composite_score(m, {"hansen_size": 1.0, "size_within_60min": 1.0}))
 
 
 def test_sizes_whose_sum_overflows_are_named():

@@ -109,7 +109,10 @@ def test_partitioned_surface_equals_single_process(client, tmp_path):
     ref = travel_time_surface(G, structure, grid=grid)
     seats = list(structure.seats.index)
     out = DaskEngine(client, G).surface_to_parquet(
-        grid, {"time_to_core_min": ["city_hall"], "time_to_nearest_seat_min": seats}, tmp_path / "grid", npartitions=4
+        grid,
+        {"cell_time_to_core_min": ["city_hall"], "cell_time_to_nearest_seat_min": seats},
+        tmp_path / "grid",
+        npartitions=4,
     )
     assert out.npartitions == 4
     got = out.compute()
@@ -118,8 +121,8 @@ def test_partitioned_surface_equals_single_process(client, tmp_path):
     got = got.set_index(got["cell_id"] + "|" + got["unit"].astype(str)).loc[
         ref["cell_id"] + "|" + ref["unit"].astype(str)
     ]
-    np.testing.assert_allclose(got["time_to_core_min"], ref["time_to_core_min"], rtol=1e-12)
-    np.testing.assert_allclose(got["time_to_nearest_seat_min"], ref["time_to_nearest_seat_min"], rtol=1e-12)
+    np.testing.assert_allclose(got["cell_time_to_core_min"], ref["cell_time_to_core_min"], rtol=1e-12)
+    np.testing.assert_allclose(got["cell_time_to_nearest_seat_min"], ref["cell_time_to_nearest_seat_min"], rtol=1e-12)
 
 
 def test_engine_refuses_a_changed_graph_and_a_closed_client(client, problem):
@@ -146,7 +149,7 @@ def test_parquet_folders_are_not_mixed(client, tmp_path):
     structure = linyi.load_structure(axes="anchors")
     grid = analysis_grid(structure.units, cell_km=8.0)
     engine = DaskEngine(client, G)
-    target = {"time_to_core_min": ["city_hall"]}
+    target = {"cell_time_to_core_min": ["city_hall"]}
     engine.surface_to_parquet(grid, target, tmp_path / "g", npartitions=4)
     with pytest.raises(DataError, match="is not empty; pass overwrite=True"):
         engine.surface_to_parquet(grid, target, tmp_path / "g", npartitions=2)
@@ -191,7 +194,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
         start = time.monotonic()
         try:
             out = engine.surface_to_parquet(
-                grid, {"time_to_core_min": ["city_hall"]}, tmp_path / "grid", npartitions=16
+                grid, {"cell_time_to_core_min": ["city_hall"]}, tmp_path / "grid", npartitions=16
             ).compute()
         except ClusterError as exc:  # acceptable: named, and in time
             failure = str(exc)
@@ -207,7 +210,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
         assert len(out) == len(ref)
         key = out["cell_id"] + "|" + out["unit"].astype(str)
         got = out.set_index(key).loc[ref["cell_id"] + "|" + ref["unit"].astype(str)]
-        np.testing.assert_allclose(got["time_to_core_min"], ref["time_to_core_min"], rtol=1e-12)
+        np.testing.assert_allclose(got["cell_time_to_core_min"], ref["cell_time_to_core_min"], rtol=1e-12)
 
 
 def test_an_engine_scatters_its_graph_again_after_the_workers_lose_it(problem):

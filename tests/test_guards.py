@@ -42,7 +42,7 @@ def test_linyi_composite_and_share_within_60_min_pinned(linyi_2020):
 
     people = structure_population(linyi.load_structure(), surface)["pop_est"]
     cells = pd.DataFrame(surface.drop(columns=surface.geometry.name)).assign(pop_est=people)
-    near = cells["pop_est"].where(cells["time_to_core_min"] <= 60, 0.0)
+    near = cells["pop_est"].where(cells["cell_time_to_core_min"] <= 60, 0.0)
     again = near.groupby(cells["unit"]).sum() / cells["pop_est"].groupby(cells["unit"]).sum()
     np.testing.assert_allclose(again.reindex(scores.index), scores["pop_share_within_60min_of_core"], atol=1e-12)
 
@@ -102,9 +102,9 @@ def test_share_within_60_min_counts_a_cell_at_exactly_60_min():
         {
             "unit": ["U", "U", "U"],
             "area_km2": [1.0, 1.0, 2.0],
-            "time_to_core_min": [30.0, 60.0, 60.5],
-            "time_to_nearest_pole_min": [10.0, 10.0, 10.0],
-            "time_to_nearest_seat_min": [5.0, 5.0, 5.0],
+            "cell_time_to_core_min": [30.0, 60.0, 60.5],
+            "cell_time_to_nearest_pole_min": [10.0, 10.0, 10.0],
+            "cell_time_to_nearest_seat_min": [5.0, 5.0, 5.0],
         },
         geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
         crs="EPSG:3857",

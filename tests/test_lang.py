@@ -15,7 +15,6 @@ from linyi_spatial.linyi.mapset import MAPS, READING
 from linyi_spatial.testing import made_up_network, made_up_structure
 from linyi_spatial.viz import get_lang, set_lang, structure_map
 from linyi_spatial.viz._html import fmt_measure
-from linyi_spatial.viz.accessibility import SURFACE_LABELS
 from linyi_spatial.viz.charts import CENTRALITY_LABELS
 from linyi_spatial.viz.i18n import ZH, check_lang, code, tr
 from linyi_spatial.viz.structure import ROLE_LABELS
@@ -42,7 +41,7 @@ def test_every_interface_text_has_a_chinese_translation():
     assert len(keys) > 100  # the scan finds the calls
     missing = sorted(k for k in keys if k[1] not in ZH)
     assert missing == []
-    tables = [*MAPS.values(), *READING.values(), *SURFACE_LABELS.values(), *CENTRALITY_LABELS.values()]
+    tables = [*MAPS.values(), *READING.values(), *CENTRALITY_LABELS.values()]
     tables += [*ROLE_LABELS.values(), *MAPS]  # the maps' keys name them in progress messages
     assert [t for t in tables if t not in ZH] == []
     assert [c for c, m in MEASURES.items() if not m.label_zh] == []  # every measure has a Chinese label

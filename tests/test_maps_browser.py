@@ -83,7 +83,7 @@ def expected_paths():
     links = {d["link"] for _, _, d in G35.edges(data=True) if d["mode"] in ("road", "rail")}
     added = {d["link"] for _, _, d in G35.edges(data=True)} - {d["link"] for _, _, d in G20.edges(data=True)}
     surface = linyi.travel_time_surface(2020)
-    bands = len(np.unique(np.digitize(surface["time_to_core_min"].to_numpy(), TIME_BANDS_MIN)))
+    bands = len(np.unique(np.digitize(surface["cell_time_to_core_min"].to_numpy(), TIME_BANDS_MIN)))
     markers = len(s.poles) + len(s.points) + 1
     return {
         "structure": len(s.units) + 1 + len(links) + len(s.axes) + markers,

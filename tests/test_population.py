@@ -95,8 +95,8 @@ def test_places_without_a_unit_column_are_placed_by_location():
 def test_population_weighted_time_is_nearer_the_town_by_hand():
     unit, cells, town = tiny()
     pop = population_surface(cells, unit, town, total="pop", urban="urban", urban_density_km2=1000)
-    surface = pop.assign(time_to_core_min=[10.0, 50.0], time_to_nearest_pole_min=[20.0, 40.0],
-                         time_to_nearest_seat_min=[0.0, 30.0])  # fmt: skip
+    surface = pop.assign(cell_time_to_core_min=[10.0, 50.0], cell_time_to_nearest_pole_min=[20.0, 40.0],
+                         cell_time_to_nearest_seat_min=[0.0, 30.0])  # fmt: skip
     from linyi_spatial.accessibility.scores import _weighted_means
 
     got = _weighted_means(surface, surface["pop_est"].to_numpy(float), pd.Index(["U"])).loc["U"]
@@ -189,7 +189,7 @@ def test_linyi_composite_ranks_pinned_for_both_views(both):
 
 
 def test_weighting_name_is_checked(linyi_surface):
-    with pytest.raises(DataError, match="weighting must be 'population' or 'area'"):
+    with pytest.raises(DataError, match=r"weighting must be one of \('population', 'area'\), got 'people'"):
         linyi.county_accessibility(2020, surface=linyi_surface, weights="people")
 
 

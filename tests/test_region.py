@@ -119,7 +119,7 @@ def test_scenario_hierarchy_and_explore(structure, networks):
     assert (c.label_a, c.label_b) == (2020, 2035)
     assert set(c.added_links["ref"]) == {"X2"}
     assert c.units.loc["E", "mean_time_to_seats_min_delta"] < 0  # X2 reaches Elmstead
-    assert (c.cells["time_to_core_min_delta"] <= 1e-9).all()
+    assert (c.cells["cell_time_to_core_min_delta"] <= 1e-9).all()
     r = ls.hierarchy_report(structure, G20)
     assert r.rank_size.index.tolist() == ["residents"]
     assert r.primacy.loc["residents", "s2"] == pytest.approx(420_000 / 180_000)

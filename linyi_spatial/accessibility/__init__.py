@@ -19,7 +19,7 @@ from .population import (
     structure_population,
 )
 from .scenarios import ScenarioComparison, compare_scenarios, line_contributions
-from .scores import COMPOSITE_WEIGHTS, composite_score, seat_accessibility, unit_accessibility
+from .scores import COMPOSITE_WEIGHTS, MeasureContext, composite_score, seat_accessibility, unit_accessibility
 from .surface import isochrones, structure_nodes, travel_time_surface
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "E2SFCA_ZONES",
     "PLACE_WEIGHTS",
     "URBAN_DENSITY_KM2",
+    "MeasureContext",
     "ScenarioComparison",
     "analysis_grid",
     "compare_scenarios",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._display import Explorable
 from .._progress import progress
+from ..catalog import cell_measures
 from ..errors import DataError
 from ..network.lines import PlannedLine, add_lines
 from ..network.link import Access
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
 __all__ = ["ScenarioComparison", "compare_scenarios", "line_contributions"]
-
-CELL_MEASURES = ("time_to_core_min", "time_to_nearest_pole_min", "time_to_nearest_seat_min")
 
 
 @dataclass(frozen=True, repr=False)
@@ -44,7 +43,10 @@ class ScenarioComparison(Explorable):
         are comparable: a unit whose every measure improves or stays equal
         never gets a lower composite (scores may leave 0-100).
     cells : geopandas.GeoDataFrame
-        Per grid cell: times to core/pole/seat in both scenarios and deltas.
+        Per grid cell: the catalogue's cell times
+        (:func:`linyi_spatial.catalog.cell_measures`, e.g.
+        ``cell_time_to_core_min``) in both scenarios, their deltas and
+        percent changes.
     label_a, label_b : hashable
         The scenarios' labels (e.g. network years).
     geometry : geopandas.GeoDataFrame
@@ -178,7 +180,7 @@ def compare_scenarios(
             cols[f"{m}_delta_pct"] = 100.0 * (b[m] - a[m]) / a[m].where(a[m] != 0)
     sa, sb = surfaces[a_label], surfaces[b_label]
     cells = sa[["cell_id", "unit", "area_km2", "geometry"]].copy()
-    for m in CELL_MEASURES:
+    for m in cell_measures():
         cells[f"{m}_{a_label}"] = sa[m].to_numpy()
         cells[f"{m}_{b_label}"] = sb[m].to_numpy()
         cells[f"{m}_delta"] = sb[m].to_numpy() - sa[m].to_numpy()

@@ -19,7 +19,8 @@ the area-weighted one).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..catalog import higher_is_better
+from ..catalog import MEASURES, composite_weights, computed_measures, higher_is_better
 from ..decay import Decay, DecayFunction
 from ..errors import DataError
 from ..network.link import Access
@@ -42,22 +43,35 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPOSITE_WEIGHTS",
     "SHARE_LIMITS_MIN",
+    "MeasureContext",
     "composite_score",
     "default_weights",
     "seat_accessibility",
     "unit_accessibility",
 ]
 
-COMPOSITE_WEIGHTS: dict[str, float] = {
-    "time_to_core_min": 0.25,
-    "time_to_nearest_pole_min": 0.10,
-    "mean_time_to_seats_min": 0.10,
-    "hansen_size": 0.15,
-    "size_within_60min": 0.10,
-    "pop_mean_time_to_core_min": 0.20,
-    "pop_share_within_60min_of_core": 0.10,
-}
-"""Default weights of :func:`unit_accessibility`'s composite score.
+
+class _CatalogueWeights(Mapping[str, float]):
+    """The catalogue's population-view weights, read afresh on every use (a registered measure shows up)."""
+
+    def _now(self) -> dict[str, float]:
+        return composite_weights("population")
+
+    def __getitem__(self, key: str) -> float:
+        return self._now()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+    def __repr__(self) -> str:
+        return repr(self._now())
+
+
+COMPOSITE_WEIGHTS: Mapping[str, float] = _CatalogueWeights()
+"""Default weights of :func:`unit_accessibility`'s composite score (read-only; from :mod:`linyi_spatial.catalog`).
 
 Half the weight (0.25 + 0.20 + 0.10) measures the tie to the core, the
 leading element of a core-poles-axes-points plan; the rest the tie to the
@@ -67,14 +81,15 @@ The surface view is population-weighted: a county is judged by where its
 residents live (regional studies in China report 人口加权平均出行时间 for
 this reason); ``unit_accessibility(..., weighting="area")`` uses the
 ``area_*`` measures instead. A documented judgement, not a calibration:
-pass ``weights=``."""
+pass ``weights=``. Each weight is the ``weight`` of its
+:class:`~linyi_spatial.catalog.Measure`, the one place it is set."""
 
 SHARE_LIMITS_MIN = (30, 60, 90)
 """Time limits of the ``*_share_within_<t>min_of_core`` measures."""
 
 
 def default_weights(weighting: object = "population") -> dict[str, float]:
-    """:data:`COMPOSITE_WEIGHTS` with the surface measures of the chosen weighting.
+    """The catalogue's composite weights with the surface measures of the chosen weighting.
 
     Parameters
     ----------
@@ -94,11 +109,7 @@ def default_weights(weighting: object = "population") -> dict[str, float]:
     >>> sorted(k for k in default_weights("area") if k.startswith("area_"))
     ['area_mean_time_to_core_min', 'area_share_within_60min_of_core']
     """
-    if weighting not in ("population", "area"):
-        raise DataError(f"weighting must be 'population' or 'area', got {weighting!r}")
-    if weighting == "population":
-        return dict(COMPOSITE_WEIGHTS)
-    return {("area_" + k[4:] if k.startswith("pop_") else k): v for k, v in COMPOSITE_WEIGHTS.items()}
+    return composite_weights(weighting)
 
 
 def composite_score(
@@ -133,7 +144,9 @@ def composite_score(
     Raises
     ------
     DataError
-        For unknown columns, negative weights, a zero sum or undefined values.
+        For columns missing from ``measures`` or from the catalogue
+        (:data:`linyi_spatial.catalog.MEASURES`), negative weights, a zero
+        sum or undefined values.
 
     Examples
     --------
@@ -149,6 +162,12 @@ def composite_score(
     unknown = sorted(set(w) - (set(measures.columns) & set(ref.columns)))
     if unknown:
         raise DataError(f"unknown measure(s) in weights: {unknown}; available: {sorted(measures.columns)}")
+    uncatalogued = sorted(k for k in w if k not in MEASURES)
+    if uncatalogued:
+        raise DataError(
+            f"measure(s) {uncatalogued} are not in the catalogue, so their direction is unknown: "
+            "add each with linyi_spatial.catalog.register(name, Measure(...)) (see docs/add-a-measure.md)"
+        )
     negative = [k for k, v in w.items() if not (_real(v) and np.isfinite(v) and v >= 0)]
     if negative or sum(w.values()) <= 0:
         raise DataError(f"weights must be finite, non-negative and with a positive sum (bad: {negative})")
@@ -184,6 +203,70 @@ def _defined(frame: pd.DataFrame, k: str) -> pd.Series:
     if x.isna().any():
         raise DataError(f"measure {k!r} is undefined for unit(s) {x[x.isna()].index.tolist()}")
     return x
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    """What a catalogue measure's ``compute`` function is given by :func:`unit_accessibility`.
+
+    Attributes
+    ----------
+    G : networkx graph
+        The network.
+    structure : SpatialStructure
+    seats : pandas.Series
+        Network node of each unit's seat, indexed by unit id.
+    seat_times_min : pandas.DataFrame
+        Travel times between the seats (minutes), rows and columns by unit id.
+    size : pandas.Series
+        The units' size (the opportunity mass), indexed by unit id.
+    surface : geopandas.GeoDataFrame
+        The travel-time surface (``cell_*`` times, ``unit``, ``area_km2``).
+    pop_est : numpy.ndarray
+        Residents of each surface cell (same order as ``surface``).
+    measures : pandas.DataFrame
+        The unit measures computed so far (the library's own, then those
+        registered before this one).
+    """
+
+    G: nx.Graph
+    structure: SpatialStructure
+    seats: pd.Series
+    seat_times_min: pd.DataFrame
+    size: pd.Series
+    surface: gpd.GeoDataFrame
+    pop_est: np.ndarray
+    measures: pd.DataFrame
+
+
+MeasureFunction = Callable[[MeasureContext], pd.Series]
+"""The signature of a catalogue measure's ``compute``."""
+
+
+def _computed(ctx: MeasureContext) -> pd.DataFrame:
+    """The registered measures' values, each checked: one finite-or-NaN number per unit, indexed by unit id."""
+    out = ctx.measures
+    for name, m in computed_measures().items():
+        fn: MeasureFunction = m.compute  # type: ignore[assignment]  # computed_measures() only holds compute set
+        try:
+            values = fn(MeasureContext(**{**ctx.__dict__, "measures": out}))
+        except DataError:
+            raise
+        except Exception as exc:
+            raise DataError(f"measure {name!r}: its compute function failed: {exc}") from exc
+        if not isinstance(values, pd.Series):
+            raise DataError(
+                f"measure {name!r}: compute must return a pandas Series by unit id, got {type(values).__name__}"
+            )
+        missing = [u for u in out.index if u not in values.index]
+        if missing:
+            raise DataError(f"measure {name!r}: no value for unit(s) {missing}")
+        try:
+            column = pd.to_numeric(values.reindex(out.index), errors="raise").astype(float)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"measure {name!r}: its values are not numbers ({exc})") from exc
+        out = out.assign(**{name: column})
+    return out
 
 
 def seat_accessibility(
@@ -233,6 +316,18 @@ def seat_accessibility(
     >>> s.loc["B", "time_to_nearest_pole_min"]
     np.float64(0.0)
     """
+    return _seat_frame(G, structure, size=size, decay=decay, access=access)[0]
+
+
+def _seat_frame(
+    G: nx.Graph,
+    structure: SpatialStructure,
+    *,
+    size: str | None,
+    decay: Decay | DecayFunction,
+    access: Access | None,
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.Series]:
+    """The seat measures, with the seats' nodes, the seat-to-seat times and the sizes they came from."""
     size_col = structure.column("size", size)
     targets = structure_nodes(structure, G, access=access)
     seats = pd.Series(targets["seat"], index=pd.Index(targets["seat_units"], name=structure.units.index.name))
@@ -252,7 +347,7 @@ def seat_accessibility(
         out[c] = cum[c].to_numpy()
     out["detour_index"] = detour_index(G, list(seats)).to_numpy()
     out.attrs["size"] = size_col
-    return out
+    return out, seats, T, mass
 
 
 def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Index) -> pd.DataFrame:
@@ -261,11 +356,11 @@ def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Ind
     cols = {}
     for prefix, w in (("area", grid["area_km2"].to_numpy(dtype=float)), ("pop", people)):
         parts = {"w": w}
-        for key, col in (("core", "time_to_core_min"), ("pole", "time_to_nearest_pole_min"),
-                         ("seat", "time_to_nearest_seat_min")):  # fmt: skip
+        for key, col in (("core", "cell_time_to_core_min"), ("pole", "cell_time_to_nearest_pole_min"),
+                         ("seat", "cell_time_to_nearest_seat_min")):  # fmt: skip
             t = grid[col].to_numpy(dtype=float)
             parts[key] = np.where(w > 0, w * t, 0.0)  # an empty cell adds nothing, even if unreachable
-        t_core = grid["time_to_core_min"].to_numpy(dtype=float)
+        t_core = grid["cell_time_to_core_min"].to_numpy(dtype=float)
         for limit in SHARE_LIMITS_MIN:
             parts[f"near{limit}"] = np.where(t_core <= limit, w, 0.0)
         sums = pd.DataFrame(parts).groupby(grid["unit"].to_numpy()).sum().reindex(index)
@@ -349,12 +444,13 @@ def unit_accessibility(
     (5, 1)
     """
     w = dict(weights) if isinstance(weights, Mapping) else default_weights("population" if weights is None else weights)
-    seat = seat_accessibility(G, structure, size=size, decay=decay, access=access)
+    seat, seats, T, mass = _seat_frame(G, structure, size=size, decay=decay, access=access)
     if surface is None:
         surface = travel_time_surface(G, structure, cell_km=cell_km, access=access)
     population = surface if "pop_est" in surface.columns else structure_population(structure, surface)
     people = population["pop_est"].to_numpy(dtype=float)
     out = seat.join(_weighted_means(surface, people, seat.index))
+    out = _computed(MeasureContext(G, structure, seats, T, mass, surface, people, out))
     out = out.join(composite_score(out, w))
     out.insert(0, "name", structure.unit_names().reindex(out.index))
     out.attrs.update(

@@ -142,15 +142,18 @@ def travel_time_surface(
     -------
     geopandas.GeoDataFrame
         One row per cell piece: ``cell_id``, ``unit``, ``area_km2``,
-        ``node`` and ``access_time_min`` (nearest node), ``time_to_core_min``,
-        ``time_to_nearest_pole_min``, ``nearest_pole``,
-        ``time_to_nearest_seat_min``, ``nearest_seat_unit``, geometry.
+        ``node`` and ``access_time_min`` (nearest node),
+        ``cell_time_to_core_min``, ``cell_time_to_nearest_pole_min``,
+        ``nearest_pole``, ``cell_time_to_nearest_seat_min``,
+        ``nearest_seat_unit``, geometry. The ``cell_`` times are from the
+        cell (its access leg included); the seat's own times, in
+        :func:`~linyi_spatial.accessibility.seat_accessibility`, carry no prefix.
 
     Examples
     --------
     >>> from linyi_spatial.testing import made_up_network, made_up_structure
     >>> s = travel_time_surface(made_up_network(2020), made_up_structure(), cell_km=5)
-    >>> bool(s["time_to_core_min"].between(0, 180).all())
+    >>> bool(s["cell_time_to_core_min"].between(0, 180).all())
     True
     """
     access = DEFAULT_ACCESS if access is None else access
@@ -164,9 +167,9 @@ def travel_time_surface(
     out["node"] = nodes[np.arange(len(nodes)), np.argmin(seconds, axis=1)]
     out["access_time_min"] = connector / 60.0
     for key, col, label, ids in (
-        ("core", "time_to_core_min", None, None),
-        ("pole", "time_to_nearest_pole_min", "nearest_pole", targets["pole_ids"]),
-        ("seat", "time_to_nearest_seat_min", "nearest_seat_unit", targets["seat_units"]),
+        ("core", "cell_time_to_core_min", None, None),
+        ("pole", "cell_time_to_nearest_pole_min", "nearest_pole", targets["pole_ids"]),
+        ("seat", "cell_time_to_nearest_seat_min", "nearest_seat_unit", targets["seat_units"]),
     ):
         if not targets[key]:
             out[col] = np.inf

@@ -174,7 +174,7 @@ def travel_time_surface(
     Examples
     --------
     >>> s = travel_time_surface(2020, cell_km=5)
-    >>> bool(s["time_to_core_min"].between(0, 180).all())
+    >>> bool(s["cell_time_to_core_min"].between(0, 180).all())
     True
     """
     return acc.travel_time_surface(load_network(year), load_structure(axes="anchors"), cell_km=cell_km, access=access)

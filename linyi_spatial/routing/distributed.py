@@ -616,7 +616,7 @@ class DaskEngine:
         grid : GeoDataFrame
             Cells (e.g. :func:`linyi_spatial.accessibility.analysis_grid`), any CRS.
         targets : mapping of column name -> node ids
-            e.g. ``{"time_to_core_min": ["hall"]}``.
+            e.g. ``{"cell_time_to_core_min": ["hall"]}``.
         path : path-like
             GeoParquet folder to write (created; must be empty).
         npartitions : int, default 8
@@ -638,7 +638,7 @@ class DaskEngine:
 
         Examples
         --------
-        >>> engine.surface_to_parquet(grid, {"time_to_core_min": ["hall"]}, "out/")  # doctest: +SKIP
+        >>> engine.surface_to_parquet(grid, {"cell_time_to_core_min": ["hall"]}, "out/")  # doctest: +SKIP
         """
         _require_dask()
         import dask_geopandas

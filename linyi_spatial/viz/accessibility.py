@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..catalog import higher_is_better, measure_label, measure_unit
+from ..catalog import drawn_on, higher_is_better, measure_label, measure_unit
 from ..crs import WGS84
-from ..errors import OptionError
+from ..errors import DataError, OptionError
 from ._html import fmt, fmt_measure, js_data, table
 from .base import (
     DIVERGING,
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
 
 __all__ = [
-    "ACCESSIBILITY_LAYERS",
-    "SURFACE_LABELS",
     "TIME_BANDS_MIN",
     "accessibility_map",
     "choropleth_map",
@@ -48,28 +46,9 @@ __all__ = [
     "surface_map",
 ]
 
-ACCESSIBILITY_LAYERS = (
-    "composite_score",
-    "time_to_core_min",
-    "time_to_nearest_pole_min",
-    "time_to_nearest_seat_min",
-    "mean_time_to_seats_min",
-    "hansen_size",
-    "size_within_60min",
-    "pop_mean_time_to_core_min",
-    "pop_share_within_60min_of_core",
-    "area_mean_time_to_core_min",
-)
-"""Measures drawn by :func:`accessibility_map` by default, one layer each."""
-
 TIME_BANDS_MIN = (15, 30, 45, 60, 90, 120)
 DENSITY_BANDS_KM2 = (100, 250, 500, 1000, 2500, 5000, 10000)
 """Upper edges of the residents-per-km² classes of the population layer (round numbers)."""
-SURFACE_LABELS = {
-    "time_to_core_min": "Time to the core (min)",
-    "time_to_nearest_pole_min": "Time to the nearest pole (min)",
-    "time_to_nearest_seat_min": "Time to the nearest seat (min)",
-}
 
 
 def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *, line: str | None = None) -> None:
@@ -267,7 +246,7 @@ def accessibility_map(
     scores: pd.DataFrame,
     units: gpd.GeoDataFrame,
     *,
-    columns: Sequence[str] = ACCESSIBILITY_LAYERS,
+    columns: Sequence[str] | None = None,
     title: str | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
@@ -281,8 +260,10 @@ def accessibility_map(
         From :func:`linyi_spatial.accessibility.unit_accessibility`.
     units : GeoDataFrame
         The units' polygons (e.g. ``structure.units``), indexed like ``scores``.
-    columns : sequence of str, default :data:`ACCESSIBILITY_LAYERS`
-        Measures to draw (those missing from ``scores`` are skipped).
+    columns : sequence of str, optional
+        Measures to draw (those missing from ``scores`` are skipped);
+        default the catalogue's (:func:`linyi_spatial.catalog.drawn_on`
+        ``("accessibility")``), a registered measure included.
     title : str, optional
         Default "Unit accessibility" in the map's language.
     tiles, tiles_key : basemap
@@ -303,7 +284,7 @@ def accessibility_map(
     True
     """
     lang = check_lang(lang)
-    cols = [c for c in columns if c in scores]
+    cols = [c for c in (drawn_on("accessibility") if columns is None else columns) if c in scores]
     title = title if title is not None else tr("Unit accessibility", lang)
     return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang)
 
@@ -319,7 +300,7 @@ def _band_names(bands_min: Sequence[float], lang: str) -> list[str]:
 def surface_map(
     surface: gpd.GeoDataFrame,
     *,
-    columns: Sequence[str] = tuple(SURFACE_LABELS),
+    columns: Sequence[str] | None = None,
     bands_min: Sequence[float] = TIME_BANDS_MIN,
     title: str | None = None,
     tiles: str | None = "osm",
@@ -335,7 +316,9 @@ def surface_map(
         ``pop_density_km2`` (e.g. from
         :func:`linyi_spatial.accessibility.structure_population`) the map
         also has a residents-per-km² layer.
-    columns : sequence of str
+    columns : sequence of str, optional
+        Cell time columns to draw; default the catalogue's
+        (:func:`linyi_spatial.catalog.drawn_on` ``("surface")``).
     bands_min : sequence of float, default (15, 30, 45, 60, 90, 120)
         Upper edges of the time bands.
     title : str, optional
@@ -363,9 +346,13 @@ def surface_map(
     colours = ramp(len(bands_min) + 1, reverse=True)
     names = _band_names(bands_min, lang)
     layers, legends = [], []
+    columns = drawn_on("surface") if columns is None else columns
+    missing = [c for c in columns if c not in surface.columns]
+    if missing:
+        raise DataError(f"surface_map: the surface has no column(s) {missing}; it has {list(surface.columns)}")
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
-        label = tr(SURFACE_LABELS[col], lang) if col in SURFACE_LABELS else measure_label(col, lang)
+        label = measure_label(col, lang)
         layer = overlay(label, show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             tip = table([(tr("travel time", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
@@ -507,10 +494,11 @@ def scenario_map(
 ) -> folium.Map:
     """What scenario b changes against a: unit and grid-cell deltas of travel time, and the added links.
 
-    Layers: per-unit change of the mean time to the other seats and of the
-    time to the core (minutes), the per-cell change of the time to the
-    nearest seat on a diverging ramp (purple: faster), and the links that
-    scenario b adds.
+    Layers: the per-unit change of each unit measure the catalogue puts on
+    the scenario map (the seat's time to the core and mean time to the
+    other seats, in minutes), the per-cell change of each cell time (to the
+    core, the nearest pole, the nearest seat) on a diverging ramp (purple:
+    faster), and the links that scenario b adds.
 
     Parameters
     ----------
@@ -543,7 +531,7 @@ def scenario_map(
     edges, colours, names = _delta_classes(bands_min, lang)
     units = comparison.units
     alternatives = []
-    measures = ("mean_time_to_seats_min", "time_to_core_min")
+    measures = [c for c in drawn_on("scenario", level="unit") if f"{c}_delta" in units]
     shifted = shift(shapes, datum)
     fills: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
@@ -577,14 +565,16 @@ def scenario_map(
     popups = {uid: "<hr>".join(tips[uid]) for uid in shifted.index}
     SharedChoropleth(shifted, fills, tips, popups, alternatives).add_to(m)
     cells = comparison.cells
-    classes = np.digitize(cells["time_to_nearest_seat_min_delta"].to_numpy(), bands_min)
-    bands = dissolve(cells, classes)
-    layer = overlay(tr("Grid: change in time to the nearest seat", lang), show=False)
-    for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
-        j = int(band.label)
-        tip = table([(tr("change", lang), names[j]), (tr("cells", lang), fmt(band.cells))])
-        _polygon(layer, row.geometry, colours[j], tip)
-    alternatives.append(layer.add_to(m))
+    for col in drawn_on("scenario", level="cell"):
+        if f"{col}_delta" not in cells:
+            continue
+        bands = dissolve(cells, np.digitize(cells[f"{col}_delta"].to_numpy(), bands_min))
+        layer = overlay(tr("Grid: change in {label}", lang, label=measure_label(col, lang)), show=False)
+        for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
+            j = int(band.label)
+            tip = table([(tr("change", lang), names[j]), (tr("cells", lang), fmt(band.cells))])
+            _polygon(layer, row.geometry, colours[j], tip)
+        alternatives.append(layer.add_to(m))
     ExclusiveLayers(alternatives).add_to(m)
     added = overlay(tr("Links added in {b}", lang, b=b), show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
