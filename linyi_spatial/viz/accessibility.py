@@ -484,6 +484,11 @@ def _delta_classes(bands_min: Sequence[float], lang: str) -> tuple[list[float], 
     return edges, colours, names
 
 
+def _in_sentence(label: str, lang: str) -> str:
+    """A label inside an English sentence starts in lower case ("change in time from ..."); Chinese has no case."""
+    return label[:1].lower() + label[1:] if lang == "en" else label
+
+
 def scenario_map(
     comparison: ScenarioComparison,
     *,
@@ -535,15 +540,16 @@ def scenario_map(
     shifted = shift(shapes, datum)
     fills: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
+    unchanged = [bool(units[f"{col}_delta"].abs().max() < 0.05) for col in measures]
+    first = unchanged.index(False) if False in unchanged else 0  # open on a layer that shows a change
     for i, col in enumerate(measures):
-        unchanged = units[f"{col}_delta"].abs().max() < 0.05 if f"{col}_delta" in units else False
         label = measure_label(col, lang)
         name = (
             "Units: change in {label} (no unit changes by 0.05 min or more)"
-            if unchanged
+            if unchanged[i]
             else "Units: change in {label}"
         )
-        alternatives.append(overlay(tr(name, lang, label=label), show=i == 0).add_to(m))
+        alternatives.append(overlay(tr(name, lang, label=_in_sentence(label, lang)), show=i == first).add_to(m))
         for uid, row in shifted.iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
             tips[uid].append(
@@ -569,7 +575,9 @@ def scenario_map(
         if f"{col}_delta" not in cells:
             continue
         bands = dissolve(cells, np.digitize(cells[f"{col}_delta"].to_numpy(), bands_min))
-        layer = overlay(tr("Grid: change in {label}", lang, label=measure_label(col, lang)), show=False)
+        layer = overlay(
+            tr("Grid: change in {label}", lang, label=_in_sentence(measure_label(col, lang), lang)), show=False
+        )
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             j = int(band.label)
             tip = table([(tr("change", lang), names[j]), (tr("cells", lang), fmt(band.cells))])
