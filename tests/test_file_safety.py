@@ -26,8 +26,8 @@ from linyi_spatial._io import STAGE_PREFIX, clean_stale, staged_set
 from linyi_spatial.linyi import mapset
 from linyi_spatial.linyi.cli import main
 from linyi_spatial.testing import write_region
-from linyi_spatial.viz.base import GENERATOR
 from linyi_spatial.viz.output import mark, written_by_us
+from linyi_spatial.viz.style import GENERATOR
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_only_the_exact_mark_makes_a_file_the_librarys(files, tmp_path, capsys):
 
 def test_save_html_refuses_a_foreign_file(tmp_path):
     from linyi_spatial.viz import save_html
-    from linyi_spatial.viz.base import new_map
+    from linyi_spatial.viz.mapobject import new_map
 
     target = tmp_path / "notes.html"
     target.write_text("<p>mine</p>", encoding="utf-8")

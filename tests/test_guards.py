@@ -16,7 +16,7 @@ from linyi_spatial import linyi
 from linyi_spatial.catalog import higher_is_better
 from linyi_spatial.network.link import Access
 from linyi_spatial.viz import choropleth_map
-from linyi_spatial.viz.base import SEQUENTIAL
+from linyi_spatial.viz.style import SEQUENTIAL
 
 LIGHT, DARK = SEQUENTIAL[0], SEQUENTIAL[-1]  # the better end is drawn light
 

@@ -147,7 +147,7 @@ def test_made_up_region_displays_in_both_languages():
 
 
 def test_basemap_names_are_translated():
-    from linyi_spatial.viz.base import BASEMAPS
+    from linyi_spatial.viz.basemaps import BASEMAPS
 
     assert [b["name"] for k, b in BASEMAPS.items() if k != "none" and b["name"] not in ZH] == []
 

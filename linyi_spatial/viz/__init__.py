@@ -12,13 +12,15 @@ objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 
 from .._display import register_display, register_explorer
 from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
-from .base import BASEMAPS, OKABE_ITO, add_credits
+from .basemaps import BASEMAPS
 from .charts import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
 from .displays import hierarchy_html, linkages_html, scenario_html, structure_html
 from .hierarchy import hierarchy_map
 from .i18n import LANGS, get_lang, set_lang
+from .mapobject import add_credits
 from .output import index_page, save_html
 from .structure import structure_map
+from .style import OKABE_ITO
 
 __all__ = [
     "BASEMAPS",

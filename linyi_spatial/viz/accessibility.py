@@ -17,22 +17,14 @@ from ..catalog import drawn_on, higher_is_better, measure_label, measure_unit
 from ..crs import WGS84
 from ..errors import DataError, OptionError
 from ._html import fmt, fmt_measure, js_data, table
-from .base import (
-    DIVERGING,
-    OKABE_ITO,
-    ExclusiveLayers,
-    LegendSwitch,
-    finish,
-    legend,
-    new_map,
-    overlay,
-    point,
-    shift,
-    simplified_units,
-    tooltip,
-)
+from .basemaps import point, shift
 from .classes import classify, dissolve, ramp
+from .controls import ExclusiveLayers
 from .i18n import check_lang, code, tr
+from .layers import overlay, simplified_units, tooltip
+from .legends import LegendSwitch, legend
+from .mapobject import finish, new_map, page
+from .style import DIVERGING, OKABE_ITO
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
@@ -120,7 +112,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         raise OptionError(f"column(s) {missing} not in the data")
     lang = check_lang(lang)
     m = new_map(units.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     shapes = simplified_units(units)
     unit_, id_ = tr("unit", lang), tr("id", lang)
     names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
@@ -153,7 +145,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
     for i, (label, items) in enumerate(legends):
         title = tr("{label} ({scheme})", lang, label=label, scheme=scheme_name)
-        m.get_root().html.add_child(legend(title, items, layer=label, shown=i == 0))
+        page(m).html.add_child(legend(title, items, layer=label, shown=i == 0))
     LegendSwitch().add_to(m)
     ExclusiveLayers(switches).add_to(m)
     return finish(m)
@@ -342,7 +334,7 @@ def surface_map(
     lang = check_lang(lang)
     title = title if title is not None else tr("Travel-time surfaces", lang)
     m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     colours = ramp(len(bands_min) + 1, reverse=True)
     names = _band_names(bands_min, lang)
     layers, legends = [], []
@@ -366,7 +358,7 @@ def surface_map(
         layers.append(layer.add_to(m))
         legends.append(legend(label, items, layer=label, shown=False))
     for item in legends:
-        m.get_root().html.add_child(item)
+        page(m).html.add_child(item)
     LegendSwitch().add_to(m)
     ExclusiveLayers(layers).add_to(m)
     return finish(m)
@@ -436,7 +428,7 @@ def isochrone_map(
     m = new_map(
         iso.to_crs(WGS84).total_bounds, tiles, tr("Isochrones from {label}", lang, label=label), tiles_key, lang
     )
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     iso = iso.sort_values("cutoff_min", ascending=False)
     colours = ramp(len(iso), reverse=False)
     items = []
@@ -532,7 +524,7 @@ def scenario_map(
     shapes = simplified_units(comparison.geometry)
     title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
     m = new_map(shapes.total_bounds, tiles, title, tiles_key, lang)
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     edges, colours, names = _delta_classes(bands_min, lang)
     units = comparison.units
     alternatives = []

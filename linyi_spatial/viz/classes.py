@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84, projected_crs
-from .base import SEQUENTIAL
+from .style import SEQUENTIAL
 
 __all__ = ["classify", "dissolve", "ramp"]
 

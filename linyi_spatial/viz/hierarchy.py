@@ -10,8 +10,12 @@ import numpy as np
 
 from ..crs import WGS84
 from ._html import fmt, fmt_measure, table
-from .base import OKABE_ITO, finish, geojson_layer, label, legend, new_map, overlay, shift, simplified_units, tooltip
+from .basemaps import shift
 from .i18n import check_lang, code, tr
+from .layers import geojson_layer, label, overlay, simplified_units, tooltip
+from .legends import legend
+from .mapobject import finish, new_map
+from .style import OKABE_ITO
 
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
@@ -219,7 +223,7 @@ def hierarchy_map(
     places = report.places.to_crs(WGS84)
     title = tr("Urban hierarchy: {units}", lang, units=units_of_analysis(report, lang))
     m = new_map(places.total_bounds, tiles, title, tiles_key, lang)
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     shapes = simplified_units(places[["name", "geometry"]])
     base = overlay(tr("Places", lang), show=True)
     geojson_layer(

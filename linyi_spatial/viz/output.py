@@ -12,7 +12,7 @@ from .._io import write_text
 from ..errors import DataError
 from ._html import esc
 from ._offline import inline_assets
-from .base import FONTS, GENERATOR
+from .style import FONTS, GENERATOR
 
 __all__ = ["MARK", "index_page", "mark", "save_html", "written_by_us"]
 
@@ -117,7 +117,7 @@ def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = Tru
     Examples
     --------
     >>> import tempfile
-    >>> from linyi_spatial.viz.base import new_map
+    >>> from linyi_spatial.viz.mapobject import new_map
     >>> p = save_html(new_map([10, 50, 11, 51], None, "t"), tempfile.mkdtemp() + "/s.html")
     >>> p.stat().st_size > 10_000, written_by_us(p)
     (True, True)

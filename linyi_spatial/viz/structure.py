@@ -15,20 +15,12 @@ import shapely
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import fmt_measure, table
-from .base import (
-    OKABE_ITO,
-    finish,
-    geojson_layer,
-    label,
-    legend,
-    new_map,
-    overlay,
-    point,
-    shift,
-    simplified_units,
-    tooltip,
-)
+from .basemaps import point, shift
 from .i18n import check_lang, code, local_name, tr
+from .layers import geojson_layer, label, overlay, simplified_units, tooltip
+from .legends import legend
+from .mapobject import finish, new_map
+from .style import OKABE_ITO
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -311,7 +303,7 @@ def structure_map(
         Transport network to draw by mode and class (planned lines dashed),
         e.g. the plan-horizon network.
     tiles : str or None, default "osm"
-        A key of :data:`~linyi_spatial.viz.base.BASEMAPS`; ``None``/``"none"`` draws no tiles.
+        A key of :data:`~linyi_spatial.viz.basemaps.BASEMAPS`; ``None``/``"none"`` draws no tiles.
     tiles_key : str, optional
         API key for basemaps that need one (Tianditu).
     lang : {"en", "zh"}, optional
@@ -342,7 +334,7 @@ def structure_map(
     name = local_name(s.meta.get("name_zh"), s.name, lang)
     title = f"{name} — {s.meta.get('pattern') or tr('planned spatial structure', lang)}"
     m = new_map(s.units.total_bounds, tiles, title, tiles_key, lang)
-    datum = m.linyi_datum  # type: ignore[attr-defined]
+    datum = m.datum
     units = simplified_units(s.units)
     layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
