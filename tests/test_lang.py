@@ -11,6 +11,7 @@ from linyi_spatial.accessibility import compare_scenarios
 from linyi_spatial.catalog import MEASURES, measure_label
 from linyi_spatial.errors import OptionError
 from linyi_spatial.hierarchy import hierarchy_report
+from linyi_spatial.linyi import cli as _cli  # noqa: F401 - registers the CLI's words
 from linyi_spatial.linyi.mapset import MAPS, READING
 from linyi_spatial.testing import made_up_network, made_up_structure
 from linyi_spatial.viz import get_lang, set_lang, structure_map
@@ -160,3 +161,26 @@ def test_every_hierarchy_summary_row_has_a_chinese_label(linyi_results):
     worded = [f for f in rows["formula"] if re.search(r"(?<![_A-Za-z])[a-z]{3,}(?![_A-Za-z])", f)]  # with words
     assert worded
     assert [f for f in worded if f not in ZH] == []
+
+
+def test_words_live_with_the_code_that_uses_them():
+    from linyi_spatial import i18n
+    from linyi_spatial.linyi import cli
+    from linyi_spatial.network import build
+    from linyi_spatial.structure import spec
+
+    assert ZH is i18n.ZH  # one lookup, filled by each module
+    assert "no --scenario-network given: no scenario map" in cli._WORDS
+    assert build._CODES["under_construction"] == code("under_construction", "zh") == "在建"
+    assert spec._CODES["reconstruction"] == code("reconstruction", "zh")
+    for module in (cli, build, spec):  # the CLI and the core never reach up into viz for words
+        assert "viz" not in {n.split(".")[0] for n in _imported(module)}
+    with pytest.raises(ValueError, match="conflicting translations"):
+        i18n.add_words({"Full screen": "全屏幕"})
+    with pytest.raises(ValueError, match="conflicting translations"):
+        i18n.add_words(codes={"planned": "计划"})
+
+
+def _imported(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    return [(n.module or "").lstrip(".") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]

@@ -13,6 +13,7 @@ import pandas as pd
 from .._display import Explorable
 from ..accessibility.scores import unit_accessibility
 from ..errors import DataError
+from ..i18n import add_words
 from ..routing.matrix import travel_time_matrix
 from .agglomeration import axis_agglomeration
 from .centrality import centrality
@@ -26,6 +27,27 @@ if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
 __all__ = ["TIER_FEATURES", "HierarchyReport", "hierarchy_report"]
+
+_WORDS: dict[str, str] = {
+    "rank-size R²": "位序–规模拟合 R²",
+    "two-city primacy S2": "两城市首位度 S2",
+    "four-city primacy S4": "四城市首位度 S4",
+    "core share of the total": "核心占总量比重",
+    "functional polycentricity (Green 2007)": "功能多中心性（Green 2007）",
+    "core share of linkage strength": "核心占联系强度比重",
+    "places whose data tier differs from the plan": "数据层级与规划不一致的地点",
+    "strongest link": "最强联系",
+    "axis with the highest location quotient": "区位商最高的发展轴",
+    "all axes: population share / land share": "全部发展轴：人口比重 / 用地比重",
+    "urbanization rate, base year": "基准年城镇化率",
+    "ln S_r = ln S_1 − q ln r (OLS)": "ln S_r = ln S_1 − q ln r（最小二乘）",
+    "gravity, b = 2": "引力模型，b = 2",
+    "urban / total population": "城镇人口 / 总人口",
+    "LQ": "区位商",
+}
+"""The hierarchy report's summary rows in Chinese, keyed by the English row names it writes."""
+
+add_words(_WORDS)
 
 TIER_FEATURES = ("size", "closeness", "accessibility")
 """Features a tier composite may weigh: the units' size, their seat's closeness, their accessibility composite."""

@@ -19,15 +19,41 @@ from .._io import read_csv
 from .._progress import set_progress
 from .._version import __version__
 from ..errors import LinyiSpatialError
+from ..i18n import LANGS, add_words, code, local_name, tr
 from ..network import build_network, from_osm
 from ..structure import SpatialStructure
-from ..viz.i18n import LANGS, code, local_name, tr
 from .analysis import load_structure, urbanization_targets
 from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
 from .mapset import Region, map_builders, write_maps
 from .network import load_network
 
 __all__ = ["build_parser", "main"]
+
+_WORDS: dict[str, str] = {
+    "{name}: linyi_spatial maps": "{name}：linyi_spatial 地图集",
+    "Networks: {a}": "路网：{a}",
+    "Networks: {a} → {b}": "路网：{a} → {b}",
+    "Sources: {credits}": "数据来源：{credits}",
+    "Basemap: none (drawn offline)": "底图：无（离线绘制）",
+    "wrote {n} map(s) and an index ({mb} MB) to {out}": "已写出 {n} 幅地图和索引页（{mb} MB）到 {out}",
+    "start with {index} in a browser": "请在浏览器中打开 {index}",
+    " (basemap tiles need the internet; --offline draws none)": "（底图瓦片需联网；--offline 不绘制底图）",
+    "loading the structure and the networks ...": "正在读取空间结构与路网 ...",
+    "no network given (--network or --nodes/--routes): writing the structure map only": (
+        "未给出路网（--network 或 --nodes/--routes）：只写出空间结构图"
+    ),
+    "no --scenario-network given: no scenario map": "未给出 --scenario-network：不写情景对比图",
+    "Basemap: {tiles} tiles (need the internet)": "底图：{tiles} 瓦片（需联网）",
+}
+"""The CLI's own messages in Chinese (and the two networks' labels when they have no years)."""
+
+_CODES: dict[str, str] = {
+    "base": "现状",
+    "scenario": "方案",
+}
+"""Labels of the networks of a comparison when they have no years."""
+
+add_words(_WORDS, codes=_CODES)
 
 
 def _read_table(path: str, what: str) -> pd.DataFrame:

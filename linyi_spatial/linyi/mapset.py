@@ -26,6 +26,7 @@ from .._io import refuse_foreign, staged_set, write_text
 from .._version import __version__
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
+from ..i18n import add_words, check_lang, local_name, tr
 from ..structure import SpatialStructure
 from ..viz import (
     accessibility_map,
@@ -37,10 +38,60 @@ from ..viz import (
     structure_map,
     surface_map,
 )
-from ..viz.i18n import check_lang, local_name, tr
 from ..viz.output import index_page, written_by_us
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
+
+_WORDS: dict[str, str] = {
+    "Unit accessibility, {label} network": "单元可达性（{label} 路网）",
+    "Travel-time surfaces, {label} network": "出行时间面（{label} 路网）",
+    "{key} map ...": "{key}地图 ...",
+    "computing the {cell} km travel-time surface ...": "正在计算 {cell} km 出行时间面 ...",
+    "warning: {name} is {size} MB, over the 3 MB budget": "警告：{name} 为 {size} MB，超过 3 MB 预算",
+    "structure": "空间结构",
+    "hierarchy": "城镇等级",
+    "{name} structure ({spec}); computed with linyi_spatial {version}": (
+        "{name}空间结构（{spec}）；linyi_spatial {version} 计算"
+    ),
+    "given in code": "代码给定",
+    "Each map is one self-contained HTML file (Leaflet inlined). Data sources, quality and licences: "
+    "SOURCES.md of the data the maps were made from; methods: docs/methods.md.": (
+        "每幅地图是一个独立的 HTML 文件（已内嵌 Leaflet）。数据来源、质量与许可见地图所用数据的 SOURCES.md；"
+        "方法见 docs/methods.md。"
+    ),
+    "Planned spatial structure: core, poles, axes, points and the transport network": (
+        "规划空间结构：核心、增长极、发展轴、支撑点与交通网络"
+    ),
+    "Unit accessibility: composite score and each measure": "单元可达性：综合得分与各项指标",
+    "Travel-time surfaces: to the core, the nearest pole, the nearest seat; residents per km² (modelled)": (
+        "出行时间面：到核心、最近增长极、最近驻地；常住人口密度（模型估算）"
+    ),
+    "Isochrones from the core (15 / 30 / 60 / 90 minutes)": "核心等时圈（15 / 30 / 60 / 90 分钟）",
+    "What the compared network changes: travel-time deltas and added links": "对比路网带来的变化：出行时间差与新增线路",
+    "Urban hierarchy: size, tiers, gravity linkages, centrality": "城镇等级体系：规模、层级、引力联系、中心性",
+    "Core, poles, axes and points of the plan over the transport network; dashed axes are reconstructions, "
+    "dashed lines planned. Hover an element for its source and status.": (
+        "规划的核心、增长极、发展轴与支撑点叠加交通网络；虚线发展轴为推断重构，虚线线路为规划。鼠标悬停查看来源与状态。"
+    ),
+    "One measure at a time (switch in the layer control); light colours are better. Scores are 0-100 over the "
+    "units, the composite a weighted mean of the measures.": (
+        "一次显示一项指标（在图层控件中切换）；颜色越浅越好。"
+        "得分为各单元间 0–100 的标准化值，综合得分为各指标的加权平均。"
+    ),
+    "Travel time from every grid cell, through its access leg and the network, in time bands.": (
+        "每个网格经接入段与路网的出行时间，按时间段分级。"
+    ),
+    "Areas reachable from the core's anchor within each time.": "从核心锚点出发在各时限内可达的范围。",
+    "What the compared network changes, in minutes (purple: faster), and the links it adds.": (
+        "对比路网带来的出行时间变化（分钟；紫色：更快）及其新增线路。"
+    ),
+    "Places sized by population and coloured by plan tier, with the strongest gravity linkages.": (
+        "地点按人口定大小、按规划层级着色，并显示最强的引力联系。"
+    ),
+}
+"""The map set's titles, descriptions and progress messages in Chinese."""
+
+add_words(_WORDS)
 
 MAPS = {
     "structure": "Planned spatial structure: core, poles, axes, points and the transport network",

@@ -61,6 +61,7 @@ from shapely.geometry import LineString
 
 from ..crs import WGS84
 from ..errors import NetworkError
+from ..i18n import add_words
 from .lengths import RoadLengths, _apply_lengths, _check_circuity
 from .validate import validate_network
 
@@ -73,6 +74,23 @@ __all__ = [
     "STATUSES",
     "build_network",
 ]
+
+_CODES: dict[str, str] = {
+    "expressway": "高速公路",
+    "trunk": "干线公路",
+    "urban": "城市道路",
+    "connector": "连接线",
+    "access": "接入段",
+    "hsr": "高速铁路",
+    "rail": "铁路",
+    "road": "公路",
+    "open": "已通车",
+    "under_construction": "在建",
+    "planned": "规划",
+}
+"""Road and rail classes, modes and line statuses in Chinese (the codes this module defines)."""
+
+add_words(codes=_CODES)
 
 OPERATING_SPEED_KPH: dict[str, float] = {
     "expressway": 100.0,

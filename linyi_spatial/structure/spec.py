@@ -57,8 +57,29 @@ from .._checks import non_numeric
 from .._io import read_csv, read_toml
 from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
 from ..errors import CRSError, DataError, SpecError
+from ..i18n import add_words
 
 __all__ = ["COLUMN_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
+
+_CODES: dict[str, str] = {
+    "plan": "规划明确",
+    "proposal": "建议稿",
+    "reconstruction": "推断重构",
+    "assumed": "假定",
+    "unstated": "未说明",
+    "county_seat": "县级驻地",
+    "key_town": "重点镇",
+    "functional_zone": "功能区",
+    "place": "地点",
+    "core": "核心",
+    "pole": "增长极",
+    "point": "支撑点",
+    "axis": "发展轴",
+    "other": "其他",
+}
+"""The plan's roles and tiers, place kinds and provenance in Chinese (the codes a spec uses)."""
+
+add_words(codes=_CODES)
 
 SEAT_KIND = "county_seat"
 """Place ``kind`` of a unit's seat (set by ``seat_of``); seats stand for their units in the analyses."""
