@@ -39,11 +39,12 @@ data: $(BIN)/python
 	$(PIP) install -q -e '.[boundaries]'
 	$(BIN)/python -c "from linyi_spatial import linyi; linyi.build_county_boundaries('data/linyi_counties.geojson')"
 
-# ruff lint (rules in pyproject.toml) and format check, the same as the pre-commit hook and CI
+# ruff lint and format check, and the mypy type check (rules in pyproject.toml; tools pinned in the lint extra)
 lint: $(BIN)/python
-	$(PIP) install -q 'ruff==0.17.6'
+	$(PIP) install -q -e '.[lint]'
 	$(BIN)/ruff check linyi_spatial tests benchmarks
 	$(BIN)/ruff format --check linyi_spatial tests benchmarks
+	$(BIN)/mypy
 
 # The sdist and wheel, checked as a package index would render them
 dist: $(BIN)/python

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -56,11 +57,11 @@ def number(
     linyi_spatial.errors.DataError: cutoff_min must be a finite number >= 0, got nan
     """
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
-    x = float(value) if ok else math.nan  # type: ignore[arg-type]
+    x = float(cast(float, value)) if ok else math.nan  # a Real here: float() takes it
     ok = ok and (x >= low if allow_low else x > low) and x <= high
     if not ok:
         bound = f"{'>=' if allow_low else '>'} {low:g}" + ("" if math.isinf(high) else f" and <= {high:g}")
-        raise error(f"{name} must be a finite number {bound}, got {value!r}")  # type: ignore[call-arg]
+        raise error(f"{name} must be a finite number {bound}, got {value!r}")
     return x
 
 
@@ -90,11 +91,11 @@ def count(name: str, value: object, *, error: type[LinyiSpatialError] = DataErro
     linyi_spatial.errors.DataError: batch_size must be a positive integer, got 0
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise error(f"{name} must be a positive integer, got {value!r}")  # type: ignore[call-arg]
+        raise error(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
-def masses(size: Sequence[float] | None, n: int) -> np.ndarray:
+def masses(size: Sequence[float] | np.ndarray | None, n: int) -> np.ndarray:
     """The opportunity at each of ``n`` destinations (1 each when ``size`` is None), checked.
 
     Parameters

@@ -16,6 +16,7 @@ round-trip error is below a millimetre.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 import geopandas as gpd
@@ -152,7 +153,7 @@ def gcj02_to_wgs84(
     return w_lon, w_lat
 
 
-def transform_geometry(geometry: ArrayLike, src: str, dst: str) -> NDArray[np.object_]:
+def transform_geometry(geometry: ArrayLike | Sequence[shapely.Geometry], src: str, dst: str) -> NDArray[np.object_]:
     """Convert shapely geometries between ``"EPSG:4326"`` and ``"GCJ-02"``.
 
     All vertices of all geometries are converted in one vectorized call.

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["to_geopackage"]
 
 
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+def _flat(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """Columns a GeoPackage can hold: tuples and lists joined by ';', other objects as text."""
     out = frame.copy()
     geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None

@@ -396,3 +396,15 @@ def test_linyi_headline_figures_pinned_and_independent():
     core_row = list(r.linkages.matrix.index).index("central_city")
     assert pc["core_strength_share"] == pytest.approx(strength[core_row] / strength.sum(), rel=1e-12)
     assert pc["core_strength_share"] == pytest.approx(0.3536, abs=5e-5)  # literal
+
+
+def test_centrality_of_an_undirected_graph_is_that_of_its_two_way_graph():
+    from linyi_spatial.testing import made_up_network
+
+    G = made_up_network(2020)
+    two_way = nx.MultiDiGraph(G.to_undirected(as_view=False).to_directed())
+    two_way.graph.update(G.graph)
+    undirected = nx.MultiGraph(G.to_undirected(as_view=False))
+    undirected.graph.update(G.graph)
+    places = ["a", "b", "e"]
+    pd.testing.assert_frame_equal(centrality(undirected, places), centrality(two_way, places))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -127,7 +128,7 @@ def _gravity_batch(
     return np.asarray(size, dtype=np.float64) @ decay(d)  # float64: a sum never exceeds the total it can reach
 
 
-_WORKER: dict[str, object] = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _init_worker(A: object, origin_rows: np.ndarray) -> None:
@@ -137,7 +138,7 @@ def _init_worker(A: object, origin_rows: np.ndarray) -> None:
 
 def _worker_batch(job: tuple[np.ndarray, np.ndarray, float, DecayFunction]) -> np.ndarray:
     rows, size, limit, decay = job
-    return _gravity_batch(_WORKER["A"], _WORKER["origin_rows"], rows, size, limit, decay)  # type: ignore[arg-type]
+    return _gravity_batch(_WORKER["A"], _WORKER["origin_rows"], rows, size, limit, decay)
 
 
 def gravity_accessibility(

@@ -167,9 +167,9 @@ def compare_scenarios(
         frames[lab] = unit_accessibility(G, structure, size=size, weights=weights, surface=surfaces[lab], access=access)
     a, b = frames[a_label], frames[b_label]
     w = a.attrs["weights"]
-    base = composite_score(a, w)  # the base scenario on its own scale
+    base_scores = composite_score(a, w)  # the base scenario on its own scale
     b = b.drop(columns=["composite_score", "rank"]).join(composite_score(b, w, reference=a))
-    a = a.drop(columns=["composite_score", "rank"]).join(base)
+    a = a.drop(columns=["composite_score", "rank"]).join(base_scores)
     cols: dict[str, pd.Series] = {"name": a["name"]}
     measures = [c for c in a.columns if c not in ("name", "rank", "composite_score")]
     for m in [*measures, "composite_score"]:

@@ -247,7 +247,9 @@ def _computed(ctx: MeasureContext) -> pd.DataFrame:
     """The registered measures' values, each checked: one finite-or-NaN number per unit, indexed by unit id."""
     out = ctx.measures
     for name, m in computed_measures().items():
-        fn: MeasureFunction = m.compute  # type: ignore[assignment]  # computed_measures() only holds compute set
+        fn = m.compute
+        if fn is None:  # computed_measures() holds only measures with a function
+            continue
         try:
             values = fn(MeasureContext(**{**ctx.__dict__, "measures": out}))
         except DataError:

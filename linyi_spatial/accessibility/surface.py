@@ -258,13 +258,14 @@ def isochrones(
     rows = routing_graph(G).rows(nodes.ravel()).reshape(nodes.shape)
     best, _ = _best_candidate(from_origin, rows, seconds)
     t = (best + o["access_time_s"].iloc[0]) / 60.0
-    rows = []
+    out: list[dict[str, object]] = []
     cells, area = grid.geometry.to_numpy(), grid["area_km2"].to_numpy()
-    geom, previous = shapely.Polygon(), -np.inf
+    geom: shapely.Geometry = shapely.Polygon()
+    previous = -np.inf
     for c in limits:  # each limit adds the band of cells beyond the previous one: one pass over the cells
         band = cells[(t > previous) & (t <= c)]
         if len(band):
-            geom = shapely.union_all(np.append(band, geom))
+            geom = shapely.union_all(np.concatenate([band, np.array([geom], dtype=object)]))
         previous = c
-        rows.append({"cutoff_min": c, "area_km2": float(area[t <= c].sum()), "geometry": geom})
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+        out.append({"cutoff_min": c, "area_km2": float(area[t <= c].sum()), "geometry": geom})
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from typing import cast
 
 import networkx as nx
 import numpy as np
@@ -27,7 +28,7 @@ __all__ = ["centrality"]
 
 
 def centrality(
-    G: nx.MultiDiGraph,
+    G: nx.Graph,
     places: Sequence[Hashable] | None = None,
     *,
     weight: str = "travel_time",
@@ -51,8 +52,9 @@ def centrality(
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        Graph with node ``x``/``y`` in degrees and ``length`` on edges.
+    G : networkx graph
+        Graph with node ``x``/``y`` in degrees and ``length`` on edges; an
+        undirected edge counts as a link both ways.
     places : sequence of node ids, optional
         Nodes to report; default all.
     weight : str, default "travel_time"
@@ -86,6 +88,8 @@ def centrality(
     True
     """
     nodes = list(G.nodes) if places is None else list(places)
+    # an undirected link runs both ways
+    G = cast(nx.DiGraph, G) if G.is_directed() else G.to_directed()
     missing = [p for p in nodes if p not in G]
     if missing:
         raise NetworkError(f"place(s) not in the graph: {missing[:10]}")
@@ -124,8 +128,9 @@ def centrality(
         d_geo = geod.inv(np.full(n, xs[row]), np.full(n, ys[row]), xs, ys)[2]
         ok = np.isfinite(lengths[i]) & (lengths[i] > 0)
         straight[i] = np.sum(d_geo[ok] / lengths[i][ok]) / (n - 1) if n > 1 else math.nan
-    degree = [len(set(G.successors(v)) | set(G.predecessors(v))) for v in nodes]
-    btw = _betweenness(G, weight, backend, betweenness_sources, max_cost, seed)
+    D = G
+    degree = [len(set(D.successors(v)) | set(D.predecessors(v))) for v in nodes]
+    btw = _betweenness(D, weight, backend, betweenness_sources, max_cost, seed)
     return pd.DataFrame(
         {
             "degree": degree,
@@ -140,7 +145,7 @@ def centrality(
 
 def _simple_digraph(G: nx.MultiDiGraph, weight: str) -> nx.DiGraph:
     """Collapse parallel edges to the cheapest one (what shortest paths use)."""
-    H = nx.DiGraph()
+    H: nx.DiGraph = nx.DiGraph()
     H.add_nodes_from(G.nodes)
     for u, v, d in G.edges(data=True):
         w = d[weight]
@@ -150,9 +155,9 @@ def _simple_digraph(G: nx.MultiDiGraph, weight: str) -> nx.DiGraph:
 
 
 def _betweenness(
-    G: nx.MultiDiGraph, weight: str, backend: str, k: int | None, cutoff: float | None, seed: int
+    G: nx.DiGraph, weight: str, backend: str, k: int | None, cutoff: float | None, seed: int
 ) -> dict[Hashable, float]:
-    H = _simple_digraph(G, weight) if G.is_multigraph() else G
+    H = _simple_digraph(cast(nx.MultiDiGraph, G), weight) if G.is_multigraph() else G
     loops = list(nx.selfloop_edges(H))
     if loops:  # a loop never lies on a shortest path between two places
         H = H.copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import networkx as nx
@@ -133,7 +133,7 @@ class HierarchyReport(Explorable):
         agg = self.axis_agglomeration.drop(index="all_axes")
         top = self.linkages.links.iloc[0]
         link = f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"
-        lq = float(self.axis_agglomeration.loc["all_axes", "location_quotient"])
+        lq = float(cast(float, self.axis_agglomeration.loc["all_axes", "location_quotient"]))
         rows: list[tuple[str, str, object, str, str]] = [
             ("zipf_q", f"Zipf q ({size}, {n} places, {merged})", float(rs["q"]), "ln S_r = ln S_1 − q ln r (OLS)", ""),
             ("rank_size_r2", "rank-size R²", float(rs["r2"]), "", ""),

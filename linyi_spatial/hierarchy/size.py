@@ -251,7 +251,7 @@ def primacy(
         missing = [c for c in members if c not in s.index]
         if missing:
             raise DataError(f"core place(s) {missing} not found (after merging)")
-        core_share = float(s.loc[members].sum() / s.sum())
+        core_share = float(s.loc[pd.Index(members)].sum() / s.sum())
     return pd.DataFrame(
         {
             "n": [n],

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -70,7 +70,7 @@ def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiD
     return None
 
 
-def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
+def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Region, str]:
     if args.spec is None:
         G = load_network(args.year)
         region = Region(
@@ -84,17 +84,19 @@ def _region(args: argparse.Namespace, say: object) -> tuple[Region, str]:
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
-    G = _network(args, args.network, args.year)
+    G_spec = _network(args, args.network, args.year)
     if args.network is not None:
         labels = (code("base", args.lang), code("scenario", args.lang))  # two extracts: no years to name them by
         scenario = _network(args, args.scenario_network, args.scenario_year)
     else:
         scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
-    if G is None:
-        say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))  # type: ignore[operator]
+    if G_spec is None:
+        say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))
     elif scenario is None:
-        say("  " + tr("no --scenario-network given: no scenario map", args.lang))  # type: ignore[operator]
-    return Region(structure=structure, G=G, G_scenario=scenario, labels=labels, cell_km=args.cell_km), structure.name
+        say("  " + tr("no --scenario-network given: no scenario map", args.lang))
+    return Region(
+        structure=structure, G=G_spec, G_scenario=scenario, labels=labels, cell_km=args.cell_km
+    ), structure.name
 
 
 def cmd_maps(args: argparse.Namespace) -> int:

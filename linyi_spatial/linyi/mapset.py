@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import folium
 import networkx as nx
@@ -190,7 +191,7 @@ def map_builders(
     """
     s, G = region.structure, region.G
     lang = check_lang(lang)
-    kw: dict[str, str | None] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
+    kw: dict[str, Any] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
     plan = region.G_scenario if region.G_scenario is not None else G
     builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
     if G is None:
@@ -221,17 +222,23 @@ def map_builders(
         label=str(anchor["name_zh"] or anchor["name"]),
         **kw,
     )
-    if region.G_scenario is not None:
+    G_b = region.G_scenario
+    if G_b is not None:
         builders["scenario"] = lambda: scenario_map(
-            acc.compare_scenarios(G, region.G_scenario, s, labels=region.labels, cell_km=region.cell_km), **kw
+            acc.compare_scenarios(G, G_b, s, labels=region.labels, cell_km=region.cell_km), **kw
         )
-    builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **region.hierarchy), **kw)  # type: ignore[arg-type]
+    options: dict[str, Any] = dict(region.hierarchy)
+    builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **options), **kw)
     return _credited(builders, region.credit_line(lang))
 
 
 def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[str, Callable[[], folium.Map]]:
     """The same builders, each map naming its sources."""
-    return {key: (lambda b=build: add_credits(b(), text)) for key, build in builders.items()}
+
+    def credited(build: Callable[[], folium.Map]) -> Callable[[], folium.Map]:
+        return lambda: add_credits(build(), text)
+
+    return {key: credited(build) for key, build in builders.items()}
 
 
 def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:

@@ -96,7 +96,7 @@ def axes_along_network(
     """
     core_id = structure.core.index[0]
     anchor = structure.core["anchor"].iloc[0]
-    lookup: dict[str, Any] = {}
+    lookup: dict[Hashable, Any] = {}
     missing = [p for p in structure.places.index if p not in G]
     if missing:
         snapped = snap_points(G, structure.places.loc[missing])
@@ -117,7 +117,7 @@ def axes_along_network(
             for u, v, k, d in G.edges(keys=True, data=True)
             if d.get("class") in glue or _corridor_match(d, carried)
         ]
-        H = G.edge_subgraph(keep)
+        H = G.edge_subgraph(keep)  # type: ignore[arg-type]  # a multigraph takes (u, v, key); the stubs type only (u, v)
         nodes = [lookup[p] for p in axis["places"]]
         path: list[Hashable] = [nodes[0]]
         fallbacks = []

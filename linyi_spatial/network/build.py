@@ -51,8 +51,8 @@ walking) and is never a free teleport.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -117,7 +117,7 @@ OSM_RAILWAY = {"hsr": "rail", "rail": "rail"}
 """OSM ``railway`` tag of each rail class (high-speed lines also get ``highspeed="yes"``)."""
 
 
-def _osm_tags(mode: str, cls: str, design_speed_kph: object) -> dict[str, str]:
+def _osm_tags(mode: str, cls: str, design_speed_kph: float | None) -> dict[str, str]:
     """``highway``/``railway`` and ``maxspeed`` as OSMnx writes them (strings; maxspeed = design speed)."""
     tags: dict[str, str] = {}
     if mode == "road" and cls in OSM_HIGHWAY:
@@ -126,8 +126,8 @@ def _osm_tags(mode: str, cls: str, design_speed_kph: object) -> dict[str, str]:
         tags["railway"] = OSM_RAILWAY[cls]
         if cls == "hsr":
             tags["highspeed"] = "yes"
-    if design_speed_kph is not None and not pd.isna(design_speed_kph):
-        tags["maxspeed"] = str(round(float(design_speed_kph)))
+    if design_speed_kph is not None and math.isfinite(design_speed_kph):
+        tags["maxspeed"] = str(round(design_speed_kph))
     return tags
 
 
@@ -210,7 +210,7 @@ def _node_table(nodes: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
 
 
 def _lonlat(node_tab: pd.DataFrame, n: str) -> tuple[float, float]:
-    return float(node_tab.at[n, "lon"]), float(node_tab.at[n, "lat"])
+    return float(cast(float, node_tab.at[n, "lon"])), float(cast(float, node_tab.at[n, "lat"]))
 
 
 def _empty(value: object) -> bool:
@@ -231,7 +231,7 @@ def _number(value: object) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _route_numbers(rid: str, r: Mapping[str, Any], problems: list[str]) -> tuple[int | None, float] | None:
+def _route_numbers(rid: str, r: Mapping[Hashable, Any], problems: list[str]) -> tuple[int | None, float] | None:
     """The route's opening year (None when empty) and design speed, or None with the problem named."""
     opened, speed = _number(r["opened"]), _number(r["design_speed_kph"])
     bad_year = not _empty(r["opened"]) and (opened is None or opened != int(opened))
@@ -286,10 +286,10 @@ def _route_links(
             wrong = [n for n in (u, v) if node_tab.at[n, "mode"] != r["mode"]]
             if wrong:
                 problems.append(
-                    f"route {rid!r}: {r['mode']} link touches {node_tab.at[wrong[0], 'mode']} node {wrong[0]!r}"
+                    f"route {rid!r}: {r['mode']} link touches {node_tab.at[wrong[0], 'mode']!s} node {wrong[0]!r}"
                 )
                 continue
-            if any(math.isnan(node_tab.at[n, "lon"]) for n in (u, v)):
+            if any(math.isnan(c) for n in (u, v) for c in _lonlat(node_tab, n)):
                 continue  # the node's coordinates are named as a problem already
             coords = [_lonlat(node_tab, u), *stretch[1:-1], _lonlat(node_tab, v)]
             links.append(
@@ -322,7 +322,7 @@ def _station_links(
     node_ids = set(node_tab.index)
     out = []
     for sid in sorted(n for n in used if node_tab.at[n, "kind"] == "station"):
-        road = node_tab.at[sid, "road_node"]
+        road: Any = node_tab.at[sid, "road_node"]  # a table cell: any type, checked here
         if road is None or pd.isna(road) or road not in node_ids:
             problems.append(f"station {sid!r}: road_node {road!r} is not a known node")
         elif node_tab.at[road, "mode"] != "road":
@@ -442,7 +442,7 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
     )
     if problems:
         raise NetworkError(problems)
-    G = nx.MultiDiGraph(
+    G: nx.MultiDiGraph = nx.MultiDiGraph(
         crs=WGS84,
         year=year,
         station_penalty_min=float(station_penalty_min),

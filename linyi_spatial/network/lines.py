@@ -39,6 +39,7 @@ import networkx as nx
 import pyproj
 import shapely
 from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from .._io import read_toml
 from ..errors import DataError, NetworkError, SpecError
@@ -135,7 +136,7 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
     return lines
 
 
-def _check(line: PlannedLine, G: nx.Graph, region: object, problems: list[str]) -> None:
+def _check(line: PlannedLine, G: nx.Graph, region: BaseGeometry | None, problems: list[str]) -> None:
     where = f"line {line.id!r}"
     if line.mode not in ("road", "rail"):
         problems.append(f"{where}: unknown mode {line.mode!r}; expected 'road' or 'rail'")
@@ -152,13 +153,13 @@ def _check(line: PlannedLine, G: nx.Graph, region: object, problems: list[str]) 
         problems.append(f"{where}: a line needs at least two stops, got {list(line.stops)}")
     for k, stop in enumerate(line.stops):
         if isinstance(stop, tuple) and len(stop) == 2 and all(isinstance(c, (int, float)) for c in stop):
-            if region is not None and not region.covers(Point(stop)):  # type: ignore[attr-defined]
+            if region is not None and not region.covers(Point(stop)):
                 problems.append(f"{where}: stop {k} at {list(stop)} lies outside the region")
         elif stop not in G:
             problems.append(f"{where}: stop {k} {stop!r} is not a node of the network (give a node id or [lon, lat])")
         elif G.nodes[stop].get("mode", "road") != line.mode:
             problems.append(f"{where}: stop {stop!r} is a {G.nodes[stop].get('mode')} node, not a {line.mode} node")
-        elif region is not None and not region.covers(Point(G.nodes[stop]["x"], G.nodes[stop]["y"])):  # type: ignore[attr-defined]
+        elif region is not None and not region.covers(Point(G.nodes[stop]["x"], G.nodes[stop]["y"])):
             problems.append(f"{where}: stop {stop!r} lies outside the region")
 
 
@@ -248,7 +249,7 @@ def _stop_node(
 ) -> Hashable:
     """The node of a stop: an existing node id, or a new node linked to the nearest road node."""
     if not isinstance(stop, tuple):
-        return stop  # type: ignore[return-value]
+        return stop
     node = f"{line.id}:stop{k}"
     kind = "station" if line.mode == "rail" else "planned_stop"
     H.add_node(node, x=float(stop[0]), y=float(stop[1]), mode=line.mode, kind=kind, name=f"{line.name} stop {k}")

@@ -13,7 +13,7 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any, TypeVar
@@ -146,7 +146,7 @@ def _edge_signature(G: nx.Graph, edges: list[dict[str, Any]]) -> tuple[object, .
     identity before equality, so the check costs about 0.1 s per 300,000
     edges while nothing changed.
     """
-    nodes = G._node.values()
+    nodes = G._node.values()  # type: ignore[attr-defined]  # networkx's own node dict: no view object per call
     return len(G), _values(nodes, "x"), _values(nodes, "y"), _values(edges, "travel_time"), _values(edges, "geometry")
 
 
@@ -432,10 +432,10 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     """
     access = DEFAULT_ACCESS if access is None else access
     nodes, dist = nearest_nodes(G, points, k=1, access=access)
-    node: Sequence[Hashable | None] = nodes[:, 0]
+    node = nodes[:, 0].astype(object)
     seconds = access.seconds(dist[:, 0])
     if access.max_distance_m is not None:
-        node = np.where(np.isfinite(seconds), nodes[:, 0], None)
+        node[~np.isfinite(seconds)] = None
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
 
 
@@ -462,7 +462,7 @@ def _edge_lines(
     iu = np.fromiter((pos[n] for n in u), dtype=np.int64, count=len(u))
     iv = np.fromiter((pos[n] for n in v), dtype=np.int64, count=len(v))
     coords = np.stack([xy[iu], xy[iv]], axis=1)  # (n, 2, 2): straight segments u -> v
-    geoms = shapely.linestrings(coords)
+    geoms = np.asarray(shapely.linestrings(coords), dtype=object)
     has = np.array([g is not None for g in drawn], dtype=bool)
     if has.any():
         own = gpd.GeoSeries(np.asarray(drawn, dtype=object)[has], crs=crs).to_crs(metric).to_numpy()
@@ -550,7 +550,7 @@ class EdgeIndex:
         """The index, and every edge's attribute dict (for the cache check)."""
         edges: list[dict[str, Any]] = []
         excluded = set(access.exclude_kinds)
-        kinds = {n: k for n, k in G.nodes(data="kind") if k in excluded} if excluded else {}
+        kinds = {n: k for n, k in G.nodes(data="kind") if k in excluded} if excluded else {}  # type: ignore[comparison-overlap]  # nodes(data="kind") yields (node, value); the stubs say (node, dict)
         slot: dict[tuple[Hashable, Hashable], int] = {}  # one record per segment, oriented as first seen
         u: list[Hashable] = []
         v: list[Hashable] = []

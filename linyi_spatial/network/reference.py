@@ -44,7 +44,7 @@ def _split(value: object) -> list[str]:
 
 def _simple(G: nx.MultiDiGraph, exclude: frozenset[str], weight: str) -> nx.DiGraph:
     """The lightest parallel edge of each (u, v) among the allowed classes, with its length and time."""
-    D = nx.DiGraph()
+    D: nx.DiGraph = nx.DiGraph()
     D.add_nodes_from(G.nodes)
     for u, v, d in G.edges(data=True):
         if d.get("class") in exclude:

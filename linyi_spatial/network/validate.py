@@ -103,6 +103,6 @@ def road_subgraph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     {'road'}
     """
     keep = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if d.get("mode", "road") == "road"]
-    R = G.edge_subgraph(keep).copy()
+    R = G.edge_subgraph(keep).copy()  # type: ignore[arg-type]  # a multigraph takes (u, v, key); the stubs type only (u, v)
     R.graph = dict(G.graph)
     return R

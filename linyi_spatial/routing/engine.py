@@ -27,6 +27,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -129,11 +130,11 @@ def _build(G: nx.Graph, weight: str) -> _Entry:
             edges.extend(ds)
             ws = [d.get(weight) for d in ds]
             try:
-                w = min(float(x) for x in ws)  # type: ignore[arg-type]
+                w = min(float(x) for x in ws)  # type: ignore[arg-type]  # any attribute: float() refusing it is caught
             except (TypeError, ValueError):
                 bad.append(f"edge {u!r}->{v!r} has no numeric {weight!r} (got {ws})")
                 continue
-            if not math.isfinite(w) or w < 0 or any(not math.isfinite(float(x)) for x in ws):  # type: ignore[arg-type]
+            if not math.isfinite(w) or w < 0 or any(not math.isfinite(float(x)) for x in ws):  # type: ignore[arg-type]  # each converted above
                 shown = ws[0] if len(ws) == 1 else ws
                 bad.append(f"edge {u!r}->{v!r} has {weight}={shown}; weights must be finite and non-negative")
                 continue
@@ -153,7 +154,7 @@ def _build(G: nx.Graph, weight: str) -> _Entry:
     return _Entry(rg, edges, [d.get(weight) for d in edges])
 
 
-def _cache(G: nx.Graph) -> dict[str, object] | None:
+def _cache(G: nx.Graph) -> dict[str, Any] | None:
     """The graph's own cache dict, or None where caching would be unsafe (views, old networkx)."""
     cache = getattr(G, "__networkx_cache__", None)
     if not isinstance(cache, dict) or hasattr(G, "_graph"):  # subgraph views keep a reference to their base

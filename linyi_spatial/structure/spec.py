@@ -864,7 +864,7 @@ def _nfc_all(value: Any) -> Any:
 
 def _valid_lonlat(lon: object, lat: object) -> bool:
     try:
-        x, y = float(lon), float(lat)
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]  # any value: what float() refuses is caught
     except (TypeError, ValueError):
         return False
     return -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0

@@ -156,7 +156,7 @@ def grid_road_graph(
     a = grid_road_arrays(side, spacing_m=spacing_m, seed=seed)
     tf = pyproj.Transformer.from_crs(utm_crs, "EPSG:4326", always_xy=True)
     lon, lat = tf.transform(a.x_m + origin_utm[0], a.y_m + origin_utm[1])
-    G = nx.MultiDiGraph(crs="EPSG:4326", name=f"synthetic grid {side}x{side} (seed {seed})")
+    G: nx.MultiDiGraph = nx.MultiDiGraph(crs="EPSG:4326", name=f"synthetic grid {side}x{side} (seed {seed})")
     G.add_nodes_from(
         (i, {"x": float(xx), "y": float(yy), "mode": "road", "kind": "synthetic"})
         for i, xx, yy in zip(range(a.n), lon, lat, strict=True)

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ..catalog import drawn_on, higher_is_better, measure_label, measure_unit
 from ..crs import WGS84
@@ -21,7 +22,7 @@ from .basemaps import point, shift
 from .classes import classify, dissolve, ramp
 from .controls import ExclusiveLayers
 from .i18n import check_lang, code, tr
-from .layers import overlay, simplified_units, tooltip
+from .layers import added, overlay, simplified_units, tooltip
 from .legends import LegendSwitch, legend
 from .mapobject import finish, new_map, page
 from .style import DIVERGING, OKABE_ITO
@@ -43,9 +44,9 @@ DENSITY_BANDS_KM2 = (100, 250, 500, 1000, 2500, 5000, 10000)
 """Upper edges of the residents-per-km² classes of the population layer (round numbers)."""
 
 
-def _polygon(layer: folium.FeatureGroup, geom: object, colour: str, tip: str, *, line: str | None = None) -> None:
+def _polygon(layer: folium.FeatureGroup, geom: BaseGeometry, colour: str, tip: str, *, line: str | None = None) -> None:
     folium.GeoJson(
-        geom.__geo_interface__,  # type: ignore[attr-defined]
+        geom.__geo_interface__,
         style_function=lambda _f, c=colour, e=line or colour: {
             "color": e,
             "weight": 1 if line else 0.3,
@@ -125,7 +126,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         colours = ramp(len(bins), reverse=higher_is_better(col))
         label = measure_label(col, lang)
         unit = measure_unit(col)
-        switches.append(overlay(label, show=i == 0).add_to(m))  # the measure's switch; the polygons are shared
+        switches.append(added(overlay(label, show=i == 0), m))  # the measure's switch; the polygons are shared
         for uid, j in zip(shapes.index, idx, strict=True):
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
             tips[uid].append(
@@ -349,13 +350,13 @@ def surface_map(
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
             tip = table([(tr("travel time", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
-        layers.append(layer.add_to(m))
+        layers.append(added(layer, m))
         legends.append(
             legend(label, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
         )
     if "pop_density_km2" in surface.columns:
         layer, label, items = _population_layer(surface, datum, lang)
-        layers.append(layer.add_to(m))
+        layers.append(added(layer, m))
         legends.append(legend(label, items, layer=label, shown=False))
     for item in legends:
         page(m).html.add_child(item)
@@ -541,7 +542,7 @@ def scenario_map(
             if unchanged[i]
             else "Units: change in {label}"
         )
-        alternatives.append(overlay(tr(name, lang, label=_in_sentence(label, lang)), show=i == first).add_to(m))
+        alternatives.append(added(overlay(tr(name, lang, label=_in_sentence(label, lang)), show=i == first), m))
         for uid, row in shifted.iterrows():
             d = float(units.loc[uid, f"{col}_delta"]) if uid in units.index else np.nan
             tips[uid].append(
@@ -574,9 +575,9 @@ def scenario_map(
             j = int(band.label)
             tip = table([(tr("change", lang), names[j]), (tr("cells", lang), fmt(band.cells))])
             _polygon(layer, row.geometry, colours[j], tip)
-        alternatives.append(layer.add_to(m))
+        alternatives.append(added(layer, m))
     ExclusiveLayers(alternatives).add_to(m)
-    added = overlay(tr("Links added in {b}", lang, b=b), show=True)
+    links_layer = overlay(tr("Links added in {b}", lang, b=b), show=True)
     for _, link in shift(comparison.added_links, datum).iterrows():
         tip = table(
             [
@@ -588,8 +589,8 @@ def scenario_map(
         )
         folium.PolyLine(
             [(y, x) for x, y in link.geometry.coords], color=OKABE_ITO["black"], weight=3, tooltip=tooltip(tip)
-        ).add_to(added)
-    added.add_to(m)
+        ).add_to(links_layer)
+    links_layer.add_to(m)
     items = [("box", c, n) for c, n in zip(colours, names, strict=True)]
     items.append(("line", OKABE_ITO["black"], tr("link added in {b}", lang, b=b)))
     return finish(m, legend(tr("Change {a} → {b} (negative: faster)", lang, a=a, b=b), items))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,7 @@ def _chart_class() -> type:
         labels made while drawing included, is drawn as written.
         """
 
-        def draw(self, renderer: object) -> None:
+        def draw(self, renderer: Any) -> None:
             for text in self.findobj(Text):
                 text.set_parse_math(False)
             with matplotlib.rc_context({"text.parse_math": False}):
@@ -172,7 +172,7 @@ def urbanization_chart(
     rate = urbanization["urbanization_rate"].astype(float) * 100
     if targets is None and "source" in urbanization.columns:
         chosen = urbanization["urbanization_rate"][urbanization["source"] == "target"]
-        targets = {int(y): float(v) for y, v in chosen.items()}
+        targets = {int(cast(float, y)): float(v) for y, v in chosen.items()}
     fig = _figure((6.4, 4.0))
     ax = fig.add_subplot()
     ax.plot(

@@ -11,10 +11,11 @@ imported. Every cell is escaped; numbers go through the one formatter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import pandas as pd
 
 from ..catalog import measure_label, measure_unit
 from ._html import esc, fmt, fmt_measure
@@ -43,8 +44,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 _NOWRAP = " style='white-space:nowrap'"
 
 
-def _name(row: object, lang: str) -> str:
-    return local_name(row["name_zh"], row["name"], lang)  # type: ignore[index]
+def _name(row: pd.Series | Mapping[str, object], lang: str) -> str:
+    return local_name(row["name_zh"], row["name"], lang)
 
 
 def _place_name(s: SpatialStructure, pid: object, lang: str) -> str:
@@ -192,7 +193,7 @@ def _summary_value(value: object, unit: str, lang: str) -> str:
         return fmt_measure(value, "share", lang)
     if isinstance(value, str):
         return tr("none", lang) if value == "none" else value
-    return f"{float(value):.3g}"  # type: ignore[arg-type]
+    return f"{float(cast(float, value)):.3g}"  # the summary's numbers: int, float or numpy scalars
 
 
 def hierarchy_html(report: HierarchyReport, *, lang: str | None = None) -> str:

@@ -12,7 +12,7 @@ borders stay shared and each HTML file stays small.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -22,7 +22,32 @@ from ..crs import WGS84, projected_crs
 from ._html import esc, no_template
 from .basemaps import shift
 
-__all__ = ["geojson_layer", "label", "overlay", "simplified_units", "tooltip"]
+__all__ = ["added", "geojson_layer", "label", "overlay", "simplified_units", "tooltip"]
+
+_Child = TypeVar("_Child", bound=folium.MacroElement)
+
+
+def added(child: _Child, parent: folium.Map | folium.FeatureGroup) -> _Child:
+    """``child`` added to ``parent``, returned as itself (folium's ``add_to`` is typed as returning any element).
+
+    Parameters
+    ----------
+    child : folium element
+    parent : folium.Map or folium.FeatureGroup
+
+    Returns
+    -------
+    the child
+
+    Examples
+    --------
+    >>> m = folium.Map(tiles=None)
+    >>> layer = added(overlay("a"), m)
+    >>> layer.layer_name, layer._parent is m
+    ('a', True)
+    """
+    child.add_to(parent)
+    return child
 
 
 def overlay(name: str, *, show: bool = True) -> folium.FeatureGroup:

@@ -182,6 +182,7 @@ def finish(m: folium.Map, legend: RawHTML | None = None) -> folium.Map:
     if legend is not None:
         page(m).html.add_child(legend)
     distinct_layer_names(m)
-    control = folium.LayerControl(collapsed=True).add_to(m)
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
     ResponsiveControl(control).add_to(m)
     return m

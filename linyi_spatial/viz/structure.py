@@ -108,7 +108,7 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
             continue
         seen.add(link)
         styles = ROAD_STYLE if d["mode"] == "road" else RAIL_STYLE
-        colour, weight = styles.get(d.get("class"), (OKABE_ITO["grey"], 1.0))
+        colour, weight = styles.get(str(d.get("class")), (OKABE_ITO["grey"], 1.0))
         geom = d.get("geometry") or shapely.LineString(
             [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])]
         )
@@ -350,15 +350,14 @@ def structure_map(
     core_layer = _core_layer(m, s, datum, labels["core"], lang)
     _axes_layer(m, s, datum, labels["axes"], lang)
     items.append(("dash", OKABE_ITO["blue"], tr("{axes} (dashed: reconstructed)", lang, axes=labels["axes"])))
-    kw = {"units": names, "lang": lang}
-    _point_layer(m, s.poles, datum, labels["poles"], (OKABE_ITO["orange"], 8), named=True, **kw)
+    _point_layer(m, s.poles, datum, labels["poles"], (OKABE_ITO["orange"], 8), named=True, units=names, lang=lang)
     items.append(("dot", OKABE_ITO["orange"], labels["poles"]))
     seats = s.points["place"].isin(s.seats.index).to_numpy()
-    _point_layer(m, s.points[seats], datum, labels["points"], (OKABE_ITO["green"], 6), **kw)
+    _point_layer(m, s.points[seats], datum, labels["points"], (OKABE_ITO["green"], 6), units=names, lang=lang)
     items.append(("dot", OKABE_ITO["green"], tr("{points}: unit seats", lang, points=labels["points"])))
     if (~seats).any():
         others = tr("{points}: other places", lang, points=labels["points"])
-        _point_layer(m, s.points[~seats], datum, others, (OKABE_ITO["sky"], 4), **kw)
+        _point_layer(m, s.points[~seats], datum, others, (OKABE_ITO["sky"], 4), units=names, lang=lang)
         items.append(
             ("dot", OKABE_ITO["sky"], tr("{points}: other places (e.g. key towns)", lang, points=labels["points"]))
         )
