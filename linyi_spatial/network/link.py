@@ -13,10 +13,10 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -27,6 +27,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from .._checks import number
+from .._graph_cache import cached
 from ..crs import projected_crs
 from ..errors import CRSError, NetworkError
 
@@ -127,12 +128,6 @@ DEFAULT_ACCESS = Access()
 """The access leg used when a function's ``access=`` is None."""
 
 
-T = TypeVar("T")
-
-LINK_CACHE_KEY = "linyi_spatial.link"
-"""Key of the node and edge indexes in a graph's ``__networkx_cache__`` (cleared by ``routing.clear_cache``)."""
-
-
 def _values(dicts: Iterable[dict[str, Any]], key: str) -> list[Any]:
     return list(map(dict.get, dicts, repeat(key)))
 
@@ -148,30 +143,6 @@ def _edge_signature(G: nx.Graph, edges: list[dict[str, Any]]) -> tuple[object, .
     """
     nodes = G._node.values()  # type: ignore[attr-defined]  # networkx's own node dict: no view object per call
     return len(G), _values(nodes, "x"), _values(nodes, "y"), _values(edges, "travel_time"), _values(edges, "geometry")
-
-
-def _cached_index(
-    G: nx.Graph,
-    key: tuple[Any, ...],
-    build: Callable[[], tuple[T, list[dict[str, Any]]]],
-    signature: Callable[[list[dict[str, Any]]], object],
-) -> T:
-    """An index cached on the graph under ``key``, rebuilt when ``signature`` of the attribute dicts it read changes.
-
-    ``build`` returns the index and the attribute dicts it was made from;
-    graph views are never cached (they keep a reference to their base graph).
-    """
-    cache = getattr(G, "__networkx_cache__", None)
-    if not isinstance(cache, dict) or hasattr(G, "_graph"):
-        return build()[0]
-    per_graph = cache.setdefault(LINK_CACHE_KEY, {})
-    if key in per_graph:
-        dicts, stamp, index = per_graph[key]
-        if signature(dicts) == stamp:
-            return index
-    index, dicts = build()
-    per_graph[key] = (dicts, signature(dicts), index)
-    return index
 
 
 @dataclass(frozen=True)
@@ -237,7 +208,7 @@ class NodeIndex:
             raise CRSError("graph has no CRS (G.graph['crs'])")
         key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
                str(G.graph["crs"]))  # fmt: skip
-        return _cached_index(
+        return cached(
             G,
             key,
             lambda: (cls._build(G, access), [d for _, d in G.nodes(data=True)]),
@@ -538,7 +509,7 @@ class EdgeIndex:
         if not crs:
             raise CRSError("graph has no CRS (G.graph['crs'])")
         key = ("edges", frozenset(access.exclude_classes), frozenset(access.exclude_kinds), crs)
-        return _cached_index(
+        return cached(
             G,
             key,
             lambda: cls._build(G, access, crs),

@@ -4,7 +4,8 @@ The public type stays a networkx (Multi)DiGraph; routing runs on a cached
 CSR copy (``scipy.sparse.csgraph``), which is 25–40x faster than networkx's
 Dijkstra on prefecture-sized graphs.
 
-The cache cannot go stale. It lives in the graph's own
+The cache (:mod:`linyi_spatial._graph_cache`, shared with the node and edge
+indexes of :mod:`linyi_spatial.network.link`) cannot go stale. It lives in the graph's own
 ``G.__networkx_cache__``, which networkx empties on every structural change
 (adding or removing nodes or edges, ``set_edge_attributes``...), and each
 use compares the weights of all edges with those the CSR was built from, so
@@ -27,7 +28,6 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -36,8 +36,8 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from .._checks import count, number
+from .._graph_cache import cached, clear
 from ..errors import NetworkError
-from ..network.link import LINK_CACHE_KEY
 
 __all__ = [
     "RoutingGraph",
@@ -102,19 +102,7 @@ class RoutingGraph:
         return cost, nearest
 
 
-_CACHE_KEY = "linyi_spatial.routing"
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """A cached CSR with the edge attribute dicts and weight values it was built from."""
-
-    routing: RoutingGraph
-    edges: list[Mapping[str, object]]
-    values: list[object]
-
-
-def _build(G: nx.Graph, weight: str) -> _Entry:
+def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, object]]]:
     nodes = list(G.nodes)
     index = {n: i for i, n in enumerate(nodes)}
     edges: list[Mapping[str, object]] = []
@@ -151,15 +139,7 @@ def _build(G: nx.Graph, weight: str) -> _Entry:
     for i, node in enumerate(nodes):  # element by element: tuple ids must stay single objects
         node_ids[i] = node
     rg = RoutingGraph(node_ids, index, forward, forward.T.tocsr(), weight)
-    return _Entry(rg, edges, [d.get(weight) for d in edges])
-
-
-def _cache(G: nx.Graph) -> dict[str, Any] | None:
-    """The graph's own cache dict, or None where caching would be unsafe (views, old networkx)."""
-    cache = getattr(G, "__networkx_cache__", None)
-    if not isinstance(cache, dict) or hasattr(G, "_graph"):  # subgraph views keep a reference to their base
-        return None
-    return cache
+    return rg, edges
 
 
 def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
@@ -191,19 +171,12 @@ def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
     >>> routing_graph(G).forward.toarray().tolist()
     [[0.0, 7.0], [0.0, 0.0]]
     """
-    cache = _cache(G)
-    per_graph = None if cache is None else cache.setdefault(_CACHE_KEY, {})
-    entry = None if per_graph is None else per_graph.get(weight)
-    if (
-        isinstance(entry, _Entry)
-        and len(entry.routing.nodes) == G.number_of_nodes()
-        and [d.get(weight) for d in entry.edges] == entry.values
-    ):
-        return entry.routing
-    built = _build(G, weight)
-    if per_graph is not None:
-        per_graph[weight] = built
-    return built.routing
+    return cached(
+        G,
+        ("routing", weight),
+        lambda: _build(G, weight),
+        lambda edges: (G.number_of_nodes(), [d.get(weight) for d in edges]),
+    )
 
 
 def clear_cache(G: nx.Graph) -> None:
@@ -225,10 +198,7 @@ def clear_cache(G: nx.Graph) -> None:
     --------
     >>> clear_cache(nx.DiGraph())
     """
-    cache = _cache(G)
-    if cache is not None:
-        cache.pop(_CACHE_KEY, None)
-        cache.pop(LINK_CACHE_KEY, None)
+    clear(G)
 
 
 def _limit(max_cost: float | None) -> float:
