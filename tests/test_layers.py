@@ -21,7 +21,19 @@ import networkx as nx
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "linyi_spatial"
-FOUNDATIONS = {"errors", "crs", "decay", "catalog", "i18n", "_graph_cache", "_io", "_checks", "_progress", "_display", "_version"}
+FOUNDATIONS = {
+    "errors",
+    "crs",
+    "decay",
+    "catalog",
+    "i18n",
+    "_graph_cache",
+    "_io",
+    "_checks",
+    "_progress",
+    "_display",
+    "_version",
+}
 CORE_RANK = {"structure": 1, "network": 2, "routing": 3, "accessibility": 4, "hierarchy": 5, "export": 6, "testing": 6}
 
 

@@ -19,7 +19,7 @@ the area-weighted one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -332,13 +332,18 @@ def _seat_frame(
     """The seat measures, with the seats' nodes, the seat-to-seat times and the sizes they came from."""
     size_col = structure.column("size", size)
     targets = structure_nodes(structure, G, access=access)
-    seats = pd.Series(targets["seat"], index=pd.Index(targets["seat_units"], name=structure.units.index.name))
-    T = travel_time_matrix(G, seats, seats)
+    places = targets["places"]  # every place resolved once: node and access leg, charged at both ends
+    units = pd.Index(targets["seat_units"], name=structure.units.index.name)
+    seat_rows = places.loc[targets["seat_places"]].set_axis(units)
+    seats = seat_rows["node"]
+    T = _between_places(G, seat_rows, targets["seat_places"], seat_rows, targets["seat_places"])
     mass = structure.units[size_col].reindex(seats.index).astype(float).rename("size")
     out = pd.DataFrame(index=seats.index)
-    out["time_to_core_min"] = travel_time_matrix(G, seats, targets["core"]).iloc[:, 0].to_numpy()
+    core = [targets["core_place"]]
+    out["time_to_core_min"] = _between_places(G, seat_rows, targets["seat_places"], places.loc[core], core).iloc[:, 0]
+    poles = targets["pole_places"]
     out["time_to_nearest_pole_min"] = (
-        travel_time_matrix(G, seats, targets["pole"]).min(axis=1).to_numpy() if targets["pole"] else np.inf
+        _between_places(G, seat_rows, targets["seat_places"], places.loc[poles], poles).min(axis=1) if poles else np.inf
     )
     others = T.where(~np.eye(len(T), dtype=bool))
     out["time_to_nearest_seat_min"] = others.min(axis=1)
@@ -350,6 +355,15 @@ def _seat_frame(
     out["detour_index"] = detour_index(G, list(seats)).to_numpy()
     out.attrs["size"] = size_col
     return out, seats, T, mass
+
+
+def _between_places(
+    G: nx.Graph, a: pd.DataFrame, a_places: list[Hashable], b: pd.DataFrame, b_places: list[Hashable]
+) -> pd.DataFrame:
+    """Minutes between resolved places, access legs at both ends; 0 from a place to itself."""
+    T = travel_time_matrix(G, a, b)
+    same = np.array([[x == y for y in b_places] for x in a_places], dtype=bool).reshape(len(a_places), len(b_places))
+    return T.mask(same, 0.0)
 
 
 def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Index) -> pd.DataFrame:

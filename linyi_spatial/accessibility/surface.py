@@ -9,14 +9,17 @@ along the edge to either end node in proportion to the edge's travel time,
 and takes the quicker, so times grow along roads, not in circles around
 nodes. With ``link_to="nodes"`` (the default) the cell takes the quickest of
 its ``access.candidates`` nearest nodes. The connector's time is kept as
-``access_time_min``. Network times come from one multi-source search per
-target set.
+``access_time_min``. A target (the core's anchor, a pole, a seat) off the
+network is reached by its own access leg too
+(:func:`~linyi_spatial.routing.resolve_places`), so a time is charged at
+both ends. Network times come from one multi-source search per target set
+(one search per target when targets have access legs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import networkx as nx
@@ -26,9 +29,8 @@ import shapely
 from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
-from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex, snap_points
-from ..routing.engine import routing_graph, shortest_times
-from ..routing.matrix import resolve_places
+from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex, resolve_places
+from ..routing.engine import RoutingGraph, routing_graph, shortest_times
 from .grid import analysis_grid
 
 if TYPE_CHECKING:
@@ -37,11 +39,13 @@ if TYPE_CHECKING:
 __all__ = ["isochrones", "structure_nodes", "travel_time_surface"]
 
 
-def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access | None = None) -> dict[str, list]:
-    """Network nodes of a structure's core anchor, poles and unit seats.
+def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access | None = None) -> dict[str, Any]:
+    """Network nodes of a structure's core anchor, poles and unit seats, with their access legs.
 
     A place whose id is a node of ``G`` is that node; any other place is
-    linked to its nearest linkable node.
+    linked to its nearest linkable node by its access leg
+    (:func:`~linyi_spatial.routing.resolve_places` with ``by_id=True``,
+    the rule every analysis uses), whose time is kept and charged.
 
     Parameters
     ----------
@@ -54,7 +58,10 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
     -------
     dict
         ``core`` (one node), ``pole`` (nodes in pole order), ``pole_ids``,
-        ``seat`` (nodes), ``seat_units`` (the seats' unit ids, same order).
+        ``seat`` (nodes), ``seat_units`` (the seats' unit ids, same order);
+        the places behind them (``core_place``, ``pole_places``,
+        ``seat_places``) and ``places``, the resolved table of every place
+        (``node``, ``snap_distance_m``, ``access_time_s``, by place id).
 
     Raises
     ------
@@ -68,18 +75,36 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
     ['a']
     """
     seats = structure.require_seats("the accessibility measures")
-    places = structure.places
-    missing = [p for p in places.index if p not in G]
-    lookup = {p: p for p in places.index if p in G}
-    if missing:
-        lookup.update(snap_points(G, places.loc[missing], access=access)["node"].to_dict())
+    places = resolve_places(G, structure.places, access=access, label="place", by_id=True)
+    lookup = places["node"]
+    core = structure.core["anchor"].iloc[0]
     return {
-        "core": [lookup[structure.core["anchor"].iloc[0]]],
+        "core": [lookup[core]],
         "pole": [lookup[p] for p in structure.poles["place"]],
         "pole_ids": list(structure.poles.index),
         "seat": [lookup[p] for p in seats.index],
         "seat_units": list(seats["unit"]),
+        "core_place": core,
+        "pole_places": list(structure.poles["place"]),
+        "seat_places": list(seats.index),
+        "places": places,
     }
+
+
+def _nearest(
+    G: nx.Graph, rg: RoutingGraph, nodes: list[Hashable], access_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds from every node to the nearest target (its access leg included) and that target's position.
+
+    With no access legs one multi-source search; otherwise one search per
+    target, since a target's leg shifts its whole cost field.
+    """
+    if not np.any(access_s > 0):
+        return rg.nearest(nodes)
+    to = shortest_times(G, nodes, to_sources=True) + access_s[:, None]
+    which = np.argmin(to, axis=0)
+    cost = to[which, np.arange(to.shape[1])]
+    return cost, np.where(np.isfinite(cost), which, -1)
 
 
 def _link_cells(
@@ -166,6 +191,11 @@ def travel_time_surface(
     out = grid.copy()
     out["node"] = nodes[np.arange(len(nodes)), np.argmin(seconds, axis=1)]
     out["access_time_min"] = connector / 60.0
+    legs = {
+        "core": [targets["core_place"]],
+        "pole": targets["pole_places"],
+        "seat": targets["seat_places"],
+    }
     for key, col, label, ids in (
         ("core", "cell_time_to_core_min", None, None),
         ("pole", "cell_time_to_nearest_pole_min", "nearest_pole", targets["pole_ids"]),
@@ -176,7 +206,8 @@ def travel_time_surface(
             if label is not None:
                 out[label] = None
             continue
-        cost, which = rg.nearest(targets[key])
+        leg_s = targets["places"]["access_time_s"].reindex(legs[key]).to_numpy(dtype=float)
+        cost, which = _nearest(G, rg, targets[key], leg_s)
         best, pick = _best_candidate(cost, rows, seconds)
         out[col] = best / 60.0
         if label is not None and ids is not None:

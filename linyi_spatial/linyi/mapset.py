@@ -204,8 +204,10 @@ def map_builders(
             cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
         return cache["surface"]
 
-    core = acc.structure_nodes(s, G)["core"][0]
-    anchor = s.places.loc[s.core["anchor"].iloc[0]]
+    anchor_id = s.core["anchor"].iloc[0]
+    anchor = s.places.loc[anchor_id]
+    # the core's anchor: its node, or its point (linked by its access leg, which the isochrones charge)
+    origin = anchor_id if anchor_id in G else s.places.geometry.loc[[anchor_id]]
     a_label = region.labels[0]
     builders["accessibility"] = lambda: accessibility_map(
         acc.unit_accessibility(G, s, surface=surface()),
@@ -217,8 +219,8 @@ def map_builders(
         surface(), title=tr("Travel-time surfaces, {label} network", lang, label=a_label), **kw
     )
     builders["isochrones"] = lambda: isochrone_map(
-        acc.isochrones(G, core, region=s.units, cell_km=region.cell_km),
-        origin=(G.nodes[core]["x"], G.nodes[core]["y"]),
+        acc.isochrones(G, origin, region=s.units, cell_km=region.cell_km),
+        origin=(anchor.geometry.x, anchor.geometry.y),
         label=str(anchor["name_zh"] or anchor["name"]),
         **kw,
     )

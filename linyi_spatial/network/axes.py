@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from shapely.geometry import LineString
 
-from .link import snap_points
+from .link import resolve_places
 
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
@@ -96,12 +96,7 @@ def axes_along_network(
     """
     core_id = structure.core.index[0]
     anchor = structure.core["anchor"].iloc[0]
-    lookup: dict[Hashable, Any] = {}
-    missing = [p for p in structure.places.index if p not in G]
-    if missing:
-        snapped = snap_points(G, structure.places.loc[missing])
-        lookup.update(snapped["node"].to_dict())
-    lookup.update({p: p for p in structure.places.index if p in G})
+    lookup: dict[Hashable, Any] = resolve_places(G, structure.places, label="place", by_id=True)["node"].to_dict()
     lookup[core_id] = lookup[anchor]
     glue = {"urban", "connector", "access"}
     geoms: dict[str, LineString] = {}

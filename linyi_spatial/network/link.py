@@ -13,10 +13,10 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import networkx as nx
@@ -31,7 +31,16 @@ from .._graph_cache import cached
 from ..crs import projected_crs
 from ..errors import CRSError, NetworkError
 
-__all__ = ["DEFAULT_ACCESS", "Access", "EdgeIndex", "NodeIndex", "nearest_nodes", "snap_points"]
+__all__ = [
+    "DEFAULT_ACCESS",
+    "Access",
+    "EdgeIndex",
+    "NodeIndex",
+    "Places",
+    "nearest_nodes",
+    "resolve_places",
+    "snap_points",
+]
 
 
 @dataclass(frozen=True)
@@ -410,7 +419,7 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
 
 
-def _objects(items: list[Hashable]) -> np.ndarray:
+def _objects(items: Sequence[Hashable]) -> np.ndarray:
     """A 1-d object array of node ids (tuples stay elements, not rows)."""
     out = np.empty(len(items), dtype=object)
     for i, item in enumerate(items):
@@ -653,3 +662,84 @@ class EdgeIndex:
             seconds = np.column_stack([connector + to_u, connector + to_v])
         seconds = np.where(np.isnan(seconds), np.inf, seconds)  # 0 x inf on a one-way edge's far end
         return np.column_stack([self.u[which], self.v[which]]), seconds
+
+
+Places: TypeAlias = "Sequence[Hashable] | pd.Series | pd.DataFrame | gpd.GeoDataFrame | gpd.GeoSeries"
+"""Node ids (a sequence, or a Series of node ids indexed by labels), points to link, or a resolved table."""
+
+
+def resolve_places(
+    G: nx.Graph, places: Places, *, access: Access | None = None, label: str = "place", by_id: bool = False
+) -> pd.DataFrame:
+    """Turn node ids or point geometries into graph nodes plus access time: the library's one place→node rule.
+
+    Matrices, surfaces, isochrones, unit scores and axis paths all resolve
+    their places here, so the access leg (``access_time_s``) is the same
+    everywhere and is charged at both ends of a trip.
+
+    Parameters
+    ----------
+    G : networkx graph
+        The network.
+    places : sequence of node ids, pandas.Series of node ids, GeoDataFrame/GeoSeries, or a resolved table
+        Node ids are used as they are (a Series keeps its index as labels);
+        points are linked with :func:`linyi_spatial.network.snap_points`; a
+        table this function returned (``node``, ``snap_distance_m``,
+        ``access_time_s``) is used as it is.
+    access : Access, optional
+        The access leg of linked points.
+    label : str
+        Used in error messages ("origin", "destination").
+    by_id : bool, default False
+        For points: a point whose label is a node of ``G`` is that node
+        (access 0), as a structure's places are; the others are linked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the places' labels: ``node``, ``snap_distance_m``,
+        ``access_time_s`` (0 for node ids).
+
+    Raises
+    ------
+    NetworkError
+        If the set is empty or names nodes not in the graph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b", {"travel_time": 2.0})])
+    >>> resolve_places(G, ["a"])["node"].tolist()
+    ['a']
+    """
+    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        if len(places) == 0:
+            raise NetworkError(f"empty {label} set")
+        if not by_id:
+            return snap_points(G, places, access=access)
+        is_node = np.array([p in G for p in places.index], dtype=bool)
+        node = _objects(list(places.index))
+        snap_m, leg_s = np.zeros(len(places)), np.zeros(len(places))
+        if not is_node.all():
+            linked = snap_points(G, places[~is_node], access=access)
+            node[~is_node] = _objects(list(linked["node"]))
+            snap_m[~is_node] = linked["snap_distance_m"].to_numpy(dtype=float)
+            leg_s[~is_node] = linked["access_time_s"].to_numpy(dtype=float)
+        return pd.DataFrame({"node": node, "snap_distance_m": snap_m, "access_time_s": leg_s}, index=places.index)
+    if isinstance(places, pd.DataFrame) and {"node", "snap_distance_m", "access_time_s"} <= set(places.columns):
+        if len(places) == 0:
+            raise NetworkError(f"empty {label} set")
+        return places[["node", "snap_distance_m", "access_time_s"]]
+    if isinstance(places, pd.Series):
+        labels, ids = list(places.index), list(places)
+    elif isinstance(places, (str, bytes)):
+        raise NetworkError(f"{label}s must be a sequence of node ids, not the string {places!r}")
+    else:
+        ids = list(places)
+        labels = ids
+    if not ids:
+        raise NetworkError(f"empty {label} set")
+    missing = [i for i in ids if i not in G]
+    if missing:
+        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
+    index = pd.Index(labels, name=label, tupleize_cols=False)  # tuple node ids stay single labels
+    return pd.DataFrame({"node": _objects(ids), "snap_distance_m": 0.0, "access_time_s": 0.0}, index=index)

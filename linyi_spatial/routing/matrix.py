@@ -2,78 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Literal, TypeAlias, overload
+from typing import Literal, overload
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .._checks import number
 from ..errors import NetworkError
-from ..network.link import Access, snap_points
+from ..network.link import Access, Places, resolve_places
 from .engine import routing_graph, shortest_times
 
-__all__ = ["Places", "resolve_places", "travel_time_matrix"]
-
-Places: TypeAlias = "Sequence[Hashable] | pd.Series | gpd.GeoDataFrame | gpd.GeoSeries"
-"""Node ids (a sequence, or a Series of node ids indexed by labels) or points to link."""
-
-
-def resolve_places(G: nx.Graph, places: Places, *, access: Access | None = None, label: str = "place") -> pd.DataFrame:
-    """Turn node ids or point geometries into graph nodes plus access time.
-
-    Parameters
-    ----------
-    G : networkx graph
-        The network.
-    places : sequence of node ids, pandas.Series of node ids, or GeoDataFrame/GeoSeries
-        Node ids are used as they are (a Series keeps its index as labels);
-        points are linked with :func:`linyi_spatial.network.snap_points`.
-    access : Access, optional
-        The access leg of linked points.
-    label : str
-        Used in error messages ("origin", "destination").
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by the places' labels: ``node``, ``snap_distance_m``,
-        ``access_time_s`` (0 for node ids).
-
-    Raises
-    ------
-    NetworkError
-        If the set is empty or names nodes not in the graph.
-
-    Examples
-    --------
-    >>> G = nx.DiGraph([("a", "b", {"travel_time": 2.0})])
-    >>> resolve_places(G, ["a"])["node"].tolist()
-    ['a']
-    """
-    if isinstance(places, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        if len(places) == 0:
-            raise NetworkError(f"empty {label} set")
-        return snap_points(G, places, access=access)
-    if isinstance(places, pd.Series):
-        labels, ids = list(places.index), list(places)
-    elif isinstance(places, (str, bytes)):
-        raise NetworkError(f"{label}s must be a sequence of node ids, not the string {places!r}")
-    else:
-        ids = list(places)
-        labels = ids
-    if not ids:
-        raise NetworkError(f"empty {label} set")
-    missing = [i for i in ids if i not in G]
-    if missing:
-        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
-    index = pd.Index(labels, name=label, tupleize_cols=False)  # tuple node ids stay single labels
-    node = np.empty(len(ids), dtype=object)
-    for i, n in enumerate(ids):
-        node[i] = n
-    return pd.DataFrame({"node": node, "snap_distance_m": 0.0, "access_time_s": 0.0}, index=index)
+__all__ = ["Places", "resolve_places", "travel_time_matrix"]  # the resolver lives with the access leg (network.link)
 
 
 @overload
