@@ -109,3 +109,22 @@ def test_charts_in_chinese_leave_no_english_words(reports, region):
             assert re.findall(r"[A-Za-z]{2,}", rest) == [], (key, text)
     english = _chart_texts(rank_size_chart(r, lang="en"))
     assert any("rank" in t for t in english)  # the check sees English when there is some
+
+
+def test_a_chinese_chart_without_a_cjk_font_is_drawn_in_english_with_a_warning(reports, monkeypatch):
+    import warnings
+
+    from linyi_spatial.viz import charts
+
+    r = reports["made-up"]
+    assert charts.cjk_font() is not None  # the test machine has one (fonts-noto-cjk), so Chinese is drawn
+    assert any("位序" in t for t in _chart_texts(rank_size_chart(r, lang="zh")))
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font is installed.*fonts-noto-cjk"):
+        fig = rank_size_chart(r, lang="zh")
+    texts = _chart_texts(fig)
+    assert any("rank" in t for t in texts)
+    assert not any("位序" in t for t in texts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no glyph warnings while it draws
+        fig._repr_png_()

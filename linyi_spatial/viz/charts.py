@@ -11,6 +11,7 @@ and every axis carries its unit.
 from __future__ import annotations
 
 import io
+import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
     from ..hierarchy import HierarchyReport
 
-__all__ = ["centrality_chart", "rank_size_chart", "scenario_chart", "urbanization_chart"]
+__all__ = ["CJK_FONTS", "centrality_chart", "cjk_font", "rank_size_chart", "scenario_chart", "urbanization_chart"]
 
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei",
              "PingFang SC", "SimHei", "DejaVu Sans"]  # fmt: skip
@@ -82,6 +83,44 @@ def _chart_class() -> type:
     return Chart
 
 
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` (DejaVu Sans aside) matplotlib can find, or None when none is installed.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> cjk_font() in (*CJK_FONTS, None)
+    True
+    """
+    from matplotlib import font_manager
+
+    for name in CJK_FONTS[:-1]:
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+        except ValueError:
+            continue
+        return name
+    return None
+
+
+def _chart_lang(lang: str | None) -> str:
+    """The chart's language: Chinese only where a CJK font can draw it, else English with a warning saying why."""
+    lang = check_lang(lang)
+    if lang == "zh" and cjk_font() is None:
+        warnings.warn(
+            "no CJK font is installed for matplotlib, so Chinese text would show as empty boxes: the chart is "
+            "drawn in English (install one, e.g. Debian's fonts-noto-cjk, then clear matplotlib's font cache)",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "en"
+    return lang
+
+
 def _figure(size: tuple[float, float]) -> Figure:
     return _chart_class()(figsize=size, layout="constrained")
 
@@ -108,7 +147,7 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_yscale()
     ('log', 'log')
     """
-    lang = check_lang(lang)
+    lang = _chart_lang(lang)
     size = report.params["size"]
     places = report.places.sort_values(size, ascending=False)
     values = places[size].to_numpy(dtype=float)
@@ -168,7 +207,7 @@ def urbanization_chart(
     """
     if "urbanization_rate" not in urbanization.columns:
         raise OptionError("the urbanization table needs an urbanization_rate column (0–1)")
-    lang = check_lang(lang)
+    lang = _chart_lang(lang)
     rate = urbanization["urbanization_rate"].astype(float) * 100
     if targets is None and "source" in urbanization.columns:
         chosen = urbanization["urbanization_rate"][urbanization["source"] == "target"]
@@ -221,7 +260,7 @@ def scenario_chart(
     >>> len(scenario_chart(c).axes[0].patches)
     5
     """
-    lang = check_lang(lang)
+    lang = _chart_lang(lang)
     col = f"{measure}_delta"
     units = comparison.units
     if col not in units.columns:
@@ -274,7 +313,7 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, l
     >>> len(fig.axes[0].patches) == 5
     True
     """
-    lang = check_lang(lang)
+    lang = _chart_lang(lang)
     if measure not in report.centrality.columns:
         raise OptionError(f"no centrality {measure!r}; available: {list(report.centrality.columns)}")
     values = report.centrality[measure].astype(float).sort_values()
