@@ -134,12 +134,14 @@ class UserPipeline:
         conn = joined["dist_m"].to_numpy() * self.circuity / self.speed_ms
         return e, share, conn
 
-    def to_nearest(self, e, share, conn, targets, to_cell=False):
-        """Seconds from every cell to the nearest target (or, ``to_cell``, from the one origin to every cell)."""
+    def to_nearest(self, e, share, conn, targets, to_cell=False, legs_s=None):
+        """Seconds from every cell to the nearest target, its access leg ``legs_s`` included (or, ``to_cell``,
+        from the one origin to every cell)."""
         if to_cell:
             T = dijkstra(self.AT.T.tocsr(), indices=int(targets[0]))
         else:
-            T = np.min([dijkstra(self.AT, indices=int(t)) for t in targets], axis=0)  # one search per target
+            legs_s = np.zeros(len(targets)) if legs_s is None else legs_s
+            T = np.min([dijkstra(self.AT, indices=int(t)) + leg for t, leg in zip(targets, legs_s, strict=True)], axis=0)
         with np.errstate(invalid="ignore"):
             if to_cell:
                 a, b = T[self.u[e]] + share * self.t_uv[e], T[self.v[e]] + (1 - share) * self.t_vu[e]
@@ -152,7 +154,9 @@ def targets_of(structure, G, pipe):
     from linyi_spatial.accessibility import structure_nodes
 
     t = structure_nodes(structure, G, access=EDGES)
-    return {k: [pipe.index[n] for n in t[k]] for k in ("core", "pole", "seat")}
+    legs = t["places"]["access_time_s"]  # a target off the network is reached by its own access leg
+    places = {"core": [t["core_place"]], "pole": t["pole_places"], "seat": t["seat_places"]}
+    return {k: ([pipe.index[n] for n in t[k]], legs.loc[places[k]].to_numpy()) for k in ("core", "pole", "seat")}
 
 
 CUTOFFS_MIN = (15, 30, 60, 90)
@@ -169,7 +173,7 @@ def surfaces(G, structure, pipe, tg, grid, repeat: int, label: str) -> None:
 
     def user():
         e, share, conn = pipe.link(grid)
-        return {k: pipe.to_nearest(e, share, conn, tg[k]) for k in tg}
+        return {k: pipe.to_nearest(e, share, conn, tg[k][0], legs_s=tg[k][1]) for k in tg}
 
     t_user, ref = timed(user, repeat)
     t_node, _ = timed(lambda: travel_time_surface(G, structure, grid=grid, access=NODES), repeat)
