@@ -141,7 +141,9 @@ class UserPipeline:
             T = dijkstra(self.AT.T.tocsr(), indices=int(targets[0]))
         else:
             legs_s = np.zeros(len(targets)) if legs_s is None else legs_s
-            T = np.min([dijkstra(self.AT, indices=int(t)) + leg for t, leg in zip(targets, legs_s, strict=True)], axis=0)
+            T = np.min(
+                [dijkstra(self.AT, indices=int(t)) + leg for t, leg in zip(targets, legs_s, strict=True)], axis=0
+            )
         with np.errstate(invalid="ignore"):
             if to_cell:
                 a, b = T[self.u[e]] + share * self.t_uv[e], T[self.v[e]] + (1 - share) * self.t_vu[e]
