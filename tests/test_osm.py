@@ -143,3 +143,78 @@ def test_malformed_files_raise_named_error(tmp_path, content, message):
 def test_missing_file(tmp_path):
     with pytest.raises(NetworkError, match="OSM file not found"):
         from_osm(tmp_path / "nope.osm")
+
+
+def _xml(path, nodes, ways):
+    body = [f'<node id="{i}" version="1" lat="{lat}" lon="{lon}"/>' for i, lon, lat in nodes]
+    for wid, refs, tags in ways:
+        nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+        kv = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        body.append(f'<way id="{wid}" version="1">{nds}{kv}</way>')
+    path.write_text('<?xml version="1.0"?><osm version="0.6">' + "".join(body) + "</osm>", encoding="utf-8")
+    return path
+
+
+def test_a_clipped_way_is_cut_where_its_nodes_are_missing(tmp_path):
+    # way 1 runs 1-2-(3 outside the extract)-4-5-6; way 2 closes a loop so 4-5-6 and 1-2 are routable
+    nodes = [(1, 118.30, 35.0), (2, 118.31, 35.0), (4, 118.33, 35.0), (5, 118.34, 35.0), (6, 118.35, 35.0)]
+    ways = [(1, [1, 2, 3, 4, 5, 6], {"highway": "primary"}), (2, [6, 5], {"highway": "residential"})]
+    G = from_osm(_xml(tmp_path / "clipped.osm", nodes, ways), simplify=False)
+    assert G.graph["repaired_ways"] == 1
+    assert set(G.nodes) == {4, 5, 6}  # 1-2 is cut off from the rest: not in the largest component
+    assert G.has_edge(4, 5)
+    assert not G.has_edge(2, 4)  # no segment across the missing node
+    assert {d["osmid"] for *_, d in G.edges(data=True)} == {1, 2}
+
+
+def test_network_types_and_custom_filters_choose_the_ways(tmp_path, caplog):
+    nodes = [(i, 118.30 + 0.01 * i, 35.0) for i in range(1, 5)]
+    ways = [
+        (1, [1, 2], {"highway": "primary"}),
+        (2, [2, 3], {"highway": "footway"}),
+        (3, [3, 4], {"highway": "service", "service": "parking_aisle"}),
+        (4, [1, 2], {"highway": "residential", "access": "private"}),
+    ]
+    path = _xml(tmp_path / "kinds.osm", nodes, ways)
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="linyi_spatial.network.osm"):
+        drive = from_osm(path)
+    assert drive.graph["dropped_highway"] == {"footway": 1, "service": 1, "residential": 1}
+    assert "left out by highway" in caplog.text
+    assert set(drive.nodes) == {1, 2}
+    assert {d["highway"] for *_, d in drive.edges(data=True)} == {"primary"}
+    every = from_osm(path, network_type="all", simplify=False)  # private ways too; everything connected
+    assert set(every.nodes) == {1, 2, 3, 4}
+    walk = from_osm(path, network_type="walk", simplify=False)  # footways, and each way both ways
+    assert {d["highway"] for *_, d in walk.edges(data=True)} >= {"footway", "primary"}
+    custom = from_osm(path, custom_filter='["highway"~"primary|footway"]', simplify=False)
+    assert {d["highway"] for *_, d in custom.edges(data=True)} == {"primary", "footway"}
+    assert custom.graph["network_type"] == "custom"
+    with pytest.raises(NetworkError, match="unknown network_type 'car'"):
+        from_osm(path, network_type="car")
+    with pytest.raises(NetworkError, match="cannot read the way filter"):
+        from_osm(path, custom_filter='highway="primary"')
+    with pytest.raises(NetworkError, match=r"no way of the file passes the 'drive' filter.*'footway': 1"):
+        from_osm(_xml(tmp_path / "paths.osm", nodes[:3], ways[1:2]))
+
+
+def test_maxspeed_values_are_read_as_documented():
+    from linyi_spatial.network import parse_maxspeed
+
+    assert parse_maxspeed("60") == 60.0
+    assert parse_maxspeed("60 km/h") == 60.0
+    assert parse_maxspeed("20 mph") == pytest.approx(32.18688)
+    assert parse_maxspeed("30;50") == 30.0  # the lowest binds
+    assert parse_maxspeed(["40", "30"]) == 30.0
+    for unusable in ("none", "signals", "walk", "DE:urban", "0", "-5", "", None, "fast"):
+        assert parse_maxspeed(unusable) is None, unusable
+
+
+def test_the_cli_takes_a_network_type_and_no_simplify(tmp_path):
+    from linyi_spatial.linyi.cli import build_parser
+
+    args = build_parser().parse_args(["maps", "--spec", "s.toml", "--network", "r.osm", "--network-type", "walk",
+                                      "--no-simplify"])  # fmt: skip
+    assert (args.network_type, args.no_simplify) == ("walk", True)
+    assert build_parser().parse_args(["maps"]).network_type == "drive"

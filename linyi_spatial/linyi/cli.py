@@ -21,6 +21,7 @@ from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..i18n import LANGS, add_words, code, local_name, tr
 from ..network import build_network, from_osm
+from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
 from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
@@ -62,7 +63,7 @@ def _read_table(path: str, what: str) -> pd.DataFrame:
 
 def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiDiGraph | None:
     if path is not None:
-        return from_osm(path)
+        return from_osm(path, network_type=args.network_type, simplify=not args.no_simplify)
     if args.nodes is not None:
         G = build_network(_read_table(args.nodes, "nodes"), _read_table(args.routes, "routes"), year=year)
         G.graph["name"] = f"network {year}"
@@ -215,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     region.add_argument("--spec", default=None, help="structure spec (TOML) of the region")
     region.add_argument("--network", default=None, help="road network as an OpenStreetMap extract (.osm or .pbf)")
     region.add_argument("--scenario-network", default=None, help="compared OSM extract (.osm or .pbf)")
+    region.add_argument(
+        "--network-type",
+        default="drive",
+        choices=sorted(NETWORK_TYPES),
+        help="which OSM ways are roads (OSMnx's filters; default: drive)",
+    )
+    region.add_argument(
+        "--no-simplify", action="store_true", help="keep every OSM segment (default: merge them between intersections)"
+    )
     region.add_argument("--nodes", default=None, help="network node table (CSV), with --routes")
     region.add_argument("--routes", default=None, help="network route table (CSV); lines enter by opening year")
     maps.set_defaults(func=cmd_maps)

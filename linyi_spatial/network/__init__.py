@@ -5,7 +5,7 @@ from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, b
 from .lengths import RoadLengths
 from .lines import PlannedLine, add_lines, read_lines
 from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
-from .osm import OSM_SPEED_KPH, from_osm
+from .osm import NETWORK_TYPES, OSM_SPEED_KPH, from_osm, parse_maxspeed
 from .reference import compare_reference, detour_indices
 from .validate import road_subgraph, validate_network
 

@@ -1,25 +1,63 @@
-"""Importing OpenStreetMap extracts (``.osm`` via OSMnx, ``.pbf`` via pyosmium) as routable graphs."""
+"""Importing OpenStreetMap extracts (``.osm``, ``.osm.pbf``, ``.osm.bz2``) as routable road graphs.
+
+The file is read once with pyosmium, which also keeps the node locations,
+so ways are built straight from their nodes (no XML round trip, no OSMnx).
+What is read, and what becomes of it:
+
+* **Which ways** (``network_type``): OSMnx's network filters, with their
+  Overpass semantics (``["k"!~"a|b"]`` drops a way whose ``k`` *contains*
+  ``a`` or ``b``, as an Overpass regular expression does; a missing tag never
+  matches). ``"drive"`` (the default) keeps public drivable streets and drops
+  footways, steps, cycleways, paths, platforms, corridors, service roads,
+  construction and private ways; ``custom_filter`` takes the same syntax.
+  The ways left out are counted by ``highway`` value in
+  ``G.graph["dropped_highway"]``.
+* **Clipped extracts**: an extract cut from a larger one has ways whose
+  nodes lie partly outside it. Such a way is split where its node
+  references are missing and the parts inside are kept; the ways repaired
+  are counted in ``G.graph["repaired_ways"]``.
+* **Direction**: OSMnx's rules: ``oneway=yes|true|1`` (and roundabouts)
+  one-way in node order, ``oneway=-1|reverse`` against it, otherwise both
+  ways (the ``walk`` type is always two-way).
+* **Speed and time per segment**: each segment's ``speed_kph`` is its way's
+  ``maxspeed`` where that parses (see :func:`parse_maxspeed`; the lowest of
+  several values), else its class's default (:data:`OSM_SPEED_KPH`);
+  ``speed_source`` says which. ``length`` is the segment's geodesic length
+  on the WGS-84 ellipsoid and ``travel_time`` = length / speed.
+* **Simplification** (``simplify=True``) merges the segments between
+  intersections and dead ends into one edge whose length and travel time
+  are the *sums* of its segments' (each at its own speed), with the list of
+  OSM way ids and the geometry, so simplified and unsimplified graphs give
+  equal times between the nodes they share.
+* The largest strongly connected component is kept (what was dropped is
+  reported in ``G.graph["dropped_nodes"]`` and a warning).
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
-import tempfile
+import re
 import warnings
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import pyproj
 from shapely.geometry import LineString
 
 from .._progress import progress
-from ..crs import GCJ02, WGS84, gcj02_to_wgs84, transform_geometry
+from ..crs import WGS84, gcj02_to_wgs84
 from ..errors import NetworkError
 from .validate import validate_network
 
-__all__ = ["OSM_SPEED_KPH", "from_osm"]
+__all__ = ["NETWORK_TYPES", "OSM_SPEED_KPH", "from_osm", "parse_maxspeed"]
 
+LOG = logging.getLogger(__name__)
 
 OSM_SPEED_KPH: dict[str, float] = {
     "motorway": 100.0,
@@ -39,33 +77,167 @@ OSM_SPEED_KPH: dict[str, float] = {
     "road": 25.0,
 }
 """Default speeds (km/h) by OSM ``highway`` tag when a way has no usable ``maxspeed``: operating
-speeds on Chinese roads (expressway 100, first-class 70, urban arterials 50/40, local 20-30)."""
+speeds on Chinese roads (expressway 100, first-class 70, urban arterials 50/40, local 20-30).
+A class not listed (e.g. ``track`` in an ``"all"`` network) gets the ``road`` speed."""
+
+_ACCESS = '["access"!~"private"]'
+NETWORK_TYPES: dict[str, str] = {
+    "drive": (
+        f'["highway"]["area"!~"yes"]{_ACCESS}'
+        '["highway"!~"abandoned|bridleway|bus_guideway|construction|corridor|cycleway|elevator|escalator|footway|'
+        'no|path|pedestrian|planned|platform|proposed|raceway|razed|rest_area|service|services|steps|track"]'
+        '["motor_vehicle"!~"no"]["motorcar"!~"no"]'
+        '["service"!~"alley|driveway|emergency_access|parking|parking_aisle|private"]'
+    ),
+    "drive_service": (
+        f'["highway"]["area"!~"yes"]{_ACCESS}'
+        '["highway"!~"abandoned|bridleway|bus_guideway|construction|corridor|cycleway|elevator|escalator|footway|'
+        'no|path|pedestrian|planned|platform|proposed|raceway|razed|rest_area|services|steps|track"]'
+        '["motor_vehicle"!~"no"]["motorcar"!~"no"]'
+        '["service"!~"emergency_access|parking|parking_aisle|private"]'
+    ),
+    "walk": (
+        f'["highway"]["area"!~"yes"]{_ACCESS}'
+        '["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|proposed|raceway|'
+        'razed|rest_area|services"]'
+        '["foot"!~"no"]["service"!~"private"]'
+        '["sidewalk"!~"separate"]["sidewalk:both"!~"separate"]'
+        '["sidewalk:left"!~"separate"]["sidewalk:right"!~"separate"]'
+    ),
+    "bike": (
+        f'["highway"]["area"!~"yes"]{_ACCESS}'
+        '["highway"!~"abandoned|bus_guideway|construction|corridor|elevator|escalator|footway|motor|no|planned|'
+        'platform|proposed|raceway|razed|rest_area|services|steps"]'
+        '["bicycle"!~"no"]["service"!~"private"]'
+    ),
+    "all_public": (
+        f'["highway"]["area"!~"yes"]{_ACCESS}'
+        '["highway"!~"abandoned|construction|no|planned|platform|proposed|raceway|razed|rest_area|services"]'
+        '["service"!~"private"]'
+    ),
+    "all": (
+        '["highway"]["area"!~"yes"]'
+        '["highway"!~"abandoned|construction|no|planned|platform|proposed|raceway|razed|rest_area|services"]'
+    ),
+}
+"""Way filters by network type: OSMnx 2's (``osmnx._overpass._get_network_filter``), in Overpass syntax."""
+
+_BIDIRECTIONAL = {"walk"}
+_ONEWAY = {"yes", "true", "1", "-1", "reverse", "T", "F"}  # OSMnx's values (T/F as some imports write them)
+_REVERSED = {"-1", "reverse", "T"}
+_CLAUSE = re.compile(r'\[\s*"([^"]+)"\s*(?:(!~|~|!=|=)\s*"([^"]*)"\s*)?\]')
+_GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def _parse_filter(text: str) -> list[tuple[str, str | None, re.Pattern[str] | str | None]]:
+    """Overpass tag clauses ``["k"]``, ``["k"="v"]``, ``["k"!="v"]``, ``["k"~"re"]``, ``["k"!~"re"]``."""
+    rest = _CLAUSE.sub("", text).strip()
+    if rest:
+        raise NetworkError(f'cannot read the way filter {text!r}: {rest!r} is not a clause like ["k"~"value"]')
+    out: list[tuple[str, str | None, re.Pattern[str] | str | None]] = []
+    for key, op, value in _CLAUSE.findall(text):
+        if not op:
+            out.append((key, None, None))
+        elif op in ("~", "!~"):
+            try:
+                out.append((key, op, re.compile(value)))
+            except re.error as exc:
+                raise NetworkError(f"way filter {text!r}: bad regular expression {value!r} ({exc})") from None
+        else:
+            out.append((key, op, value))
+    return out
+
+
+def _keeps(clauses: list[tuple[str, str | None, re.Pattern[str] | str | None]], tags: Mapping[str, str]) -> bool:
+    for key, op, value in clauses:
+        v = tags.get(key)
+        if op is None:
+            if v is None:
+                return False
+        elif op == "~":
+            if v is None or not value.search(v):  # type: ignore[union-attr]  # a compiled pattern for ~
+                return False
+        elif op == "!~":
+            if v is not None and value.search(v):  # type: ignore[union-attr]  # a compiled pattern for !~
+                return False
+        elif op == "=":
+            if v != value:
+                return False
+        elif v == value:  # !=
+            return False
+    return True
+
+
+_MPH = 1.609344
+_NO_NUMBER = re.compile(r"^\s*(none|signals|walk|variable|[A-Za-z]{2}:[\w:]+)\s*$")
+"""``maxspeed`` values that legitimately give no number (no limit, signs, zone codes): no warning."""
+_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph|knots)?\s*$")
+
+
+def parse_maxspeed(value: object) -> float | None:
+    """A ``maxspeed`` tag as km/h, or None when it gives no number.
+
+    ``"50"``, ``"50 km/h"`` and ``"30 mph"`` (converted) are numbers;
+    several values (``"30;50"``, or a list after merging) give the lowest,
+    the limit that binds on some part or at some time; ``none``, ``signals``,
+    ``walk``, zone codes (``DE:urban``) and anything else give None, so the
+    class default applies. Zero or negative speeds give None too.
+
+    Parameters
+    ----------
+    value : str, number, list or None
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> parse_maxspeed("50"), parse_maxspeed("30 mph"), parse_maxspeed("30;50"), parse_maxspeed("DE:urban")
+    (50.0, 48.28032, 30.0, None)
+    """
+    if value is None:
+        return None
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(";")
+    speeds = []
+    for part in parts:
+        m = _NUMBER.match(str(part))
+        if m is None:
+            continue
+        x = float(m.group(1)) * (_MPH if m.group(2) == "mph" else 1.852 if m.group(2) == "knots" else 1.0)
+        if math.isfinite(x) and x > 0:
+            speeds.append(x)
+    return min(speeds) if speeds else None
 
 
 def from_osm(
     path: str | os.PathLike[str],
     *,
+    network_type: str = "drive",
+    custom_filter: str | None = None,
     speeds_kph: Mapping[str, float] | None = None,
     simplify: bool = True,
     gcj02: bool = False,
 ) -> nx.MultiDiGraph:
     """Build a routable road graph from an OpenStreetMap extract.
 
-    ``.osm`` XML is read with OSMnx (``graph_from_xml``); ``.pbf`` is first
-    converted to XML with pyosmium (``pip install osmium``). Speeds come
-    from ``maxspeed`` where tagged, else from ``highway`` via
-    :data:`OSM_SPEED_KPH`; ``travel_time`` follows. The graph is simplified
-    (OSMnx topology simplification) and reduced to its largest strongly
-    connected component; what was dropped is reported in
-    ``G.graph["dropped_nodes"]`` and a warning.
+    See the module description for the rules: OSMnx's network filters,
+    clipped ways repaired, per-segment speeds and times, and a
+    simplification that keeps travel times.
 
     Parameters
     ----------
     path : path-like
-        ``.osm`` or ``.osm.pbf``/``.pbf`` file.
+        ``.osm`` (XML), ``.osm.pbf``/``.pbf`` or ``.osm.bz2``.
+    network_type : {"drive", "drive_service", "walk", "bike", "all_public", "all"}, default "drive"
+        Which ways to keep (:data:`NETWORK_TYPES`).
+    custom_filter : str, optional
+        An Overpass-style tag filter used instead, e.g.
+        ``'["highway"~"motorway|trunk|primary"]'``.
     speeds_kph : mapping, optional
         Overrides of :data:`OSM_SPEED_KPH`.
     simplify : bool, default True
+        Merge the segments between intersections (times are kept).
     gcj02 : bool, default False
         Set when the file's coordinates are GCJ-02 (traced from Amap);
         nodes and geometries are converted to WGS-84.
@@ -73,76 +245,192 @@ def from_osm(
     Returns
     -------
     networkx.MultiDiGraph
-        OSMnx graph with ``mode="road"``, ``class`` (the highway tag),
-        ``speed_kph`` and ``travel_time`` on every edge.
+        Node ids are OSM node ids; edges carry ``osmid`` (a way id, or a list
+        after simplification), ``highway``, ``class``, ``oneway``,
+        ``reversed``, ``length`` (m), ``speed_kph``, ``speed_source``,
+        ``travel_time`` (s), ``geometry``, ``mode="road"`` and, where
+        tagged, ``name``, ``ref``, ``maxspeed``, ``lanes``. ``G.graph``
+        records ``network_type``, ``dropped_highway``, ``repaired_ways``,
+        ``dropped_nodes`` and ``simplified``.
 
     Raises
     ------
     NetworkError
-        If the file is missing, malformed, has no routable ways, or the
-        ``[osm]`` extra is not installed.
+        If the file is missing or unreadable, the filter or speeds are bad,
+        no way is kept, or pyosmium is not installed.
 
     Examples
     --------
-    >>> G = from_osm("extract.osm")  # doctest: +SKIP
+    >>> G = from_osm("extract.osm.pbf")  # doctest: +SKIP
+    >>> G.graph["dropped_highway"]  # doctest: +SKIP
+    {'footway': 4211, 'service': 1409, 'steps': 301, ...}
     """
-    try:
-        import osmnx as ox
-    except ImportError as exc:
-        raise NetworkError("from_osm needs OSMnx: pip install 'linyi_spatial[osm]'") from exc
     path = Path(path)
     if not path.is_file():
         raise NetworkError("OSM file not found", source=path)
+    if custom_filter is None and network_type not in NETWORK_TYPES:
+        raise NetworkError(f"unknown network_type {network_type!r}; expected one of {sorted(NETWORK_TYPES)}")
+    clauses = _parse_filter(custom_filter if custom_filter is not None else NETWORK_TYPES[network_type])
     speeds = {**OSM_SPEED_KPH, **dict(speeds_kph or {})}
     bad = {k: v for k, v in speeds.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)}
     if bad:
         raise NetworkError(f"speeds must be positive numbers, got {bad}")
-    steps = progress(range(4), desc=f"OSM import {path.name}", total=4)
+    steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
     next(steps, None)
-    if path.suffix == ".pbf":
-        with tempfile.TemporaryDirectory(prefix="osm_extract_") as tmp:  # removed also on error
-            G = _read_xml(ox, _pbf_to_xml(path, Path(tmp)), path)
-    else:
-        G = _read_xml(ox, path, path)
+    ways, dropped, repaired = _read_ways(path, clauses)
+    if not ways and not dropped:
+        raise NetworkError("no routable ways in the file (no way has a highway tag)", source=path)
+    if not ways:
+        raise NetworkError(
+            f"no way of the file passes the {'custom' if custom_filter else network_type!r} filter "
+            f"(ways left out by highway: {dict(dropped.most_common(8))})",
+            source=path,
+        )
     if gcj02:
-        G = _gcj02_graph_to_wgs84(G)
+        ways = _ways_to_wgs84(ways)
+    G = _segment_graph(ways, speeds, bidirectional=custom_filter is None and network_type in _BIDIRECTIONAL)
     next(steps, None)
+    G = _largest_component(G, path)
     if simplify:
-        G = ox.simplification.simplify_graph(G)
+        G = simplify_graph(G)
     next(steps, None)
-    G = _largest_component(ox, G, path)
-    next(steps, None)
-    G = _with_speeds(G, speeds)
     for _ in steps:  # close the progress bar
         pass
-    problems = validate_network(G)
+    G.graph.update(
+        crs=WGS84,
+        network_type="custom" if custom_filter is not None else network_type,
+        way_filter=custom_filter if custom_filter is not None else NETWORK_TYPES[network_type],
+        dropped_highway=dict(dropped.most_common()),
+        repaired_ways=repaired,
+        simplified=simplify,
+        source=str(path),
+    )
+    LOG.info(
+        "from_osm %s: %d nodes, %d edges; left out by highway: %s; %d clipped way(s) repaired",
+        path.name, G.number_of_nodes(), G.number_of_edges(), dict(dropped.most_common(10)), repaired,
+    )  # fmt: skip
+    # an OSM edge follows its way, so its length is never a "detour" of a hand-made link
+    problems = validate_network(G, max_detour=math.inf)
     if problems:
         raise NetworkError(problems, source=path)
     return G
 
 
-def _read_xml(ox: Any, xml: Path, source: Path) -> nx.MultiDiGraph:
+_KEEP_TAGS = ("highway", "name", "ref", "maxspeed", "lanes", "oneway", "junction", "bridge", "tunnel")
+
+
+def _read_ways(
+    path: Path, clauses: list[tuple[str, str | None, re.Pattern[str] | str | None]]
+) -> tuple[list[tuple[int, list[tuple[int, float, float]], dict[str, str]]], Counter[str], int]:
+    """Kept ways as (way id, [(node id, lon, lat), ...], tags), split where nodes are missing; drops; repairs."""
     try:
-        G = ox.graph_from_xml(xml, simplify=False, retain_all=True, bidirectional=False)
-    except Exception as exc:  # OSMnx and its XML parser raise many kinds; all mean "not usable OSM data"
-        raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=source) from None
-    not_roads = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if "highway" not in d]
-    G.remove_edges_from(not_roads)  # rivers, boundaries, ... are no roads
-    G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
-    if G.number_of_edges() == 0:
-        raise NetworkError("no routable ways in the file (no way has a highway tag)", source=source)
+        import osmium
+    except ImportError as exc:
+        raise NetworkError("from_osm needs pyosmium: pip install 'linyi_spatial[osm]'", source=path) from exc
+    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]] = []
+    dropped: Counter[str] = Counter()
+    repaired = 0
+    try:
+        reader = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+        for obj in reader:
+            if not isinstance(obj, osmium.osm.Way):
+                continue
+            tags = {t.k: t.v for t in obj.tags}
+            if "highway" not in tags:
+                continue
+            if not _keeps(clauses, tags):
+                dropped[tags["highway"]] += 1
+                continue
+            runs: list[list[tuple[int, float, float]]] = [[]]
+            for n in obj.nodes:
+                if n.location.valid():
+                    runs[-1].append((n.ref, n.location.lon, n.location.lat))
+                elif runs[-1]:
+                    runs.append([])
+            parts = [r for r in runs if len(r) >= 2]
+            if len(parts) != 1 or len(parts[0]) != len(obj.nodes):
+                repaired += 1
+            keep = {k: v for k, v in tags.items() if k in _KEEP_TAGS}
+            ways.extend((obj.id, part, keep) for part in parts)
+    except NetworkError:
+        raise
+    except Exception as exc:  # pyosmium raises RuntimeError and others for unreadable input
+        raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=path) from None
+    return ways, dropped, repaired
+
+
+def _ways_to_wgs84(
+    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]],
+) -> list[tuple[int, list[tuple[int, float, float]], dict[str, str]]]:
+    out = []
+    for wid, nodes, tags in ways:
+        lon, lat = gcj02_to_wgs84([n[1] for n in nodes], [n[2] for n in nodes])
+        out.append((wid, [(n[0], float(x), float(y)) for n, x, y in zip(nodes, lon, lat, strict=True)], tags))
+    return out
+
+
+def _segment_graph(
+    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]],
+    speeds: Mapping[str, float],
+    *,
+    bidirectional: bool,
+) -> nx.MultiDiGraph:
+    """One edge per way segment (each way direction it may be driven), with its own speed and time."""
+    G: nx.MultiDiGraph = nx.MultiDiGraph(crs=WGS84)
+    odd: list[tuple[int, str]] = []
+    for wid, way_nodes, tags in ways:
+        one_way = not bidirectional and (tags.get("oneway") in _ONEWAY or tags.get("junction") == "roundabout")
+        nodes = way_nodes[::-1] if one_way and tags.get("oneway") in _REVERSED else way_nodes
+        lon = np.array([n[1] for n in nodes])
+        lat = np.array([n[2] for n in nodes])
+        lengths = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
+        hwy = tags["highway"]
+        limit = parse_maxspeed(tags.get("maxspeed"))
+        if limit is None and "maxspeed" in tags and not _NO_NUMBER.match(tags["maxspeed"]):
+            odd.append((wid, tags["maxspeed"]))
+        speed = limit if limit is not None else float(speeds.get(hwy, speeds["road"]))
+        source = "maxspeed" if limit is not None else f"class default ({hwy})"
+        attrs: dict[str, Any] = {
+            "osmid": wid,
+            "highway": hwy,
+            "class": hwy,
+            "mode": "road",
+            "oneway": one_way,
+            "speed_kph": speed,
+            "speed_source": source,
+            **{k: tags[k] for k in ("name", "ref", "maxspeed", "lanes") if k in tags},
+        }
+        for (a, xa, ya), (b, xb, yb), length in zip(nodes[:-1], nodes[1:], lengths, strict=True):
+            if a == b:
+                continue  # a repeated node reference: no segment
+            for n, x, y in ((a, xa, ya), (b, xb, yb)):
+                if n not in G:
+                    G.add_node(n, x=x, y=y, mode="road", kind="osm")
+            seg = {**attrs, "length": float(length), "travel_time": float(length) / (speed / 3.6)}
+            G.add_edge(a, b, reversed=False, geometry=LineString([(xa, ya), (xb, yb)]), **seg)
+            if not one_way:
+                G.add_edge(b, a, reversed=True, geometry=LineString([(xb, yb), (xa, ya)]), **seg)
+    G.graph["speed_fixes"] = odd
+    if odd:
+        warnings.warn(
+            f"from_osm: {len(odd)} way(s) have a maxspeed that is not a speed, so their class's default speed is "
+            f"used: {', '.join(f'way {w} {v!r}' for w, v in odd[:5])}{' ...' if len(odd) > 5 else ''}",
+            stacklevel=3,
+        )
     return G
 
 
-def _largest_component(ox: Any, G: nx.MultiDiGraph, source: Path) -> nx.MultiDiGraph:
-    before = set(G.nodes)
-    G = ox.truncate.largest_component(G, strongly=True)
-    if G.number_of_edges() == 0:
+def _largest_component(G: nx.MultiDiGraph, source: Path) -> nx.MultiDiGraph:
+    if G.number_of_nodes() == 0:
+        raise NetworkError("no routable way segment in the file", source=source)
+    keep = max(nx.strongly_connected_components(G), key=len)
+    if len(keep) < 2:
         raise NetworkError(
             "no two places of the extract reach each other both ways (e.g. a single one-way way): nothing to route on",
             source=source,
         )
-    dropped = sorted(before - set(G.nodes), key=str)
+    dropped = sorted(set(G.nodes) - keep, key=str)
+    G = G.subgraph(keep).copy()
     G.graph["dropped_nodes"] = dropped
     if dropped:
         warnings.warn(
@@ -153,60 +441,103 @@ def _largest_component(ox: Any, G: nx.MultiDiGraph, source: Path) -> nx.MultiDiG
     return G
 
 
-def _gcj02_graph_to_wgs84(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    import osmnx as ox
-
-    ids = list(G.nodes)
-    lon, lat = gcj02_to_wgs84([G.nodes[n]["x"] for n in ids], [G.nodes[n]["y"] for n in ids])
-    for n, x, y in zip(ids, lon, lat, strict=True):
-        G.nodes[n]["x"], G.nodes[n]["y"] = float(x), float(y)
-    for _, _, d in G.edges(data=True):
-        if "geometry" in d:
-            d["geometry"] = transform_geometry([d["geometry"]], GCJ02, WGS84)[0]
-    return ox.distance.add_edge_lengths(G)
+def _through(G: nx.MultiDiGraph, n: Hashable) -> bool:
+    """Whether ``n`` only passes a road through: one way in and one out, or both ways to the same two neighbours."""
+    succ, pred = list(G.successors(n)), list(G.predecessors(n))
+    if n in succ or G.out_degree(n) != len(succ) or G.in_degree(n) != len(pred):
+        return False  # a self-loop or parallel edges: keep the node
+    if len(succ) == 1 and len(pred) == 1:
+        return succ[0] != pred[0]
+    return len(succ) == 2 and set(succ) == set(pred)
 
 
-def _with_speeds(G: nx.MultiDiGraph, speeds: Mapping[str, float]) -> nx.MultiDiGraph:
-    import osmnx as ox
+def simplify_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Merge the segments between intersections and dead ends, keeping lengths and times as sums.
 
-    G = ox.routing.add_edge_speeds(G, hwy_speeds=dict(speeds), fallback=speeds["road"])
-    fixed = []
-    for u, v, d in G.edges(data=True):
-        hwy = d.get("highway", "road")
-        d["class"] = hwy if isinstance(hwy, str) else str(hwy[0])
-        if not (math.isfinite(float(d["speed_kph"])) and float(d["speed_kph"]) > 0):  # e.g. maxspeed=0
-            fixed.append((u, v, d.get("maxspeed")))
-            d["speed_kph"] = float(speeds.get(d["class"], speeds["road"]))
-    G.graph["speed_fixes"] = fixed
-    if fixed:
-        warnings.warn(
-            f"from_osm: {len(fixed)} way segment(s) had a non-positive maxspeed; used the highway class's speed "
-            f"instead (e.g. {fixed[:3]})",
-            stacklevel=3,
-        )
-    G = ox.routing.add_edge_travel_times(G)
-    for u, v, d in G.edges(data=True):
-        d["mode"] = "road"
-        d["speed_kph"] = float(d["speed_kph"])
-        if "geometry" not in d:
-            d["geometry"] = LineString([(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])])
-    for _, d in G.nodes(data=True):
-        d.setdefault("mode", "road")
-        d.setdefault("kind", "osm")
-    G.graph["crs"] = WGS84 if str(G.graph.get("crs", "")).lower() in ("epsg:4326", "") else G.graph["crs"]
-    return G
+    A node is kept where roads meet, end, or change direction rules (one
+    way in and one out, or both ways between the same two neighbours, is a
+    node a road only passes through). Each merged edge has ``length`` and
+    ``travel_time`` summed over its segments, ``speed_kph`` their ratio,
+    ``osmid`` the list of OSM way ids in order (one id when one way),
+    ``highway``/``class`` of its longest segment and the joined geometry.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A segment graph (as :func:`from_osm` builds with ``simplify=False``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A new graph; the times between kept nodes are those of ``G``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(crs="EPSG:4326")
+    >>> for n, x in (("a", 0.0), ("b", 0.001), ("c", 0.002)):
+    ...     G.add_node(n, x=x, y=0.0)
+    >>> G.add_edge("a", "b", osmid=1, length=100.0, travel_time=10.0, highway="primary")
+    0
+    >>> G.add_edge("b", "c", osmid=2, length=100.0, travel_time=20.0, highway="primary")
+    0
+    >>> H = simplify_graph(G)
+    >>> list(H.edges(data="travel_time")), H["a"]["c"][0]["osmid"]
+    ([('a', 'c', 30.0)], [1, 2])
+    """
+    kept = {n for n in G.nodes if not _through(G, n)}
+    H: nx.MultiDiGraph = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in kept)
+    seen: set[tuple[Hashable, Hashable, int]] = set()
+
+    def walk(start: Hashable, first: tuple[Hashable, Hashable, int]) -> None:
+        u, v, k = first
+        chain = [(u, v, k)]
+        while v not in kept:
+            nxt = [(v, w, int(kk)) for w, kd in G[v].items() for kk in kd if w != u]
+            if not nxt:  # a two-way road turning back: cannot happen for a through node, but stay safe
+                break
+            u, v, k = nxt[0]
+            if (u, v, k) in seen or (u, v, k) == first:
+                break
+            chain.append((u, v, k))
+        seen.update(chain)
+        _add_merged(G, H, start, v, chain)
+
+    for n in kept:
+        for _, w, k in G.out_edges(n, keys=True):
+            if (n, w, k) not in seen:
+                walk(n, (n, w, k))
+    for u, v, k in G.edges(keys=True):  # rings without a kept node: keep one of their nodes
+        if (u, v, k) not in seen:
+            kept.add(u)
+            H.add_node(u, **G.nodes[u])
+            walk(u, (u, v, k))
+    return H
 
 
-def _pbf_to_xml(path: Path, folder: Path) -> Path:
-    try:
-        import osmium
-    except ImportError as exc:
-        raise NetworkError("reading .pbf needs pyosmium: pip install osmium", source=path) from exc
-    out = folder / (path.stem + ".osm")
-    try:
-        with osmium.SimpleWriter(str(out)) as writer:
-            for obj in osmium.FileProcessor(str(path)):
-                writer.add(obj)
-    except Exception as exc:
-        raise NetworkError(f"cannot read PBF data: {exc}", source=path) from None
-    return out
+def _add_merged(
+    G: nx.MultiDiGraph, H: nx.MultiDiGraph, start: Hashable, end: Hashable, chain: list[tuple[Hashable, Hashable, int]]
+) -> None:
+    datas: list[dict[str, Any]] = [G.edges[e] for e in chain]
+    if len(datas) == 1:
+        H.add_edge(start, end, **datas[0])
+        return
+    if end not in H:
+        H.add_node(end, **G.nodes[end])
+    length = sum(float(d["length"]) for d in datas)
+    time = sum(float(d["travel_time"]) for d in datas)
+    ids = list(dict.fromkeys(d.get("osmid") for d in datas))
+    longest = max(datas, key=lambda d: float(d["length"]))
+    coords = [(G.nodes[start]["x"], G.nodes[start]["y"])] + [(G.nodes[v]["x"], G.nodes[v]["y"]) for _, v, _ in chain]
+    merged = {
+        **{k: v for k, v in longest.items() if k not in ("geometry", "length", "travel_time", "osmid")},
+        "osmid": ids[0] if len(ids) == 1 else ids,
+        "length": length,
+        "travel_time": time,
+        "speed_kph": length / time * 3.6 if time > 0 else longest["speed_kph"],
+        "geometry": LineString(coords),
+    }
+    sources = {d.get("speed_source") for d in datas}
+    if len(sources) > 1:
+        merged["speed_source"] = "; ".join(sorted(str(s) for s in sources))
+    H.add_edge(start, end, **merged)

