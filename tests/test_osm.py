@@ -191,6 +191,10 @@ def test_network_types_and_custom_filters_choose_the_ways(tmp_path, caplog):
     custom = from_osm(path, custom_filter='["highway"~"primary|footway"]', simplify=False)
     assert {d["highway"] for *_, d in custom.edges(data=True)} == {"primary", "footway"}
     assert custom.graph["network_type"] == "custom"
+    exact = from_osm(path, custom_filter='["highway"="primary"]', simplify=False)
+    assert {d["highway"] for *_, d in exact.edges(data=True)} == {"primary"}
+    others = from_osm(path, custom_filter='["highway"]["highway"!="primary"]["access"!="private"]', simplify=False)
+    assert {d["highway"] for *_, d in others.edges(data=True)} == {"footway", "service"}
     with pytest.raises(NetworkError, match="unknown network_type 'car'"):
         from_osm(path, network_type="car")
     with pytest.raises(NetworkError, match="cannot read the way filter"):

@@ -129,41 +129,41 @@ _CLAUSE = re.compile(r'\[\s*"([^"]+)"\s*(?:(!~|~|!=|=)\s*"([^"]*)"\s*)?\]')
 _GEOD = pyproj.Geod(ellps="WGS84")
 
 
-def _parse_filter(text: str) -> list[tuple[str, str | None, re.Pattern[str] | str | None]]:
-    """Overpass tag clauses ``["k"]``, ``["k"="v"]``, ``["k"!="v"]``, ``["k"~"re"]``, ``["k"!~"re"]``."""
+_Clause = tuple[str, str, "re.Pattern[str]"]
+
+
+def _parse_filter(text: str) -> list[_Clause]:
+    """Overpass tag clauses ``["k"]``, ``["k"="v"]``, ``["k"!="v"]``, ``["k"~"re"]``, ``["k"!~"re"]``.
+
+    Each becomes (key, operator, pattern): a value test ``=``/``!=`` is a
+    pattern matching exactly that value, a bare key the operator ``has``.
+    """
     rest = _CLAUSE.sub("", text).strip()
     if rest:
         raise NetworkError(f'cannot read the way filter {text!r}: {rest!r} is not a clause like ["k"~"value"]')
-    out: list[tuple[str, str | None, re.Pattern[str] | str | None]] = []
+    out: list[_Clause] = []
     for key, op, value in _CLAUSE.findall(text):
         if not op:
-            out.append((key, None, None))
-        elif op in ("~", "!~"):
-            try:
-                out.append((key, op, re.compile(value)))
-            except re.error as exc:
-                raise NetworkError(f"way filter {text!r}: bad regular expression {value!r} ({exc})") from None
-        else:
-            out.append((key, op, value))
+            out.append((key, "has", re.compile("")))
+            continue
+        try:
+            pattern = re.compile(value if op in ("~", "!~") else "^" + re.escape(value) + "$")
+        except re.error as exc:
+            raise NetworkError(f"way filter {text!r}: bad regular expression {value!r} ({exc})") from None
+        out.append((key, "~" if op in ("~", "=") else "!~", pattern))
     return out
 
 
-def _keeps(clauses: list[tuple[str, str | None, re.Pattern[str] | str | None]], tags: Mapping[str, str]) -> bool:
-    for key, op, value in clauses:
+def _keeps(clauses: list[_Clause], tags: Mapping[str, str]) -> bool:
+    for key, op, pattern in clauses:
         v = tags.get(key)
-        if op is None:
+        if op == "has":
             if v is None:
                 return False
         elif op == "~":
-            if v is None or not value.search(v):  # type: ignore[union-attr]  # a compiled pattern for ~
+            if v is None or pattern.search(v) is None:
                 return False
-        elif op == "!~":
-            if v is not None and value.search(v):  # type: ignore[union-attr]  # a compiled pattern for !~
-                return False
-        elif op == "=":
-            if v != value:
-                return False
-        elif v == value:  # !=
+        elif v is not None and pattern.search(v) is not None:  # !~
             return False
     return True
 
@@ -320,7 +320,7 @@ _KEEP_TAGS = ("highway", "name", "ref", "maxspeed", "lanes", "oneway", "junction
 
 
 def _read_ways(
-    path: Path, clauses: list[tuple[str, str | None, re.Pattern[str] | str | None]]
+    path: Path, clauses: list[_Clause]
 ) -> tuple[list[tuple[int, list[tuple[int, float, float]], dict[str, str]]], Counter[str], int]:
     """Kept ways as (way id, [(node id, lon, lat), ...], tags), split where nodes are missing; drops; repairs."""
     try:
