@@ -106,3 +106,38 @@ def test_seats_given_by_coordinates_run_to_the_full_map_set(tmp_path, capsys):
     html = (out / "accessibility.html").read_text(encoding="utf-8")
     for name in ("Ashford", "Brookby", "Colton", "Dunmere", "Elmstead"):
         assert name in html
+
+
+def _band_names(html):
+    import re
+
+    return sorted(set(re.findall(r"(\d+)–(\d+) min", html)), key=lambda b: float(b[0]))
+
+
+def test_bands_and_isochrone_limits_fit_another_region_and_take_flags(tmp_path):
+    files = write_region(tmp_path / "region")
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--out", str(out),
+            "--offline", "--cell-km", "2", "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    surface = (out / "surface.html").read_text(encoding="utf-8")
+    assert "(bands fitted to the data)" in surface
+    assert len(_band_names(surface)) >= 4  # the region's own times, not one colour
+    iso = (out / "isochrones.html").read_text(encoding="utf-8")
+    assert "15 min" not in iso  # Linyi's limits are not imposed on another region
+    flagged = tmp_path / "flagged"
+    again = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--out", str(flagged),
+             "--offline", "--cell-km", "2", "--quiet", "--bands-min", "20,40,80", "--cutoffs-min", "40,80"]  # fmt: skip
+    assert main(again) == 0
+    surface = (flagged / "surface.html").read_text(encoding="utf-8")
+    assert "fitted" not in surface
+    assert _band_names(surface) == [("0", "20"), ("20", "40"), ("40", "80")]
+
+
+@pytest.mark.parametrize("bad", ["10,5", "0,10", "ten", "5,5"])
+def test_minute_lists_are_checked(bad, capsys):
+    with pytest.raises(SystemExit):
+        main(["maps", "--bands-min", bad])
+    err = capsys.readouterr().err
+    assert "argument --bands-min" in err
+    assert "minutes like 5,10,20" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import sys
 import threading
@@ -24,7 +25,16 @@ from ..network import build_network, from_osm
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
-from .defaults import BASE_YEAR, MAP_CREDITS, MAP_CREDITS_ZH, NETWORK_YEARS, PLAN_YEAR, TIER_WEIGHTS
+from .defaults import (
+    BANDS_MIN,
+    BASE_YEAR,
+    CUTOFFS_MIN,
+    MAP_CREDITS,
+    MAP_CREDITS_ZH,
+    NETWORK_YEARS,
+    PLAN_YEAR,
+    TIER_WEIGHTS,
+)
 from .mapset import Region, map_builders, write_maps
 from .network import load_network
 
@@ -82,6 +92,9 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             cell_km=args.cell_km,
             hierarchy={"size": "urban_pop_2020", "tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
             credits={"en": MAP_CREDITS, "zh": MAP_CREDITS_ZH},
+            # a prefecture's planning bands (the 30 / 60 min circles) unless told otherwise
+            bands_min=args.bands_min or BANDS_MIN,
+            cutoffs_min=args.cutoffs_min or CUTOFFS_MIN,
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
@@ -95,9 +108,16 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))
     elif scenario is None:
         say("  " + tr("no --scenario-network given: no scenario map", args.lang))
-    return Region(
-        structure=structure, G=G_spec, G_scenario=scenario, labels=labels, cell_km=args.cell_km
-    ), structure.name
+    region = Region(
+        structure=structure,
+        G=G_spec,
+        G_scenario=scenario,
+        labels=labels,
+        cell_km=args.cell_km,
+        bands_min=args.bands_min,
+        cutoffs_min=args.cutoffs_min,
+    )
+    return region, structure.name
 
 
 def cmd_maps(args: argparse.Namespace) -> int:
@@ -169,6 +189,17 @@ def cmd_maps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _minutes(text: str) -> tuple[float, ...]:
+    """A comma-separated list of increasing positive minutes (``"5,10,20"``)."""
+    try:
+        values = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected minutes like 5,10,20, got {text!r}") from None
+    if not values or any(not (0 < v < math.inf) for v in values) or list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError(f"expected increasing positive minutes like 5,10,20, got {text!r}")
+    return values
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser.
 
@@ -205,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_argument("--cell-km", type=float, default=1.0, help="grid cell side in km (default: 1)")
     maps.add_argument(
         "--lang", default="en", choices=list(LANGS), help="language of the maps and the index: en or zh (default: en)"
+    )
+    maps.add_argument(
+        "--bands-min",
+        type=_minutes,
+        default=None,
+        help="time bands of the surface map, e.g. 5,10,20,30 (default: 15,30,45,60,90,120 for Linyi, "
+        "fitted to the data for another region)",
+    )
+    maps.add_argument(
+        "--cutoffs-min",
+        type=_minutes,
+        default=None,
+        help="isochrone time limits, e.g. 5,10,15 (default: 15,30,60,90 for Linyi, fitted to the data otherwise)",
     )
     maps.add_argument("--quiet", action="store_true", help="no progress messages")
     assets = maps.add_mutually_exclusive_group()

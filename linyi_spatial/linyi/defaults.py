@@ -8,8 +8,10 @@ this page.
 from __future__ import annotations
 
 __all__ = [
+    "BANDS_MIN",
     "BASE_YEAR",
     "CORE_NODE",
+    "CUTOFFS_MIN",
     "MAP_CREDITS",
     "MAP_CREDITS_ZH",
     "NETWORK_YEARS",
@@ -20,6 +22,12 @@ __all__ = [
     "UNIT_COLUMNS",
     "URBANIZATION_TARGETS",
 ]
+
+BANDS_MIN = (15.0, 30.0, 45.0, 60.0, 90.0, 120.0)
+"""Time bands of Linyi's surface map (minutes): a prefecture's planning bands, with the 30 and 60 min circles."""
+
+CUTOFFS_MIN = (15.0, 30.0, 60.0, 90.0)
+"""Isochrone limits of Linyi's map set (minutes)."""
 
 URBANIZATION_TARGETS: dict[int, float] = {2025: 0.62, 2035: 0.72}
 """Resident urbanization targets of the Linyi New Urbanization Plan 2021–2035 (stated, source P2)."""

@@ -39,6 +39,7 @@ from ..viz import (
     structure_map,
     surface_map,
 )
+from ..viz.classes import readable_minutes
 from ..viz.output import index_page, written_by_us
 
 __all__ = ["MAPS", "Region", "map_builders", "write_maps"]
@@ -67,7 +68,7 @@ _WORDS: dict[str, str] = {
     "Travel-time surfaces: to the core, the nearest pole, the nearest seat; residents per km² (modelled)": (
         "出行时间面：到核心、最近增长极、最近驻地；常住人口密度（模型估算）"
     ),
-    "Isochrones from the core (15 / 30 / 60 / 90 minutes)": "核心等时圈（15 / 30 / 60 / 90 分钟）",
+    "Isochrones from the core (its time limits are on the map)": "核心等时圈（时限见地图）",
     "What the compared network changes: travel-time deltas and added links": "对比路网带来的变化：出行时间差与新增线路",
     "Urban hierarchy: size, tiers, gravity linkages, centrality": "城镇等级体系：规模、层级、引力联系、中心性",
     "Core, poles, axes and points of the plan over the transport network; dashed axes are reconstructions, "
@@ -98,7 +99,7 @@ MAPS = {
     "structure": "Planned spatial structure: core, poles, axes, points and the transport network",
     "accessibility": "Unit accessibility: composite score and each measure",
     "surface": "Travel-time surfaces: to the core, the nearest pole, the nearest seat; residents per km² (modelled)",
-    "isochrones": "Isochrones from the core (15 / 30 / 60 / 90 minutes)",
+    "isochrones": "Isochrones from the core (its time limits are on the map)",
     "scenario": "What the compared network changes: travel-time deltas and added links",
     "hierarchy": "Urban hierarchy: size, tiers, gravity linkages, centrality",
 }
@@ -126,6 +127,12 @@ class Region:
         The data sources, printed on every map: one text, or texts by
         language (``{"en": ..., "zh": ...}``); default: the structure's spec
         file and the library that computed the maps.
+    bands_min : tuple of float, optional
+        Time bands of the surface map; default fitted to the region's times
+        (:func:`~linyi_spatial.viz.classes.readable_minutes`).
+    cutoffs_min : tuple of float, optional
+        Time limits of the isochrones; default four limits fitted to the
+        cells' times to the core.
     """
 
     structure: SpatialStructure
@@ -135,6 +142,8 @@ class Region:
     cell_km: float = 1.0
     hierarchy: dict[str, object] = field(default_factory=dict)
     credits: str | Mapping[str, str] = ""
+    bands_min: tuple[float, ...] | None = None
+    cutoffs_min: tuple[float, ...] | None = None
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -198,7 +207,7 @@ def map_builders(
         return _credited(builders, region.credit_line(lang))
     cache: dict[str, object] = {}
 
-    def surface() -> object:
+    def surface() -> Any:
         if "surface" not in cache:
             say("  " + tr("computing the {cell} km travel-time surface ...", lang, cell=f"{region.cell_km:g}"))
             cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
@@ -216,10 +225,19 @@ def map_builders(
         **kw,
     )
     builders["surface"] = lambda: surface_map(
-        surface(), title=tr("Travel-time surfaces, {label} network", lang, label=a_label), **kw
+        surface(),
+        bands_min=region.bands_min,
+        title=tr("Travel-time surfaces, {label} network", lang, label=a_label),
+        **kw,
     )
+
+    def cutoffs() -> tuple[float, ...]:
+        if region.cutoffs_min is not None:
+            return region.cutoffs_min
+        return readable_minutes(surface()["cell_time_to_core_min"], n=4)
+
     builders["isochrones"] = lambda: isochrone_map(
-        acc.isochrones(G, origin, region=s.units, cell_km=region.cell_km),
+        acc.isochrones(G, origin, cutoffs(), region=s.units, cell_km=region.cell_km),
         origin=(anchor.geometry.x, anchor.geometry.y),
         label=str(anchor["name_zh"] or anchor["name"]),
         **kw,

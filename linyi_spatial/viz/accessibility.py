@@ -19,7 +19,7 @@ from ..crs import WGS84
 from ..errors import DataError, OptionError
 from ._html import fmt, fmt_measure, js_data, table
 from .basemaps import point, shift
-from .classes import classify, dissolve, ramp
+from .classes import classify, dissolve, ramp, readable_minutes
 from .controls import ExclusiveLayers
 from .i18n import check_lang, code, tr
 from .layers import added, overlay, simplified_units, tooltip
@@ -294,7 +294,7 @@ def surface_map(
     surface: gpd.GeoDataFrame,
     *,
     columns: Sequence[str] | None = None,
-    bands_min: Sequence[float] = TIME_BANDS_MIN,
+    bands_min: Sequence[float] | None = None,
     title: str | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
@@ -312,8 +312,11 @@ def surface_map(
     columns : sequence of str, optional
         Cell time columns to draw; default the catalogue's
         (:func:`linyi_spatial.catalog.drawn_on` ``("surface")``).
-    bands_min : sequence of float, default (15, 30, 45, 60, 90, 120)
-        Upper edges of the time bands.
+    bands_min : sequence of float, optional
+        Upper edges of the time bands (e.g. :data:`TIME_BANDS_MIN`, 15 to
+        120 min, for a prefecture). Default: fitted to the drawn times
+        (:func:`~linyi_spatial.viz.classes.readable_minutes`), so a city's
+        and a province's surfaces both show several bands; the legend says so.
     title : str, optional
         Default "Travel-time surfaces" in the map's language.
     tiles, tiles_key : basemap
@@ -336,13 +339,16 @@ def surface_map(
     title = title if title is not None else tr("Travel-time surfaces", lang)
     m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
-    colours = ramp(len(bands_min) + 1, reverse=True)
-    names = _band_names(bands_min, lang)
-    layers, legends = [], []
     columns = drawn_on("surface") if columns is None else columns
     missing = [c for c in columns if c not in surface.columns]
     if missing:
         raise DataError(f"surface_map: the surface has no column(s) {missing}; it has {list(surface.columns)}")
+    fitted = bands_min is None
+    if bands_min is None:
+        bands_min = readable_minutes(np.concatenate([surface[c].to_numpy(dtype=float) for c in columns]))
+    colours = ramp(len(bands_min) + 1, reverse=True)
+    names = _band_names(bands_min, lang)
+    layers, legends = [], []
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
         label = measure_label(col, lang)
@@ -351,8 +357,9 @@ def surface_map(
             tip = table([(tr("travel time", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
             _polygon(layer, row.geometry, colours[band.label], tip)
         layers.append(added(layer, m))
+        heading = tr("{label} (bands fitted to the data)", lang, label=label) if fitted else label
         legends.append(
-            legend(label, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
+            legend(heading, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
         )
     if "pop_density_km2" in surface.columns:
         layer, label, items = _population_layer(surface, datum, lang)

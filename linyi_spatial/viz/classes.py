@@ -13,7 +13,10 @@ import shapely
 from ..crs import WGS84, projected_crs
 from .style import SEQUENTIAL
 
-__all__ = ["classify", "dissolve", "ramp"]
+__all__ = ["READABLE_MINUTES", "classify", "dissolve", "ramp", "readable_minutes"]
+
+READABLE_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 75, 90, 120, 150, 180, 240, 300, 360, 480, 600, 720)
+"""The round minutes a time band or isochrone may end at (what a legend and a planner can read)."""
 
 
 def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[np.ndarray, list[float]]:
@@ -47,6 +50,44 @@ def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[
     idx = np.full(len(v), -1)
     idx[finite] = cls.yb
     return idx, list(cls.bins)
+
+
+def readable_minutes(values: object, n: int = 6) -> tuple[float, ...]:
+    """Time limits fitted to the data: ``n`` quantiles of the finite times, each rounded to a readable minute.
+
+    The quantiles at ``1/(n+1), ..., n/(n+1)`` are moved to the nearest of
+    :data:`READABLE_MINUTES` (on a log scale) and repeated limits merged, so
+    a city's 2–20 minute surface gets bands of a few minutes and a
+    province's bands of an hour or more, and each band holds a share of the
+    cells.
+
+    Parameters
+    ----------
+    values : array-like of float
+        Times in minutes (``inf`` and NaN are ignored).
+    n : int, default 6
+        How many limits at most.
+
+    Returns
+    -------
+    tuple of float
+        Increasing limits (at least one).
+
+    Examples
+    --------
+    >>> readable_minutes([0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15])
+    (2.0, 3.0, 5.0, 10.0)
+    >>> readable_minutes([10, 40, 55, 70, 80, 100, 130, 160], n=4)
+    (45.0, 60.0, 90.0, 120.0)
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return (float(READABLE_MINUTES[0]),)
+    q = np.quantile(v, np.arange(1, n + 1) / (n + 1))
+    nice = np.asarray(READABLE_MINUTES, dtype=float)
+    picks = nice[np.abs(np.log(nice)[None, :] - np.log(np.maximum(q, 1e-9))[:, None]).argmin(axis=1)]
+    return tuple(float(x) for x in sorted(set(picks.tolist())))
 
 
 def ramp(n: int, reverse: bool) -> list[str]:

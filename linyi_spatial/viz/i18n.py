@@ -119,6 +119,7 @@ _WORDS: dict[str, str] = {
     "change (%)": "变化（%）",
     "{label}: change": "{label}：变化",
     "Grid: change in {label}": "网格：{label}的变化",
+    "{label} (bands fitted to the data)": "{label}（按数据分段）",
     "cells": "网格数",
     "Links added in {b}": "{b} 新增线路",
     "link added in {b}": "{b} 新增线路",
