@@ -141,3 +141,37 @@ def test_minute_lists_are_checked(bad, capsys):
     err = capsys.readouterr().err
     assert "argument --bands-min" in err
     assert "minutes like 5,10,20" in err
+
+
+def _linyi_grid_extract(path):
+    """A 6 x 6 street grid over central Linyi (0.05° apart, primary roads) and one road far outside it."""
+    n, lon0, lat0, step = 6, 118.20, 34.95, 0.05
+    nodes = [f'<node id="{1000 + i * n + j}" lat="{lat0 + i * step:.4f}" lon="{lon0 + j * step:.4f}"/>'
+             for i in range(n) for j in range(n)]  # fmt: skip
+    nodes += ['<node id="9001" lat="36.50" lon="120.50"/>', '<node id="9002" lat="36.50" lon="120.55"/>']
+    ways, wid = [], 1
+    for i in range(n):
+        for line in ([1000 + i * n + j for j in range(n)], [1000 + j * n + i for j in range(n)]):
+            nds = "".join(f'<nd ref="{r}"/>' for r in line)
+            ways.append(f'<way id="{wid}">{nds}<tag k="highway" v="primary"/></way>')
+            wid += 1
+    ways.append('<way id="999"><nd ref="9001"/><nd ref="9002"/><tag k="highway" v="primary"/></way>')
+    path.write_text('<?xml version="1.0"?><osm version="0.6">' + "".join(nodes + ways) + "</osm>", encoding="utf-8")
+    return path
+
+
+def test_linyi_runs_on_a_user_s_extract_cut_to_its_counties(tmp_path, capsys):
+    from linyi_spatial.linyi.cli import _linyi_extract, build_parser
+
+    extract = _linyi_grid_extract(tmp_path / "linyi.osm")
+    args = build_parser().parse_args(["maps", "--network", str(extract)])
+    G = _linyi_extract(args, str(extract))
+    assert 9001 not in G  # 250 km away: outside Linyi and its margin
+    assert G.graph["clip_buffer_km"] == 20.0
+    out = tmp_path / "maps"
+    assert main(["maps", "--network", str(extract), "--out", str(out), "--offline", "--cell-km", "10"]) == 0
+    err = capsys.readouterr().err
+    assert "no --scenario-network given" in err
+    assert {p.stem for p in out.glob("*.html")} == {"structure", "accessibility", "surface", "isochrones",
+                                                    "hierarchy", "index"}  # fmt: skip
+    assert "沂水" in (out / "accessibility.html").read_text(encoding="utf-8")  # Linyi's counties, on this network

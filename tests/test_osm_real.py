@@ -151,3 +151,29 @@ def test_simplification_keeps_each_segment_s_own_speed():
     assert (u, v, d["travel_time"], d["osmid"]) == ("a", "c", 210.0, [1, 2])  # not 2000 m at a mean 35 km/h
     assert d["speed_kph"] == pytest.approx(2000 / 210 * 3.6)
     assert math.isclose(d["length"], 2000.0)
+
+
+def test_clipping_to_an_area_keeps_the_roads_inside_it(ours):
+    import shapely
+
+    G, _ = ours
+    xs = np.array([d["x"] for _, d in G.nodes(data=True)])
+    ys = np.array([d["y"] for _, d in G.nodes(data=True)])
+    everything = shapely.box(xs.min(), ys.min(), xs.max(), ys.max())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same = from_osm(HELSINKI, simplify=False, clip=everything, buffer_km=1)
+        cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
+        w, h = (xs.max() - xs.min()) / 4, (ys.max() - ys.min()) / 4
+        centre = shapely.box(cx - w, cy - h, cx + w, cy + h)
+        inner = from_osm(HELSINKI, simplify=False, clip=centre)
+        wider = from_osm(HELSINKI, simplify=False, clip=centre, buffer_km=0.3)
+    assert set(same.edges()) == set(G.edges())  # an area round the whole extract changes nothing
+    assert same.graph["clipped_ways"] == 0
+    assert inner.graph["clipped_ways"] > 0
+    assert 0 < inner.number_of_nodes() < G.number_of_nodes()
+    pts = [(d["x"], d["y"]) for _, d in inner.nodes(data=True)]
+    assert all(centre.covers(shapely.Point(p)) for p in pts)  # nothing outside the area
+    assert set(inner.edges()) <= set(G.edges())  # the roads inside, as they are
+    assert inner.number_of_nodes() < wider.number_of_nodes()  # the margin keeps more
+    assert inner.graph["clip_buffer_km"] == 0.0

@@ -79,3 +79,16 @@ def test_surface_charges_the_cell_leg_and_the_target_leg(region):
     best = [min(fields[p].get(n, np.inf) + linked.loc[p, "access_time_s"] for p in seats) for n in surf["node"]]
     by_hand = surf["access_time_min"].to_numpy() * 60 + np.array(best)
     np.testing.assert_allclose(surf["cell_time_to_nearest_seat_min"] * 60, by_hand, rtol=1e-9)
+
+
+def test_hierarchy_places_carry_their_access_legs(region):
+    from linyi_spatial.hierarchy import hierarchy_places
+
+    s, G, linked = region
+    places = hierarchy_places(s, G)
+    core_anchor = s.core["anchor"].iloc[0]
+    seat_of = dict(zip(s.seats["unit"], s.seats.index, strict=True))
+    for label, row in places.iterrows():
+        place = core_anchor if row["plan_tier"] == "core" and label not in seat_of else seat_of[label]
+        assert row["access_time_s"] == pytest.approx(linked.loc[place, "access_time_s"])
+        assert row["node"] == linked.loc[place, "node"]

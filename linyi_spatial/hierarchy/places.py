@@ -54,8 +54,10 @@ def hierarchy_places(
     -------
     geopandas.GeoDataFrame
         Indexed by place label: ``name``, the size column, ``units`` (unit
-        ids), ``node``, ``plan_tier``, ``plan_rank``, ``x``/``y`` (the
-        place's point: the core's anchor or the seat), geometry (the union
+        ids), ``node`` and ``access_time_s`` (the place's network node and
+        the leg to it, see :func:`~linyi_spatial.routing.resolve_places`),
+        ``plan_tier``, ``plan_rank``, ``x``/``y`` (the place's point: the
+        core's anchor or the seat), geometry (the union
         of the units), in the units' CRS.
 
     Examples
@@ -70,6 +72,8 @@ def hierarchy_places(
     names = structure.unit_names()
     nodes = structure_nodes(structure, G, access=access)
     seat_node = dict(zip(nodes["seat_units"], nodes["seat"], strict=True))
+    legs = nodes["places"]["access_time_s"]  # a place off the network reaches it by its access leg
+    seat_leg = {u: float(legs[p]) for u, p in zip(nodes["seat_units"], nodes["seat_places"], strict=True)}
     seat_xy = {u: (p.x, p.y) for u, p in zip(structure.seats["unit"], structure.seats.geometry, strict=True)}
     core = structure.core.iloc[0]
     core_units = list(core["units"])
@@ -86,6 +90,7 @@ def hierarchy_places(
                 size_col: float(units.loc[core_units, size_col].sum()),
                 "units": tuple(core_units),
                 "node": nodes["core"][0],
+                "access_time_s": float(legs[nodes["core_place"]]),
                 "plan_tier": "core",
                 "x": float(core["anchor_lon"]),
                 "y": float(core["anchor_lat"]),
@@ -103,6 +108,7 @@ def hierarchy_places(
                 size_col: float(units.loc[uid, size_col]),
                 "units": (uid,),
                 "node": seat_node.get(uid),
+                "access_time_s": seat_leg.get(uid, 0.0),
                 "plan_tier": tiers.loc[uid, "plan_tier"],
                 "x": float(x),
                 "y": float(y),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from .._display import Explorable
@@ -245,7 +246,10 @@ def hierarchy_report(
     features = _features(places, size_col, cent["closeness_per_min"], scores)
     plan = places[["plan_tier", "plan_rank"]]
     tiers = tier_consistency(plan, data_tiers(features[list(weights)], weights))
-    T = travel_time_matrix(G, nodes, nodes)
+    legs = pd.DataFrame(  # the places resolved: their nodes and access legs, charged at both ends
+        {"node": nodes, "snap_distance_m": 0.0, "access_time_s": places["access_time_s"]}, index=places.index
+    )
+    T = travel_time_matrix(G, legs, legs).mask(np.eye(len(legs), dtype=bool), 0.0)
     centres = [p for p in places.index if places.loc[p, "plan_tier"] in ("core", "pole")]
     link = gravity_linkages(places, T, size=size_col, centres=centres)
     poly = polycentricity(places, size_col, linkages=link, core=core)

@@ -25,10 +25,12 @@ from ..network import build_network, from_osm
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
+from .datasets import load_counties
 from .defaults import (
     BANDS_MIN,
     BASE_YEAR,
     CUTOFFS_MIN,
+    LINYI_CLIP_BUFFER_KM,
     MAP_CREDITS,
     MAP_CREDITS_ZH,
     NETWORK_YEARS,
@@ -81,14 +83,33 @@ def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiD
     return None
 
 
+def _linyi_extract(args: argparse.Namespace, path: str) -> nx.MultiDiGraph:
+    """An OSM extract read for Linyi: its roads within LINYI_CLIP_BUFFER_KM of the 12 counties."""
+    return from_osm(
+        path,
+        network_type=args.network_type,
+        simplify=not args.no_simplify,
+        clip=load_counties(),
+        buffer_km=LINYI_CLIP_BUFFER_KM,
+    )
+
+
 def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Region, str]:
     if args.spec is None:
-        G = load_network(args.year)
+        if args.network is None:
+            G, G_b, labels = load_network(args.year), load_network(args.scenario_year), (args.year, args.scenario_year)
+        else:  # Linyi's structure on the user's extract, cut to its counties with a margin
+            G, G_b = _linyi_extract(args, args.network), None
+            if args.scenario_network is not None:
+                G_b = _linyi_extract(args, args.scenario_network)
+            labels = (code("base", args.lang), code("scenario", args.lang))
+            if G_b is None:
+                say("  " + tr("no --scenario-network given: no scenario map", args.lang))
         region = Region(
             structure=load_structure(),
             G=G,
-            G_scenario=load_network(args.scenario_year),
-            labels=(args.year, args.scenario_year),
+            G_scenario=G_b,
+            labels=labels,
             cell_km=args.cell_km,
             hierarchy={"size": "urban_pop_2020", "tier_weights": TIER_WEIGHTS, "urbanization": urbanization_targets()},
             credits={"en": MAP_CREDITS, "zh": MAP_CREDITS_ZH},
@@ -256,7 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     assets.add_argument(
         "--cdn", action="store_true", help="link Leaflet/jQuery from CDNs instead of inlining them (needs internet)"
     )
-    region = maps.add_argument_group("another region (default: Linyi)")
+    region = maps.add_argument_group(
+        "another region (default: Linyi), or Linyi on an OSM extract (--network without --spec)"
+    )
     region.add_argument("--spec", default=None, help="structure spec (TOML) of the region")
     region.add_argument("--network", default=None, help="road network as an OpenStreetMap extract (.osm or .pbf)")
     region.add_argument("--scenario-network", default=None, help="compared OSM extract (.osm or .pbf)")
@@ -331,8 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--out needs a folder name")
         if (args.nodes is None) != (args.routes is None):
             parser.error("--nodes and --routes go together")
-        if args.spec is None and (args.network or args.nodes or args.scenario_network):
-            parser.error("--network, --scenario-network, --nodes and --routes need --spec")
+        if args.spec is None and args.nodes:
+            parser.error("--nodes and --routes need --spec (Linyi's own network is built in)")
         if args.network and args.nodes:
             parser.error("give either --network or --nodes/--routes, not both")
         if args.scenario_network and not args.network:

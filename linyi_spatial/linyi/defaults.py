@@ -12,6 +12,7 @@ __all__ = [
     "BASE_YEAR",
     "CORE_NODE",
     "CUTOFFS_MIN",
+    "LINYI_CLIP_BUFFER_KM",
     "MAP_CREDITS",
     "MAP_CREDITS_ZH",
     "NETWORK_YEARS",
@@ -28,6 +29,10 @@ BANDS_MIN = (15.0, 30.0, 45.0, 60.0, 90.0, 120.0)
 
 CUTOFFS_MIN = (15.0, 30.0, 60.0, 90.0)
 """Isochrone limits of Linyi's map set (minutes)."""
+
+LINYI_CLIP_BUFFER_KM = 20.0
+"""Margin (km) kept round Linyi's counties when an OSM extract is read for Linyi: roads just across the
+prefecture line (into Rizhao, Zaozhuang, Xuzhou, ...) that trips between counties may use."""
 
 URBANIZATION_TARGETS: dict[int, float] = {2025: 0.62, 2035: 0.72}
 """Resident urbanization targets of the Linyi New Urbanization Plan 2021–2035 (stated, source P2)."""

@@ -45,13 +45,17 @@ from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pyproj
+import shapely
 from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
 
+from .._checks import number
 from .._progress import progress
-from ..crs import WGS84, gcj02_to_wgs84
+from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
 from ..errors import NetworkError
 from .validate import validate_network
 
@@ -218,6 +222,8 @@ def from_osm(
     speeds_kph: Mapping[str, float] | None = None,
     simplify: bool = True,
     gcj02: bool = False,
+    clip: BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    buffer_km: float = 0.0,
 ) -> nx.MultiDiGraph:
     """Build a routable road graph from an OpenStreetMap extract.
 
@@ -241,6 +247,13 @@ def from_osm(
     gcj02 : bool, default False
         Set when the file's coordinates are GCJ-02 (traced from Amap);
         nodes and geometries are converted to WGS-84.
+    clip : shapely geometry (WGS-84), GeoDataFrame or GeoSeries, optional
+        Keep only the roads inside this area (e.g. a structure's units): a
+        province extract read for one prefecture. Ways leaving the area are
+        cut at its edge, like clipped ways (``G.graph["clipped_ways"]``).
+    buffer_km : float, default 0
+        Margin around ``clip``, so trips that leave the area and come back
+        (a bypass, a road over a county line) keep their roads.
 
     Returns
     -------
@@ -277,7 +290,8 @@ def from_osm(
         raise NetworkError(f"speeds must be positive numbers, got {bad}")
     steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
     next(steps, None)
-    ways, dropped, repaired = _read_ways(path, clauses)
+    area = _clip_area(clip, buffer_km, gcj02)
+    ways, dropped, repaired, cut = _read_ways(path, clauses, area)
     if not ways and not dropped:
         raise NetworkError("no routable ways in the file (no way has a highway tag)", source=path)
     if not ways:
@@ -302,6 +316,8 @@ def from_osm(
         way_filter=custom_filter if custom_filter is not None else NETWORK_TYPES[network_type],
         dropped_highway=dict(dropped.most_common()),
         repaired_ways=repaired,
+        clipped_ways=cut,
+        clip_buffer_km=None if clip is None else float(buffer_km),
         simplified=simplify,
         source=str(path),
     )
@@ -319,17 +335,42 @@ def from_osm(
 _KEEP_TAGS = ("highway", "name", "ref", "maxspeed", "lanes", "oneway", "junction", "bridge", "tunnel")
 
 
+def _clip_area(
+    clip: BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries | None, buffer_km: float, gcj02: bool
+) -> BaseGeometry | None:
+    """The clip area with its margin, in the file's datum, prepared for point tests."""
+    if clip is None:
+        return None
+    km = number("buffer_km", buffer_km, error=NetworkError)
+    shapes = clip if isinstance(clip, (gpd.GeoDataFrame, gpd.GeoSeries)) else gpd.GeoSeries([clip], crs=WGS84)
+    if shapes.crs is None:
+        raise NetworkError("the clip area has no CRS; give it in WGS-84 (EPSG:4326) or set its CRS")
+    if shapes.empty or shapes.geometry.is_empty.all():
+        raise NetworkError("the clip area is empty")
+    metric = shapes.to_crs(projected_crs(shapes))
+    area = gpd.GeoSeries([shapely.union_all(metric.geometry.to_numpy()).buffer(km * 1000.0)], crs=metric.crs)
+    geom = area.to_crs(WGS84).iloc[0]
+    if gcj02:
+        geom = transform_geometry([geom], WGS84, GCJ02)[0]
+    shapely.prepare(geom)
+    return geom
+
+
 def _read_ways(
-    path: Path, clauses: list[_Clause]
-) -> tuple[list[tuple[int, list[tuple[int, float, float]], dict[str, str]]], Counter[str], int]:
-    """Kept ways as (way id, [(node id, lon, lat), ...], tags), split where nodes are missing; drops; repairs."""
+    path: Path, clauses: list[_Clause], area: BaseGeometry | None = None
+) -> tuple[list[tuple[int, list[tuple[int, float, float]], dict[str, str]]], Counter[str], int, int]:
+    """Kept ways as (way id, [(node id, lon, lat), ...], tags), split where nodes are missing or outside ``area``.
+
+    Also returns the ways left out by highway value, the ways repaired (nodes
+    missing from the file) and the ways cut by ``area``.
+    """
     try:
         import osmium
     except ImportError as exc:
         raise NetworkError("from_osm needs pyosmium: pip install 'linyi_spatial[osm]'", source=path) from exc
     ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]] = []
     dropped: Counter[str] = Counter()
-    repaired = 0
+    repaired = cut = 0
     try:
         reader = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
         for obj in reader:
@@ -341,22 +382,38 @@ def _read_ways(
             if not _keeps(clauses, tags):
                 dropped[tags["highway"]] += 1
                 continue
-            runs: list[list[tuple[int, float, float]]] = [[]]
-            for n in obj.nodes:
-                if n.location.valid():
-                    runs[-1].append((n.ref, n.location.lon, n.location.lat))
-                elif runs[-1]:
-                    runs.append([])
-            parts = [r for r in runs if len(r) >= 2]
-            if len(parts) != 1 or len(parts[0]) != len(obj.nodes):
+            located = [(n.ref, n.location.lon, n.location.lat) if n.location.valid() else None for n in obj.nodes]
+            if None in located:
                 repaired += 1
+            parts, was_cut = _parts(located, area)
+            cut += was_cut
             keep = {k: v for k, v in tags.items() if k in _KEEP_TAGS}
             ways.extend((obj.id, part, keep) for part in parts)
     except NetworkError:
         raise
     except Exception as exc:  # pyosmium raises RuntimeError and others for unreadable input
         raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=path) from None
-    return ways, dropped, repaired
+    return ways, dropped, repaired, cut
+
+
+def _parts(
+    located: list[tuple[int, float, float] | None], area: BaseGeometry | None
+) -> tuple[list[list[tuple[int, float, float]]], bool]:
+    """A way's runs of two or more nodes that are in the file (and inside ``area``), and whether ``area`` cut it."""
+    cut = False
+    if area is not None:
+        xy = np.array([(p[1], p[2]) if p else (np.nan, np.nan) for p in located])
+        inside = shapely.contains_xy(area, xy[:, 0], xy[:, 1])
+        kept = [bool(i) for p, i in zip(located, inside, strict=True) if p is not None]
+        cut = any(kept) and not all(kept)  # partly inside: cut at the area's edge
+        located = [p if i else None for p, i in zip(located, inside, strict=True)]
+    runs: list[list[tuple[int, float, float]]] = [[]]
+    for point in located:
+        if point is not None:
+            runs[-1].append(point)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) >= 2], cut
 
 
 def _ways_to_wgs84(
