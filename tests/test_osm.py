@@ -211,8 +211,22 @@ def test_maxspeed_values_are_read_as_documented():
     assert parse_maxspeed("20 mph") == pytest.approx(32.18688)
     assert parse_maxspeed("30;50") == 30.0  # the lowest binds
     assert parse_maxspeed(["40", "30"]) == 30.0
-    for unusable in ("none", "signals", "walk", "DE:urban", "0", "-5", "", None, "fast"):
+    for unusable in ("none", "signals", "walk", "XX:urban", "0", "-5", "", None, "fast"):
         assert parse_maxspeed(unusable) is None, unusable
+    # zone codes: the country's legal default (OSM wiki, Default speed limits)
+    assert parse_maxspeed("DE:urban") == 50.0
+    assert parse_maxspeed("FR:urban") == 50.0
+    assert parse_maxspeed("RU:rural") == 90.0
+    assert parse_maxspeed("GB:motorway") == pytest.approx(70 * 1.609344, abs=1e-3)
+    assert parse_maxspeed("DE:motorway") is None  # no general limit: the class default applies
+
+
+def test_a_zone_coded_speed_says_where_it_came_from(tmp_path):
+    nodes = [(1, 118.30, 35.0), (2, 118.31, 35.0)]
+    G = from_osm(_xml(tmp_path / "zone.osm", nodes, [(1, [1, 2], {"highway": "primary", "maxspeed": "RU:urban"})]))
+    (_, _, d), *_ = G.edges(data=True)
+    assert d["speed_kph"] == 60.0
+    assert d["speed_source"].startswith("maxspeed zone RU:urban (OpenStreetMap wiki, Default speed limits")
 
 
 def test_the_cli_takes_a_network_type_and_no_simplify(tmp_path):

@@ -58,6 +58,7 @@ from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
 from ..errors import NetworkError
 from .validate import validate_network
+from .zone_speeds import ZONE_SPEED_KPH, ZONE_SPEEDS_SOURCE
 
 __all__ = ["NETWORK_TYPES", "OSM_SPEED_KPH", "from_osm", "parse_maxspeed"]
 
@@ -181,11 +182,14 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph|knots)?\s*$")
 def parse_maxspeed(value: object) -> float | None:
     """A ``maxspeed`` tag as km/h, or None when it gives no number.
 
-    ``"50"``, ``"50 km/h"`` and ``"30 mph"`` (converted) are numbers;
-    several values (``"30;50"``, or a list after merging) give the lowest,
-    the limit that binds on some part or at some time; ``none``, ``signals``,
-    ``walk``, zone codes (``DE:urban``) and anything else give None, so the
-    class default applies. Zero or negative speeds give None too.
+    ``"50"``, ``"50 km/h"`` and ``"30 mph"`` (converted) are numbers; a
+    zone code (``DE:urban``, ``RU:rural``, ``CN:motorway``) is its country's
+    legal default from :data:`~linyi_spatial.network.zone_speeds.ZONE_SPEED_KPH`
+    (the OSM wiki's "Default speed limits"); several values (``"30;50"``,
+    or a list after merging) give the lowest, the limit that binds on some
+    part or at some time; ``none``, ``signals``, ``walk``, unknown zones and
+    anything else give None, so the class default applies. Zero or negative
+    speeds give None too.
 
     Parameters
     ----------
@@ -198,13 +202,19 @@ def parse_maxspeed(value: object) -> float | None:
     Examples
     --------
     >>> parse_maxspeed("50"), parse_maxspeed("30 mph"), parse_maxspeed("30;50"), parse_maxspeed("DE:urban")
-    (50.0, 48.28032, 30.0, None)
+    (50.0, 48.28032, 30.0, 50.0)
+    >>> parse_maxspeed("none"), parse_maxspeed("XX:urban")
+    (None, None)
     """
     if value is None:
         return None
     parts = value if isinstance(value, (list, tuple)) else str(value).split(";")
     speeds = []
     for part in parts:
+        zone = ZONE_SPEED_KPH.get(str(part).strip())
+        if zone is not None:
+            speeds.append(float(zone))
+            continue
         m = _NUMBER.match(str(part))
         if m is None:
             continue
@@ -446,7 +456,12 @@ def _segment_graph(
         if limit is None and "maxspeed" in tags and not _NO_NUMBER.match(tags["maxspeed"]):
             odd.append((wid, tags["maxspeed"]))
         speed = limit if limit is not None else float(speeds.get(hwy, speeds["road"]))
-        source = "maxspeed" if limit is not None else f"class default ({hwy})"
+        if limit is None:
+            source = f"class default ({hwy})"
+        elif any(str(p).strip() in ZONE_SPEED_KPH for p in str(tags["maxspeed"]).split(";")):
+            source = f"maxspeed zone {tags['maxspeed']} ({ZONE_SPEEDS_SOURCE})"
+        else:
+            source = "maxspeed"
         attrs: dict[str, Any] = {
             "osmid": wid,
             "highway": hwy,
