@@ -187,3 +187,24 @@ def test_basemap_switcher_offers_only_basemaps_of_the_overlays_datum():
     with_key = structure_map(s, tiles="osm", tiles_key="k123").get_root().render()
     assert "tianditu.gov.cn" in with_key
     assert "tk=k123" in with_key
+
+
+def test_road_legend_lists_the_classes_the_network_has_in_distinct_colours(tmp_path):
+    from linyi_spatial import linyi
+    from linyi_spatial.network import from_osm
+    from linyi_spatial.testing import write_region
+    from linyi_spatial.viz.mapobject import new_map
+    from linyi_spatial.viz.structure import network_layers
+
+    G = from_osm(write_region(tmp_path / "r")["osm"])
+    classes = {d["highway"] for *_, d in G.edges(data=True)}
+    items = network_layers(new_map([10, 50, 11, 51], None, "t"), G, "EPSG:4326")
+    labels = [label for _, _, label in items]
+    assert "expressway" not in labels or classes & {"motorway", "motorway_link"}  # only what is drawn
+    assert "high-speed rail" not in labels  # an OSM road extract has no railways here
+    assert len({colour for _, colour, _ in items}) == len(items)  # no colour stands for two things
+    linyi_items = network_layers(new_map([118, 34, 119, 36], None, "t"), linyi.load_network(2035), "EPSG:4326")
+    assert [label for _, _, label in linyi_items][:3] == ["expressway", "national / trunk road", "other roads"]
+    assert len({colour for kind, colour, _ in linyi_items if kind == "line"}) == sum(
+        kind == "line" for kind, _, _ in linyi_items
+    )

@@ -57,12 +57,32 @@ from .._checks import number
 from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
 from ..errors import NetworkError
+from ..i18n import add_words
 from .validate import validate_network
 from .zone_speeds import ZONE_SPEED_KPH, ZONE_SPEEDS_SOURCE
 
 __all__ = ["NETWORK_TYPES", "OSM_SPEED_KPH", "from_osm", "parse_maxspeed"]
 
 LOG = logging.getLogger(__name__)
+
+add_words(
+    codes={
+        "motorway": "高速公路",
+        "motorway_link": "高速公路匝道",
+        "trunk_link": "干线公路匝道",
+        "primary": "主干路",
+        "primary_link": "主干路匝道",
+        "secondary": "次干路",
+        "secondary_link": "次干路匝道",
+        "tertiary": "支路",
+        "tertiary_link": "支路匝道",
+        "unclassified": "未分级道路",
+        "residential": "居住区道路",
+        "living_street": "生活街道",
+        "service": "服务道路",
+    }
+)
+"""OSM ``highway`` values as a Chinese reader knows the road ranks (城市道路 主干路 / 次干路 / 支路)."""
 
 OSM_SPEED_KPH: dict[str, float] = {
     "motorway": 100.0,

@@ -35,6 +35,35 @@ ROAD_STYLE = {
 }
 RAIL_STYLE = {"hsr": (OKABE_ITO["purple"], 3.0), "rail": (OKABE_ITO["black"], 2.0)}
 
+ROAD_GROUPS: tuple[tuple[str, frozenset[str], str, float], ...] = (
+    ("expressway", frozenset({"expressway", "motorway", "motorway_link"}), OKABE_ITO["vermillion"], 3.0),
+    ("national / trunk road", frozenset({"trunk", "trunk_link"}), OKABE_ITO["orange"], 2.4),
+    # browns and greys below the trunk roads: none of the structure's own colours (axes blue, points green/sky)
+    ("primary road", frozenset({"primary", "primary_link"}), "#8c510a", 2.0),
+    ("secondary road", frozenset({"secondary", "secondary_link"}), "#bf812d", 1.6),
+    ("tertiary road", frozenset({"tertiary", "tertiary_link"}), "#8c8c8c", 1.3),
+)
+"""Road classes drawn alike and named once in the legend: the embedded network's classes and OSM ``highway``
+values of the same rank; any other road class is drawn thin and grey as "other roads"."""
+_OTHER_ROAD = ("#b3b3b3", 1.0)
+
+
+def _road_style(cls: object) -> tuple[str, float, str]:
+    """Colour, width and legend label of a road class."""
+    if str(cls) in ROAD_STYLE:  # the embedded network's own classes keep their widths
+        colour, weight = ROAD_STYLE[str(cls)]
+        group = next((g for g in ROAD_GROUPS if str(cls) in g[1]), None)
+        return colour, weight, group[0] if group else "other roads"
+    for name, members, colour, weight in ROAD_GROUPS:
+        if str(cls) in members:
+            return colour, weight if not str(cls).endswith("_link") else weight * 0.7, name
+    return (
+        _OTHER_ROAD[0],
+        _OTHER_ROAD[1] * (0.8 if str(cls) in ("residential", "service", "living_street") else 1.0),
+        ("other roads"),
+    )
+
+
 ROLE_LABELS = {"units": "Units", "core": "Core", "axes": "Axes", "poles": "Poles", "points": "Points"}
 """Layer names by role (translated with :func:`~linyi_spatial.viz.i18n.tr`); a spec may override them with
 ``[region.role_labels]``, a name per role or a table of names by language (``core = {en = "Core", zh = "一心"}``)."""
@@ -70,7 +99,11 @@ def role_labels(meta: Mapping[str, object], lang: str) -> dict[str, str]:
 
 
 def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> list[tuple[str, str, str]]:
-    """Draw roads and railways by class (planned/under-construction dashed); return legend items.
+    """Draw roads and railways by class (planned/under-construction dashed); return the legend items of what is drawn.
+
+    Roads are styled by rank (:data:`ROAD_GROUPS`), the embedded classes and
+    OSM ``highway`` values alike; the legend lists only the groups, railways
+    and planned lines the network has.
 
     Parameters
     ----------
@@ -94,12 +127,15 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
     --------
     >>> from linyi_spatial.testing import made_up_network
     >>> m = new_map([10, 50, 11, 51], None, "t")
-    >>> len(network_layers(m, made_up_network(2035), "EPSG:4326"))
-    5
+    >>> [label for _, _, label in network_layers(m, made_up_network(2035), "EPSG:4326")]
+    ['expressway', 'national / trunk road', 'other roads', 'railway', 'planned / under construction']
     """
     if not isinstance(G, nx.Graph):
         raise OptionError("G must be a networkx graph")
     seen: set[str] = set()
+    present: dict[str, str] = {}  # legend label -> colour, for the classes the network has
+    rails_present: set[str] = set()
+    planned = False
     roads = overlay(tr("Roads by class", lang), show=True)
     rails = overlay(tr("Railways", lang), show=True)
     for u, v, d in G.edges(data=True):
@@ -107,18 +143,29 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
         if link in seen or d.get("mode") not in ("road", "rail"):
             continue
         seen.add(link)
-        styles = ROAD_STYLE if d["mode"] == "road" else RAIL_STYLE
-        colour, weight = styles.get(str(d.get("class")), (OKABE_ITO["grey"], 1.0))
+        if d["mode"] == "road":
+            colour, weight, group = _road_style(d.get("class"))
+            present.setdefault(group, colour)
+        else:
+            colour, weight = RAIL_STYLE.get(str(d.get("class")), RAIL_STYLE["rail"])
+            rails_present.add("hsr" if d.get("class") == "hsr" else "rail")
         geom = d.get("geometry") or shapely.LineString(
             [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])]
         )
         if datum == GCJ02:
             geom = transform_geometry([geom], WGS84, GCJ02)[0]
         status = d.get("status", "open")
+        planned = planned or status != "open"
+        osm = d.get("osmid")
         tip = table(
             [
                 (tr("line", lang), d.get("name")),
                 (tr("ref", lang), d.get("ref")),
+                *(
+                    [(tr("OSM way", lang), ", ".join(str(w) for w in (osm if isinstance(osm, list) else [osm])[:5]))]
+                    if osm is not None
+                    else []
+                ),
                 (tr("class", lang), code(d.get("class"), lang)),
                 (tr("status", lang), code(status, lang)),
                 (tr("opened", lang), d.get("opened")),
@@ -134,14 +181,17 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
             tooltip=tooltip(tip),
         ).add_to(roads if d["mode"] == "road" else rails)
     roads.add_to(m)
-    rails.add_to(m)
-    return [
-        ("line", ROAD_STYLE["expressway"][0], tr("expressway", lang)),
-        ("line", ROAD_STYLE["trunk"][0], tr("national / trunk road", lang)),
-        ("line", RAIL_STYLE["hsr"][0], tr("high-speed rail", lang)),
-        ("line", RAIL_STYLE["rail"][0], tr("railway", lang)),
-        ("dash", OKABE_ITO["grey"], tr("planned / under construction", lang)),
-    ]
+    if rails_present:  # no empty "Railways" switch for a road-only network
+        rails.add_to(m)
+    order = [g[0] for g in ROAD_GROUPS] + ["other roads"]
+    items = [("line", present[name], tr(name, lang)) for name in order if name in present]
+    if "hsr" in rails_present:
+        items.append(("line", RAIL_STYLE["hsr"][0], tr("high-speed rail", lang)))
+    if "rail" in rails_present:
+        items.append(("line", RAIL_STYLE["rail"][0], tr("railway", lang)))
+    if planned:
+        items.append(("dash", OKABE_ITO["grey"], tr("planned / under construction", lang)))
+    return items
 
 
 def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame, lang: str) -> list[str]:
