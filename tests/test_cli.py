@@ -175,3 +175,24 @@ def test_linyi_runs_on_a_user_s_extract_cut_to_its_counties(tmp_path, capsys):
     assert {p.stem for p in out.glob("*.html")} == {"structure", "accessibility", "surface", "isochrones",
                                                     "hierarchy", "index"}  # fmt: skip
     assert "沂水" in (out / "accessibility.html").read_text(encoding="utf-8")  # Linyi's counties, on this network
+
+
+def test_planned_lines_on_an_osm_network_make_the_scenario(tmp_path, capsys):
+    files = write_region(tmp_path / "region")
+    lines = tmp_path / "ring.toml"
+    lines.write_text(
+        '[[lines]]\nid = "a_e"\nname = "A–E link"\nmode = "road"\nclass = "primary"\n'  # an OSM highway class
+        "stops = [[10.1, 50.1], [10.4, 50.3]]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--lines", str(lines),
+            "--out", str(out), "--offline", "--cell-km", "5"]  # fmt: skip
+    assert main(argv) == 0
+    assert "no --scenario-network given" not in capsys.readouterr().err
+    scenario = (out / "scenario.html").read_text(encoding="utf-8")
+    assert "A–E link" in scenario  # the added line is drawn
+    assert "ring" in scenario  # the scenario is named after its file
+    with pytest.raises(SystemExit):
+        main([*argv, "--scenario-network", str(files["osm"])])
+    assert "either --lines or --scenario-network" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -21,7 +22,7 @@ from .._progress import set_progress
 from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..i18n import LANGS, add_words, code, local_name, tr
-from ..network import build_network, from_osm
+from ..network import add_lines, build_network, from_osm
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
@@ -103,7 +104,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             if args.scenario_network is not None:
                 G_b = _linyi_extract(args, args.scenario_network)
             labels = (code("base", args.lang), code("scenario", args.lang))
-            if G_b is None:
+            if G_b is None and not args.lines:
                 say("  " + tr("no --scenario-network given: no scenario map", args.lang))
         region = Region(
             structure=load_structure(),
@@ -127,7 +128,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
     if G_spec is None:
         say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))
-    elif scenario is None:
+    elif scenario is None and not args.lines:
         say("  " + tr("no --scenario-network given: no scenario map", args.lang))
     region = Region(
         structure=structure,
@@ -139,6 +140,14 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         cutoffs_min=args.cutoffs_min,
     )
     return region, structure.name
+
+
+def _with_lines(args: argparse.Namespace, region: Region) -> Region:
+    """The region with its scenario replaced by the analysis network plus the planned lines of ``--lines``."""
+    if not args.lines or not isinstance(region.G, nx.MultiDiGraph):  # every network the CLI reads is one
+        return region
+    G_b = add_lines(region.G, args.lines, region=region.structure.units)
+    return replace(region, G_scenario=G_b, labels=(region.labels[0], Path(args.lines).stem))
 
 
 def cmd_maps(args: argparse.Namespace) -> int:
@@ -170,6 +179,7 @@ def cmd_maps(args: argparse.Namespace) -> int:
         if args.quiet:
             warnings.simplefilter("ignore")
         region, name = _region(args, say)
+        region = _with_lines(args, region)
     tiles = "none" if args.offline else args.tiles
     lang = args.lang
     name = local_name(region.structure.meta.get("name_zh"), name, lang)
@@ -292,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     region.add_argument(
         "--no-simplify", action="store_true", help="keep every OSM segment (default: merge them between intersections)"
     )
+    region.add_argument(
+        "--lines",
+        default=None,
+        help="planned lines (scenario TOML): the scenario is the analysis network with them added, "
+        "instead of --scenario-network or Linyi's 2035 network",
+    )
     region.add_argument("--nodes", default=None, help="network node table (CSV), with --routes")
     region.add_argument("--routes", default=None, help="network route table (CSV); lines enter by opening year")
     maps.set_defaults(func=cmd_maps)
@@ -360,6 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("give either --network or --nodes/--routes, not both")
         if args.scenario_network and not args.network:
             parser.error("--scenario-network needs --network")
+        if args.lines and args.scenario_network:
+            parser.error("give either --lines or --scenario-network, not both")
         _check_options(parser, args)
     try:
         with _clean_exit_on_sigterm():

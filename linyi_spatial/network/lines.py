@@ -9,7 +9,8 @@ A scenario file lists lines::
     id = "ring_e"
     name = "East ring road"
     mode = "road"                 # road or rail
-    class = "trunk"               # a class of OPERATING_SPEED_KPH (sets the speed unless speed_kph is given)
+    class = "trunk"               # a class of OPERATING_SPEED_KPH or an OSM highway value (sets the speed
+                                  # unless speed_kph is given)
     speed_kph = 80                # optional operating speed
     opened = 2030                 # optional opening year
     status = "planned"            # open / under_construction / planned
@@ -45,6 +46,7 @@ from .._io import read_toml
 from ..errors import DataError, NetworkError, SpecError
 from .build import OPERATING_SPEED_KPH, STATUSES
 from .link import Access, NodeIndex
+from .osm import OSM_SPEED_KPH
 
 __all__ = ["PlannedLine", "add_lines", "read_lines"]
 
@@ -62,7 +64,9 @@ class PlannedLine:
         Node ids or ``(lon, lat)`` pairs (WGS-84), in order.
     mode : {"road", "rail"}, default "road"
     line_class : str, default "trunk"
-        A key of :data:`~linyi_spatial.network.OPERATING_SPEED_KPH`.
+        A key of :data:`~linyi_spatial.network.OPERATING_SPEED_KPH` or an
+        OSM ``highway`` value of :data:`~linyi_spatial.network.OSM_SPEED_KPH`
+        (``"primary"``, ``"motorway"``, ...), on any network.
     speed_kph : float or None
         Operating speed; default the class's.
     opened : int or None
@@ -136,11 +140,16 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
     return lines
 
 
+def _line_speeds(G: nx.Graph) -> dict[str, float]:
+    """Speeds of the classes a planned line may have: the network's own classes, and OSM ``highway`` values."""
+    return {**OSM_SPEED_KPH, **G.graph.get("speeds_kph", OPERATING_SPEED_KPH)}
+
+
 def _check(line: PlannedLine, G: nx.Graph, region: BaseGeometry | None, problems: list[str]) -> None:
     where = f"line {line.id!r}"
     if line.mode not in ("road", "rail"):
         problems.append(f"{where}: unknown mode {line.mode!r}; expected 'road' or 'rail'")
-    speeds = G.graph.get("speeds_kph", OPERATING_SPEED_KPH)
+    speeds = _line_speeds(G)
     if line.speed_kph is None and line.line_class not in speeds:
         problems.append(f"{where}: unknown class {line.line_class!r}; known: {sorted(speeds)}")
     if line.speed_kph is not None and not (
@@ -232,7 +241,7 @@ def add_lines(
     H = G.copy()
     index = NodeIndex.from_graph(G, access)
     penalty_s = 60.0 * float(G.graph.get("station_penalty_min", 10.0))
-    speeds = G.graph.get("speeds_kph", OPERATING_SPEED_KPH)
+    speeds = _line_speeds(G)
     for line in lines:
         speed = float(line.speed_kph if line.speed_kph is not None else speeds[line.line_class])
         nodes = [_stop_node(H, line, k, stop, index, access, penalty_s) for k, stop in enumerate(line.stops)]

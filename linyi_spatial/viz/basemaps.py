@@ -121,7 +121,10 @@ def shift(gdf: _Geo, datum: str) -> _Geo:
     geoms = out.geometry.to_numpy()
     if datum == GCJ02:
         geoms = transform_geometry(geoms, WGS84, GCJ02)
-    geoms = shapely.set_precision(geoms, COORD_PRECISION_DEG)  # ≈1 m: smaller files, nothing visible lost
+    try:
+        geoms = shapely.set_precision(geoms, COORD_PRECISION_DEG)  # ≈1 m: smaller files, nothing visible lost
+    except shapely.errors.GEOSException:  # a dissolved band that touches itself: repaired, then rounded
+        geoms = shapely.set_precision(shapely.make_valid(geoms), COORD_PRECISION_DEG)
     if isinstance(out, gpd.GeoDataFrame):
         out = out.copy()
         out[out.geometry.name] = geoms
