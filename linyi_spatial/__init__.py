@@ -64,6 +64,7 @@ from .network import (
     build_network,
     from_osm,
     nearest_nodes,
+    read_osm,
     snap_points,
     validate_network,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "primacy",
     "projected_crs",
     "rank_size",
+    "read_osm",
     "seat_accessibility",
     "set_progress",
     "snap_points",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
+from shapely.geometry import LineString
 
 from ._io import replacing
 from .errors import DataError
@@ -48,10 +49,15 @@ def _network_layers(G: nx.Graph) -> dict[str, gpd.GeoDataFrame]:
         geometry=gpd.points_from_xy([d["x"] for _, d in G.nodes(data=True)], [d["y"] for _, d in G.nodes(data=True)]),
         crs=crs,
     )
-    rows = [
-        {"u": str(u), "v": str(v), **{k: val for k, val in d.items() if k != "geometry"}, "geometry": d.get("geometry")}
+    xy = {n: (d["x"], d["y"]) for n, d in G.nodes(data=True)}
+    rows = [  # an edge without a geometry (a straight OSM segment) is the line between its nodes
+        {
+            "u": str(u),
+            "v": str(v),
+            **{k: val for k, val in d.items() if k != "geometry"},
+            "geometry": d.get("geometry") or LineString([xy[u], xy[v]]),
+        }
         for u, v, d in G.edges(data=True)
-        if d.get("geometry") is not None
     ]
     edges = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
     return {"network_nodes": nodes, "network_edges": edges}

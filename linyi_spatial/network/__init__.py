@@ -5,12 +5,14 @@ from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, b
 from .lengths import RoadLengths
 from .lines import PlannedLine, add_lines, read_lines
 from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
-from .osm import NETWORK_TYPES, OSM_SPEED_KPH, from_osm, parse_maxspeed
+from .osm import CN_DESIGN_SPEED_KPH, NETWORK_TYPES, OSM_SPEED_KPH, OSMNetwork, from_osm, parse_maxspeed, read_osm
 from .reference import compare_reference, detour_indices
 from .validate import road_subgraph, validate_network
 
 __all__ = [
+    "CN_DESIGN_SPEED_KPH",
     "DEFAULT_ACCESS",
+    "NETWORK_TYPES",
     "NODE_COLUMNS",
     "OPERATING_SPEED_KPH",
     "OSM_SPEED_KPH",
@@ -18,6 +20,7 @@ __all__ = [
     "STATUSES",
     "Access",
     "NodeIndex",
+    "OSMNetwork",
     "PlannedLine",
     "RoadLengths",
     "add_lines",
@@ -28,7 +31,9 @@ __all__ = [
     "from_osm",
     "nearest_nodes",
     "network_path_geometry",
+    "parse_maxspeed",
     "read_lines",
+    "read_osm",
     "road_subgraph",
     "snap_points",
     "validate_network",

@@ -1,8 +1,11 @@
 """Importing OpenStreetMap extracts (``.osm``, ``.osm.pbf``, ``.osm.bz2``) as routable road graphs.
 
-The file is read once with pyosmium, which also keeps the node locations,
-so ways are built straight from their nodes (no XML round trip, no OSMnx).
-What is read, and what becomes of it:
+The file is streamed once with pyosmium, which also keeps the node
+locations, straight into numpy arrays (no XML round trip, no OSMnx, no
+networkx graph until one is asked for): :func:`read_osm` returns those
+arrays (:class:`OSMNetwork`, routable as they are), :func:`from_osm` the
+networkx graph made from them in one bulk call. What is read, and what
+becomes of it:
 
 * **Which ways** (``network_type``): OSMnx's network filters, with their
   Overpass semantics (``["k"!~"a|b"]`` drops a way whose ``k`` *contains*
@@ -19,10 +22,16 @@ What is read, and what becomes of it:
 * **Direction**: OSMnx's rules: ``oneway=yes|true|1`` (and roundabouts)
   one-way in node order, ``oneway=-1|reverse`` against it, otherwise both
   ways (the ``walk`` type is always two-way).
-* **Speed and time per segment**: each segment's ``speed_kph`` is its way's
-  ``maxspeed`` where that parses (see :func:`parse_maxspeed`; the lowest of
-  several values), else its class's default (:data:`OSM_SPEED_KPH`);
-  ``speed_source`` says which. ``length`` is the segment's geodesic length
+* **Speed and time per segment**: each segment's ``speed_kph`` is, in
+  order: its way's ``maxspeed`` where that parses (see
+  :func:`parse_maxspeed`; the lowest of several values, zone codes by the
+  country's legal default); the user's ``speeds_kph`` for its class; the
+  length-weighted mean ``maxspeed`` of its class in the extract (where at
+  least :data:`IMPUTE_MIN_WAYS` ways of the class carry one, as OSMnx's
+  ``add_edge_speeds`` imputes); the class table (operating speeds
+  :data:`OSM_SPEED_KPH`, or China's design speeds
+  :data:`CN_DESIGN_SPEED_KPH` with ``class_speeds="CN"``).
+  ``speed_source`` says which, on every edge. ``length`` is the segment's geodesic length
   on the WGS-84 ellipsoid and ``travel_time`` = length / speed.
 * **Simplification** (``simplify=True``) merges the segments between
   intersections and dead ends into one edge whose length and travel time
@@ -35,6 +44,7 @@ What is read, and what becomes of it:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -48,7 +58,6 @@ from typing import Any
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pyproj
 import shapely
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
@@ -58,10 +67,22 @@ from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
 from ..errors import NetworkError
 from ..i18n import add_words
-from .validate import validate_network
+from . import _osm_arrays as _arrays
+from ._osm_arrays import OSMNetwork
 from .zone_speeds import ZONE_SPEED_KPH, ZONE_SPEEDS_SOURCE
 
-__all__ = ["NETWORK_TYPES", "OSM_SPEED_KPH", "from_osm", "parse_maxspeed"]
+__all__ = [
+    "CLASS_SPEEDS",
+    "CN_DESIGN_SPEED_KPH",
+    "IMPUTE_MIN_WAYS",
+    "NETWORK_TYPES",
+    "OSM_SPEED_KPH",
+    "OSMNetwork",
+    "from_osm",
+    "parse_maxspeed",
+    "read_osm",
+    "simplify_graph",
+]
 
 LOG = logging.getLogger(__name__)
 
@@ -104,6 +125,30 @@ OSM_SPEED_KPH: dict[str, float] = {
 """Default speeds (km/h) by OSM ``highway`` tag when a way has no usable ``maxspeed``: operating
 speeds on Chinese roads (expressway 100, first-class 70, urban arterials 50/40, local 20-30).
 A class not listed (e.g. ``track`` in an ``"all"`` network) gets the ``road`` speed."""
+
+CN_DESIGN_SPEED_KPH: dict[str, float] = {
+    **OSM_SPEED_KPH,
+    "motorway": 120.0,
+    "trunk": 80.0,
+    "primary": 60.0,
+    "secondary": 40.0,
+    "tertiary": 30.0,
+    "unclassified": 20.0,
+    "residential": 20.0,
+}
+"""China's design speeds (km/h) by the road class an OSM ``highway`` value stands for in China: 高速公路
+``motorway`` 120 (JTG B01-2014 gives 120/100/80; Shandong's expressways are built at 120), 一级公路 / 国道
+``trunk`` 80 (100/80/60, the middle value), 二级公路 / 省道 ``primary`` 60 (80/60, the lower),
+三级公路 / 县道 ``secondary`` 40 (40/30), 四级公路 / 乡道 ``tertiary`` 30 (30/20), 村道 ``unclassified`` and
+城市支路 ``residential`` 20 (JTG 四级 20; CJJ 37-2012 支路 40-20). A design speed is an upper bound of travel
+speed. The standards give no class for ramps (``*_link``), ``living_street`` or ``service``: those keep the
+operating speeds of :data:`OSM_SPEED_KPH`."""
+
+CLASS_SPEEDS: dict[str, tuple[dict[str, float], str]] = {
+    "operating": (OSM_SPEED_KPH, "operating speed"),
+    "CN": (CN_DESIGN_SPEED_KPH, "design speed, JTG B01-2014 / CJJ 37-2012"),
+}
+"""The class speed tables :func:`from_osm` can fall back on (``class_speeds=``), with how they are cited."""
 
 _ACCESS = '["access"!~"private"]'
 NETWORK_TYPES: dict[str, str] = {
@@ -151,7 +196,6 @@ _BIDIRECTIONAL = {"walk"}
 _ONEWAY = {"yes", "true", "1", "-1", "reverse", "T", "F"}  # OSMnx's values (T/F as some imports write them)
 _REVERSED = {"-1", "reverse", "T"}
 _CLAUSE = re.compile(r'\[\s*"([^"]+)"\s*(?:(!~|~|!=|=)\s*"([^"]*)"\s*)?\]')
-_GEOD = pyproj.Geod(ellps="WGS84")
 
 
 _Clause = tuple[str, str, "re.Pattern[str]"]
@@ -244,12 +288,132 @@ def parse_maxspeed(value: object) -> float | None:
     return min(speeds) if speeds else None
 
 
-def from_osm(
+def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
     path: str | os.PathLike[str],
     *,
     network_type: str = "drive",
     custom_filter: str | None = None,
     speeds_kph: Mapping[str, float] | None = None,
+    class_speeds: str = "operating",
+    impute_speeds: bool = True,
+    simplify: bool = True,
+    gcj02: bool = False,
+    clip: BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    buffer_km: float = 0.0,
+) -> OSMNetwork:
+    """Read an OpenStreetMap extract into arrays, ready to route, with no networkx graph.
+
+    The same import as :func:`from_osm` (which is this followed by
+    :meth:`OSMNetwork.to_networkx`), for extracts of millions of nodes:
+    ways are streamed from the file with their node locations into numpy
+    arrays and everything after (segments, speeds, the strongly connected
+    component, simplification) runs on arrays.
+    :func:`~linyi_spatial.routing.routing_graph` routes on the result
+    directly.
+
+    Parameters
+    ----------
+    path, network_type, custom_filter, speeds_kph, class_speeds, impute_speeds, simplify, gcj02, clip, buffer_km
+        As for :func:`from_osm`.
+
+    Returns
+    -------
+    OSMNetwork
+
+    Raises
+    ------
+    NetworkError
+        As :func:`from_osm`.
+
+    Examples
+    --------
+    >>> net = read_osm("province.osm.pbf")  # doctest: +SKIP
+    >>> net.n_nodes, net.n_edges  # doctest: +SKIP
+    (612803, 1402554)
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NetworkError("OSM file not found", source=path)
+    if custom_filter is None and network_type not in NETWORK_TYPES:
+        raise NetworkError(f"unknown network_type {network_type!r}; expected one of {sorted(NETWORK_TYPES)}")
+    if class_speeds not in CLASS_SPEEDS:
+        raise NetworkError(f"unknown class_speeds {class_speeds!r}; expected one of {sorted(CLASS_SPEEDS)}")
+    clauses = _parse_filter(custom_filter if custom_filter is not None else NETWORK_TYPES[network_type])
+    user = dict(speeds_kph or {})
+    bad = {k: v for k, v in user.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)}
+    if bad:
+        raise NetworkError(f"speeds must be positive numbers, got {bad}")
+    steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
+    next(steps, None)
+    area = _clip_area(clip, buffer_km, gcj02)
+    ways = _arrays.read_ways(str(path), lambda tags: _keeps(clauses, tags), _KEEP_TAGS)
+    dropped = ways.dropped
+    if not len(ways.way_id) and not dropped:
+        raise NetworkError("no routable ways in the file (no way has a highway tag)", source=path)
+    if not len(ways.way_id):
+        raise NetworkError(
+            f"no way of the file passes the {'custom' if custom_filter else network_type!r} filter "
+            f"(ways left out by highway: {dict(dropped.most_common(8))})",
+            source=path,
+        )
+    seg = _arrays.segments(ways, area, to_wgs84=gcj02_to_wgs84 if gcj02 else None)
+    bidirectional = custom_filter is None and network_type in _BIDIRECTIONAL
+    speed, oneway, backwards, records, sources, odd = _way_speeds(ways, seg, user, class_speeds, impute_speeds,
+                                                                  bidirectional)  # fmt: skip
+    if seg.length.size == 0:
+        raise NetworkError("no routable way segment in the file", source=path)
+    net = _arrays.directed_edges(ways, seg, speed, oneway, backwards, records, sources)
+    next(steps, None)
+    net, left_out = _arrays.largest_strong_component(net)
+    if net.n_nodes < 2:
+        raise NetworkError(
+            "no two places of the extract reach each other both ways (e.g. a single one-way way): nothing to route on",
+            source=path,
+        )
+    dropped_nodes = sorted(left_out.tolist())
+    if dropped_nodes:
+        warnings.warn(
+            f"from_osm: kept the largest strongly connected component; dropped {len(dropped_nodes)} node(s): "
+            f"{dropped_nodes[:10]}{' ...' if len(dropped_nodes) > 10 else ''}",
+            stacklevel=3,
+        )
+    if simplify:
+        net = _arrays.simplify(net)
+    next(steps, None)
+    for _ in steps:  # close the progress bar
+        pass
+    net.graph.update(
+        crs=WGS84,
+        network_type="custom" if custom_filter is not None else network_type,
+        way_filter=custom_filter if custom_filter is not None else NETWORK_TYPES[network_type],
+        dropped_highway=dict(dropped.most_common()),
+        repaired_ways=seg.repaired,
+        clipped_ways=seg.cut,
+        clip_buffer_km=None if clip is None else float(buffer_km),
+        dropped_nodes=dropped_nodes,
+        speed_fixes=odd,
+        class_speeds=class_speeds,
+        speed_sources=dict(Counter(net.speed_source).most_common()),
+        simplified=simplify,
+        source=str(path),
+    )
+    net.freeze()
+    LOG.info(
+        "from_osm %s: %d nodes, %d edges; left out by highway: %s; %d clipped way(s) repaired; speeds: %s",
+        path.name, net.n_nodes, net.n_edges, dict(dropped.most_common(10)), seg.repaired,
+        dict(Counter(net.speed_source).most_common(5)),
+    )  # fmt: skip
+    return net
+
+
+def from_osm(  # noqa: PLR0913 - OSMnx-style keyword options, each documented
+    path: str | os.PathLike[str],
+    *,
+    network_type: str = "drive",
+    custom_filter: str | None = None,
+    speeds_kph: Mapping[str, float] | None = None,
+    class_speeds: str = "operating",
+    impute_speeds: bool = True,
     simplify: bool = True,
     gcj02: bool = False,
     clip: BaseGeometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
@@ -259,7 +423,8 @@ def from_osm(
 
     See the module description for the rules: OSMnx's network filters,
     clipped ways repaired, per-segment speeds and times, and a
-    simplification that keeps travel times.
+    simplification that keeps travel times. For extracts of millions of
+    nodes, :func:`read_osm` gives the same network as arrays.
 
     Parameters
     ----------
@@ -271,7 +436,17 @@ def from_osm(
         An Overpass-style tag filter used instead, e.g.
         ``'["highway"~"motorway|trunk|primary"]'``.
     speeds_kph : mapping, optional
-        Overrides of :data:`OSM_SPEED_KPH`.
+        Speeds by ``highway`` class for ways without a usable ``maxspeed``
+        (they win over the class mean and the class table).
+    class_speeds : {"operating", "CN"}, default "operating"
+        The table of class speeds used last (:data:`CLASS_SPEEDS`):
+        operating speeds (:data:`OSM_SPEED_KPH`) or China's design speeds
+        (:data:`CN_DESIGN_SPEED_KPH`, JTG B01-2014 / CJJ 37-2012).
+    impute_speeds : bool, default True
+        A way without a usable ``maxspeed`` takes the length-weighted mean
+        ``maxspeed`` of its class in the extract where at least
+        :data:`IMPUTE_MIN_WAYS` ways of the class carry one (OSMnx's
+        ``add_edge_speeds`` imputes the unweighted mean over edges).
     simplify : bool, default True
         Merge the segments between intersections (times are kept).
     gcj02 : bool, default False
@@ -291,10 +466,12 @@ def from_osm(
         Node ids are OSM node ids; edges carry ``osmid`` (a way id, or a list
         after simplification), ``highway``, ``class``, ``oneway``,
         ``reversed``, ``length`` (m), ``speed_kph``, ``speed_source``,
-        ``travel_time`` (s), ``geometry``, ``mode="road"`` and, where
+        ``travel_time`` (s), ``mode="road"``, ``geometry`` on edges that
+        bend (OSMnx's rule: a straight two-node edge has none) and, where
         tagged, ``name``, ``ref``, ``maxspeed``, ``lanes``. ``G.graph``
         records ``network_type``, ``dropped_highway``, ``repaired_ways``,
-        ``dropped_nodes`` and ``simplified``.
+        ``clipped_ways``, ``dropped_nodes``, ``speed_sources`` (edges by
+        where their speed came from) and ``simplified``.
 
     Raises
     ------
@@ -308,61 +485,100 @@ def from_osm(
     >>> G.graph["dropped_highway"]  # doctest: +SKIP
     {'footway': 4211, 'service': 1409, 'steps': 301, ...}
     """
-    path = Path(path)
-    if not path.is_file():
-        raise NetworkError("OSM file not found", source=path)
-    if custom_filter is None and network_type not in NETWORK_TYPES:
-        raise NetworkError(f"unknown network_type {network_type!r}; expected one of {sorted(NETWORK_TYPES)}")
-    clauses = _parse_filter(custom_filter if custom_filter is not None else NETWORK_TYPES[network_type])
-    speeds = {**OSM_SPEED_KPH, **dict(speeds_kph or {})}
-    bad = {k: v for k, v in speeds.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)}
-    if bad:
-        raise NetworkError(f"speeds must be positive numbers, got {bad}")
-    steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
-    next(steps, None)
-    area = _clip_area(clip, buffer_km, gcj02)
-    ways, dropped, repaired, cut = _read_ways(path, clauses, area)
-    if not ways and not dropped:
-        raise NetworkError("no routable ways in the file (no way has a highway tag)", source=path)
-    if not ways:
-        raise NetworkError(
-            f"no way of the file passes the {'custom' if custom_filter else network_type!r} filter "
-            f"(ways left out by highway: {dict(dropped.most_common(8))})",
-            source=path,
-        )
-    if gcj02:
-        ways = _ways_to_wgs84(ways)
-    G = _segment_graph(ways, speeds, bidirectional=custom_filter is None and network_type in _BIDIRECTIONAL)
-    next(steps, None)
-    G = _largest_component(G, path)
-    if simplify:
-        G = simplify_graph(G)
-    next(steps, None)
-    for _ in steps:  # close the progress bar
-        pass
-    G.graph.update(
-        crs=WGS84,
-        network_type="custom" if custom_filter is not None else network_type,
-        way_filter=custom_filter if custom_filter is not None else NETWORK_TYPES[network_type],
-        dropped_highway=dict(dropped.most_common()),
-        repaired_ways=repaired,
-        clipped_ways=cut,
-        clip_buffer_km=None if clip is None else float(buffer_km),
-        simplified=simplify,
-        source=str(path),
-    )
-    LOG.info(
-        "from_osm %s: %d nodes, %d edges; left out by highway: %s; %d clipped way(s) repaired",
-        path.name, G.number_of_nodes(), G.number_of_edges(), dict(dropped.most_common(10)), repaired,
-    )  # fmt: skip
-    # an OSM edge follows its way, so its length is never a "detour" of a hand-made link
-    problems = validate_network(G, max_detour=math.inf)
-    if problems:
-        raise NetworkError(problems, source=path)
-    return G
+    return read_osm(
+        path,
+        network_type=network_type,
+        custom_filter=custom_filter,
+        speeds_kph=speeds_kph,
+        class_speeds=class_speeds,
+        impute_speeds=impute_speeds,
+        simplify=simplify,
+        gcj02=gcj02,
+        clip=clip,
+        buffer_km=buffer_km,
+    ).to_networkx()
 
 
 _KEEP_TAGS = ("highway", "name", "ref", "maxspeed", "lanes", "oneway", "junction", "bridge", "tunnel")
+IMPUTE_MIN_WAYS = 5
+"""Ways of a class that must carry a ``maxspeed`` before its mean is used for the class's other ways."""
+
+
+def _class_means(ways: _arrays.WayTable, seg: _arrays.Segments, limit: np.ndarray) -> dict[str, tuple[float, int]]:
+    """Each class's length-weighted mean ``maxspeed`` and its tagged ways, where enough ways carry one."""
+    hwy = np.array([t["highway"] for t in ways.tags], dtype=object)
+    way_len = np.bincount(seg.way, weights=seg.length, minlength=len(ways.tags))
+    tagged = np.isfinite(limit) & (way_len > 0)
+    means: dict[str, tuple[float, int]] = {}
+    for cls in np.unique(hwy[tagged]).tolist():
+        sel = tagged & (hwy == cls)
+        if sel.sum() >= IMPUTE_MIN_WAYS:
+            means[cls] = (float(np.average(limit[sel], weights=way_len[sel])), int(sel.sum()))
+    return means
+
+
+def _way_speeds(
+    ways: _arrays.WayTable,
+    seg: _arrays.Segments,
+    user: Mapping[str, float],
+    class_speeds: str,
+    impute: bool,
+    bidirectional: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict[str, Any]], list[str], list[tuple[int, str]]]:
+    """Per way: speed (km/h), one-way, against node order, the edge attributes, where the speed came from."""
+    table, table_name = CLASS_SPEEDS[class_speeds]
+    n = len(ways.tags)
+    parsed: dict[str, float | None] = {}
+    limit = np.full(n, np.nan)
+    odd: list[tuple[int, str]] = []
+    for i, tags in enumerate(ways.tags):
+        raw = tags.get("maxspeed")
+        if raw is None:
+            continue
+        if raw not in parsed:
+            parsed[raw] = parse_maxspeed(raw)
+        x = parsed[raw]
+        if x is not None:
+            limit[i] = x
+        elif not _NO_NUMBER.match(raw):
+            odd.append((int(ways.way_id[i]), raw))
+    means = _class_means(ways, seg, limit) if impute else {}
+    speed = np.empty(n)
+    oneway = np.zeros(n, dtype=bool)
+    backwards = np.zeros(n, dtype=bool)
+    records: list[dict[str, Any]] = []
+    sources: list[str] = []
+    for i, tags in enumerate(ways.tags):
+        h = tags["highway"]
+        one = not bidirectional and (tags.get("oneway") in _ONEWAY or tags.get("junction") == "roundabout")
+        oneway[i] = one
+        backwards[i] = one and tags.get("oneway") in _REVERSED
+        if np.isfinite(limit[i]):
+            speed[i] = limit[i]
+            raw = tags["maxspeed"]
+            zones = [p.strip() for p in raw.split(";") if p.strip() in ZONE_SPEED_KPH]
+            source = f"maxspeed zone {raw} ({ZONE_SPEEDS_SOURCE})" if zones else "maxspeed"
+        elif h in user:
+            speed[i] = float(user[h])
+            source = f"speeds_kph ({h})"
+        elif h in means:
+            speed[i], k = means[h]
+            source = f"class mean of maxspeed in the extract ({h}, {k} ways)"
+        else:
+            speed[i] = float(table.get(h, table["road"]))
+            source = f"class default ({h if h in table else 'road'}, {table_name})"
+        sources.append(source)
+        records.append({
+            "highway": h, "class": h, "mode": "road", "oneway": one, "speed_kph": float(speed[i]),
+            **{k: tags[k] for k in ("name", "ref", "maxspeed", "lanes") if k in tags},
+        })  # fmt: skip
+    if odd:
+        warnings.warn(
+            f"from_osm: {len(odd)} way(s) have a maxspeed that is not a speed, so their class's speed is "
+            f"used: {', '.join(f'way {w} {v!r}' for w, v in odd[:5])}{' ...' if len(odd) > 5 else ''}",
+            stacklevel=4,
+        )
+    return speed, oneway, backwards, records, sources, odd
 
 
 def _clip_area(
@@ -386,163 +602,6 @@ def _clip_area(
     return geom
 
 
-def _read_ways(
-    path: Path, clauses: list[_Clause], area: BaseGeometry | None = None
-) -> tuple[list[tuple[int, list[tuple[int, float, float]], dict[str, str]]], Counter[str], int, int]:
-    """Kept ways as (way id, [(node id, lon, lat), ...], tags), split where nodes are missing or outside ``area``.
-
-    Also returns the ways left out by highway value, the ways repaired (nodes
-    missing from the file) and the ways cut by ``area``.
-    """
-    try:
-        import osmium
-    except ImportError as exc:
-        raise NetworkError("from_osm needs pyosmium: pip install 'linyi_spatial[osm]'", source=path) from exc
-    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]] = []
-    dropped: Counter[str] = Counter()
-    repaired = cut = 0
-    try:
-        reader = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
-        for obj in reader:
-            if not isinstance(obj, osmium.osm.Way):
-                continue
-            tags = {t.k: t.v for t in obj.tags}
-            if "highway" not in tags:
-                continue
-            if not _keeps(clauses, tags):
-                dropped[tags["highway"]] += 1
-                continue
-            located = [(n.ref, n.location.lon, n.location.lat) if n.location.valid() else None for n in obj.nodes]
-            if None in located:
-                repaired += 1
-            parts, was_cut = _parts(located, area)
-            cut += was_cut
-            keep = {k: v for k, v in tags.items() if k in _KEEP_TAGS}
-            ways.extend((obj.id, part, keep) for part in parts)
-    except NetworkError:
-        raise
-    except Exception as exc:  # pyosmium raises RuntimeError and others for unreadable input
-        raise NetworkError(f"cannot read OSM data: {type(exc).__name__}: {exc}", source=path) from None
-    return ways, dropped, repaired, cut
-
-
-def _parts(
-    located: list[tuple[int, float, float] | None], area: BaseGeometry | None
-) -> tuple[list[list[tuple[int, float, float]]], bool]:
-    """A way's runs of two or more nodes that are in the file (and inside ``area``), and whether ``area`` cut it."""
-    cut = False
-    if area is not None:
-        xy = np.array([(p[1], p[2]) if p else (np.nan, np.nan) for p in located])
-        inside = shapely.contains_xy(area, xy[:, 0], xy[:, 1])
-        kept = [bool(i) for p, i in zip(located, inside, strict=True) if p is not None]
-        cut = any(kept) and not all(kept)  # partly inside: cut at the area's edge
-        located = [p if i else None for p, i in zip(located, inside, strict=True)]
-    runs: list[list[tuple[int, float, float]]] = [[]]
-    for point in located:
-        if point is not None:
-            runs[-1].append(point)
-        elif runs[-1]:
-            runs.append([])
-    return [r for r in runs if len(r) >= 2], cut
-
-
-def _ways_to_wgs84(
-    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]],
-) -> list[tuple[int, list[tuple[int, float, float]], dict[str, str]]]:
-    out = []
-    for wid, nodes, tags in ways:
-        lon, lat = gcj02_to_wgs84([n[1] for n in nodes], [n[2] for n in nodes])
-        out.append((wid, [(n[0], float(x), float(y)) for n, x, y in zip(nodes, lon, lat, strict=True)], tags))
-    return out
-
-
-def _segment_graph(
-    ways: list[tuple[int, list[tuple[int, float, float]], dict[str, str]]],
-    speeds: Mapping[str, float],
-    *,
-    bidirectional: bool,
-) -> nx.MultiDiGraph:
-    """One edge per way segment (each way direction it may be driven), with its own speed and time."""
-    G: nx.MultiDiGraph = nx.MultiDiGraph(crs=WGS84)
-    odd: list[tuple[int, str]] = []
-    for wid, way_nodes, tags in ways:
-        one_way = not bidirectional and (tags.get("oneway") in _ONEWAY or tags.get("junction") == "roundabout")
-        nodes = way_nodes[::-1] if one_way and tags.get("oneway") in _REVERSED else way_nodes
-        lon = np.array([n[1] for n in nodes])
-        lat = np.array([n[2] for n in nodes])
-        lengths = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
-        hwy = tags["highway"]
-        limit = parse_maxspeed(tags.get("maxspeed"))
-        if limit is None and "maxspeed" in tags and not _NO_NUMBER.match(tags["maxspeed"]):
-            odd.append((wid, tags["maxspeed"]))
-        speed = limit if limit is not None else float(speeds.get(hwy, speeds["road"]))
-        if limit is None:
-            source = f"class default ({hwy})"
-        elif any(str(p).strip() in ZONE_SPEED_KPH for p in str(tags["maxspeed"]).split(";")):
-            source = f"maxspeed zone {tags['maxspeed']} ({ZONE_SPEEDS_SOURCE})"
-        else:
-            source = "maxspeed"
-        attrs: dict[str, Any] = {
-            "osmid": wid,
-            "highway": hwy,
-            "class": hwy,
-            "mode": "road",
-            "oneway": one_way,
-            "speed_kph": speed,
-            "speed_source": source,
-            **{k: tags[k] for k in ("name", "ref", "maxspeed", "lanes") if k in tags},
-        }
-        for (a, xa, ya), (b, xb, yb), length in zip(nodes[:-1], nodes[1:], lengths, strict=True):
-            if a == b:
-                continue  # a repeated node reference: no segment
-            for n, x, y in ((a, xa, ya), (b, xb, yb)):
-                if n not in G:
-                    G.add_node(n, x=x, y=y, mode="road", kind="osm")
-            seg = {**attrs, "length": float(length), "travel_time": float(length) / (speed / 3.6)}
-            G.add_edge(a, b, reversed=False, geometry=LineString([(xa, ya), (xb, yb)]), **seg)
-            if not one_way:
-                G.add_edge(b, a, reversed=True, geometry=LineString([(xb, yb), (xa, ya)]), **seg)
-    G.graph["speed_fixes"] = odd
-    if odd:
-        warnings.warn(
-            f"from_osm: {len(odd)} way(s) have a maxspeed that is not a speed, so their class's default speed is "
-            f"used: {', '.join(f'way {w} {v!r}' for w, v in odd[:5])}{' ...' if len(odd) > 5 else ''}",
-            stacklevel=3,
-        )
-    return G
-
-
-def _largest_component(G: nx.MultiDiGraph, source: Path) -> nx.MultiDiGraph:
-    if G.number_of_nodes() == 0:
-        raise NetworkError("no routable way segment in the file", source=source)
-    keep = max(nx.strongly_connected_components(G), key=len)
-    if len(keep) < 2:
-        raise NetworkError(
-            "no two places of the extract reach each other both ways (e.g. a single one-way way): nothing to route on",
-            source=source,
-        )
-    dropped = sorted(set(G.nodes) - keep, key=str)
-    G = G.subgraph(keep).copy()
-    G.graph["dropped_nodes"] = dropped
-    if dropped:
-        warnings.warn(
-            f"from_osm: kept the largest strongly connected component; dropped {len(dropped)} node(s): "
-            f"{dropped[:10]}{' ...' if len(dropped) > 10 else ''}",
-            stacklevel=3,
-        )
-    return G
-
-
-def _through(G: nx.MultiDiGraph, n: Hashable) -> bool:
-    """Whether ``n`` only passes a road through: one way in and one out, or both ways to the same two neighbours."""
-    succ, pred = list(G.successors(n)), list(G.predecessors(n))
-    if n in succ or G.out_degree(n) != len(succ) or G.in_degree(n) != len(pred):
-        return False  # a self-loop or parallel edges: keep the node
-    if len(succ) == 1 and len(pred) == 1:
-        return succ[0] != pred[0]
-    return len(succ) == 2 and set(succ) == set(pred)
-
-
 def simplify_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Merge the segments between intersections and dead ends, keeping lengths and times as sums.
 
@@ -552,6 +611,7 @@ def simplify_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     ``travel_time`` summed over its segments, ``speed_kph`` their ratio,
     ``osmid`` the list of OSM way ids in order (one id when one way),
     ``highway``/``class`` of its longest segment and the joined geometry.
+    The chains are found as :func:`read_osm` finds them on arrays.
 
     Parameters
     ----------
@@ -576,34 +636,19 @@ def simplify_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> list(H.edges(data="travel_time")), H["a"]["c"][0]["osmid"]
     ([('a', 'c', 30.0)], [1, 2])
     """
-    kept = {n for n in G.nodes if not _through(G, n)}
+    nodes = list(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = list(G.edges(keys=True))
+    src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+    dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+    order, starts, kept = _arrays.chains(src, dst, len(nodes))
     H: nx.MultiDiGraph = nx.MultiDiGraph(**G.graph)
-    H.add_nodes_from((n, G.nodes[n]) for n in kept)
-    seen: set[tuple[Hashable, Hashable, int]] = set()
-
-    def walk(start: Hashable, first: tuple[Hashable, Hashable, int]) -> None:
-        u, v, k = first
-        chain = [(u, v, k)]
-        while v not in kept:
-            nxt = [(v, w, int(kk)) for w, kd in G[v].items() for kk in kd if w != u]
-            if not nxt:  # a two-way road turning back: cannot happen for a through node, but stay safe
-                break
-            u, v, k = nxt[0]
-            if (u, v, k) in seen or (u, v, k) == first:
-                break
-            chain.append((u, v, k))
-        seen.update(chain)
-        _add_merged(G, H, start, v, chain)
-
-    for n in kept:
-        for _, w, k in G.out_edges(n, keys=True):
-            if (n, w, k) not in seen:
-                walk(n, (n, w, k))
-    for u, v, k in G.edges(keys=True):  # rings without a kept node: keep one of their nodes
-        if (u, v, k) not in seen:
-            kept.add(u)
-            H.add_node(u, **G.nodes[u])
-            walk(u, (u, v, k))
+    H.add_nodes_from((nodes[i], G.nodes[nodes[i]]) for i in np.flatnonzero(kept).tolist())
+    ordered = order.tolist()
+    st = starts.tolist()
+    for a, b in itertools.pairwise(st):
+        chain = [edges[e] for e in ordered[a:b]]
+        _add_merged(G, H, chain[0][0], chain[-1][1], chain)
     return H
 
 

@@ -38,6 +38,7 @@ from scipy.sparse.csgraph import dijkstra
 from .._checks import count, number
 from .._graph_cache import cached, clear
 from ..errors import NetworkError
+from ..network._osm_arrays import OSMNetwork
 
 __all__ = [
     "RoutingGraph",
@@ -142,12 +143,33 @@ def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, ob
     return rg, edges
 
 
-def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
+def _from_arrays(net: OSMNetwork, weight: str) -> RoutingGraph:
+    """The CSR form of an OSM network read as arrays (no networkx graph on the way)."""
+    if weight not in ("travel_time", "length"):
+        raise NetworkError(f"an OSMNetwork routes on 'travel_time' or 'length', not {weight!r}")
+    w = net.travel_time if weight == "travel_time" else net.length
+    n = net.n_nodes
+    order = np.lexsort((w, net.dst, net.src))  # the cheapest of parallel edges first
+    s, d = net.src[order], net.dst[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
+    forward = csr_array((w[order][first], (s[first], d[first])), shape=(n, n))
+    ids = np.empty(n, dtype=object)
+    ids[:] = net.node_id.tolist()
+    index = dict(zip(ids.tolist(), range(n), strict=True))
+    return RoutingGraph(ids, index, forward, forward.T.tocsr(), weight)
+
+
+def routing_graph(G: nx.Graph | OSMNetwork, weight: str = "travel_time") -> RoutingGraph:
     """Return the CSR form of ``G`` for ``weight``: cached, and rebuilt whenever ``G`` has changed.
 
     Parameters
     ----------
-    G : networkx.Graph, DiGraph, MultiGraph or MultiDiGraph
+    G : networkx.Graph, DiGraph, MultiGraph or MultiDiGraph, or OSMNetwork
+        An :class:`~linyi_spatial.network.OSMNetwork` (from
+        :func:`~linyi_spatial.network.read_osm`) is routed from its arrays,
+        with no networkx graph; its arrays are read-only, so its CSR form is
+        kept on it.
     weight : str, default "travel_time"
         Edge attribute; the minimum over parallel edges is used.
 
@@ -171,6 +193,11 @@ def routing_graph(G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
     >>> routing_graph(G).forward.toarray().tolist()
     [[0.0, 7.0], [0.0, 0.0]]
     """
+    if isinstance(G, OSMNetwork):
+        kept = G.derived.get(("routing", weight))
+        if kept is None:
+            kept = G.derived[("routing", weight)] = _from_arrays(G, weight)
+        return kept
     return cached(
         G,
         ("routing", weight),
