@@ -276,7 +276,9 @@ def main() -> None:
     t = time.perf_counter()
     files = province_pbf.write(CACHE, target)
     files["xml"] = repaired_xml(files["pbf"], files["xml"])
-    print(f"extract: {files['pbf'].name} ({files['pbf'].stat().st_size / 1e6:.0f} MB PBF, "
+    counts = json.loads(files.pop("counts").read_text())
+    print(f"extract: {counts['nodes']:,} nodes, {counts['ways']:,} ways ({counts['clipped_ways']:,} clipped); "
+          f"{files['pbf'].name} ({files['pbf'].stat().st_size / 1e6:.0f} MB PBF, "
           f"{files['xml'].stat().st_size / 1e6:.0f} MB XML), ready in {time.perf_counter() - t:.0f} s")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         pairs_file = str(Path(tmp) / "pairs.json")

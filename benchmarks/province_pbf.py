@@ -31,6 +31,7 @@ The output is deterministic for a given ``--nodes`` and ``--seed``.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import time
 from pathlib import Path
@@ -66,8 +67,8 @@ Way = tuple[int, list[int], dict[str, str]]
 def layout(target_nodes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, list[Way]]:
     """Node ids, their (lon, lat) and the ways (id, node refs, tags) of the extract before clipping."""
     rng = np.random.default_rng(seed)
-    # nodes ≈ N² intersections + 2 N² × 2 shape nodes + extras (~15 %)
-    n = max(8, int(math.sqrt(target_nodes / 5.7)))
+    # before clipping ≈ 5.07 N² nodes (N² intersections, 2 N² blocks × 2 shape nodes, extras); the clip keeps 69 %
+    n = max(8, math.ceil(math.sqrt(target_nodes / (5.07 * 0.69))))
     s = SIDE_M / n
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
@@ -167,12 +168,15 @@ def layout(target_nodes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, li
 
 
 def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> dict[str, Path]:
-    """Write ``province.osm.pbf`` (and ``province.osm`` when ``xml``) into ``folder``; reuse them when present."""
+    """Write ``province-*.osm.pbf`` (and ``.osm`` when ``xml``) of about ``target_nodes`` nodes into ``folder``.
+
+    Files already there are reused; ``province-*.json`` records the counts written.
+    """
     import osmium
 
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"province-{target_nodes}-{seed}"
-    out = {"pbf": folder / f"{stem}.osm.pbf"}
+    out = {"pbf": folder / f"{stem}.osm.pbf", "counts": folder / f"{stem}.json"}
     if xml:
         out["xml"] = folder / f"{stem}.osm"
     if all(p.is_file() for p in out.values()):
@@ -183,7 +187,11 @@ def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> d
     dy = (lonlat[:, 1] - CENTRE[1]) / 1.6
     inside = dx**2 + dy**2 <= 1.0
     keep_ways = [w for w in ways if inside[np.asarray(w[1]) - 1].any()]
+    counts = {"nodes": int(inside.sum()), "ways": len(keep_ways),
+              "clipped_ways": sum(1 for w in keep_ways if not inside[np.asarray(w[1]) - 1].all())}  # fmt: skip
     for kind, path in out.items():
+        if kind == "counts":
+            continue
         tmp = path.with_name(path.stem + ".tmp" + (".osm.pbf" if kind == "pbf" else ".osm"))
         tmp.unlink(missing_ok=True)
         writer = osmium.SimpleWriter(str(tmp))
@@ -197,6 +205,7 @@ def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> d
         finally:
             writer.close()
         tmp.replace(path)
+    out["counts"].write_text(json.dumps(counts), encoding="utf-8")
     return out
 
 
@@ -209,7 +218,8 @@ def main() -> None:
     a = ap.parse_args()
     t0 = time.perf_counter()
     paths = write(a.out, a.nodes, a.seed, xml=not a.no_xml)
-    print(f"wrote {', '.join(str(p) for p in paths.values())} in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {', '.join(str(p) for p in paths.values())} in {time.perf_counter() - t0:.1f} s: "
+          f"{paths['counts'].read_text()}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ __all__ = [
     "computed_measures",
     "drawn_on",
     "higher_is_better",
+    "lookup",
     "measure_label",
     "measure_unit",
     "register",
@@ -212,6 +213,40 @@ MEASURES: dict[str, Measure] = {
 """Known measures by column name."""
 
 _TIME_RE = re.compile(r"(_min$|time)")
+_CUTOFF_FAMILIES: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
+    (re.compile(r"^size_within_(\d+(?:\.\d+)?)min$"), "Size reachable within {c} min", "persons", "{c} 分钟内可达规模"),
+    (re.compile(r"^pop_share_within_(\d+(?:\.\d+)?)min_of_core$"), "Share of residents within {c} min of the core",
+     "share", "{c} 分钟内到达核心的居民比重"),
+    (re.compile(r"^area_share_within_(\d+(?:\.\d+)?)min_of_core$"), "Share of land within {c} min of the core",
+     "share", "{c} 分钟内到达核心的用地比重"),
+)  # fmt: skip
+"""Measures at any time cut-off (``cutoffs_min=``): a 45-minute column is known as the 30-minute one is."""
+
+
+def lookup(column: str) -> Measure | None:
+    """The catalogue's measure for ``column``, also at cut-offs it does not list (``size_within_45min``).
+
+    Parameters
+    ----------
+    column : str
+
+    Returns
+    -------
+    Measure or None
+
+    Examples
+    --------
+    >>> lookup("size_within_45min").label, lookup("jobs") is None
+    ('Size reachable within 45 min', True)
+    """
+    if column in MEASURES:
+        return MEASURES[column]
+    for pattern, label, unit, label_zh in _CUTOFF_FAMILIES:
+        m = pattern.match(column)
+        if m:
+            c = m.group(1)
+            return Measure(label.format(c=c), unit, True, label_zh.format(c=c))
+    return None
 
 
 def higher_is_better(column: str) -> bool:
@@ -233,8 +268,9 @@ def higher_is_better(column: str) -> bool:
     >>> higher_is_better("time_to_core_min"), higher_is_better("hansen_size")
     (False, True)
     """
-    if column in MEASURES:
-        return MEASURES[column].higher_is_better
+    known = lookup(column)
+    if known is not None:
+        return known.higher_is_better
     return not (_TIME_RE.search(column) or column.startswith("detour"))
 
 
@@ -261,9 +297,9 @@ def measure_label(column: str, lang: str = "en") -> str:
     >>> measure_label("jobs_within_30min")
     'jobs within 30min'
     """
-    if column not in MEASURES:
+    measure = lookup(column)
+    if measure is None:
         return column.replace("_", " ")
-    measure = MEASURES[column]
     return measure.label_zh if lang == "zh" and measure.label_zh else measure.label
 
 
@@ -284,7 +320,8 @@ def measure_unit(column: str) -> str:
     >>> measure_unit("pop_share_within_60min_of_core"), measure_unit("jobs")
     ('share', '')
     """
-    return MEASURES[column].unit if column in MEASURES else ""
+    known = lookup(column)
+    return known.unit if known is not None else ""
 
 
 def register(name: str, measure: Measure, *, replace: bool = False) -> Measure:

@@ -472,3 +472,36 @@ def test_edge_linking_keeps_the_base_road_so_added_links_never_slow_a_cell():
     assert (plain > before + 1e-9).any()
     assert (kept <= before + 1e-9).all()
     assert (kept <= plain + 1e-9).all()
+
+
+def test_unit_scores_take_any_cutoffs_and_keep_the_composite_s_60_minutes():
+    """cutoffs_min adds reach columns at the region's own limits; counted by hand from the seat-to-seat times."""
+    from linyi_spatial.accessibility import seat_accessibility, unit_accessibility
+    from linyi_spatial.catalog import higher_is_better, measure_label
+    from linyi_spatial.routing import travel_time_matrix
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    G, s = made_up_network(2020), made_up_structure()
+    seat = seat_accessibility(G, s, cutoffs_min=(20, 45))
+    assert [c for c in seat.columns if c.startswith("size_within")] == [
+        "size_within_20min", "size_within_45min", "size_within_60min"
+    ]  # fmt: skip
+    assert seat.attrs["cutoffs_min"] == [20.0, 45.0]
+    seats = s.seats  # seat places (all nodes of the made-up network), each with its unit
+    T = travel_time_matrix(G, list(seats.index), list(seats.index))
+    size = s.units[s.column("size")]
+    checked = 0
+    for unit, place in zip(seats["unit"], seats.index, strict=True):
+        for c in (20, 45):
+            by_hand = sum(size[u] for u, p in zip(seats["unit"], seats.index, strict=True) if T.loc[place, p] <= c)
+            assert seat.loc[unit, f"size_within_{c}min"] == pytest.approx(by_hand)
+            checked += 0 < by_hand < size.sum()
+    assert checked  # some cut-off leaves some units out: the count means something
+    scores = unit_accessibility(G, s, cell_km=5, cutoffs_min=(20, 45))
+    default = unit_accessibility(G, s, cell_km=5)
+    assert {"pop_share_within_45min_of_core", "area_share_within_20min_of_core"} <= set(scores.columns)
+    pd.testing.assert_series_equal(scores["composite_score"], default["composite_score"])  # the same composite
+    assert higher_is_better("size_within_45min")
+    assert measure_label("pop_share_within_45min_of_core", "zh") == "45 分钟内到达核心的居民比重"
+    with pytest.raises(DataError, match="cutoffs_min"):
+        seat_accessibility(G, s, cutoffs_min=[])

@@ -245,3 +245,32 @@ def test_class_means_fill_untagged_ways_and_every_edge_says_where_its_speed_came
         else:
             assert src.startswith(("class default", "maxspeed zone")), src
     assert set(G.graph["speed_sources"]) == {d["speed_source"] for *_, d in G.edges(data=True)}
+
+
+@pytest.mark.parametrize("tolerance_m", [5, 15])
+@pytest.mark.parametrize("dead_ends", [False, True])
+def test_consolidated_junctions_are_osmnx_s_and_keep_times(ours, tolerance_m, dead_ends):
+    from linyi_spatial.network import consolidate_intersections
+
+    _, H = ours
+    C = consolidate_intersections(H, tolerance_m, dead_ends=dead_ends)
+    Hp = ox.project_graph(H.copy())
+    nx.set_node_attributes(Hp, ox.stats.count_streets_per_node(Hp), "street_count")
+    X = ox.consolidate_intersections(Hp, tolerance=tolerance_m, dead_ends=dead_ends)
+    assert (C.number_of_nodes(), C.number_of_edges()) == (X.number_of_nodes(), X.number_of_edges())
+    # the same junctions, merged at the same points
+    to_m = pyproj.Transformer.from_crs("EPSG:4326", X.graph["crs"], always_xy=True)
+    theirs = {frozenset(d["osmid_original"]): (d["x"], d["y"]) for _, d in X.nodes(data=True)
+              if isinstance(d["osmid_original"], list)}  # fmt: skip
+    mine = {frozenset(d["osmid_original"]): to_m.transform(d["x"], d["y"]) for _, d in C.nodes(data=True)
+            if "osmid_original" in d}  # fmt: skip
+    assert set(mine) == set(theirs)
+    assert len(mine) >= 5
+    worst = max(math.dist(mine[k], theirs[k]) for k in mine)
+    assert worst < 0.5  # metres (OSMnx projects to its own UTM zone)
+    # a reconnected edge keeps its speed: the extension costs time at the edge's own rate
+    for *_, d in C.edges(data=True):
+        if "u_original" in d:
+            o = min(H[d["u_original"]][d["v_original"]].values(), key=lambda e: abs(e["length"] - d["length"]))
+            assert d["length"] >= o["length"]
+            assert d["travel_time"] == pytest.approx(o["travel_time"] * d["length"] / o["length"], rel=1e-9)

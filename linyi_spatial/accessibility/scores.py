@@ -19,7 +19,7 @@ the area-weighted one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._checks import number
 from ..catalog import MEASURES, composite_weights, computed_measures, higher_is_better
 from ..decay import Decay, DecayFunction
 from ..errors import DataError
@@ -85,6 +86,8 @@ pass ``weights=``. Each weight is the ``weight`` of its
 :class:`~linyi_spatial.catalog.Measure`, the one place it is set."""
 
 SHARE_LIMITS_MIN = (30, 60, 90)
+COMPOSITE_CUTOFF_MIN = 60
+"""The cut-off of the composite's ``size_within_60min`` and ``*_share_within_60min_of_core`` measures."""
 """Time limits of the ``*_share_within_<t>min_of_core`` measures."""
 
 
@@ -278,13 +281,14 @@ def seat_accessibility(
     size: str | None = None,
     decay: Decay | DecayFunction = "exponential",
     access: Access | None = None,
+    cutoffs_min: Sequence[float] = SHARE_LIMITS_MIN,
 ) -> pd.DataFrame:
     """Seat-based accessibility of each unit.
 
     For the seat of each unit: travel time to the core (its anchor), to the
     nearest pole, to the nearest other seat, mean time to all other seats,
     Hansen potential of the units' size (own size included at t = 0), size
-    reachable within 30/60/90 minutes, and the detour index of its network
+    reachable within each of ``cutoffs_min`` (30/60/90 minutes by default), and the detour index of its network
     routes to the other seats.
 
     Parameters
@@ -300,11 +304,17 @@ def seat_accessibility(
         For the Hansen potential.
     access : Access, optional
         Links seats that are not nodes of ``G``.
+    cutoffs_min : sequence of float, default (30, 60, 90)
+        Time cut-offs (minutes) of the ``size_within_<c>min`` columns: a
+        city's 10/20/30, a province's 60/120/180. The 60-minute column of
+        the composite score is always there, so the composite means the
+        same whatever cut-offs are asked for.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by unit id; ``attrs["size"]`` names the size column.
+        Indexed by unit id; ``attrs["size"]`` names the size column,
+        ``attrs["cutoffs_min"]`` the cut-offs.
 
     Raises
     ------
@@ -318,7 +328,7 @@ def seat_accessibility(
     >>> s.loc["B", "time_to_nearest_pole_min"]
     np.float64(0.0)
     """
-    return _seat_frame(G, structure, size=size, decay=decay, access=access)[0]
+    return _seat_frame(G, structure, size=size, decay=decay, access=access, cutoffs_min=cutoffs_min)[0]
 
 
 def _seat_frame(
@@ -328,6 +338,7 @@ def _seat_frame(
     size: str | None,
     decay: Decay | DecayFunction,
     access: Access | None,
+    cutoffs_min: Sequence[float] = SHARE_LIMITS_MIN,
 ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.Series]:
     """The seat measures, with the seats' nodes, the seat-to-seat times and the sizes they came from."""
     size_col = structure.column("size", size)
@@ -349,12 +360,24 @@ def _seat_frame(
     out["time_to_nearest_seat_min"] = others.min(axis=1)
     out["mean_time_to_seats_min"] = others.mean(axis=1)
     out["hansen_size"] = hansen_accessibility(T, mass, decay=decay).to_numpy()
-    cum = cumulative_opportunities(T, mass)
+    cuts = _cutoffs(cutoffs_min)
+    cum = cumulative_opportunities(T, mass, cuts)
     for c in cum.columns:
         out[c] = cum[c].to_numpy()
     out["detour_index"] = detour_index(G, list(seats)).to_numpy()
     out.attrs["size"] = size_col
+    out.attrs["cutoffs_min"] = [c for c in cuts if c in set(map(float, cutoffs_min))]
     return out, seats, T, mass
+
+
+def _cutoffs(cutoffs_min: Sequence[float]) -> tuple[float, ...]:
+    """The cut-offs asked for, with the composite's 60 minutes, checked, sorted and without repeats."""
+    if isinstance(cutoffs_min, (str, bytes)) or not isinstance(cutoffs_min, Iterable):
+        raise DataError(f"cutoffs_min must be a sequence of minutes, got {cutoffs_min!r}")
+    cuts = [number("cutoffs_min", c, allow_low=False, error=DataError) for c in cutoffs_min]
+    if not cuts:
+        raise DataError("cutoffs_min is empty: give at least one cut-off in minutes")
+    return tuple(sorted({*cuts, float(COMPOSITE_CUTOFF_MIN)}))
 
 
 def _between_places(
@@ -366,7 +389,9 @@ def _between_places(
     return T.mask(same, 0.0)
 
 
-def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Index) -> pd.DataFrame:
+def _weighted_means(
+    surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Index, cutoffs_min: Sequence[float] = SHARE_LIMITS_MIN
+) -> pd.DataFrame:
     """Per unit, area- and population-weighted mean times and shares within reach of the core."""
     grid = pd.DataFrame(surface.drop(columns=surface.geometry.name))
     cols = {}
@@ -377,19 +402,19 @@ def _weighted_means(surface: gpd.GeoDataFrame, people: np.ndarray, index: pd.Ind
             t = grid[col].to_numpy(dtype=float)
             parts[key] = np.where(w > 0, w * t, 0.0)  # an empty cell adds nothing, even if unreachable
         t_core = grid["cell_time_to_core_min"].to_numpy(dtype=float)
-        for limit in SHARE_LIMITS_MIN:
-            parts[f"near{limit}"] = np.where(t_core <= limit, w, 0.0)
+        for limit in cutoffs_min:
+            parts[f"near{limit:g}"] = np.where(t_core <= limit, w, 0.0)
         sums = pd.DataFrame(parts).groupby(grid["unit"].to_numpy()).sum().reindex(index)
         total = sums["w"].where(sums["w"] > 0)
         cols[f"{prefix}_mean_time_to_core_min"] = sums["core"] / total
         cols[f"{prefix}_mean_time_to_nearest_pole_min"] = sums["pole"] / total
         cols[f"{prefix}_mean_time_to_nearest_seat_min"] = sums["seat"] / total
-        for limit in SHARE_LIMITS_MIN:
-            cols[f"{prefix}_share_within_{limit}min_of_core"] = sums[f"near{limit}"] / total
+        for limit in cutoffs_min:
+            cols[f"{prefix}_share_within_{limit:g}min_of_core"] = sums[f"near{limit:g}"] / total
     return pd.DataFrame(cols, index=index)
 
 
-def unit_accessibility(
+def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each documented
     G: nx.Graph,
     structure: SpatialStructure,
     *,
@@ -399,6 +424,7 @@ def unit_accessibility(
     cell_km: float = 1.0,
     access: Access | None = None,
     decay: Decay | DecayFunction = "exponential",
+    cutoffs_min: Sequence[float] = SHARE_LIMITS_MIN,
 ) -> pd.DataFrame:
     """Accessibility scores of every unit: seat-based and surface measures, a 0-100 composite and a rank.
 
@@ -438,6 +464,10 @@ def unit_accessibility(
         Access legs of seats and cells.
     decay : str or DecayFunction, default "exponential"
         For the Hansen potential.
+    cutoffs_min : sequence of float, default (30, 60, 90)
+        Time cut-offs (minutes) of ``size_within_<c>min`` and
+        ``*_share_within_<c>min_of_core`` (see :func:`seat_accessibility`;
+        the composite's 60-minute measures are always there).
 
     Returns
     -------
@@ -460,16 +490,19 @@ def unit_accessibility(
     (5, 1)
     """
     w = dict(weights) if isinstance(weights, Mapping) else default_weights("population" if weights is None else weights)
-    seat, seats, T, mass = _seat_frame(G, structure, size=size, decay=decay, access=access)
+    seat, seats, T, mass = _seat_frame(G, structure, size=size, decay=decay, access=access, cutoffs_min=cutoffs_min)
     if surface is None:
         surface = travel_time_surface(G, structure, cell_km=cell_km, access=access)
     population = surface if "pop_est" in surface.columns else structure_population(structure, surface)
     people = population["pop_est"].to_numpy(dtype=float)
-    out = seat.join(_weighted_means(surface, people, seat.index))
+    out = seat.join(_weighted_means(surface, people, seat.index, _cutoffs(cutoffs_min)))
     out = _computed(MeasureContext(G, structure, seats, T, mass, surface, people, out))
     out = out.join(composite_score(out, w))
     out.insert(0, "name", structure.unit_names().reindex(out.index))
     out.attrs.update(
-        size=seat.attrs["size"], weights=w, population=dict(population.attrs.get("population", {"rule": "given"}))
+        size=seat.attrs["size"],
+        cutoffs_min=seat.attrs["cutoffs_min"],
+        weights=w,
+        population=dict(population.attrs.get("population", {"rule": "given"})),
     )
     return out

@@ -279,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoffs-min",
         type=_minutes,
         default=None,
-        help="isochrone time limits, e.g. 5,10,15 (default: 15,30,60,90 for Linyi, fitted to the data otherwise)",
+        help="isochrone time limits and the unit scores' reach cut-offs, e.g. 5,10,15 "
+        "(default: 15,30,60,90 for Linyi, fitted to the data otherwise)",
     )
     maps.add_argument("--quiet", action="store_true", help="no progress messages")
     assets = maps.add_mutually_exclusive_group()

@@ -131,7 +131,8 @@ class Region:
         Time bands of the surface map; default fitted to the region's times
         (:func:`~linyi_spatial.viz.classes.readable_minutes`).
     cutoffs_min : tuple of float, optional
-        Time limits of the isochrones; default four limits fitted to the
+        Time limits of the isochrones and the reach cut-offs of the unit
+        scores (``size_within_<c>min``); default four limits fitted to the
         cells' times to the core.
     """
 
@@ -218,8 +219,14 @@ def map_builders(
     # the core's anchor: its node, or its point (linked by its access leg, which the isochrones charge)
     origin = anchor_id if anchor_id in G else s.places.geometry.loc[[anchor_id]]
     a_label = region.labels[0]
+
+    def cutoffs() -> tuple[float, ...]:  # isochrone limits and the scores' reach cut-offs
+        if region.cutoffs_min is not None:
+            return region.cutoffs_min
+        return readable_minutes(surface()["cell_time_to_core_min"], n=4)
+
     builders["accessibility"] = lambda: accessibility_map(
-        acc.unit_accessibility(G, s, surface=surface()),
+        acc.unit_accessibility(G, s, surface=surface(), cutoffs_min=cutoffs()),
         s.units,
         title=tr("Unit accessibility, {label} network", lang, label=a_label),
         **kw,
@@ -230,11 +237,6 @@ def map_builders(
         title=tr("Travel-time surfaces, {label} network", lang, label=a_label),
         **kw,
     )
-
-    def cutoffs() -> tuple[float, ...]:
-        if region.cutoffs_min is not None:
-            return region.cutoffs_min
-        return readable_minutes(surface()["cell_time_to_core_min"], n=4)
 
     builders["isochrones"] = lambda: isochrone_map(
         acc.isochrones(G, origin, cutoffs(), region=s.units, cell_km=region.cell_km),

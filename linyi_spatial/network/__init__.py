@@ -2,6 +2,7 @@
 
 from .axes import axes_along_network, network_path_geometry
 from .build import NODE_COLUMNS, OPERATING_SPEED_KPH, ROUTE_COLUMNS, STATUSES, build_network
+from .consolidate import consolidate_intersections
 from .lengths import RoadLengths
 from .lines import PlannedLine, add_lines, read_lines
 from .link import DEFAULT_ACCESS, Access, NodeIndex, nearest_nodes, snap_points
@@ -27,6 +28,7 @@ __all__ = [
     "axes_along_network",
     "build_network",
     "compare_reference",
+    "consolidate_intersections",
     "detour_indices",
     "from_osm",
     "nearest_nodes",
