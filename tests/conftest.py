@@ -20,7 +20,7 @@ def artifacts_dir():
 # `make test-fast` leaves these out (-m "not slow and not browser and not integration"): whole modules that start
 # clusters, subprocesses, notebooks or benchmarks, and single long runs (fuzzing, real signals)
 INTEGRATION_MODULES = {"test_distributed", "test_benchmarks", "test_readme", "test_notebooks", "test_install",
-                       "test_maps_browser", "test_osm_real"}  # fmt: skip
+                       "test_maps_browser", "test_osm_real", "test_osm_city"}  # fmt: skip
 INTEGRATION_TESTS = {
     "test_fuzz_parameters_give_named_errors_or_results",
     "test_an_interrupted_run_leaves_the_previous_set_whole",

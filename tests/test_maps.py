@@ -1,5 +1,6 @@
 """Map HTML, asset inlining, basemap datums and the linyi-spatial command (no browser needed)."""
 
+import itertools
 import json
 import re
 
@@ -208,3 +209,30 @@ def test_road_legend_lists_the_classes_the_network_has_in_distinct_colours(tmp_p
     assert len({colour for kind, colour, _ in linyi_items if kind == "line"}) == sum(
         kind == "line" for kind, _, _ in linyi_items
     )
+
+
+def test_isochrones_are_drawn_as_disjoint_bands_nearest_darkest():
+    """Each place has one colour, the legend's: bands do not overlap, and they add up to the largest isochrone."""
+    import folium as _folium
+    import shapely as _shapely
+
+    from linyi_spatial.accessibility import isochrones
+    from linyi_spatial.testing import made_up_network, made_up_structure
+    from linyi_spatial.viz import isochrone_map
+
+    iso = isochrones(made_up_network(2020), "a", [20, 40, 60], region=made_up_structure().units, cell_km=5)
+    m = isochrone_map(iso, tiles=None)
+    drawn = []
+    for layer in m._children.values():
+        if isinstance(layer, _folium.FeatureGroup):
+            for child in layer._children.values():
+                if isinstance(child, _folium.GeoJson):
+                    geom = _shapely.geometry.shape(child.data["features"][0]["geometry"])
+                    drawn.append((layer.layer_name, child.style_function({})["fillColor"], geom))
+    assert [name for name, _, _ in drawn] == ["≤ 20 min", "20–40 min", "40–60 min"]
+    assert drawn[0][1] == "#440154"  # the nearest band is the darkest, as on the surface map
+    for (_, _, a), (_, _, b) in itertools.combinations(drawn, 2):
+        assert a.intersection(b).area < 1e-9
+    union = _shapely.union_all([g for *_, g in drawn])
+    largest = iso.sort_values("cutoff_min").geometry.iloc[-1]
+    assert union.symmetric_difference(largest).area < 1e-3 * largest.area  # drawn coordinates are rounded

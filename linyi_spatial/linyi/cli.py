@@ -22,7 +22,7 @@ from .._progress import set_progress
 from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..i18n import LANGS, add_words, code, local_name, tr
-from ..network import add_lines, build_network, from_osm
+from ..network import add_lines, axes_along_network, build_network, from_osm
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
@@ -95,6 +95,11 @@ def _linyi_extract(args: argparse.Namespace, path: str) -> nx.MultiDiGraph:
     )
 
 
+def _axes_on(structure: SpatialStructure, G: nx.MultiDiGraph) -> SpatialStructure:
+    """The structure with its axes drawn along ``G`` (the scenario's network when there is one)."""
+    return structure if structure.axes.empty else axes_along_network(structure, G)
+
+
 def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Region, str]:
     if args.spec is None:
         if args.network is None:
@@ -106,8 +111,9 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             labels = (code("base", args.lang), code("scenario", args.lang))
             if G_b is None and not args.lines:
                 say("  " + tr("no --scenario-network given: no scenario map", args.lang))
+        structure = load_structure() if args.network is None else _axes_on(load_structure(axes="anchors"), G)
         region = Region(
-            structure=load_structure(),
+            structure=structure,
             G=G,
             G_scenario=G_b,
             labels=labels,
@@ -126,6 +132,9 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         scenario = _network(args, args.scenario_network, args.scenario_year)
     else:
         scenario, labels = _network(args, None, args.scenario_year), (args.year, args.scenario_year)
+    plan = scenario if scenario is not None else G_spec
+    if plan is not None:
+        structure = _axes_on(structure, plan)
     if G_spec is None:
         say("  " + tr("no network given (--network or --nodes/--routes): writing the structure map only", args.lang))
     elif scenario is None and not args.lines:
@@ -348,6 +357,21 @@ def _clean_exit_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _plain_warnings() -> Iterator[None]:
+    """Warnings said as ``linyi-spatial: warning: ...`` (no source line: the user reads them, not a developer)."""
+    shown = warnings.showwarning
+
+    def say(message: Warning | str, *_: object, **__: object) -> None:
+        print(f"linyi-spatial: warning: {message}", file=sys.stderr)
+
+    warnings.showwarning = say
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad arguments or input).
 
@@ -381,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("give either --lines or --scenario-network, not both")
         _check_options(parser, args)
     try:
-        with _clean_exit_on_sigterm():
+        with _clean_exit_on_sigterm(), _plain_warnings():
             return int(args.func(args))
     except LinyiSpatialError as exc:
         print(f"linyi-spatial: error: {exc}", file=sys.stderr)

@@ -62,7 +62,8 @@ def axes_along_network(
     """Return a copy of ``structure`` whose axes follow the network through their places.
 
     Each consecutive pair of an axis's places is joined by the quickest path
-    that uses only the axis's named corridors (an edge matches when its
+    (on the whole network when the axis names no corridor) that uses only
+    the axis's named corridors (an edge matches when its
     ``ref`` equals a corridor or its ``name`` starts with one) plus urban,
     connector and station-access links to reach them. Where the corridors
     do not join two places, the quickest path on the whole network is used
@@ -117,6 +118,9 @@ def axes_along_network(
         path: list[Hashable] = [nodes[0]]
         fallbacks = []
         for a, b in itertools.pairwise(nodes):
+            if not corridors:  # no named corridor: the quickest path on the whole network is the axis
+                path.extend(nx.shortest_path(G, a, b, weight=weight)[1:])
+                continue
             try:
                 leg = nx.shortest_path(H, a, b, weight=weight)
             except (nx.NetworkXNoPath, nx.NodeNotFound):

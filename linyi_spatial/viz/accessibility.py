@@ -405,7 +405,11 @@ def isochrone_map(
     tiles_key: str | None = None,
     lang: str | None = None,
 ) -> folium.Map:
-    """Nested isochrones, largest at the bottom, one layer each.
+    """Isochrones as bands: within the first limit, then between each limit and the next, one layer each.
+
+    Each band is the area reached within its limit but not within the one
+    before, so every place has one colour, the legend's; a band's tooltip
+    also gives the whole area reached within its limit.
 
     Parameters
     ----------
@@ -437,26 +441,34 @@ def isochrone_map(
         iso.to_crs(WGS84).total_bounds, tiles, tr("Isochrones from {label}", lang, label=label), tiles_key, lang
     )
     datum = m.datum
-    iso = iso.sort_values("cutoff_min", ascending=False)
-    colours = ramp(len(iso), reverse=False)
+    # one band per limit (within this limit, not the one before), so every place has the colour of its band
+    iso = iso.to_crs(WGS84).sort_values("cutoff_min").reset_index(drop=True)
+    bands = iso.copy()
+    for i in range(1, len(iso)):
+        bands.loc[i, "geometry"] = shapely.difference(iso.geometry.iloc[i], iso.geometry.iloc[i - 1])
+    colours = ramp(len(iso), reverse=True)  # the nearest band darkest, as on the surface map
     items = []
-    for colour, (_, row) in zip(colours, shift(iso, datum).iterrows(), strict=True):
+    previous: str | None = None
+    for colour, (_, row) in zip(colours, shift(bands, datum).iterrows(), strict=True):
         minutes = f"{row['cutoff_min']:g}"
-        layer = overlay(tr("{m} min", lang, m=minutes), show=True)
+        name = (tr("≤ {m} min", lang, m=minutes) if previous is None
+                else tr("{lo}–{hi} min", lang, lo=previous, hi=minutes))  # fmt: skip
+        layer = overlay(name, show=True)
         folium.GeoJson(
             row.geometry.__geo_interface__,
-            style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45},
+            style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.6},
             tooltip=tooltip(
                 table(
                     [
-                        (tr("within", lang), tr("{m} min", lang, m=minutes)),
-                        (tr("area (km²)", lang), fmt(row["area_km2"], 0)),
+                        (tr("within", lang), name),
+                        (tr("area within {m} min (km²)", lang, m=minutes), fmt(row["area_km2"], 1)),
                     ]
                 )
             ),
         ).add_to(layer)
         layer.add_to(m)
-        items.append(("box", colour, tr("≤ {m} min", lang, m=minutes)))
+        items.append(("box", colour, name))
+        previous = minutes
     if origin is not None:
         folium.CircleMarker(
             point(origin[0], origin[1], datum),
@@ -467,7 +479,7 @@ def isochrone_map(
             fill_opacity=1,
             tooltip=tooltip(table([(tr("origin", lang), label)])),
         ).add_to(m)
-    return finish(m, legend(tr("Reachable within", lang), items[::-1]))
+    return finish(m, legend(tr("Reachable within", lang), items))
 
 
 def _delta_classes(bands_min: Sequence[float], lang: str) -> tuple[list[float], list[str], list[str]]:

