@@ -236,3 +236,24 @@ def test_isochrones_are_drawn_as_disjoint_bands_nearest_darkest():
     union = _shapely.union_all([g for *_, g in drawn])
     largest = iso.sort_values("cutoff_min").geometry.iloc[-1]
     assert union.symmetric_difference(largest).area < 1e-3 * largest.area  # drawn coordinates are rounded
+
+
+def test_time_bands_leave_no_slivers_between_them_on_real_county_boundaries():
+    """Dissolved and simplified bands of Linyi's surface tile the cells: no gap and no overlap between neighbours."""
+    import shapely as _shapely
+
+    from linyi_spatial import linyi
+    from linyi_spatial.accessibility import travel_time_surface
+    from linyi_spatial.crs import projected_crs
+    from linyi_spatial.viz.classes import dissolve
+
+    surf = travel_time_surface(linyi.load_network(2020), linyi.load_structure(axes="anchors"), cell_km=2)
+    bands = dissolve(surf, np.digitize(surf["cell_time_to_core_min"].to_numpy(), [15, 30, 45, 60, 90, 120]))
+    assert len(bands) >= 5
+    geoms = bands.to_crs(projected_crs(bands)).geometry.to_numpy()
+    union = _shapely.union_all(geoms)
+    polys = [union] if union.geom_type == "Polygon" else list(union.geoms)
+    holes_km2 = sum(_shapely.Polygon(r).area for p in polys for r in p.interiors) / 1e6
+    overlap_km2 = sum(_shapely.intersection(a, b).area for a, b in itertools.combinations(geoms, 2)) / 1e6
+    assert holes_km2 == 0.0
+    assert overlap_km2 < 1e-9
