@@ -15,6 +15,8 @@ from linyi_spatial.testing import write_region
         (["--tiles", "tianditu"], "--tiles tianditu needs --tiles-key KEY"),
         (["--cell-km", "0"], "--cell-km must be above 0"),
         (["--cell-km", "500"], "--cell-km must be above 0 and at most 50 km, got 500"),
+        (["--consolidate-m", "10"], "--consolidate-m needs --network"),
+        (["--network", "x.osm", "--consolidate-m", "0"], "--consolidate-m must be above 0 and at most 500 m, got 0"),
     ],
 )
 def test_bad_flags_are_refused_before_any_work(argv, needle, capsys, tmp_path):

@@ -80,3 +80,14 @@ def test_axes_run_along_the_roads(helsinki):
     assert all((round(x, 7), round(y, 7)) in points for x, y in coords)  # every vertex is on a road
     straight = shapely.LineString([coords[0], coords[-1]]).length
     assert axis.geometry.length > 1.1 * straight
+
+
+def test_consolidated_junctions_through_the_cli(helsinki, tmp_path):
+    *_, argv = helsinki
+    flagged = [*argv[: argv.index("--out") + 1], str(tmp_path / "maps"), *argv[argv.index("--out") + 2 :],
+               "--consolidate-m", "15"]  # fmt: skip
+    region, _ = _region(build_parser().parse_args(flagged), lambda _m: None)
+    plain, _ = _region(build_parser().parse_args(argv), lambda _m: None)
+    assert region.G.graph["consolidated_m"] == 15.0
+    assert region.G.number_of_nodes() < plain.G.number_of_nodes()
+    assert main(flagged) == 0

@@ -22,7 +22,7 @@ from .._progress import set_progress
 from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..i18n import LANGS, add_words, code, local_name, tr
-from ..network import add_lines, axes_along_network, build_network, from_osm
+from ..network import add_lines, axes_along_network, build_network, consolidate_intersections, from_osm
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
@@ -76,7 +76,7 @@ def _read_table(path: str, what: str) -> pd.DataFrame:
 
 def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiDiGraph | None:
     if path is not None:
-        return from_osm(path, network_type=args.network_type, simplify=not args.no_simplify)
+        return _consolidated(args, from_osm(path, network_type=args.network_type, simplify=not args.no_simplify))
     if args.nodes is not None:
         G = build_network(_read_table(args.nodes, "nodes"), _read_table(args.routes, "routes"), year=year)
         G.graph["name"] = f"network {year}"
@@ -86,13 +86,19 @@ def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiD
 
 def _linyi_extract(args: argparse.Namespace, path: str) -> nx.MultiDiGraph:
     """An OSM extract read for Linyi: its roads within LINYI_CLIP_BUFFER_KM of the 12 counties."""
-    return from_osm(
+    G = from_osm(
         path,
         network_type=args.network_type,
         simplify=not args.no_simplify,
         clip=load_counties(),
         buffer_km=LINYI_CLIP_BUFFER_KM,
     )
+    return _consolidated(args, G)
+
+
+def _consolidated(args: argparse.Namespace, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The OSM graph with each junction's nodes merged when ``--consolidate-m`` is given."""
+    return G if args.consolidate_m is None else consolidate_intersections(G, args.consolidate_m)
 
 
 def _axes_on(structure: SpatialStructure, G: nx.MultiDiGraph) -> SpatialStructure:
@@ -313,6 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-simplify", action="store_true", help="keep every OSM segment (default: merge them between intersections)"
     )
     region.add_argument(
+        "--consolidate-m",
+        type=float,
+        default=None,
+        metavar="M",
+        help="merge the nodes of each junction within M metres (OSMnx's consolidate_intersections; default: off)",
+    )
+    region.add_argument(
         "--lines",
         default=None,
         help="planned lines (scenario TOML): the scenario is the analysis network with them added, "
@@ -328,6 +341,10 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     """Refuse bad flag values before any work starts, naming the flag."""
     if args.tiles == "tianditu" and not args.tiles_key:
         parser.error("--tiles tianditu needs --tiles-key KEY (a Tianditu API key)")
+    if args.consolidate_m is not None and not (0 < args.consolidate_m <= 500):
+        parser.error(f"--consolidate-m must be above 0 and at most 500 m, got {args.consolidate_m:g}")
+    if args.consolidate_m is not None and args.network is None:
+        parser.error("--consolidate-m needs --network (it merges the junctions of an OSM extract)")
     if not (0 < args.cell_km <= 50):
         parser.error(f"--cell-km must be above 0 and at most 50 km, got {args.cell_km:g}")
     if args.spec is None or args.nodes:  # years matter for Linyi's network and for route tables

@@ -222,6 +222,7 @@ class Segments:
     length: np.ndarray
     repaired: int
     cut: int
+    repaired_ids: list[int] = field(default_factory=list)
 
 
 def segments(ways: WayTable, area: Any = None, to_wgs84: Any = None) -> Segments:
@@ -251,7 +252,7 @@ def segments(ways: WayTable, area: Any = None, to_wgs84: Any = None) -> Segments
     )  # a repeated node reference makes no segment
     b = a + 1
     length = np.asarray(_GEOD.inv(ways.lon[a], ways.lat[a], ways.lon[b], ways.lat[b])[2], dtype=np.float64)
-    return Segments(owner[a], a, b, length, repaired, cut)
+    return Segments(owner[a], a, b, length, repaired, cut, ways.way_id[missing > 0].tolist())
 
 
 def directed_edges(

@@ -18,7 +18,8 @@ becomes of it:
 * **Clipped extracts**: an extract cut from a larger one has ways whose
   nodes lie partly outside it. Such a way is split where its node
   references are missing and the parts inside are kept; the ways repaired
-  are counted in ``G.graph["repaired_ways"]``.
+  are counted in ``G.graph["repaired_ways"]`` and listed by OSM way id in
+  ``G.graph["repaired_way_ids"]``.
 * **Direction**: OSMnx's rules: ``oneway=yes|true|1`` (and roundabouts)
   one-way in node order, ``oneway=-1|reverse`` against it, otherwise both
   ways (the ``walk`` type is always two-way).
@@ -388,6 +389,7 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         way_filter=custom_filter if custom_filter is not None else NETWORK_TYPES[network_type],
         dropped_highway=dict(dropped.most_common()),
         repaired_ways=seg.repaired,
+        repaired_way_ids=seg.repaired_ids,
         clipped_ways=seg.cut,
         clip_buffer_km=None if clip is None else float(buffer_km),
         dropped_nodes=dropped_nodes,
@@ -399,8 +401,8 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
     )
     net.freeze()
     LOG.info(
-        "from_osm %s: %d nodes, %d edges; left out by highway: %s; %d clipped way(s) repaired; speeds: %s",
-        path.name, net.n_nodes, net.n_edges, dict(dropped.most_common(10)), seg.repaired,
+        "from_osm %s: %d nodes, %d edges; left out by highway: %s; %d clipped way(s) repaired (ways %s); speeds: %s",
+        path.name, net.n_nodes, net.n_edges, dict(dropped.most_common(10)), seg.repaired, seg.repaired_ids[:10],
         dict(Counter(net.speed_source).most_common(5)),
     )  # fmt: skip
     return net
