@@ -54,6 +54,9 @@ def test_the_surface_and_isochrones_fit_the_city_with_four_classes_or_more(helsi
     limits = _classes(iso, rf"≤ ({MIN}) min") + _classes(iso, rf"({MIN})–({MIN}) min")
     assert len(limits) >= 4, limits
     assert "15 min" not in iso  # a prefecture's limits are not imposed on a city centre
+    scenario = (out / "scenario.html").read_text(encoding="utf-8")
+    assert "(bands fitted to the data)" in scenario
+    assert "-20 to -10 min" not in scenario  # the change classes fit a city's minute-sized gains
 
 
 def test_the_road_legend_is_built_from_the_extract_s_osm_classes(helsinki):

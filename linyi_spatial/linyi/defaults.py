@@ -12,6 +12,7 @@ __all__ = [
     "BASE_YEAR",
     "CORE_NODE",
     "CUTOFFS_MIN",
+    "DELTA_BANDS_MIN",
     "LINYI_CLIP_BUFFER_KM",
     "MAP_CREDITS",
     "MAP_CREDITS_ZH",
@@ -29,6 +30,9 @@ BANDS_MIN = (15.0, 30.0, 45.0, 60.0, 90.0, 120.0)
 
 CUTOFFS_MIN = (15.0, 30.0, 60.0, 90.0)
 """Isochrone limits of Linyi's map set (minutes)."""
+
+DELTA_BANDS_MIN = (-20.0, -10.0, -5.0, -1.0, 1.0)
+"""Class edges of the change in travel time on Linyi's scenario map (minutes; negative: faster)."""
 
 LINYI_CLIP_BUFFER_KM = 20.0
 """Margin (km) kept round Linyi's counties when an OSM extract is read for Linyi: roads just across the

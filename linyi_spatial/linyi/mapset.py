@@ -134,6 +134,9 @@ class Region:
         Time limits of the isochrones and the reach cut-offs of the unit
         scores (``size_within_<c>min``); default four limits fitted to the
         cells' times to the core.
+    delta_bands_min : tuple of float, optional
+        Class edges of the scenario map's changes (minutes); default fitted
+        to the changes (:func:`~linyi_spatial.viz.accessibility.delta_bands`).
     """
 
     structure: SpatialStructure
@@ -145,6 +148,7 @@ class Region:
     credits: str | Mapping[str, str] = ""
     bands_min: tuple[float, ...] | None = None
     cutoffs_min: tuple[float, ...] | None = None
+    delta_bands_min: tuple[float, ...] | None = None
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -247,7 +251,9 @@ def map_builders(
     G_b = region.G_scenario
     if G_b is not None:
         builders["scenario"] = lambda: scenario_map(
-            acc.compare_scenarios(G, G_b, s, labels=region.labels, cell_km=region.cell_km), **kw
+            acc.compare_scenarios(G, G_b, s, labels=region.labels, cell_km=region.cell_km),
+            bands_min=region.delta_bands_min,
+            **kw,
         )
     options: dict[str, Any] = dict(region.hierarchy)
     builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **options), **kw)

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
 
 __all__ = [
+    "DELTA_SCALES_MIN",
     "TIME_BANDS_MIN",
     "accessibility_map",
     "choropleth_map",
+    "delta_bands",
     "isochrone_map",
     "scenario_map",
     "surface_map",
@@ -482,6 +484,41 @@ def isochrone_map(
     return finish(m, legend(tr("Reachable within", lang), items))
 
 
+DELTA_SCALES_MIN = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0)
+"""The largest class edge a fitted change legend may take (minutes)."""
+
+
+def delta_bands(deltas: object) -> tuple[float, ...]:
+    """Class edges of a change in minutes fitted to the changes: ``(-s, -s/2, -s/4, -s/20, s/20)``.
+
+    ``s`` is the smallest of :data:`DELTA_SCALES_MIN` at or above the 95th
+    percentile of the changes' sizes, so Linyi's 2020→2035 gains get
+    ``(-20, -10, -5, -1, 1)`` and a city's one-minute gains
+    ``(-1, -0.5, -0.25, -0.05, 0.05)``.
+
+    Parameters
+    ----------
+    deltas : array-like of float
+        Changes in minutes (negative: faster); NaN and inf are ignored.
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> delta_bands([-18.0, -7.5, -2.0, 0.0, 0.3])
+    (-20.0, -10.0, -5.0, -1.0, 1.0)
+    >>> delta_bands([-0.8, -0.2, 0.0])
+    (-1.0, -0.5, -0.25, -0.05, 0.05)
+    """
+    v = np.abs(np.asarray(deltas, dtype=float).ravel())
+    v = v[np.isfinite(v) & (v > 0)]
+    top = float(np.quantile(v, 0.95)) if v.size else 1.0
+    s = next((x for x in DELTA_SCALES_MIN if x >= top), DELTA_SCALES_MIN[-1])
+    return (-s, -s / 2, -s / 4, -s / 20, s / 20)
+
+
 def _delta_classes(bands_min: Sequence[float], lang: str) -> tuple[list[float], list[str], list[str]]:
     edges = [-np.inf, *bands_min, np.inf]
     colours = DIVERGING[: len(edges) - 1]
@@ -504,7 +541,7 @@ def _in_sentence(label: str, lang: str) -> str:
 def scenario_map(
     comparison: ScenarioComparison,
     *,
-    bands_min: Sequence[float] = (-20, -10, -5, -1, 1),
+    bands_min: Sequence[float] | None = None,
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
@@ -521,8 +558,11 @@ def scenario_map(
     ----------
     comparison : ScenarioComparison
         From :func:`linyi_spatial.accessibility.compare_scenarios`.
-    bands_min : sequence of float
-        Class edges of the change in minutes.
+    bands_min : sequence of float, optional
+        Class edges of the change in minutes, e.g. Linyi's
+        ``(-20, -10, -5, -1, 1)``. Default fitted to the changes
+        (:func:`delta_bands`) and said in the legend, so a city's
+        one-minute gains get classes of their own.
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
@@ -545,6 +585,11 @@ def scenario_map(
     title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
     m = new_map(shapes.total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
+    fitted = bands_min is None
+    if bands_min is None:
+        deltas = [comparison.units[c].to_numpy(dtype=float) for c in comparison.units.columns if c.endswith("_delta")]
+        deltas += [comparison.cells[c].to_numpy(dtype=float) for c in comparison.cells.columns if c.endswith("_delta")]
+        bands_min = delta_bands(np.concatenate(deltas) if deltas else np.array([]))
     edges, colours, names = _delta_classes(bands_min, lang)
     units = comparison.units
     alternatives = []
@@ -612,4 +657,7 @@ def scenario_map(
     links_layer.add_to(m)
     items = [("box", c, n) for c, n in zip(colours, names, strict=True)]
     items.append(("line", OKABE_ITO["black"], tr("link added in {b}", lang, b=b)))
-    return finish(m, legend(tr("Change {a} → {b} (negative: faster)", lang, a=a, b=b), items))
+    heading = tr("Change {a} → {b} (negative: faster)", lang, a=a, b=b)
+    if fitted:
+        heading = tr("{label} (bands fitted to the data)", lang, label=heading)
+    return finish(m, legend(heading, items))
