@@ -94,3 +94,23 @@ def test_consolidated_junctions_through_the_cli(helsinki, tmp_path):
     assert region.G.graph["consolidated_m"] == 15.0
     assert region.G.number_of_nodes() < plain.G.number_of_nodes()
     assert main(flagged) == 0
+
+
+def test_a_planned_line_never_slows_a_seat_and_places_keep_their_access_point(helsinki):
+    """The planned link starts beside the core's anchor: the anchor keeps its base-network node, so the
+    comparison measures the line, not a moved origin (a stop taken as the anchor made a unit 27 % slower)."""
+    from linyi_spatial.accessibility import compare_scenarios
+    from linyi_spatial.linyi.cli import _with_lines
+    from linyi_spatial.network.link import resolve_places
+
+    *_, argv = helsinki
+    args = build_parser().parse_args(argv)
+    region, _ = _region(args, lambda _m: None)
+    region = _with_lines(args, region)
+    s, Ga, Gb = region.structure, region.G, region.G_scenario
+    a = resolve_places(Ga, s.places, label="place", by_id=True)
+    b = resolve_places(Gb, s.places, label="place", by_id=True)
+    assert a["node"].tolist() == b["node"].tolist()
+    c = compare_scenarios(Ga, Gb, s, labels=region.labels, cell_km=0.1)
+    for col in ("time_to_core_min", "mean_time_to_seats_min", "pop_mean_time_to_core_min"):
+        assert (c.units[f"{col}_delta"].fillna(0) <= 1e-9).all(), col

@@ -61,8 +61,12 @@ class Access:
         ``inf`` access time).
     modes : tuple of str or None, default ("road",)
         Node modes a point may link to (None: all).
-    exclude_kinds : tuple of str, default ("external",)
-        Node kinds never linked to (e.g. where lines leave the region).
+    exclude_kinds : tuple of str, default ("external", "planned_stop")
+        Node kinds never linked to: where lines leave the region, and the
+        stops of planned lines added by
+        :func:`~linyi_spatial.network.add_lines` (a place keeps the access
+        point it has in the base network and reaches a planned line through
+        the line's connectors, so scenarios stay comparable).
     link_to : {"edges", "nodes"}, default "edges"
         How grid cells join the network in surfaces and isochrones:
         ``"edges"`` links each cell to the nearest point of the nearest
@@ -72,9 +76,10 @@ class Access:
         nodes; scenario comparisons also let a cell keep the edge it joins
         in the base network, so added links never slow it. ``"nodes"``
         tries the ``candidates`` nearest nodes instead.
-    exclude_classes : tuple of str, default ("expressway",)
+    exclude_classes : tuple of str, default ("expressway", "motorway", "motorway_link")
         Road classes a cell may not join between their ends (controlled
-        access: an expressway is entered at interchanges only).
+        access: an expressway, an OSM ``motorway`` or its ramps are entered
+        at interchanges only).
     circuity : float, default 1.0
         The connector's length is the straight distance times this (≥ 1;
         e.g. 1.3 for winding village roads).
@@ -84,9 +89,9 @@ class Access:
     candidates: int = 32
     max_distance_m: float | None = None
     modes: tuple[str, ...] | None = ("road",)
-    exclude_kinds: tuple[str, ...] = ("external",)
+    exclude_kinds: tuple[str, ...] = ("external", "planned_stop")
     link_to: str = "edges"
-    exclude_classes: tuple[str, ...] = ("expressway",)
+    exclude_classes: tuple[str, ...] = ("expressway", "motorway", "motorway_link")
     circuity: float = 1.0
 
     def __post_init__(self) -> None:
