@@ -74,24 +74,26 @@ def _distances(rg, pairs) -> list[float]:  # type: ignore[no-untyped-def]
     return [float(d[at[a], rg.index[b]]) for a, b in pairs]
 
 
-def region(net, folder: Path):  # type: ignore[no-untyped-def]
-    """12 units (4 × 3) over the extract's extent, seats at their centres, the core in the middle, three poles."""
+def region(folder: Path):  # type: ignore[no-untyped-def]
+    """12 units (4 × 3 boxes cut to the extract's ellipse), a seat inside each, the core in the middle, 3 poles."""
     import geopandas as gpd
+    import province_pbf
     import shapely
 
     from linyi_spatial.structure import SpatialStructure
 
-    x0, x1 = np.quantile(net.x, [0.02, 0.98])
-    y0, y1 = np.quantile(net.y, [0.02, 0.98])
+    area = province_pbf.clip_area()
+    x0, y0, x1, y1 = area.bounds
     rows = []
     for i in range(4):
         for j in range(3):
             a, b = x0 + j * (x1 - x0) / 3, y0 + i * (y1 - y0) / 4
             c, d = a + (x1 - x0) / 3, b + (y1 - y0) / 4
+            piece = shapely.box(a, b, c, d).segmentize(0.01).intersection(area)
+            seat = piece.representative_point()
             k = len(rows)
             rows.append({"code": f"U{k}", "label": f"Unit {k}", "pop": 1000.0 * (k + 1), "urban": 500.0 * (k + 1),
-                         "seat_lon": (a + c) / 2, "seat_lat": (b + d) / 2,
-                         "geometry": shapely.box(a, b, c, d).segmentize(0.01)})  # fmt: skip
+                         "seat_lon": seat.x, "seat_lat": seat.y, "geometry": piece})  # fmt: skip
     gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(folder / "units.geojson")
     places = "".join(f'[[places]]\nid = "s{k}"\nseat_of = "U{k}"\n' for k in range(len(rows)))
     poles = "".join(f'[[poles]]\nid = "p{k}"\nplace = "s{k}"\nname = "Pole {k}"\n' for k in (0, 2, 11))
@@ -137,13 +139,14 @@ def child_library(pbf: str, cell_km: float, out: dict) -> None:
     G = net.to_networkx()
     out["networkx_s"] = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as tmp:
-        structure = region(net, Path(tmp))
+        structure = region(Path(tmp))
         t = time.perf_counter()
         grid = analysis_grid(structure.units, cell_km=cell_km)
         surf = travel_time_surface(G, structure, grid=grid, access=Access(link_to="edges"))
         out["surface_s"] = time.perf_counter() - t
         out["cells"] = len(surf)
         out["cells_reached"] = float(np.isfinite(surf["cell_time_to_core_min"]).mean())
+        out["area_km2"] = float(surf["area_km2"].sum())
     out["peak_mb"] = _peak_mb()
     out["node_ids"] = net.node_id.tolist()
 
@@ -300,7 +303,8 @@ def main() -> None:
     row("library nearest of 12 centres, every node", lib["nearest12_s"])
     row(f"library {lib['matrix_shape'][0]:,} x 12 travel-time matrix", lib["matrix_s"])
     row("library to_networkx (one bulk call)", lib["networkx_s"])
-    row(f"library 3 surfaces, {cell_km:g} km cells ({lib['cells']:,} cells)", lib["surface_s"], lib["peak_mb"])
+    row(f"library 3 surfaces, {cell_km:g} km cells ({lib['cells']:,} cells, {lib['area_km2']:,.0f} km²)",
+        lib["surface_s"], lib["peak_mb"])  # fmt: skip
     ok = {}
     for tool, res in base.items():
         name = {"osmnx": "OSMnx graph_from_xml", "pyrosm": "pyrosm get_network + to_graph"}[tool]

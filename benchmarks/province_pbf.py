@@ -2,11 +2,11 @@
 
 Run:  python benchmarks/province_pbf.py OUT_DIR [--nodes 2000000] [--seed 7]
 
-The extract covers a square of about 150,000 km² centred on Shandong
+The extract covers an ellipse of about 150,000 km² centred on Shandong
 (118.0° E, 36.3° N) and is laid out as a perturbed lattice of streets:
 
-* **ways of realistic length**: each street runs 1–6 blocks (0.6–3.7 km)
-  and has 0–4 shape nodes per block (segments of 120–600 m), classed by
+* **ways of realistic length**: each street runs 1–6 blocks (0.7–4.4 km)
+  and has 0–4 shape nodes per block (segments of 150–730 m), classed by
   line (``trunk`` every 80th line, ``primary`` every 20th, ``secondary``
   every 10th, ``tertiary`` every 4th, otherwise ``residential`` or
   ``unclassified``);
@@ -21,7 +21,7 @@ The extract covers a square of about 150,000 km² centred on Shandong
 * **ways a driving network must drop**: footways and steps across blocks,
   dead-end ``service`` spurs, ``cycleway``s, private tracks (about 15 % of
   the nodes);
-* **clipping**: the file is cut to an ellipse inside the square as a
+* **clipping**: the file is cut to the ellipse (:func:`clip_area`) as a
   regional extract is cut from a larger one: nodes outside it are left out
   while the ways crossing its edge keep all their node references.
 
@@ -39,8 +39,23 @@ from pathlib import Path
 import numpy as np
 
 CENTRE = (118.0, 36.3)
-SIDE_M = 387_000.0  # about 150,000 km²
+SIDE_M = 475_000.0  # the lattice's square; the clip ellipse inside it covers 150,000 km²
+SEMI_AXES = (0.47 * SIDE_M, 0.45 * SIDE_M)  # π × a × b ≈ 150,000 km²
 M_PER_DEG_LAT = 111_132.0
+
+
+def _to_lonlat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    lat = CENTRE[1] + y / M_PER_DEG_LAT
+    lon = CENTRE[0] + x / (M_PER_DEG_LAT * np.cos(np.radians(lat)))
+    return np.column_stack([lon, lat])
+
+
+def clip_area():  # type: ignore[no-untyped-def]
+    """The extract's clip ellipse as a WGS-84 polygon (≈150,000 km²)."""
+    import shapely
+
+    t = np.linspace(0, 2 * np.pi, 721)
+    return shapely.Polygon(_to_lonlat(SEMI_AXES[0] * np.cos(t), SEMI_AXES[1] * np.sin(t)))
 
 
 def _classes(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -64,11 +79,11 @@ _SPEED_TAGS = {
 Way = tuple[int, list[int], dict[str, str]]
 
 
-def layout(target_nodes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, list[Way]]:
-    """Node ids, their (lon, lat) and the ways (id, node refs, tags) of the extract before clipping."""
+def layout(target_nodes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, list[Way], np.ndarray]:
+    """Node ids, their (lon, lat), the ways (id, node refs, tags) before clipping, and which nodes the clip keeps."""
     rng = np.random.default_rng(seed)
-    # before clipping ≈ 5.07 N² nodes (N² intersections, 2 N² blocks × 2 shape nodes, extras); the clip keeps 69 %
-    n = max(8, math.ceil(math.sqrt(target_nodes / (5.07 * 0.69))))
+    # before clipping ≈ 5.07 N² nodes (N² intersections, 2 N² blocks × 2 shape nodes, extras); the clip keeps 66 %
+    n = max(8, math.ceil(math.sqrt(target_nodes / (5.07 * 0.664))))
     s = SIDE_M / n
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
@@ -162,9 +177,8 @@ def layout(target_nodes: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, li
             add_way([int(a[q]), int(mid[q]), int(c[q])], {"highway": kind})
     x = np.concatenate(xs)
     y = np.concatenate(ys)
-    lat = CENTRE[1] + y / M_PER_DEG_LAT
-    lon = CENTRE[0] + x / (M_PER_DEG_LAT * np.cos(np.radians(lat)))
-    return np.arange(1, len(x) + 1, dtype=np.int64), np.column_stack([lon, lat]), ways
+    inside = (x / SEMI_AXES[0]) ** 2 + (y / SEMI_AXES[1]) ** 2 <= 1.0
+    return np.arange(1, len(x) + 1, dtype=np.int64), _to_lonlat(x, y), ways, inside
 
 
 def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> dict[str, Path]:
@@ -181,11 +195,8 @@ def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> d
         out["xml"] = folder / f"{stem}.osm"
     if all(p.is_file() for p in out.values()):
         return out
-    ids, lonlat, ways = layout(target_nodes, seed)
     # the clip: an ellipse inside the square, as a regional extract is cut from a national one
-    dx = (lonlat[:, 0] - CENTRE[0]) / 2.05
-    dy = (lonlat[:, 1] - CENTRE[1]) / 1.6
-    inside = dx**2 + dy**2 <= 1.0
+    ids, lonlat, ways, inside = layout(target_nodes, seed)
     keep_ways = [w for w in ways if inside[np.asarray(w[1]) - 1].any()]
     counts = {"nodes": int(inside.sum()), "ways": len(keep_ways),
               "clipped_ways": sum(1 for w in keep_ways if not inside[np.asarray(w[1]) - 1].all())}  # fmt: skip
