@@ -42,6 +42,7 @@ CENTRE = (118.0, 36.3)
 SIDE_M = 475_000.0  # the lattice's square; the clip ellipse inside it covers 150,000 km²
 SEMI_AXES = (0.47 * SIDE_M, 0.45 * SIDE_M)  # π × a × b ≈ 150,000 km²
 M_PER_DEG_LAT = 111_132.0
+LAYOUT_VERSION = 2  # in the file names: a changed layout is written anew, never read from an old cache
 
 
 def _to_lonlat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -189,7 +190,7 @@ def write(folder: Path, target_nodes: int, seed: int = 7, xml: bool = True) -> d
     import osmium
 
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"province-{target_nodes}-{seed}"
+    stem = f"province-v{LAYOUT_VERSION}-{target_nodes}-{seed}"
     out = {"pbf": folder / f"{stem}.osm.pbf", "counts": folder / f"{stem}.json"}
     if xml:
         out["xml"] = folder / f"{stem}.osm"
