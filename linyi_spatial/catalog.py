@@ -65,7 +65,8 @@ class Measure:
     label : str
         Human-readable name, with the unit.
     unit : str
-        Unit of the values (``"min"``, ``"persons"``, ``"share"``, ``""``).
+        Unit of the values (``"min"``, ``"persons"``, ``"share"``, ``"potential"``
+        (a decay-weighted sum of persons: not a head count), ``""``).
     higher_is_better : bool
         Whether a larger value means better access or a higher rank.
     label_zh : str
@@ -139,7 +140,8 @@ MEASURES: dict[str, Measure] = {
         "Mean time to the other seats (min)", "min", False, "到其他驻地的平均时间（分钟）", weight=0.10, maps=_SEAT
     ),
     "hansen_size": Measure(
-        "Hansen potential of the units' size (decayed)", "persons", True, "单元规模的汉森潜力（距离衰减）",
+        "Hansen potential of the units' size (persons, decay-weighted)", "potential", True,
+        "单元规模的汉森潜力（人口按距离衰减加权，非人数）",
         weight=0.15, maps=("accessibility",),
     ),
     "size_within_30min": Measure("Size reachable within 30 min", "persons", True, "30 分钟内可达规模"),

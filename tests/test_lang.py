@@ -184,3 +184,28 @@ def test_words_live_with_the_code_that_uses_them():
 def _imported(module):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     return [(n.module or "").lstrip(".") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
+
+
+def test_a_potential_is_never_printed_as_a_head_count():
+    """The Hansen potential is a decay-weighted sum of persons: 万 in Chinese, never 万人, in every display."""
+    from linyi_spatial import linyi
+    from linyi_spatial.catalog import measure_label, measure_unit
+    from linyi_spatial.viz import set_lang
+
+    assert measure_unit("hansen_size") == "potential"
+    assert "非人数" in measure_label("hansen_size", "zh")
+    comparison = linyi.compare_scenarios(2020, 2035, cell_km=5)
+    try:
+        set_lang("zh")
+        html = comparison._repr_html_()
+    finally:
+        set_lang("en")
+    import re
+
+    rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S) for row in html.split("<tr")[1:]]
+    header = next(r for r in rows if any("汉森" in c for c in r))
+    col = next(i for i, c in enumerate(header) if "汉森" in c)
+    values = [r[col] for r in rows if r is not header and len(r) == len(header)]
+    assert len(values) >= 12  # the potential's change is shown for every county
+    assert not any("万人" in v for v in values), values[:3]
+    assert any("万" in v for v in values)  # large values still read in 万

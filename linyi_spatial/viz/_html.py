@@ -247,8 +247,10 @@ def _large(value: float, lang: str) -> str | None:
 def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
     """A measure's value as people read it, in ``lang``: the one formatter of numbers with units.
 
-    Persons are whole numbers in English and in 万 above ten thousand in
-    Chinese; shares are percentages; minutes are rounded to a tenth;
+    Persons are whole numbers in English and in 万人 above ten thousand in
+    Chinese; a potential (a decay-weighted sum of persons) is a whole number
+    in English and in 万 (never 万人: it is not a head count) in Chinese;
+    shares are percentages; minutes are rounded to a tenth;
     unitless large numbers get M/G (English) or 万/亿 (Chinese).
 
     Parameters
@@ -271,6 +273,8 @@ def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
     ('177.4 万人', '8,532 人', '61.3 分钟')
     >>> fmt_measure(4.7e8, ""), fmt_measure(4.7e8, "", "zh")
     ('470.0 M', '4.70 亿')
+    >>> fmt_measure(1412345.0, "potential"), fmt_measure(1412345.0, "potential", "zh")
+    ('1,412,345', '141.2 万')
     """
     if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
         return fmt(value, lang=lang)
@@ -279,6 +283,8 @@ def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
     if unit == "persons":
         whole = f"{round(v):,}"
         text = (f"{_large(v, lang)}人" if abs(v) >= 1e4 else f"{whole} 人") if zh else whole
+    elif unit == "potential":  # a decay-weighted sum of persons: a number, never "万人"
+        text = (_large(v, lang) or f"{v:,.0f}") if zh else f"{round(v):,}"
     elif unit == "share":
         text = f"{100 * v:.1f}%" if zh else f"{100 * v:.1f} %"
     elif unit == "min":
