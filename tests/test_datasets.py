@@ -131,3 +131,30 @@ def test_shipped_boundaries_are_the_gcj02_source_shifted_to_wgs84(counties, adco
         (raw[:, 0] - shipped[:, 0]) * 111_320 * np.cos(np.radians(35)), (raw[:, 1] - shipped[:, 1]) * 110_950
     )
     assert 300 < np.median(shift_m) < 800
+
+
+def test_every_source_id_of_the_embedded_tables_is_listed_in_sources():
+    """Walk the source columns of every embedded table: each id (P3, T20, ...) is a row of linyi.sources()."""
+    import re as _re
+
+    import pandas as _pd
+
+    from linyi_spatial import linyi
+    from linyi_spatial.linyi.datasets import data_path
+
+    listed = set(linyi.sources()["key"])
+    used: dict[str, set[str]] = {}
+    for name in ("linyi_counties.csv", "linyi_network_routes.csv", "linyi_network_lengths.csv",
+                 "linyi_reference_distances.csv", "linyi_towns.csv", "linyi_census_allocation.csv"):  # fmt: skip
+        table = _pd.read_csv(data_path(name), dtype=str)
+        for col in [c for c in table.columns if c == "source" or c.endswith("_source") or c == "basis"]:
+            for cell in table[col].dropna():
+                for key in _re.findall(r"\b([A-Z]\d{1,2})\b", cell):
+                    used.setdefault(key, set()).add(f"{name}:{col}")
+    spec = data_path("linyi_structure.toml").read_text(encoding="utf-8")
+    for key in _re.findall(r'source\s*=\s*"([^"]*)"', spec):
+        for k in _re.findall(r"\b([A-Z]\d{1,2})\b", key):
+            used.setdefault(k, set()).add("linyi_structure.toml")
+    assert len(used) >= 15  # the walk finds the ids: it checks something
+    missing = {k: sorted(v) for k, v in used.items() if k not in listed}
+    assert not missing, missing
