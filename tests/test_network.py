@@ -83,6 +83,16 @@ def test_lengths_are_geodesic_metres_from_geometry(g2020):
     g2 = [d["geometry"] for u, v, d in g2020.edges(data=True) if d["route"] == "G2" and str(u) < str(v)]
     inside = gpd.GeoSeries([shapely.intersection(g, region) for g in g2], crs=4326).to_crs(32650).length.sum()
     assert inside / 1000 == pytest.approx(169.3, rel=0.12)
+    # and data/SOURCES.md says what is computed: the length and whether it is longer or shorter
+    import re
+
+    text = " ".join((linyi.data_path("SOURCES.md")).read_text(encoding="utf-8").split())
+    km, pct, direction = re.search(
+        r"G2 inside the city boundary measures ([\d.]+) km, (\d+) % (longer|shorter)", text
+    ).groups()
+    assert float(km) == pytest.approx(inside / 1000, abs=0.05)
+    assert direction == ("longer" if inside / 1000 > 169.3 else "shorter")
+    assert int(pct) == round(abs(inside / 1000 / 169.3 - 1) * 100)
 
 
 def test_edge_attributes_follow_osmnx_conventions(g2020):
