@@ -25,7 +25,7 @@ def reports():
 def test_rank_size_chart_plots_the_places_and_the_fit(reports, region):
     r = reports[region]
     size = r.params["size"]
-    values = np.sort(r.places[size].to_numpy(dtype=float))[::-1]
+    values = np.sort(r.sized_places[size].to_numpy(dtype=float))[::-1]
     ax = rank_size_chart(r).axes[0]
     xy = ax.collections[0].get_offsets()
     np.testing.assert_allclose(xy[:, 0], np.arange(1, len(values) + 1))
@@ -34,7 +34,7 @@ def test_rank_size_chart_plots_the_places_and_the_fit(reports, region):
     line = ax.lines[0]
     np.testing.assert_allclose(line.get_ydata(), np.exp(fit["ln_s1_fitted"]) * line.get_xdata() ** -fit["q"])
     labels = {t.get_text() for t in ax.texts}
-    assert set(r.places["name"].astype(str)) <= labels  # names, not codes
+    assert set(r.sized_places["name"].astype(str)) <= labels  # names, not codes
     assert "q = " in ax.get_legend().get_texts()[1].get_text()
 
 

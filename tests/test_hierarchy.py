@@ -11,8 +11,9 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from linyi_spatial import linyi
-from linyi_spatial.errors import DataError, NetworkError
+from linyi_spatial.errors import DataError, NetworkError, SpecError
 from linyi_spatial.hierarchy import (
+    hierarchy_report,
     axis_agglomeration,
     centrality,
     data_tiers,
@@ -104,9 +105,62 @@ def test_bad_sizes_raise_named_errors(frame, message):
 def test_plan_tiers_follow_the_spec():
     t = plan_tiers(linyi.load_structure(axes="anchors"))
     assert set(t.index[t["plan_tier"] == "core"]) == {"371302", "371311", "371312"}
-    # 沂水 and 平邑 by their seats; 莒南 because the 临港 pole (a zone, not its seat) lies in it
-    assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326", "371327"}
+    # 沂水 and 平邑 by their seats; 莒南 hosts the 临港 pole (a zone) but is a 多点 seat, never a pole for it
+    assert set(t.index[t["plan_tier"] == "pole"]) == {"371323", "371326"}
+    assert t.loc["371327", "plan_tier"] == "point"
     assert t.attrs["non_seat_places"][0] == "lingang"
+
+
+def test_lingang_is_the_pole_with_its_own_size_and_junan_a_point():
+    s = linyi.load_structure(axes="anchors")
+    G = linyi.load_network(2020)
+    total = hierarchy_report(s, G, size="pop_2020")
+    places = total.places
+    # the zone's own 2010 census figure (D2), never 莒南's 841,035
+    assert places.loc["lingang", "pop_2020"] == 161_200 <= 300_000
+    assert places.loc["lingang", "size_year"] == 2010
+    assert places.loc["lingang", ["plan_tier", "nested_in", "name"]].tolist() == ["pole", "371327", "临港"]
+    assert places.loc["371327", ["plan_tier", "pop_2020"]].tolist() == ["point", 841_035]
+    assert set(places.index[places["plan_tier"] == "pole"]) == {"371323", "371326", "lingang"}
+    # counted once: the core's share is over the 12 units' residents, the zone inside its county
+    assert total.primacy.loc["pop_2020", "core_share"] == pytest.approx(3_651_868 / 11_018_365)
+    assert total.tiers.loc["lingang", "plan_tier"] == "pole"
+    assert "临港 with its own size (2010) inside 莒南县" in total.units_of_analysis
+    # the default (urban) size: the zone has no urban figure of its own, so it is shown and left out, with why
+    urban = linyi.hierarchy_report()
+    assert "lingang" in urban.places.index and np.isnan(urban.places.loc["lingang", "urban_pop_2020"])
+    assert urban.rank_size.loc["urban_pop_2020", "n"] == 10
+    assert "host unit 371327 is not used in its place" in urban.tiers.loc["lingang", "note"]
+    assert urban.places.loc["371327", "plan_tier"] == "point"
+
+
+def test_a_zone_pole_of_a_second_region_enters_with_its_own_size(tmp_path):
+    from linyi_spatial.testing import made_up_network
+    from linyi_spatial.testing.region import write_region
+
+    paths = write_region(tmp_path)
+    spec = paths["spec"].read_text()
+    spec = spec.replace(
+        '[core]', '[[places]]\nid = "port"\nname = "Dunmere port"\nlon = 10.55\nlat = 50.05\n'
+        'own_pop = 40000\nown_pop_year = 2015\nown_area_km2 = 30\n\n[core]'
+    ).replace('place = "d"\nname = "Dunmere pole"', 'place = "port"\nname = "Port pole"')
+    spec = spec.replace("points = 3", "points = 4") + '[[points]]\nplace = "d"\nkind = "county_seat"\n'
+    paths["spec"].write_text(spec)
+    s = SpatialStructure.from_file(paths["spec"])
+    assert plan_tiers(s).loc["D", "plan_tier"] == "point"  # D hosts the pole but is a point by its seat
+    r = hierarchy_report(s, made_up_network(2020))
+    assert r.places.loc["port", ["plan_tier", "nested_in", "residents"]].tolist() == ["pole", "D", 40_000]
+    assert r.places.loc["D", "residents"] == 150_000  # the host keeps its own size
+    assert r.rank_size.loc["residents", "n"] == 6
+    total = float(s.units["residents"].sum())
+    assert r.primacy.loc["residents", "core_share"] == pytest.approx(420_000 / total)
+    # bad own sizes are named
+    paths["spec"].write_text(spec.replace("own_pop = 40000", "own_pop = -5"))
+    with pytest.raises(SpecError, match=r"port.*own_pop must be a positive number"):
+        SpatialStructure.from_file(paths["spec"])
+    paths["spec"].write_text(spec.replace("own_pop_year = 2015\n", ""))
+    with pytest.raises(SpecError, match=r"own_pop needs own_pop_year"):
+        SpatialStructure.from_file(paths["spec"])
 
 
 def test_data_tiers_natural_breaks_against_mapclassify():
@@ -348,9 +402,12 @@ def test_urbanization_targets_hand_worked_and_linyi():
 
 def test_hierarchy_report_in_one_call():
     r = linyi.hierarchy_report(2020)
-    assert r.units_of_analysis == "10 places (the core's units merged into one central city), size = urban_pop_2020"
-    assert len(r.tiers) == 10
-    assert r.tiers["consistent"].dtype == bool
+    assert r.units_of_analysis == (
+        "10 places (the core's units merged into one central city), size = urban_pop_2020; "
+        "shown without a size of its own: 临港"
+    )
+    assert len(r.tiers) == 11  # the 10 sized places and the 临港 pole, shown without a data tier
+    assert r.tiers["consistent"].dtype == "boolean" and r.tiers["consistent"].isna().sum() == 1
     assert r.linkages.matrix.shape == (10, 10)
     assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
     summary = r.summary()
@@ -358,8 +415,9 @@ def test_hierarchy_report_in_one_call():
     assert summary["measure"].iloc[0] == "Zipf q (urban_pop_2020, 10 places, core merged)"
     assert "中心城区" in summary.loc[summary["measure"] == "strongest link", "value"].item()  # named, not coded
     assert 0 <= r.polycentricity["functional_index"].item() <= 1
-    # 莒南 holds the 临港 pole (a zone, not its seat): it is a pole place
-    assert r.places.loc["371327", "plan_tier"] == "pole"
+    # 莒南 holds the 临港 pole (a zone, not its seat) but is a 多点 seat; 临港 is the pole
+    assert r.places.loc["371327", "plan_tier"] == "point"
+    assert r.places.loc["lingang", "plan_tier"] == "pole"
 
 
 def test_linyi_headline_figures_pinned_and_independent():

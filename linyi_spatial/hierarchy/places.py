@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import math
+
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import shapely
+
+from ..crs import projected_crs
 
 from ..accessibility.surface import structure_nodes
 from ..errors import DataError
@@ -17,7 +21,101 @@ from .tiers import TIER_ORDER, plan_tiers
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["hierarchy_places"]
+__all__ = ["hierarchy_places", "own_size_column"]
+
+
+def own_size_column(structure: SpatialStructure, size: str) -> str | None:
+    """The place column that holds a place's own value of the unit column ``size``, if any.
+
+    ``own_pop`` stands for the spec's declared ``size`` column and
+    ``own_urban_pop`` for its ``urban`` column
+    (:data:`~linyi_spatial.structure.spec.PLACE_SIZE_KEYS`); any other
+    column has no own-place counterpart.
+
+    Parameters
+    ----------
+    structure : SpatialStructure
+    size : str
+        A unit column.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from linyi_spatial import linyi
+    >>> s = linyi.load_structure(axes="anchors")
+    >>> own_size_column(s, "pop_2020"), own_size_column(s, "pop_2010")
+    ('own_pop', None)
+    """
+    from ..structure.spec import PLACE_SIZE_KEYS
+
+    for key, role in PLACE_SIZE_KEYS.items():
+        if role is not None and structure.columns.get(role) == size:
+            return key
+    return None
+
+
+def _nested_places(
+    structure: SpatialStructure, size_col: str, legs: pd.DataFrame
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """Rows for the poles (and points) that are not unit seats but have their own size; reasons for the others."""
+    places = structure.places
+    seats = set(structure.seats.index)
+    core = structure.core.iloc[0]
+    inside_core = {*core["zones"], core["anchor"]}
+    own_col = own_size_column(structure, size_col)
+    roles = [(p, "pole") for p in structure.poles["place"]] + [(p, "point") for p in structure.points["place"]]
+    rows: list[dict[str, object]] = []
+    excluded: dict[str, str] = {}
+    crs = projected_crs(structure.units)
+    pole_names = {str(r["place"]): str(r["name_zh"] or r["name"]) for _, r in structure.poles.iterrows()}
+    for place, role in dict.fromkeys(roles):
+        if place in seats or place in inside_core or place not in places.index:
+            continue
+        rec = places.loc[place]
+        own = float(rec[own_col]) if own_col is not None and own_col in places.columns else math.nan
+        name = pole_names.get(place) or str(rec["name_zh"] or rec["name"])
+        reason = ""
+        if not math.isfinite(own):
+            if role != "pole":
+                continue  # a key town without a size of its own is no place of the hierarchy
+            what = f"no value of {size_col} of its own" + ("" if own_col is None else f" ({own_col})")
+            reason = (
+                f"pole {name} ({place}) is not a unit's seat and has {what}: shown, but left out of the size-based "
+                f"figures (its host unit {rec['unit']} is not used in its place)"
+            )
+            excluded[place] = reason
+        area = float(rec["own_area_km2"]) if "own_area_km2" in places.columns else math.nan
+        point = rec.geometry
+        if math.isfinite(area):  # an approximate zone: a disc of the stated area around the place's point
+            disc = gpd.GeoSeries([point], crs=places.crs).to_crs(crs).buffer(math.sqrt(area * 1e6 / math.pi))
+            shape = disc.to_crs(places.crs).iloc[0]
+        else:
+            shape = point.buffer(0.01)
+        year = rec.get("own_pop_year")
+        rows.append(
+            {
+                "label": place,
+                "name": name,
+                size_col: own,
+                "units": (),
+                "nested_in": str(rec["unit"]),
+                "size_year": None if year is None or pd.isna(year) else int(year),
+                "size_source": str(rec.get("own_pop_source", "") or ""),
+                "node": legs.loc[place, "node"],
+                "access_time_s": float(legs.loc[place, "access_time_s"]),
+                "plan_tier": role,
+                "x": float(point.x),
+                "y": float(point.y),
+                "geometry": shape,
+                "geometry_quality": "approximate: a disc of the place's stated area" if math.isfinite(area) else "point",
+                "own_pop": float(rec["own_pop"]) if "own_pop" in places.columns else math.nan,
+                "excluded_reason": reason,
+            }
+        )
+    return rows, excluded
 
 
 def hierarchy_places(
@@ -33,7 +131,14 @@ def hierarchy_places(
     With ``merge_core`` the core's units form one place (the central city,
     labelled by the core's id, its size the sum of theirs, its node the
     core's anchor); every other unit is a place with its seat's node.
-    Without it every unit is a place. All hierarchy figures of
+    Without it every unit is a place. A pole (or point) that is not a
+    unit's seat but has its own size (``own_pop``, see
+    :func:`own_size_column`) is a place too, with that size, its year
+    (``size_year``) and ``nested_in`` its host unit, whose own row keeps
+    its census size and the tier of its seat; a pole without its own size
+    is left out, the reason in ``attrs["excluded"]``: the host unit never
+    stands in for it. Such a pole stays in the table (for maps and the
+    tier table) with a missing size and ``excluded_reason``. All hierarchy figures of
     :func:`~linyi_spatial.hierarchy.hierarchy_report` are computed on these
     places, so they share one definition of a "place" and one size.
 
@@ -57,8 +162,12 @@ def hierarchy_places(
         ids), ``node`` and ``access_time_s`` (the place's network node and
         the leg to it, see :func:`~linyi_spatial.routing.resolve_places`),
         ``plan_tier``, ``plan_rank``, ``x``/``y`` (the place's point: the
-        core's anchor or the seat), geometry (the union
-        of the units), in the units' CRS.
+        core's anchor or the seat), ``nested_in`` (the host unit of a
+        place inside a unit, else empty), ``size_year`` (the year of a
+        nested place's own size), geometry (the union of the units; for
+        a nested place a disc of its stated area, ``geometry_quality``
+        says so), in the units' CRS. ``attrs["excluded"]``: place id ->
+        why it is not a place here.
 
     Examples
     --------
@@ -115,7 +224,15 @@ def hierarchy_places(
                 "geometry": units.geometry[uid],
             }
         )
+    nested, excluded = _nested_places(structure, size_col, nodes["places"])
+    for row in rows:
+        row.update(
+            nested_in="", size_year=None, size_source="", geometry_quality="units", own_pop=math.nan, excluded_reason=""
+        )
+    rows += nested
     out = gpd.GeoDataFrame(pd.DataFrame(rows).set_index("label"), geometry="geometry", crs=units.crs)
     out.index.name = "place"
     out["plan_rank"] = out["plan_tier"].map({t: i + 1 for i, t in enumerate(TIER_ORDER)})
+    out["size_year"] = out["size_year"].astype("Int64")
+    out.attrs["excluded"] = excluded
     return out

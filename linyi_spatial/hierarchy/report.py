@@ -87,6 +87,16 @@ class HierarchyReport(Explorable):
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def sized_places(self) -> gpd.GeoDataFrame:
+        """The places every size-based figure uses: :attr:`places` less those without a size of their own.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+        """
+        return self.places[self.places[self.params["size"]].notna()]
+
+    @property
     def units_of_analysis(self) -> str:
         """One sentence saying which places and which size every figure uses.
 
@@ -96,7 +106,21 @@ class HierarchyReport(Explorable):
         """
         p = self.params
         how = "the core's units merged into one central city" if p["merge_core"] else "every unit separately"
-        return f"{p['n']} places ({how}), size = {p['size']}"
+        text = f"{p['n']} places ({how}), size = {p['size']}"
+        excluded = self.places.attrs.get("excluded", {})
+        nested = self.places[(self.places["nested_in"] != "") & ~self.places.index.isin(list(excluded))]
+        names = self.places["name"]
+        if len(nested):
+            parts = [
+                f"{names[i]} with its own size ({int(r['size_year'])}) inside {names.get(r['nested_in'], r['nested_in'])}"
+                if pd.notna(r["size_year"])
+                else f"{names[i]} inside {names.get(r['nested_in'], r['nested_in'])}"
+                for i, r in nested.iterrows()
+            ]
+            text += "; " + ", ".join(parts) + ", counted once in the totals"
+        if excluded:
+            text += f"; shown without a size of its own: {', '.join(str(names.get(i, i)) for i in excluded)}"
+        return text
 
     def __repr__(self) -> str:
         head = "; ".join(
@@ -130,7 +154,7 @@ class HierarchyReport(Explorable):
         rs = self.rank_size.loc[size]
         pr = self.primacy.loc[size]
         pc = self.polycentricity.iloc[0]
-        differ = [names.get(u, u) for u in self.tiers.index[~self.tiers["consistent"]]]
+        differ = [names.get(u, u) for u in self.tiers.index[self.tiers["consistent"].eq(False)]]
         agg = self.axis_agglomeration.drop(index="all_axes")
         top = self.linkages.links.iloc[0]
         link = f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"
@@ -163,9 +187,10 @@ class HierarchyReport(Explorable):
 
 def _features(places: pd.DataFrame, size: str, closeness: pd.Series, scores: pd.DataFrame | None) -> pd.DataFrame:
     features = pd.DataFrame({"size": places[size].astype(float), "closeness": closeness})
-    if scores is not None:  # a merged place takes the mean composite of its units
+    if scores is not None:  # a merged place takes the mean composite of its units, a nested one its host's
         comp = scores["composite_score"]
-        features["accessibility"] = [float(comp.reindex(list(u)).mean()) for u in places["units"]]
+        members = [list(u) or [h] for u, h in zip(places["units"], places["nested_in"], strict=True)]
+        features["accessibility"] = [float(comp.reindex(m).mean()) for m in members]
     return features
 
 
@@ -233,21 +258,27 @@ def hierarchy_report(
     if unknown:
         raise DataError(f"unknown tier feature(s) {unknown}; expected some of {list(TIER_FEATURES)}")
     size_col = structure.column("size", size)
-    places = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
+    shown = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
+    places = shown[shown[size_col].notna()]  # a pole without its own size is shown, never sized by its host
     core = str(structure.core.index[0]) if merge_core else None
     core_members = [core] if merge_core else list(structure.core["units"].iloc[0])
     rs = rank_size(places, size_col)
-    pr = primacy(places, size_col, core=core_members)
-    nodes = places["node"]
+    whole = float(places.loc[places["nested_in"] == "", size_col].sum())  # a nested place is counted in its host
+    pr = primacy(places, size_col, core=core_members, total=whole)
+    nodes = shown["node"]
     cent = centrality(G, list(dict.fromkeys(nodes)))
-    cent = cent.reindex(nodes.to_numpy()).set_axis(places.index)
+    cent = cent.reindex(nodes.to_numpy()).set_axis(shown.index)
     if "accessibility" in weights and scores is None:
         scores = unit_accessibility(G, structure, size=size_col, cell_km=cell_km)
-    features = _features(places, size_col, cent["closeness_per_min"], scores)
-    plan = places[["plan_tier", "plan_rank"]]
-    tiers = tier_consistency(plan, data_tiers(features[list(weights)], weights))
+    features = _features(places, size_col, cent["closeness_per_min"].reindex(places.index), scores)
+    tiers = tier_consistency(places[["plan_tier", "plan_rank"]], data_tiers(features[list(weights)], weights))
+    unsized = shown.index[shown[size_col].isna()]
+    if len(unsized):  # in the tier table with their plan tier and why they have no data tier
+        tiers = pd.concat([tiers, shown.loc[unsized, ["plan_tier", "plan_rank"]]])
+    tiers["consistent"] = tiers["consistent"].astype("boolean")  # NA: no data tier (no size of its own)
+    tiers["note"] = shown["excluded_reason"].reindex(tiers.index).fillna("")
     legs = pd.DataFrame(  # the places resolved: their nodes and access legs, charged at both ends
-        {"node": nodes, "snap_distance_m": 0.0, "access_time_s": places["access_time_s"]}, index=places.index
+        {"node": places["node"], "snap_distance_m": 0.0, "access_time_s": places["access_time_s"]}, index=places.index
     )
     T = travel_time_matrix(G, legs, legs).mask(np.eye(len(legs), dtype=bool), 0.0)
     centres = [p for p in places.index if places.loc[p, "plan_tier"] in ("core", "pole")]
@@ -257,17 +288,18 @@ def hierarchy_report(
     return HierarchyReport(
         rank_size=rs,
         primacy=pr,
-        tiers=tiers.assign(name=places["name"]),
+        tiers=tiers.assign(name=shown["name"].reindex(tiers.index)),
         centrality=cent,
         linkages=link,
         axis_agglomeration=agg,
         polycentricity=poly,
         urbanization=urbanization,
-        places=places,
+        places=shown,
         params={
             "size": size_col,
             "merge_core": merge_core,
             "n": len(places),
+            "n_shown": len(shown),
             "core": core,
             "tier_weights": weights,
         },

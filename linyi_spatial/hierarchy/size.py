@@ -200,6 +200,7 @@ def primacy(
     *,
     merge: Mapping[str, Sequence[Hashable]] | None = None,
     core: Sequence[Hashable] | str | None = None,
+    total: float | None = None,
 ) -> pd.DataFrame:
     """Primacy indices and the core's share.
 
@@ -222,6 +223,10 @@ def primacy(
         central districts into one central city).
     core : label or sequence of labels, optional
         Places forming the core (after merging); adds ``core_share``.
+    total : float, optional
+        Denominator of ``largest_share`` and ``core_share``; default the
+        sum of the sizes. Pass the region's total when some places lie
+        inside others (a zone inside its county), so nobody counts twice.
 
     Returns
     -------
@@ -245,13 +250,16 @@ def primacy(
         raise DataError(f"primacy needs at least two places after merging, got {s.index.tolist()}")
     p = s.to_numpy()
     n = len(p)
+    whole = float(p.sum()) if total is None else float(total)
+    if not (math.isfinite(whole) and whole >= p[0]):
+        raise DataError(f"primacy: total {total!r} must be a number at least the largest size ({p[0]:g})")
     core_share = math.nan
     if core is not None:
         members = [core] if isinstance(core, str) else list(core)
         missing = [c for c in members if c not in s.index]
         if missing:
             raise DataError(f"core place(s) {missing} not found (after merging)")
-        core_share = float(s.loc[pd.Index(members)].sum() / s.sum())
+        core_share = float(s.loc[pd.Index(members)].sum() / whole)
     return pd.DataFrame(
         {
             "n": [n],
@@ -259,7 +267,7 @@ def primacy(
             "s2": [p[0] / p[1]],
             "s4": [p[0] / p[1:4].sum() if n >= 4 else math.nan],
             "s11": [2 * p[0] / p[1:11].sum() if n >= 11 else math.nan],
-            "largest_share": [p[0] / p.sum()],
+            "largest_share": [p[0] / whole],
             "core_share": [core_share],
         },
         index=pd.Index([size], name="size"),

@@ -24,10 +24,14 @@ TIER_ORDER = ("core", "pole", "point", "other")
 def plan_tiers(structure: SpatialStructure) -> pd.DataFrame:
     """The plan's tier of every unit, from the structure spec.
 
-    A unit is ``core`` if it is one of the core's units, ``pole`` if a pole
-    lies in it (its seat, or a zone or town inside it), ``point`` if its seat
-    is a point, ``other`` otherwise. Poles or points that are not unit seats
-    (zones, key towns) are listed in ``attrs["non_seat_places"]``.
+    A unit is ``core`` if it is one of the core's units, ``pole`` if its
+    seat is a pole, ``point`` if its seat is a point, ``other`` otherwise.
+    A unit is never a pole because a pole lies in it: a pole that is not a
+    unit's seat (a zone or port district inside a county) is a place of its
+    own, listed in ``attrs["non_seat_places"]`` with the non-seat points,
+    and its host unit keeps the tier of its seat (see
+    :func:`~linyi_spatial.hierarchy.hierarchy_places`, where such a pole
+    enters with its own size).
 
     Parameters
     ----------
@@ -49,8 +53,9 @@ def plan_tiers(structure: SpatialStructure) -> pd.DataFrame:
     for place in structure.points["place"]:
         if place in seat_unit.index:
             tier[seat_unit[place]] = "point"
-    for place in structure.poles["place"]:  # a pole may be a zone or town, not the seat (e.g. a port district)
-        tier[structure.places.loc[place, "unit"]] = "pole"
+    for place in structure.poles["place"]:
+        if place in seat_unit.index:
+            tier[seat_unit[place]] = "pole"
     for unit in structure.core["units"].iloc[0]:
         tier[unit] = "core"
     out = pd.DataFrame({"plan_tier": tier, "plan_rank": tier.map({t: i + 1 for i, t in enumerate(TIER_ORDER)})})

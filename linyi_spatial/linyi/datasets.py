@@ -130,7 +130,9 @@ def load_counties() -> gpd.GeoDataFrame:
         ``pop_2020_census``, ``pop_2010`` (6th census, 2010 boundaries,
         precision 100 persons), ``urbanization_rate`` (0-1),
         ``urban_pop_2020``, ``area_km2`` (polygon area in UTM 50N, EPSG:32650),
-        ``area_km2_stated`` with ``area_stated_quality``, ``gdp_2020_100m_cny``
+        ``area_km2_stated`` with ``area_stated_quality`` and ``area_includes``
+        (ids of places with an area of their own that the unit's area
+        includes: 莒南's 1,750.85 km² include the 临港 zone's 365 km²), ``gdp_2020_100m_cny``
         (NaN where no source), ``seat_name_zh``, ``seat_lon``, ``seat_lat``
         (WGS-84, town-centre approximations, ±0.02°), ``geometry``.
 
@@ -170,6 +172,7 @@ def load_counties() -> gpd.GeoDataFrame:
         raise DataError(f"no boundary for adcode(s) {missing}", source=data_path(BOUNDARY_FILE))
 
     out = attrs.rename(columns={"urbanization_rate_2020": "urbanization_rate"}).copy()
+    out["area_includes"] = out["area_includes"].fillna("").astype(str)
     out["pop_2020"] = pop
     out["urban_pop_2020"] = urban.round().astype("int64")
     out["urbanization_rate"] = (urban / pop).round(4)
@@ -189,6 +192,7 @@ def load_counties() -> gpd.GeoDataFrame:
         "area_km2",
         "area_km2_stated",
         "area_stated_quality",
+        "area_includes",
         "gdp_2020_100m_cny",
         "seat_name_zh",
         "seat_lon",

@@ -309,6 +309,13 @@ class SpatialStructure(Explorable):
             for pid, row in gdf.iterrows():
                 place = self.places.loc[row["place"]]
                 is_seat = size is not None and place["kind"] == SEAT_KIND
+                own = float(place["own_pop"]) if size is not None and "own_pop" in place.index else math.nan
+                if is_seat:
+                    value, of = float(self.units.loc[place["unit"], size]), f"unit {place['unit']} (whole unit)"
+                elif math.isfinite(own):
+                    value, of = own, f"the place itself (own figure, {int(place['own_pop_year'])}; inside {place['unit']})"
+                else:
+                    value, of = math.nan, ""
                 rows.append(
                     {
                         "role": role,
@@ -317,8 +324,8 @@ class SpatialStructure(Explorable):
                         "name_zh": row["name_zh"],
                         "places": row["place"],
                         "n_places": 1,
-                        "size": float(self.units.loc[place["unit"], size]) if is_seat else math.nan,
-                        "size_of": f"unit {place['unit']} (whole unit)" if is_seat else "",
+                        "size": value,
+                        "size_of": of,
                         **{k: row[k] for k in ("status", "source", "reason")},
                     }
                 )

@@ -41,6 +41,7 @@ All problems in a spec are gathered and raised together as one
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import unicodedata
@@ -59,7 +60,7 @@ from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geome
 from ..errors import CRSError, DataError, SpecError
 from ..i18n import add_words
 
-__all__ = ["COLUMN_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
+__all__ = ["COLUMN_KEYS", "PLACE_SIZE_KEYS", "SEAT_KIND", "STATUSES", "read_spec"]
 
 _CODES: dict[str, str] = {
     "plan": "规划明确",
@@ -91,6 +92,20 @@ COLUMN_KEYS = ("name", "size", "urban", "size_base", "size_base_year")
 """Keys allowed in ``[region.columns]``."""
 
 NUMERIC_COLUMNS = ("size", "urban", "size_base")
+
+PLACE_SIZE_KEYS = {
+    "own_pop": "size",
+    "own_urban_pop": "urban",
+    "own_area_km2": None,
+}
+"""A place's own figures and the unit column role each stands in for (``own_pop`` is the place's ``size``).
+
+A pole or point that is not a unit's seat (a zone inside a county) has no size of its own in the unit
+table; these give it one, with ``own_pop_year``, ``own_pop_source`` and ``own_area_source`` saying
+which year and source. Analyses never substitute the host unit's size for a missing one."""
+
+PLACE_TEXT_KEYS = ("own_pop_source", "own_area_source")
+"""Text fields that go with :data:`PLACE_SIZE_KEYS`."""
 """Column roles that hold counts of people (checked to be numbers)."""
 
 OVERLAP_TOLERANCE = 0.001
@@ -390,6 +405,7 @@ class _Builder:
                 "lon": r["lon"],
                 "lat": r["lat"],
                 "source": r.get("source", table.name),
+                **{k: r[k] for k in (*PLACE_SIZE_KEYS, "own_pop_year", *PLACE_TEXT_KEYS) if k in r},
                 "_where": f"places_table row id={r['id']!r}",
             }
             for r in frame.to_dict("records")
@@ -447,6 +463,7 @@ class _Builder:
                 "unit": p.get("unit"),
                 "kind": p.get("kind", "place"),
                 "source": p.get("source", "spec"),
+                **{k: p[k] for k in (*PLACE_SIZE_KEYS, "own_pop_year", *PLACE_TEXT_KEYS) if k in p},
                 "_where": where,
             }
             if "seat_of" in p:
@@ -470,6 +487,7 @@ class _Builder:
         for r in bad:
             self.fail_place(r["id"], f"{r['_where']}: invalid coordinates lon={r['lon']!r}, lat={r['lat']!r}")
         records = [r for r in records if r not in bad]
+        own = self.own_sizes(records)
         geoms = [Point(float(r["lon"]), float(r["lat"])) for r in records]
         if datum == GCJ02:
             shift = [i for i, r in enumerate(records) if not r.get("_wgs")]
@@ -484,6 +502,7 @@ class _Builder:
                 "unit": [None if r["unit"] is None or pd.isna(r["unit"]) else str(r["unit"]) for r in records],
                 "kind": [str(r["kind"]) for r in records],
                 "source": [str(r["source"]) for r in records],
+                **own,
             },
             geometry=geoms,
             crs=WGS84,
@@ -492,6 +511,38 @@ class _Builder:
         self.locate(places, units, {r["id"]: r["_where"] for r in records})
         places = places[~places.index.duplicated()]
         return places[~places.index.isin(self.bad_places)]
+
+    def own_sizes(self, records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+        """The places' own figures (:data:`PLACE_SIZE_KEYS`), checked: positive numbers, a whole year."""
+        out: dict[str, list[Any]] = {k: [] for k in (*PLACE_SIZE_KEYS, "own_pop_year", *PLACE_TEXT_KEYS)}
+        for r in records:
+            for key in PLACE_SIZE_KEYS:
+                value = r.get(key)
+                given = value is not None and not (isinstance(value, float) and math.isnan(value))
+                number_ = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0] if given else math.nan
+                if given and not (math.isfinite(number_) and number_ > 0):
+                    self.fail_place(r["id"], f"{r['_where']}: {key} must be a positive number, got {value!r}")
+                    number_ = math.nan
+                out[key].append(float(number_))
+            year = r.get("own_pop_year")
+            ok_year = year is None or (isinstance(year, float) and math.isnan(year))
+            if not ok_year:
+                whole = pd.to_numeric(pd.Series([year]), errors="coerce").iloc[0]
+                if not (math.isfinite(whole) and float(whole).is_integer() and 1800 <= whole <= 2200):
+                    self.fail_place(r["id"], f"{r['_where']}: own_pop_year must be a year, got {year!r}")
+                    year = None
+                else:
+                    year = int(whole)
+            out["own_pop_year"].append(None if ok_year else year)
+            if math.isfinite(out["own_pop"][-1]) and out["own_pop_year"][-1] is None:
+                self.fail_place(r["id"], f"{r['_where']}: own_pop needs own_pop_year (the year of the figure)")
+            for key in PLACE_TEXT_KEYS:
+                value = r.get(key)
+                out[key].append("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value))
+        if not any(math.isfinite(v) for k in PLACE_SIZE_KEYS for v in out[k]):
+            return {}
+        out["own_pop_year"] = pd.array(out["own_pop_year"], dtype="Int64")
+        return out
 
     def locate(self, places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, where: dict[str, str]) -> None:
         """Assign each place its unit; reject places outside the region or their stated unit.
@@ -760,7 +811,9 @@ SCHEMA: dict[str, Any] = {
         "columns": {"name": _TEXT, "size": _TEXT, "urban": _TEXT, "size_base": _TEXT, "size_base_year": _WHOLE},
     },
     "places": [{"id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "unit": _TEXT, "kind": _TEXT, "source": _TEXT,
-                "seat_of": _TEXT, "lon": _NUMBER, "lat": _NUMBER}],
+                "seat_of": _TEXT, "lon": _NUMBER, "lat": _NUMBER, "own_pop": _NUMBER, "own_pop_year": _WHOLE,
+                "own_pop_source": _TEXT, "own_urban_pop": _NUMBER, "own_area_km2": _NUMBER,
+                "own_area_source": _TEXT}],
     "core": {"id": _TEXT, "name": _TEXT, "name_zh": _TEXT, "units": _TEXTS, "anchor": _TEXT, "zones": _TEXTS,
              "functions": _TEXT, **_PROVENANCE},
     "poles": [{"id": _TEXT, "place": _TEXT, "name": _TEXT, "name_zh": _TEXT, "kind": _TEXT, **_PROVENANCE}],

@@ -149,7 +149,7 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
     """
     lang = _chart_lang(lang)
     size = report.params["size"]
-    places = report.places.sort_values(size, ascending=False)
+    places = report.sized_places.sort_values(size, ascending=False)
     values = places[size].to_numpy(dtype=float)
     ranks = np.arange(1, len(values) + 1)
     fit = report.rank_size.iloc[0]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from ..crs import WGS84
 from ._html import fmt, fmt_measure, table
@@ -55,7 +56,17 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
         if p["merge_core"]
         else "{n} places (every unit separately), size = {size}"
     )
-    return tr(how, lang, n=p["n"], size=p["size"])
+    text = tr(how, lang, n=p["n"], size=p["size"])
+    names = report.places["name"]
+    nested = report.places[report.places["nested_in"] != ""]
+    for pid, r in nested.iterrows():
+        host = names.get(r["nested_in"], r["nested_in"])
+        if pid in report.places.attrs.get("excluded", {}):
+            text += tr("; {place} (inside {host}) shown without a size of its own", lang, place=names[pid], host=host)
+        else:
+            year = int(r["size_year"]) if pd.notna(r["size_year"]) else "?"
+            text += tr("; {place}: its own size ({year}), inside {host}", lang, place=names[pid], year=year, host=host)
+    return text
 
 
 MIN_RADIUS_PX, MAX_EXTRA_PX = 4.0, 18.0
@@ -101,29 +112,43 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
     layer = overlay(tr("Size ({size}) and plan tier", lang, size=size), show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
-        tip = table(
-            [
-                (tr("place", lang), report.places.loc[uid, "name"]),
-                (size, fmt_measure(pop[uid], "persons", lang)),
-                (tr("plan tier", lang), code(tier, lang)),
-                (tr("data tier", lang), tiers.loc[uid, "data_rank"] if uid in tiers.index else ""),
-                (tr("consistent", lang), fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index else ""),
-            ]
-        )
-        radius = _radius(pop[uid], pop.max())
+        place = report.places.loc[uid]
+        sized = bool(np.isfinite(pop[uid]))
+        rows = [
+            (tr("place", lang), place["name"]),
+            (size, fmt_measure(pop[uid], "persons", lang) if sized else tr("not known for this place", lang)),
+        ]
+        if place.get("nested_in", ""):
+            host = report.places["name"].get(place["nested_in"], place["nested_in"])
+            rows.append((tr("inside", lang), host))
+            if np.isfinite(place.get("own_pop", np.nan)):
+                year = place.get("size_year")
+                rows.append(
+                    (
+                        tr("residents (own figure, {year})", lang, year=int(year) if pd.notna(year) else "?"),
+                        fmt_measure(place["own_pop"], "persons", lang),
+                    )
+                )
+        rows += [
+            (tr("plan tier", lang), code(tier, lang)),
+            (tr("data tier", lang), tiers.loc[uid, "data_rank"] if uid in tiers.index and sized else ""),
+            (tr("consistent", lang), fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index and sized else ""),
+        ]
+        if not sized:
+            rows.append((tr("note", lang), tr("no size of its own in this column: left out of the size figures", lang)))
+        radius = _radius(pop[uid], pop.max()) if sized else 6.0
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
             radius=radius,
-            color="#333",
-            weight=1,
-            fill=True,
+            color=TIER_COLOURS.get(tier, "#999") if not sized else "#333",
+            weight=1 if sized else 2,
+            dash_array=None if sized else "3 3",
+            fill=sized,
             fill_color=TIER_COLOURS.get(tier, "#999"),
             fill_opacity=0.8,
-            tooltip=tooltip(tip),
+            tooltip=tooltip(table(rows)),
         ).add_to(layer)
-        label(
-            m, [row.geometry.y, row.geometry.x], str(report.places.loc[uid, "name"]), layer=layer, offset_px=radius + 3
-        )
+        label(m, [row.geometry.y, row.geometry.x], str(place["name"]), layer=layer, offset_px=radius + 3)
     layer.add_to(m)
 
 
