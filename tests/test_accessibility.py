@@ -24,6 +24,7 @@ from linyi_spatial.accessibility import (
     travel_time_surface,
     two_step_fca,
 )
+from linyi_spatial.catalog import higher_is_better
 from linyi_spatial.decay import DecayFunction
 from linyi_spatial.decay import decay_weights as decay
 from linyi_spatial.errors import DataError
@@ -410,7 +411,8 @@ def test_linyi_2035_composite_never_falls_where_no_input_worsens():
     ).any(axis=1)
     assert not worse.any()
     assert (u.loc[~worse, "composite_score_delta"] >= 0).all()
-    assert u.loc["371322", "composite_score_delta"] > 0  # 郯城: fell by 1.77 under per-year scaling
+    assert u.loc["371326", "composite_score_delta"] > 0  # 平邑 gains from 临滕 and 新台 links near it
+    assert u.loc["371322", "composite_score_delta"] == 0  # 郯城: no new road reaches it (car times)
     assert "scale of 2020" in c._repr_html_()
 
 
@@ -505,3 +507,66 @@ def test_unit_scores_take_any_cutoffs_and_keep_the_composite_s_60_minutes():
     assert measure_label("pop_share_within_45min_of_core", "zh") == "45 分钟内到达核心的居民比重"
     with pytest.raises(DataError, match="cutoffs_min"):
         seat_accessibility(G, s, cutoffs_min=[])
+
+
+# ------------------------------------------------------------------ one scale across years, mode-explicit times
+
+
+@pytest.fixture(scope="module")
+def linyi_years():
+    return {y: linyi.county_accessibility(y, cell_km=2.0) for y in (2020, 2035)}
+
+
+def test_a_future_table_is_on_the_base_scale_and_no_county_is_worse_without_a_worse_input(linyi_years):
+    base, later = linyi_years[2020], linyi_years[2035]
+    measures = list(later.attrs["weights"])
+    better = {k: higher_is_better(k) for k in measures}
+    for unit in base.index:
+        if later.loc[unit, "composite_score"] < base.loc[unit, "composite_score"]:
+            worse = [k for k in measures if (later.loc[unit, k] < base.loc[unit, k]) == better[k]
+                     and later.loc[unit, k] != base.loc[unit, k]]  # fmt: skip
+            assert worse, f"{unit} scores lower in 2035 with no worse input"
+    assert (later["composite_score"] >= base["composite_score"] - 1e-9).all()
+    assert later.attrs["reference_year"] == 2020
+    assert later.attrs["modes"] == ("road",)
+    assert "relative to the 12 units" in base.attrs["composite"]
+    assert "reference's scale" in later.attrs["composite"]
+    # the stand-alone rescale is still there, and says it is not comparable
+    alone = linyi.county_accessibility(2035, cell_km=2.0, reference=None)
+    assert "relative to the 12 units" in alone.attrs["composite"]
+
+
+def test_no_cell_of_the_2035_surface_is_slower_than_in_2020():
+    a = linyi.travel_time_surface(2020, cell_km=2.0)
+    b = linyi.travel_time_surface(2035, cell_km=2.0)
+    assert (a["cell_id"].to_numpy() == b["cell_id"].to_numpy()).all()
+    for col in ("cell_time_to_core_min", "cell_time_to_nearest_pole_min", "cell_time_to_nearest_seat_min"):
+        assert (b[col].to_numpy() <= a[col].to_numpy() + 1e-9).all(), col
+    own = linyi.travel_time_surface(2035, cell_km=2.0, reference=None)  # relinked to 2035 alone: some cells slower
+    assert (own["cell_time_to_core_min"].to_numpy() > a["cell_time_to_core_min"].to_numpy() + 1e-9).any()
+
+
+def test_county_times_are_by_car_and_the_rail_measure_states_its_penalty():
+    scores = linyi.county_accessibility(2020, cell_km=5.0)
+    road = linyi.load_network(2020, modes=("road",))
+    assert {d["mode"] for _, _, d in road.edges(data=True)} == {"road"}
+    # independently: seat to city hall on the road graph with networkx (seats and the anchor are nodes)
+    seats = linyi.load_structure(axes="anchors").seats
+    to_core = nx.single_source_dijkstra_path_length(road.reverse(copy=False), "city_hall", weight="travel_time")
+    car = pd.Series({u: to_core[p] / 60 for p, u in zip(seats.index, seats["unit"], strict=True)})
+    np.testing.assert_allclose(scores["time_to_core_min"], car.reindex(scores.index), rtol=1e-9)
+    t = linyi.seat_times_to_core(2020)
+    np.testing.assert_allclose(t["time_to_core_car_min"], car.reindex(t.index), rtol=1e-9)
+    p5, p10, p20 = (t[f"time_to_core_car_or_rail_p{k}_min"] for k in (5, 10, 20))
+    assert (p5 <= p10 + 1e-9).all()
+    assert (p10 <= p20 + 1e-9).all()
+    assert (p20 <= t["time_to_core_car_min"] + 1e-9).all()
+    # 平邑: 88.8 min by car, 77.9 by 日兰 HSR with 10 min at each station (67.9 at 5, the car's 88.8 at 20)
+    assert round(t.loc["371326", "time_to_core_car_min"], 1) == 88.8
+    assert [round(x.loc["371326"], 1) for x in (p5, p10, p20)] == [67.9, 77.9, 88.8]
+    assert t.loc["371326", "faster_by"] == "rail"
+    np.testing.assert_allclose(scores["time_to_core_car_or_rail_min"], p10.reindex(scores.index))
+    # the planned 莱临 HSR puts 蒙阴 on rail by 2035; no seat's car time changes
+    later = linyi.seat_times_to_core(2035)
+    assert later.loc["371328", "time_to_core_car_or_rail_p10_min"] < t.loc["371328", "time_to_core_car_min"] - 5
+    np.testing.assert_allclose(later["time_to_core_car_min"], t["time_to_core_car_min"])

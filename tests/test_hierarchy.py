@@ -1,23 +1,23 @@
 """Hierarchy measures against hand-worked examples, independent numpy/scipy/networkx computations and Linyi."""
 
 import math
-from typing import ClassVar
+from dataclasses import replace
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString
 
 from linyi_spatial import linyi
 from linyi_spatial.errors import DataError, NetworkError, SpecError
 from linyi_spatial.hierarchy import (
-    hierarchy_report,
     axis_agglomeration,
     centrality,
     data_tiers,
     gravity_linkages,
+    hierarchy_report,
     plan_tiers,
     polycentricity,
     primacy,
@@ -117,7 +117,7 @@ def test_lingang_is_the_pole_with_its_own_size_and_junan_a_point():
     total = hierarchy_report(s, G, size="pop_2020")
     places = total.places
     # the zone's own 2010 census figure (D2), never 莒南's 841,035
-    assert places.loc["lingang", "pop_2020"] == 161_200 <= 300_000
+    assert places.loc["lingang", "pop_2020"] == 161_200  # at most 300,000: a zone, not a county
     assert places.loc["lingang", "size_year"] == 2010
     assert places.loc["lingang", ["plan_tier", "nested_in", "name"]].tolist() == ["pole", "371327", "临港"]
     assert places.loc["371327", ["plan_tier", "pop_2020"]].tolist() == ["point", 841_035]
@@ -128,7 +128,8 @@ def test_lingang_is_the_pole_with_its_own_size_and_junan_a_point():
     assert "临港 with its own size (2010) inside 莒南县" in total.units_of_analysis
     # the default (urban) size: the zone has no urban figure of its own, so it is shown and left out, with why
     urban = linyi.hierarchy_report()
-    assert "lingang" in urban.places.index and np.isnan(urban.places.loc["lingang", "urban_pop_2020"])
+    assert "lingang" in urban.places.index
+    assert np.isnan(urban.places.loc["lingang", "urban_pop_2020"])
     assert urban.rank_size.loc["urban_pop_2020", "n"] == 10
     assert "host unit 371327 is not used in its place" in urban.tiers.loc["lingang", "note"]
     assert urban.places.loc["371327", "plan_tier"] == "point"
@@ -141,8 +142,9 @@ def test_a_zone_pole_of_a_second_region_enters_with_its_own_size(tmp_path):
     paths = write_region(tmp_path)
     spec = paths["spec"].read_text()
     spec = spec.replace(
-        '[core]', '[[places]]\nid = "port"\nname = "Dunmere port"\nlon = 10.55\nlat = 50.05\n'
-        'own_pop = 40000\nown_pop_year = 2015\nown_area_km2 = 30\n\n[core]'
+        "[core]",
+        '[[places]]\nid = "port"\nname = "Dunmere port"\nlon = 10.55\nlat = 50.05\n'
+        "own_pop = 40000\nown_pop_year = 2015\nown_area_km2 = 30\n\n[core]",
     ).replace('place = "d"\nname = "Dunmere pole"', 'place = "port"\nname = "Port pole"')
     spec = spec.replace("points = 3", "points = 4") + '[[points]]\nplace = "d"\nkind = "county_seat"\n'
     paths["spec"].write_text(spec)
@@ -290,64 +292,65 @@ def test_gravity_bad_input():
 # ------------------------------------------------------------------ axis agglomeration
 
 
-class _MiniStructure:
-    """A 100 km x 10 km strip of two units with an axis along its spine (duck-typed SpatialStructure)."""
-
-    columns: ClassVar[dict[str, str]] = {"size": "pop_2020", "urban": "urban_pop_2020"}
-    source = None
-    column = SpatialStructure.column
-    seats = property(lambda self: self.places[self.places["kind"] == "county_seat"])
-
-    def __init__(self, pop_a, urban_a, seat_on_axis=True):
-        self.units = gpd.GeoDataFrame(
-            {"pop_2020": [pop_a, 1.0], "urban_pop_2020": [urban_a, 0.0]},
-            geometry=[box(500_000, 3_880_000, 550_000, 3_980_000), box(550_000, 3_880_000, 600_000, 3_980_000)],
-            index=pd.Index(["A", "B"], name="unit"),
-            crs="EPSG:32650",
-        ).to_crs(4326)
-        seat_a = Point(510_000, 3_930_000) if seat_on_axis else Point(540_000, 3_930_000)
-        self.places = gpd.GeoDataFrame(
-            {"kind": ["county_seat", "county_seat"], "unit": ["A", "B"]},
-            geometry=[seat_a, Point(580_000, 3_930_000)],
-            index=["a", "b"],
-            crs="EPSG:32650",
-        ).to_crs(4326)
-        self.points = self.places.assign(place=self.places.index)
-        self.axes = gpd.GeoDataFrame(
-            geometry=[LineString([(510_000, 3_880_000), (510_000, 3_980_000)])], index=["spine"], crs="EPSG:32650"
-        ).to_crs(4326)
+def _two_axes(structure):
+    """The made-up region with two axes outside the core: one through the towns of B and D, a longer one through
+    empty land of E."""
+    dense = LineString([(10.25, 50.1), (10.55, 50.1)])  # through the seats b (10.3) and d (10.5)
+    sparse = LineString([(10.22, 50.22), (10.58, 50.22)])  # longer, 9 km from e, far from every town
+    axes = gpd.GeoDataFrame(
+        {"name": ["dense", "sparse"], "status": ["plan", "plan"], "places": [["b", "d"], ["c", "e"]]},
+        geometry=[dense, sparse],
+        index=pd.Index(["dense", "sparse"], name="id"),
+        crs=4326,
+    )
+    return replace(structure, axes=axes)
 
 
-def test_axis_agglomeration_extreme_all_population_on_the_axis():
-    s = _MiniStructure(pop_a=1_000_000.0, urban_a=1_000_000.0)  # all urban, seat on the axis
-    s.units.loc["B", "pop_2020"] = 1e-9  # (sizes must be positive)
-    a = axis_agglomeration(s, band_km=5.0)
-    row = a.loc["spine"]
-    # band: 10 km wide x 100 km, fully inside unit A → area share 1000 / 10000 km²
-    assert row["area_share"] == pytest.approx(0.1, rel=1e-3)
-    assert row["pop_share"] == pytest.approx(1.0)
-    assert row["location_quotient"] == pytest.approx(10.0, rel=1e-3)
-    assert row["seats_in_band"] == 1
-    assert row["town_share"] == pytest.approx(0.5)
+def test_the_axis_that_gathers_people_ranks_first_not_the_shorter_one():
+    from linyi_spatial.testing import made_up_structure
+
+    s = _two_axes(made_up_structure())
+    a = axis_agglomeration(s, band_km=3.0, cell_km=1.0)
+    assert a.loc["sparse", "length_km"] > a.loc["dense", "length_km"]
+    assert a.loc["dense", "null_ratio"] > 1.0 > a.loc["sparse", "null_ratio"]
+    assert a.drop(index="all_axes")["null_ratio"].idxmax() == "dense"
+    # independently: residents of cells whose centre is in the dense band, outside the core unit A
+    from linyi_spatial.accessibility import analysis_grid, structure_population
+
+    cells = structure_population(s, analysis_grid(s.units, cell_km=1.0)).to_crs(32632)
+    band = gpd.GeoSeries([s.axes.geometry["dense"]], crs=4326).to_crs(32632).buffer(3000).iloc[0]
+    mine = cells[cells.geometry.representative_point().within(band) & (cells["unit"] != "A")]
+    assert a.loc["dense", "pop_in_band"] == pytest.approx(mine["pop_est"].sum(), rel=1e-6)
 
 
-def test_axis_agglomeration_even_spread_gives_lq_one():
-    s = _MiniStructure(pop_a=500.0, urban_a=0.0)
-    s.units.loc["B", "pop_2020"] = 500.0
-    a = axis_agglomeration(s, band_km=5.0, urban=None)
-    assert a.loc["spine", "location_quotient"] == pytest.approx(1.0, rel=1e-3)
+def test_agglomeration_urban_none_spreads_evenly_and_the_core_is_left_out():
+    from linyi_spatial.testing import made_up_structure
+
+    s = _two_axes(made_up_structure())
+    even = axis_agglomeration(s, band_km=3.0, urban=None)
+    assert even.attrs["population"]["rule"] == "uniform"
+    assert axis_agglomeration(s, band_km=3.0).attrs["population"]["rule"] == "dasymetric"
+    assert even.loc["dense", "null_ratio"] < axis_agglomeration(s, band_km=3.0).loc["dense", "null_ratio"]
     with pytest.raises(DataError, match=r"band_km must be a finite number >= 0\.01"):
         axis_agglomeration(s, band_km=0)
 
 
-def test_linyi_axes_gather_population():
+def test_linyi_axes_ranking_is_not_a_function_of_length():
+    from scipy import stats
+
     a = axis_agglomeration(linyi.load_structure())
     assert len(a) == 8
     assert "all_axes" in a.index
     assert a.loc["all_axes", "seats_in_band"] == 12
-    assert a.loc["all_axes", "pop_share"] <= 1.0
-    assert (a["pop_share"] >= 0).all()
+    assert (a["pop_share"].between(0, 1)).all()
     assert (a["area_share"] > 0).all()
+    axes = a.drop(index="all_axes")
+    rho = stats.spearmanr(axes["null_ratio"], axes["length_km"]).statistic
+    assert abs(rho) < 0.9, rho  # was -1.0 when every band held the core
+    assert round(rho, 2) == -0.54
+    assert (axes["axis_status"] == "reconstruction").all()
+    assert a.attrs["axes_note"] == "the axes are a reconstruction, not the plan's own lines"
+    assert a.attrs["exclude_core"] is True
 
 
 # ------------------------------------------------------------------ polycentricity and urbanization
@@ -407,7 +410,8 @@ def test_hierarchy_report_in_one_call():
         "shown without a size of its own: 临港"
     )
     assert len(r.tiers) == 11  # the 10 sized places and the 临港 pole, shown without a data tier
-    assert r.tiers["consistent"].dtype == "boolean" and r.tiers["consistent"].isna().sum() == 1
+    assert r.tiers["consistent"].dtype == "boolean"
+    assert r.tiers["consistent"].isna().sum() == 1
     assert r.linkages.matrix.shape == (10, 10)
     assert set(r.axis_agglomeration.index) >= {"north", "east", "all_axes"}
     summary = r.summary()

@@ -34,6 +34,7 @@ from ..decay import Decay, DecayFunction
 from ..errors import DataError
 from ..network.link import Access
 from ..routing.matrix import travel_time_matrix
+from .grid import analysis_grid
 from .measures import cumulative_opportunities, detour_index, hansen_accessibility
 from .population import structure_population
 from .surface import structure_nodes, travel_time_surface
@@ -425,6 +426,7 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
     access: Access | None = None,
     decay: Decay | DecayFunction = "exponential",
     cutoffs_min: Sequence[float] = SHARE_LIMITS_MIN,
+    reference: nx.Graph | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Accessibility scores of every unit: seat-based and surface measures, a 0-100 composite and a rank.
 
@@ -468,14 +470,27 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
         Time cut-offs (minutes) of ``size_within_<c>min`` and
         ``*_share_within_<c>min_of_core`` (see :func:`seat_accessibility`;
         the composite's 60-minute measures are always there).
+    reference : networkx graph or DataFrame, optional
+        The scale of the composite. ``None``: the units among themselves
+        (the best scores 100, the worst 0), so two tables of different
+        networks are not comparable. A base scenario's network: it is
+        scored on the same grid, ``G``'s cells may keep the road they join
+        there (so a network that only adds links slows no cell, as in
+        :func:`~linyi_spatial.accessibility.compare_scenarios`), and the
+        composite is on the base's scale, so a unit none of whose measures
+        worsens cannot score lower than in the base. A DataFrame: the
+        measures of a base table (e.g. an earlier result of this function)
+        that fix the scale.
 
     Returns
     -------
     pandas.DataFrame
         One row per unit (unit-id index) with ``name``, the measures,
         ``composite_score`` and ``rank``; ``attrs["size"]``,
-        ``attrs["weights"]`` and ``attrs["population"]`` (the population
-        rule) record the inputs.
+        ``attrs["weights"]``, ``attrs["population"]`` (the population
+        rule), ``attrs["modes"]`` (the network's modes, when it records
+        them) and ``attrs["composite"]`` (the scale of the composite)
+        record the inputs.
 
     Raises
     ------
@@ -490,19 +505,48 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
     (5, 1)
     """
     w = dict(weights) if isinstance(weights, Mapping) else default_weights("population" if weights is None else weights)
+    ref_scores: pd.DataFrame | None = reference if isinstance(reference, pd.DataFrame) else None
+    if reference is not None and not isinstance(reference, (pd.DataFrame, nx.Graph)):
+        raise DataError(f"reference must be a base network or a table of its measures, got {type(reference).__name__}")
     seat, seats, T, mass = _seat_frame(G, structure, size=size, decay=decay, access=access, cutoffs_min=cutoffs_min)
+    if isinstance(reference, nx.Graph):
+        if surface is None:
+            grid = structure_population(structure, analysis_grid(structure.units, cell_km=cell_km))
+            surface = travel_time_surface(G, structure, grid=grid, access=access, base=reference)
+        else:
+            keep = [c for c in ("cell_id", "unit", "area_km2", "pop_est") if c in surface.columns]
+            grid = surface[[*keep, surface.geometry.name]]
+        ref_scores = unit_accessibility(
+            reference,
+            structure,
+            size=size,
+            weights=w,
+            surface=travel_time_surface(reference, structure, grid=grid, access=access),
+            access=access,
+            decay=decay,
+            cutoffs_min=cutoffs_min,
+        )
     if surface is None:
         surface = travel_time_surface(G, structure, cell_km=cell_km, access=access)
     population = surface if "pop_est" in surface.columns else structure_population(structure, surface)
     people = population["pop_est"].to_numpy(dtype=float)
     out = seat.join(_weighted_means(surface, people, seat.index, _cutoffs(cutoffs_min)))
     out = _computed(MeasureContext(G, structure, seats, T, mass, surface, people, out))
-    out = out.join(composite_score(out, w))
+    out = out.join(composite_score(out, w, reference=ref_scores))
     out.insert(0, "name", structure.unit_names().reindex(out.index))
+    n = len(out)
+    scale = (
+        f"relative to the {n} units: each measure rescaled 0-100 over them (best 100, worst 0), judgement weights"
+        if ref_scores is None
+        else f"on the reference's scale: each measure rescaled over the {len(ref_scores)} units of the reference "
+        "(values may leave 0-100), judgement weights"
+    )
     out.attrs.update(
         size=seat.attrs["size"],
         cutoffs_min=seat.attrs["cutoffs_min"],
         weights=w,
         population=dict(population.attrs.get("population", {"rule": "given"})),
+        modes=G.graph.get("modes"),
+        composite=scale,
     )
     return out

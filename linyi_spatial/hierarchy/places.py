@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import math
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
 import shapely
 
-from ..crs import projected_crs
-
 from ..accessibility.surface import structure_nodes
+from ..crs import projected_crs
 from ..errors import DataError
 from ..network.link import Access
 from .tiers import TIER_ORDER, plan_tiers
@@ -110,7 +108,9 @@ def _nested_places(
                 "x": float(point.x),
                 "y": float(point.y),
                 "geometry": shape,
-                "geometry_quality": "approximate: a disc of the place's stated area" if math.isfinite(area) else "point",
+                "geometry_quality": "approximate: a disc of the place's stated area"
+                if math.isfinite(area)
+                else "point",
                 "own_pop": float(rec["own_pop"]) if "own_pop" in places.columns else math.nan,
                 "excluded_reason": reason,
             }

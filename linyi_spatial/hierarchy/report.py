@@ -38,8 +38,9 @@ _WORDS: dict[str, str] = {
     "core share of linkage strength": "核心占联系强度比重",
     "places whose data tier differs from the plan": "数据层级与规划不一致的地点",
     "strongest link": "最强联系",
-    "axis with the highest location quotient": "区位商最高的发展轴",
-    "all axes: population share / land share": "全部发展轴：人口比重 / 用地比重",
+    "axis most densely settled against the same band turned": "相对同形旋转带人口最密集的发展轴",
+    "all axes: population share / land share (core excluded)": "全部发展轴：人口比重 / 用地比重（不含中心城区）",
+    "band density / mean density of the band turned (core excluded)": "带内密度 / 旋转带平均密度（不含中心城区）",
     "urbanization rate, base year": "基准年城镇化率",
     "ln S_r = ln S_1 − q ln r (OLS)": "ln S_r = ln S_1 − q ln r（最小二乘）",
     "gravity, b = 2": "引力模型，b = 2",
@@ -111,10 +112,11 @@ class HierarchyReport(Explorable):
         nested = self.places[(self.places["nested_in"] != "") & ~self.places.index.isin(list(excluded))]
         names = self.places["name"]
         if len(nested):
+            host = {i: names.get(r["nested_in"], r["nested_in"]) for i, r in nested.iterrows()}
             parts = [
-                f"{names[i]} with its own size ({int(r['size_year'])}) inside {names.get(r['nested_in'], r['nested_in'])}"
+                f"{names[i]} with its own size ({int(r['size_year'])}) inside {host[i]}"
                 if pd.notna(r["size_year"])
-                else f"{names[i]} inside {names.get(r['nested_in'], r['nested_in'])}"
+                else f"{names[i]} inside {host[i]}"
                 for i, r in nested.iterrows()
             ]
             text += "; " + ", ".join(parts) + ", counted once in the totals"
@@ -172,9 +174,10 @@ class HierarchyReport(Explorable):
             ("tiers_differ", "places whose data tier differs from the plan", ", ".join(map(str, differ)) or "none",
              "", "names"),
             ("strongest_link", "strongest link", link, "gravity, b = 2", "names"),
-            ("top_axis", "axis with the highest location quotient",
-             agg["location_quotient"].idxmax() if len(agg) else "none", "", "axis"),
-            ("axes_lq", "all axes: population share / land share", lq, "LQ", ""),
+            ("top_axis", "axis most densely settled against the same band turned",
+             agg["null_ratio"].idxmax() if len(agg) and agg["null_ratio"].notna().any() else "none",
+             "band density / mean density of the band turned (core excluded)", "axis"),
+            ("axes_lq", "all axes: population share / land share (core excluded)", lq, "LQ", ""),
         ]  # fmt: skip
         if self.urbanization is not None:
             rate = float(self.urbanization.iloc[0]["urbanization_rate"])
@@ -284,7 +287,7 @@ def hierarchy_report(
     centres = [p for p in places.index if places.loc[p, "plan_tier"] in ("core", "pole")]
     link = gravity_linkages(places, T, size=size_col, centres=centres)
     poly = polycentricity(places, size_col, linkages=link, core=core)
-    agg = axis_agglomeration(structure, size=size_col, urban=structure.column("urban", required=False))
+    agg = axis_agglomeration(structure, size=size_col, cell_km=cell_km)
     return HierarchyReport(
         rank_size=rs,
         primacy=pr,

@@ -28,8 +28,11 @@ from ..structure import SpatialStructure
 from .datasets import data_path, load_counties
 from .defaults import (
     BASE_YEAR,
+    CAR_MODES,
     CORE_NODE,
     PLAN_YEAR,
+    STATION_PENALTY_MIN,
+    STATION_PENALTY_RANGE_MIN,
     TIER_WEIGHTS,
     UNIT_COLUMNS,
     URBANIZATION_TARGETS,
@@ -44,6 +47,7 @@ __all__ = [
     "hierarchy_report",
     "isochrones",
     "load_structure",
+    "seat_times_to_core",
     "sources",
     "travel_time_surface",
     "urbanization_targets",
@@ -110,6 +114,68 @@ def load_structure(
     return axes_along_network(structure, load_network(network_year))
 
 
+def _reference_year(year: int, reference: int | str | None) -> int | None:
+    """The year whose scale a ``year`` table uses: the base year for later years unless told otherwise."""
+    if reference == "base":
+        return BASE_YEAR if year > BASE_YEAR else None
+    if reference is None:
+        return None
+    if isinstance(reference, bool) or not isinstance(reference, int):
+        raise SpecError(f"reference must be a network year, None or 'base', got {reference!r}")
+    return None if reference == year else reference
+
+
+def seat_times_to_core(
+    year: int = BASE_YEAR,
+    *,
+    penalties_min: Sequence[float] = (STATION_PENALTY_RANGE_MIN[0], STATION_PENALTY_MIN, STATION_PENALTY_RANGE_MIN[1]),
+    access: Access | None = None,
+) -> pd.DataFrame:
+    """Each county seat's time to the core by car, and by the better of car and rail, in minutes.
+
+    The car time uses the road network only. The rail measure takes the
+    faster of car and a rail trip (road to the station at 30 km/h on its
+    access link, the ride, the same at the other end) with a station
+    penalty at each end; the penalty is an assumption
+    (:data:`~linyi_spatial.linyi.defaults.STATION_PENALTY_MIN`, range
+    :data:`~linyi_spatial.linyi.defaults.STATION_PENALTY_RANGE_MIN`), so
+    the measure is given at each of ``penalties_min``.
+
+    Parameters
+    ----------
+    year : int, default 2020
+    penalties_min : sequence of float, default (5, 10, 20)
+        Station penalties (minutes at each end).
+    access : Access, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        12 rows by adcode: ``name``, ``time_to_core_car_min``, one
+        ``time_to_core_car_or_rail_p<k>_min`` per penalty ``k``, and
+        ``faster_by`` (``"car"`` or ``"rail"`` at the default penalty).
+
+    Examples
+    --------
+    >>> t = seat_times_to_core(2020)
+    >>> bool((t["time_to_core_car_or_rail_p10_min"] <= t["time_to_core_car_min"] + 1e-9).all())
+    True
+    """
+    s = load_structure(axes="anchors")
+    car = acc.seat_accessibility(load_network(year, modes=CAR_MODES), s, access=access)["time_to_core_min"]
+    out = pd.DataFrame({"name": s.unit_names().reindex(car.index), "time_to_core_car_min": car})
+    for k in penalties_min:
+        both = load_network(year, station_penalty_min=float(k))
+        out[f"time_to_core_car_or_rail_p{float(k):g}_min"] = acc.seat_accessibility(both, s, access=access)[
+            "time_to_core_min"
+        ]
+    default = f"time_to_core_car_or_rail_p{STATION_PENALTY_MIN:g}_min"
+    if default in out:
+        out["faster_by"] = ["rail" if r < c - 1e-9 else "car" for r, c in zip(out[default], car, strict=True)]
+    out.attrs.update(year=year, penalties_min=[float(k) for k in penalties_min], modes_car=CAR_MODES)
+    return out
+
+
 def county_accessibility(
     year: int = BASE_YEAR,
     *,
@@ -117,12 +183,24 @@ def county_accessibility(
     cell_km: float = 1.0,
     access: Access | None = None,
     surface: gpd.GeoDataFrame | None = None,
+    reference: int | str | None = "base",
 ) -> pd.DataFrame:
-    """Accessibility scores of Linyi's 12 county-level units on the ``year`` network.
+    """Accessibility scores of Linyi's 12 county-level units on the ``year`` road network (car only).
 
     :func:`linyi_spatial.accessibility.unit_accessibility` with the
-    embedded network of ``year``, the structure (straight axes; axes do not
-    enter the scores) and ``pop_2020`` as size.
+    embedded road network of ``year`` (car times:
+    :data:`~linyi_spatial.linyi.defaults.CAR_MODES`), the structure
+    (straight axes; axes do not enter the scores) and ``pop_2020`` as size.
+    A later year is scored on the base year's scale and grid, its cells
+    keeping the 2020 road where that is quicker, so its table compares
+    with 2020's: a county none of whose inputs worsens never scores lower.
+    The composite is relative (the 12 units of the reference, min-max per
+    measure, judgement weights): read it with the ranks and the component
+    times beside it. ``time_to_core_car_or_rail_min`` adds the better of
+    car and rail (station penalty
+    :data:`~linyi_spatial.linyi.defaults.STATION_PENALTY_MIN` each end),
+    with ``_p5``/``_p20`` columns for the penalty's range; it is not in
+    the composite.
 
     Parameters
     ----------
@@ -132,39 +210,65 @@ def county_accessibility(
     cell_km : float, default 1
     access : Access, optional
     surface : GeoDataFrame, optional
-        A precomputed surface for the same year.
+        A precomputed surface for the same year (car network).
+    reference : int, None or "base", default "base"
+        The year whose scale the composite uses: ``"base"`` is 2020 for any
+        later year (and the year itself otherwise); ``None`` rescales the
+        year's table on its own (not comparable across years).
 
     Returns
     -------
     pandas.DataFrame
-        12 rows indexed by adcode, ``name`` (Chinese), measures, ``composite_score``, ``rank``.
+        12 rows indexed by adcode, ``name`` (Chinese), measures, ``composite_score``, ``rank``;
+        ``attrs["reference_year"]``, ``attrs["modes"]``, ``attrs["composite"]``.
 
     Examples
     --------
     >>> scores = county_accessibility(2020, cell_km=5)
-    >>> len(scores), int(scores["rank"].min())
-    (12, 1)
+    >>> len(scores), int(scores["rank"].min()), scores.attrs["modes"]
+    (12, 1, ('road',))
     """
-    return acc.unit_accessibility(
-        load_network(year),
-        load_structure(axes="anchors"),
+    ref_year = _reference_year(year, reference)
+    s = load_structure(axes="anchors")
+    out = acc.unit_accessibility(
+        load_network(year, modes=CAR_MODES),
+        s,
         weights=weights,
         surface=surface,
         cell_km=cell_km,
         access=access,
+        reference=None if ref_year is None else load_network(ref_year, modes=CAR_MODES),
     )
+    rail = seat_times_to_core(year, access=access)
+    at = list(out.columns).index("time_to_core_min") + 1
+    for i, (col, new) in enumerate(
+        (
+            (f"time_to_core_car_or_rail_p{STATION_PENALTY_MIN:g}_min", "time_to_core_car_or_rail_min"),
+            (f"time_to_core_car_or_rail_p{STATION_PENALTY_RANGE_MIN[0]:g}_min", "time_to_core_car_or_rail_p5_min"),
+            (f"time_to_core_car_or_rail_p{STATION_PENALTY_RANGE_MIN[1]:g}_min", "time_to_core_car_or_rail_p20_min"),
+        )
+    ):
+        out.insert(at + i, new, rail[col].reindex(out.index))
+    out.attrs.update(reference_year=ref_year if ref_year is not None else year, station_penalty_min=STATION_PENALTY_MIN)
+    return out
 
 
 def travel_time_surface(
-    year: int = BASE_YEAR, *, cell_km: float = 1.0, access: Access | None = None
+    year: int = BASE_YEAR, *, cell_km: float = 1.0, access: Access | None = None, reference: int | str | None = "base"
 ) -> gpd.GeoDataFrame:
-    """Travel-time surface of Linyi on the ``year`` network (core, nearest pole, nearest seat).
+    """Travel-time surface of Linyi on the ``year`` road network (car; core, nearest pole, nearest seat).
+
+    A later year's cells may keep the road they join in the base year
+    (``reference``), so no cell is slower in 2035 than in 2020 for want of
+    a road it used to take.
 
     Parameters
     ----------
     year : int, default 2020
     cell_km : float, default 1
     access : Access, optional
+    reference : int, None or "base", default "base"
+        The base year whose cell links a later year keeps (2020); ``None``: the year's own links only.
 
     Returns
     -------
@@ -177,7 +281,11 @@ def travel_time_surface(
     >>> bool(s["cell_time_to_core_min"].between(0, 180).all())
     True
     """
-    return acc.travel_time_surface(load_network(year), load_structure(axes="anchors"), cell_km=cell_km, access=access)
+    ref_year = _reference_year(year, reference)
+    base = None if ref_year is None else load_network(ref_year, modes=CAR_MODES)
+    return acc.travel_time_surface(
+        load_network(year, modes=CAR_MODES), load_structure(axes="anchors"), cell_km=cell_km, access=access, base=base
+    )
 
 
 def isochrones(
@@ -223,7 +331,9 @@ def compare_scenarios(
     weights: Mapping[str, float] | None = None,
     access: Access | None = None,
 ) -> acc.ScenarioComparison:
-    """What Linyi's ``year_b`` network changes against ``year_a``, per county and per cell.
+    """What Linyi's ``year_b`` road network changes against ``year_a``, per county and per cell (car times).
+
+    Rail enters only :func:`seat_times_to_core`, with its station penalty stated.
 
     Parameters
     ----------
@@ -244,8 +354,8 @@ def compare_scenarios(
     True
     """
     return acc.compare_scenarios(
-        load_network(year_a),
-        load_network(year_b),
+        load_network(year_a, modes=CAR_MODES),
+        load_network(year_b, modes=CAR_MODES),
         load_structure(axes="anchors"),
         labels=(year_a, year_b),
         weights=weights,
@@ -315,8 +425,8 @@ def hierarchy_report(
     Examples
     --------
     >>> r = hierarchy_report(2020)
-    >>> r.units_of_analysis
-    "10 places (the core's units merged into one central city), size = urban_pop_2020"
+    >>> r.units_of_analysis.split("; ")[1]
+    'shown without a size of its own: 临港'
     """
     return hier.hierarchy_report(
         load_structure(),

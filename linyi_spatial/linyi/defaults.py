@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "BANDS_MIN",
     "BASE_YEAR",
+    "CAR_MODES",
     "CORE_NODE",
     "CUTOFFS_MIN",
     "DELTA_BANDS_MIN",
@@ -20,6 +21,8 @@ __all__ = [
     "PLAN_YEAR",
     "PROJECTED_CRS",
     "ROAD_CIRCUITY",
+    "STATION_PENALTY_MIN",
+    "STATION_PENALTY_RANGE_MIN",
     "TIER_WEIGHTS",
     "UNIT_COLUMNS",
     "URBANIZATION_TARGETS",
@@ -46,6 +49,23 @@ BASE_YEAR = 2020
 
 PLAN_YEAR = 2035
 """The plan's horizon: its network year and the year of the last target."""
+
+CAR_MODES = ("road",)
+"""Modes of Linyi's county scores, surfaces and scenario comparisons: car only, so every time is a car trip.
+The best of car and rail is a separate, labelled measure (``time_to_core_car_or_rail_min``)."""
+
+STATION_PENALTY_MIN = 10.0
+"""Minutes charged at each end of a rail trip besides the ride to and from the station (30 km/h on the
+station's access link): security and ticket checks, walking to the platform and waiting at departure,
+leaving the station at arrival. **Assumed**, not measured: China Railway closes ticket gates a few minutes
+(3–5) before departure, and passengers reserve more (the pre-departure reserved time studied at Nanjing South,
+*Systems* 12(12):565, 2024, doi:10.3390/systems12120565); no published figure for 临沂北 or county stations was found,
+so results using it are given over :data:`STATION_PENALTY_RANGE_MIN` too."""
+
+STATION_PENALTY_RANGE_MIN = (5.0, 20.0)
+"""The range of :data:`STATION_PENALTY_MIN` the rail measure is reported over (minutes at each end): 5, a
+traveller who knows the timetable and arrives just before the gate closes; 20, a wait for the next train
+at a station with about one departure an hour in the direction wanted. **Assumed** bounds."""
 
 NETWORK_YEARS = (2020, 2025, 2035)
 """Years for which the embedded network is documented (any year works; lines enter by opening year)."""

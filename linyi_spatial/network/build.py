@@ -397,7 +397,7 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
     Returns
     -------
     networkx.MultiDiGraph
-        ``G.graph`` holds ``crs``, ``year``, ``speeds_kph`` and ``station_penalty_min``.
+        ``G.graph`` holds ``crs``, ``year``, ``speeds_kph``, ``station_penalty_min`` and ``modes``.
 
     Raises
     ------
@@ -448,6 +448,7 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
         station_penalty_min=float(station_penalty_min),
         speeds_kph=speeds,
         simplified=True,
+        modes=tuple(str(m) for m in modes),
     )
     for nid in used:
         row = node_tab.loc[nid]

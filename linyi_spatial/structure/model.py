@@ -313,7 +313,10 @@ class SpatialStructure(Explorable):
                 if is_seat:
                     value, of = float(self.units.loc[place["unit"], size]), f"unit {place['unit']} (whole unit)"
                 elif math.isfinite(own):
-                    value, of = own, f"the place itself (own figure, {int(place['own_pop_year'])}; inside {place['unit']})"
+                    value, of = (
+                        own,
+                        f"the place itself (own figure, {int(place['own_pop_year'])}; inside {place['unit']})",
+                    )
                 else:
                     value, of = math.nan, ""
                 rows.append(

@@ -541,7 +541,7 @@ class _Builder:
                 out[key].append("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value))
         if not any(math.isfinite(v) for k in PLACE_SIZE_KEYS for v in out[k]):
             return {}
-        out["own_pop_year"] = pd.array(out["own_pop_year"], dtype="Int64")
+        out["own_pop_year"] = list(pd.array(out["own_pop_year"], dtype="Int64"))
         return out
 
     def locate(self, places: gpd.GeoDataFrame, units: gpd.GeoDataFrame, where: dict[str, str]) -> None:

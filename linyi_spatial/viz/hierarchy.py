@@ -132,7 +132,10 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
         rows += [
             (tr("plan tier", lang), code(tier, lang)),
             (tr("data tier", lang), tiers.loc[uid, "data_rank"] if uid in tiers.index and sized else ""),
-            (tr("consistent", lang), fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index and sized else ""),
+            (
+                tr("consistent", lang),
+                fmt(tiers.loc[uid, "consistent"], lang=lang) if uid in tiers.index and sized else "",
+            ),
         ]
         if not sized:
             rows.append((tr("note", lang), tr("no size of its own in this column: left out of the size figures", lang)))
