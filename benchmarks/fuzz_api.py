@@ -286,7 +286,10 @@ def e_travel_time_surface(d: Draw) -> bool:
 
 
 def e_axis_agglomeration(d: Draw) -> bool:
-    return _finite(ls.axis_agglomeration(S, band_km=d.number()).select_dtypes("number"))
+    out = ls.axis_agglomeration(S, band_km=d.number()).select_dtypes("number")
+    # the union of bands has no length and no null; a null is NaN when no turned band keeps land: never inf
+    null = out[["length_km", "null_ratio", "null_percentile"]].to_numpy(dtype=float)
+    return _finite(out.drop(columns=["length_km", "null_ratio", "null_percentile"])) and not np.isinf(null).any()
 
 
 def e_centrality(d: Draw) -> bool:

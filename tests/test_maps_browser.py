@@ -91,7 +91,9 @@ def expected_paths():
         "surface": bands,
         "isochrones": 4 + 1,  # four nested isochrones and the origin
         "scenario": 12 + len(added),  # unit deltas and the links the 2035 network adds
-        "hierarchy": 10 + 10 + 20,  # places (core merged), size circles, top-20 linkages
+        # places (core merged, and the 临港 zone as an approximate disc), size circles (临港 hollow: no urban
+        # figure of its own), top-20 linkages
+        "hierarchy": 11 + 11 + 20,
     }
 
 
@@ -476,4 +478,4 @@ def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):
     assert widths[1] == pytest.approx(2 * (4 + 18 * (500_000 / largest) ** 0.5) + 2, abs=0.6)  # "500,000"
     assert "500,000" in key[1][1]
     names = sorted(page.locator(".linyi-label").all_inner_texts())
-    assert names == sorted(r.places["name"])  # every place named beside its circle (中心城区 and nine counties)
+    assert names == sorted(r.places["name"])  # every place named beside its circle (中心城区, nine counties, 临港)

@@ -89,7 +89,10 @@ def _nested_places(
         point = rec.geometry
         if math.isfinite(area):  # an approximate zone: a disc of the stated area around the place's point
             disc = gpd.GeoSeries([point], crs=places.crs).to_crs(crs).buffer(math.sqrt(area * 1e6 / math.pi))
+            host = structure.units.geometry.get(rec["unit"])
             shape = disc.to_crs(places.crs).iloc[0]
+            if host is not None and shape.intersects(host):  # the zone lies inside its county
+                shape = shape.intersection(host)
         else:
             shape = point.buffer(0.01)
         year = rec.get("own_pop_year")

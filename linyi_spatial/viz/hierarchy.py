@@ -58,14 +58,12 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
     )
     text = tr(how, lang, n=p["n"], size=p["size"])
     names = report.places["name"]
-    nested = report.places[report.places["nested_in"] != ""]
-    for pid, r in nested.iterrows():
+    excluded = report.places.attrs.get("excluded", {})
+    nested = report.places[(report.places["nested_in"] != "") & ~report.places.index.isin(list(excluded))]
+    for pid, r in nested.iterrows():  # a pole without a size of its own is said in the legend, not here
+        year = int(r["size_year"]) if pd.notna(r["size_year"]) else "?"
         host = names.get(r["nested_in"], r["nested_in"])
-        if pid in report.places.attrs.get("excluded", {}):
-            text += tr("; {place} (inside {host}) shown without a size of its own", lang, place=names[pid], host=host)
-        else:
-            year = int(r["size_year"]) if pd.notna(r["size_year"]) else "?"
-            text += tr("; {place}: its own size ({year}), inside {host}", lang, place=names[pid], year=year, host=host)
+        text += tr("; {place}: its own size ({year}), inside {host}", lang, place=names[pid], year=year, host=host)
     return text
 
 
@@ -148,7 +146,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
             dash_array=None if sized else "3 3",
             fill=sized,
             fill_color=TIER_COLOURS.get(tier, "#999"),
-            fill_opacity=0.8,
+            fill_opacity=0.8 if sized else 0.0,
             tooltip=tooltip(table(rows)),
         ).add_to(layer)
         label(m, [row.geometry.y, row.geometry.x], str(place["name"]), layer=layer, offset_px=radius + 3)
@@ -275,5 +273,10 @@ def hierarchy_map(
         ("dot", OKABE_ITO["purple"], tr("betweenness", lang)),
     ]
     size = report.params["size"]
+    unsized = report.places[report.places[size].isna()]
+    for _, r in unsized.iterrows():
+        items.append(
+            ("ring", TIER_COLOURS["pole"], tr("{place}: pole, own {size} unknown", lang, place=r["name"], size=size))
+        )
     items += size_key(float(report.places[size].astype(float).max()), lang)
     return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=size), items))

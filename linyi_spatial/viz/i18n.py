@@ -85,7 +85,7 @@ _WORDS: dict[str, str] = {
     "plan tier: {tier}": "规划层级：{tier}",
     "consistent": "与规划一致",
     "not known for this place": "该地点无此数据",
-    "; {place} (inside {host}) shown without a size of its own": "；{place}（位于{host}）无自身规模数据，仅作展示",
+    "{place}: pole, own {size} unknown": "{place}：增长极，自身 {size} 未知",
     "; {place}: its own size ({year}), inside {host}": "；{place}：采用自身规模（{year}年），位于{host}",
     "inside": "位于",
     "residents (own figure, {year})": "常住人口（自身数据，{year}年）",

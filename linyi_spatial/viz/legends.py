@@ -15,7 +15,7 @@ __all__ = ["LegendSwitch", "legend"]
 def legend(
     title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
 ) -> RawHTML:
-    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/box or ``circle:<radius px>``.
+    """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/ring/box or ``circle:<radius px>``.
 
     A ``circle:<r>`` item is a proportional-symbol key: a circle of the
     radius ``r`` pixels its label's value gets on the map.
@@ -44,6 +44,7 @@ def legend(
         "line": "width:22px;border-top:4px solid {c};vertical-align:middle",
         "dash": "width:22px;border-top:4px dashed {c};vertical-align:middle",
         "dot": "width:12px;height:12px;border-radius:6px;background:{c};border:1px solid #333",
+        "ring": "width:10px;height:10px;border-radius:6px;background:transparent;border:2px dashed {c}",
         "box": "width:16px;height:12px;background:{c};opacity:0.75;border:1px solid #999",
     }
     rows = []
