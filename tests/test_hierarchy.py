@@ -17,6 +17,7 @@ from linyi_spatial.hierarchy import (
     centrality,
     data_tiers,
     gravity_linkages,
+    hierarchy_places,
     hierarchy_report,
     plan_tiers,
     polycentricity,
@@ -470,3 +471,52 @@ def test_centrality_of_an_undirected_graph_is_that_of_its_two_way_graph():
     undirected.graph.update(G.graph)
     places = ["a", "b", "e"]
     pd.testing.assert_frame_equal(centrality(undirected, places), centrality(two_way, places))
+
+
+def test_tiers_are_reported_across_the_standard_specifications():
+    r = linyi.hierarchy_report(2020)
+    sp = r.specifications
+    assert list(sp.index) == [
+        "urban_pop_2020, core merged",
+        "urban_pop_2020, units separate",
+        "pop_2020, core merged",
+        "pop_2020, units separate",
+    ]
+    # n: 10 or 12 places by urban size (临港 has no urban figure), 11 or 13 by residents (临港's own 161,200)
+    assert sp["n"].tolist() == [10, 12, 11, 13]
+    # each specification's q is the plain OLS slope on its own places (independent: numpy)
+    for label, row in sp.iterrows():
+        size, merged = row["size"], row["merge_core"]
+        places = hierarchy_places(linyi.load_structure(axes="anchors"), linyi.load_network(2020), size=size,
+                                  merge_core=merged)  # fmt: skip
+        s = np.sort(places[size].dropna().to_numpy(dtype=float))[::-1]
+        q = -np.polyfit(np.log(np.arange(1, len(s) + 1)), np.log(s), 1)[0]
+        assert row["q"] == pytest.approx(q), label
+        assert row["s2"] == pytest.approx(s[0] / s[1]), label
+    assert sp["q"].round(2).tolist() == [0.79, 0.6, 0.84, 0.56]
+    rob = r.tier_robustness
+    # a place differs "from the plan" only if it differs in every specification that ranks it
+    agree = rob[[c for c in rob.columns if c.startswith("consistent | ")]]
+    for place, row in agree.iterrows():
+        known = row.dropna()
+        assert rob.loc[place, "differs_in_all"] == (len(known) > 0 and not known.any())
+    assert rob.index[rob["differs_in_all"]].tolist() == ["lingang"]  # the pole is small by any count
+    assert not rob.loc["371327", "differs_in_all"]  # 莒南 agrees in some specifications
+    assert rob.loc["lingang", "n_specifications"] == 2  # ranked only where its own residents are the size
+    # a core unit takes the merged central city's tier where the core is merged
+    assert rob.loc["371311", "data_rank | urban_pop_2020, core merged"] == 1
+    summary = r.summary().set_index("key")
+    assert summary.loc["tiers_differ_all", "value"] == "临港"
+    assert summary.loc["zipf_q_range", "value"].startswith("0.56–0.84 (n 10–13; 95 % interval ")
+    html = r._repr_html_() if hasattr(r, "_repr_html_") else ""
+    assert "0.56–0.84" in html
+
+
+def test_tier_robustness_on_a_second_region():
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    r = hierarchy_report(made_up_structure(), made_up_network(2020))
+    assert len(r.specifications) == 4  # residents and townsfolk, core merged or not
+    assert set(r.specifications["size"]) == {"residents", "townsfolk"}
+    assert r.tier_robustness["n_specifications"].between(1, 4).all()
+    assert r.summary().set_index("key").loc["tiers_differ_all", "unit"] == "names"

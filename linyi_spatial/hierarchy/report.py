@@ -37,6 +37,12 @@ _WORDS: dict[str, str] = {
     "functional polycentricity (Green 2007)": "功能多中心性（Green 2007）",
     "core share of linkage strength": "核心占联系强度比重",
     "places whose data tier differs from the plan": "数据层级与规划不一致的地点",
+    "total/urban size × core merged or not": "总人口/城镇人口 × 中心城区合并与否",
+    "places whose data tier differs from the plan in every specification that ranks them": (
+        "在所有参与排序的设定下数据层级均与规划不一致的地点"
+    ),
+    "Zipf q over the standard specifications": "各标准设定下的齐普夫 q",
+    "two-city primacy S2 over the standard specifications": "各标准设定下的两城市首位度 S2",
     "strongest link": "最强联系",
     "axis most densely settled against the same band turned": "相对同形旋转带人口最密集的发展轴",
     "all axes: population share / land share (core excluded)": "全部发展轴：人口比重 / 用地比重（不含中心城区）",
@@ -66,6 +72,17 @@ class HierarchyReport(Explorable):
     Attributes
     ----------
     rank_size, primacy, tiers, centrality, axis_agglomeration, polycentricity : pandas.DataFrame
+    specifications : pandas.DataFrame
+        The standard specifications (the declared total and urban size x the
+        core merged or not, and the report's own): ``n``, Zipf ``q`` with its
+        95 % interval, ``r2``, ``s2`` and the places whose tier differs, per
+        specification.
+    tier_robustness : pandas.DataFrame
+        Per place, its data tier and agreement with the plan in each
+        specification (a core unit takes the merged central city's row where
+        the core is merged), ``differs_in`` (how many specifications),
+        ``differs_in_all``: the places the plan's tier is contradicted for
+        whatever defensible specification is chosen.
     linkages : Linkages
     urbanization : pandas.DataFrame or None
         From :func:`~linyi_spatial.hierarchy.urbanization_targets`, when given.
@@ -79,6 +96,8 @@ class HierarchyReport(Explorable):
     rank_size: pd.DataFrame
     primacy: pd.DataFrame
     tiers: pd.DataFrame
+    specifications: pd.DataFrame
+    tier_robustness: pd.DataFrame
     centrality: pd.DataFrame
     linkages: Linkages
     axis_agglomeration: pd.DataFrame
@@ -157,6 +176,11 @@ class HierarchyReport(Explorable):
         pr = self.primacy.loc[size]
         pc = self.polycentricity.iloc[0]
         differ = [names.get(u, u) for u in self.tiers.index[self.tiers["consistent"].eq(False)]]
+        rob = self.tier_robustness
+        every = [str(n) for n in rob.loc[rob["differs_in_all"], "name"]]
+        sp = self.specifications
+        q_range = _spec_range(sp, "q")
+        s2_range = _spec_range(sp, "s2")
         agg = self.axis_agglomeration.drop(index="all_axes")
         top = self.linkages.links.iloc[0]
         link = f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"
@@ -173,6 +197,12 @@ class HierarchyReport(Explorable):
              "s_core / Σ s", "share"),
             ("tiers_differ", "places whose data tier differs from the plan", ", ".join(map(str, differ)) or "none",
              "", "names"),
+            ("tiers_differ_all", "places whose data tier differs from the plan in every specification that ranks them",
+             ", ".join(every) or "none", "total/urban size × core merged or not", "names"),
+            ("zipf_q_range", "Zipf q over the standard specifications", q_range,
+             "total/urban size × core merged or not", "range"),
+            ("primacy_s2_range", "two-city primacy S2 over the standard specifications", s2_range,
+             "total/urban size × core merged or not", "range"),
             ("strongest_link", "strongest link", link, "gravity, b = 2", "names"),
             ("top_axis", "axis most densely settled against the same band turned",
              agg["null_ratio"].idxmax() if len(agg) and agg["null_ratio"].notna().any() else "none",
@@ -195,6 +225,117 @@ def _features(places: pd.DataFrame, size: str, closeness: pd.Series, scores: pd.
         members = [list(u) or [h] for u, h in zip(places["units"], places["nested_in"], strict=True)]
         features["accessibility"] = [float(comp.reindex(m).mean()) for m in members]
     return features
+
+
+def _spec_range(specs: pd.DataFrame, column: str) -> str:
+    """The lowest–highest ``column`` over the specifications, with n (and q's 95 % interval), as text."""
+    lo, hi = float(specs[column].min()), float(specs[column].max())
+    extra = f"n {int(specs['n'].min())}–{int(specs['n'].max())}"
+    if column == "q":
+        extra += f"; 95 % interval {float(specs['q_ci95_low'].min()):.2f}–{float(specs['q_ci95_high'].max()):.2f}"
+    return f"{lo:.2f}–{hi:.2f} ({extra})"
+
+
+def _size_figures(
+    structure: SpatialStructure,
+    G: nx.Graph,
+    size_col: str,
+    merge_core: bool,
+    weights: Mapping[str, float],
+    scores: pd.DataFrame | None,
+) -> dict[str, Any]:
+    """Places, rank-size, primacy, centrality and tiers of one specification (size column, core merged or not)."""
+    shown = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
+    places = shown[shown[size_col].notna()]  # a pole without its own size is shown, never sized by its host
+    core = str(structure.core.index[0]) if merge_core else None
+    core_members = [core] if merge_core else list(structure.core["units"].iloc[0])
+    rs = rank_size(places, size_col)
+    whole = float(places.loc[places["nested_in"] == "", size_col].sum())  # a nested place is counted in its host
+    pr = primacy(places, size_col, core=core_members, total=whole)
+    nodes = shown["node"]
+    cent = centrality(G, list(dict.fromkeys(nodes)))
+    cent = cent.reindex(nodes.to_numpy()).set_axis(shown.index)
+    features = _features(places, size_col, cent["closeness_per_min"].reindex(places.index), scores)
+    tiers = tier_consistency(places[["plan_tier", "plan_rank"]], data_tiers(features[list(weights)], weights))
+    unsized = shown.index[shown[size_col].isna()]
+    if len(unsized):  # in the tier table with their plan tier and why they have no data tier
+        tiers = pd.concat([tiers, shown.loc[unsized, ["plan_tier", "plan_rank"]]])
+    tiers["consistent"] = tiers["consistent"].astype("boolean")  # NA: no data tier (no size of its own)
+    tiers["note"] = shown["excluded_reason"].reindex(tiers.index).fillna("")
+    return {
+        "shown": shown,
+        "places": places,
+        "rank_size": rs,
+        "primacy": pr,
+        "centrality": cent,
+        "tiers": tiers,
+        "core": core,
+    }
+
+
+def _spec_label(size_col: str, merge_core: bool) -> str:
+    return f"{size_col}, {'core merged' if merge_core else 'units separate'}"
+
+
+def _robustness(
+    structure: SpatialStructure,
+    G: nx.Graph,
+    size_col: str,
+    merge_core: bool,
+    weights: Mapping[str, float],
+    scores: pd.DataFrame | None,
+    main: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures and tiers over the standard specifications: total and urban size x core merged or not."""
+    columns = [size_col, structure.column("size", required=False), structure.column("urban", required=False)]
+    sizes_ = [c for c in dict.fromkeys(columns) if c is not None]
+    runs: dict[str, dict[str, Any]] = {}
+    for col in sizes_:
+        for merged in (True, False):
+            same = col == size_col and merged == merge_core
+            runs[_spec_label(col, merged)] = main if same else _size_figures(structure, G, col, merged, weights, scores)
+    rows = []
+    for label, run in runs.items():
+        rs, pr = run["rank_size"].iloc[0], run["primacy"].iloc[0]
+        differ = run["tiers"].index[run["tiers"]["consistent"].eq(False)]
+        rows.append(
+            {
+                "specification": label,
+                "size": run["rank_size"].index[0],
+                "merge_core": label.endswith("core merged"),
+                "n": int(rs["n"]),
+                "q": float(rs["q"]),
+                "q_ci95_low": float(rs["q_ci95_low"]),
+                "q_ci95_high": float(rs["q_ci95_high"]),
+                "r2": float(rs["r2"]),
+                "s2": float(pr["s2"]),
+                "differs": ", ".join(map(str, differ)),
+            }
+        )
+    specs = pd.DataFrame(rows).set_index("specification")
+    # per place: its data tier and agreement in each specification (a core unit stands for the merged core too)
+    core_id = str(structure.core.index[0])
+    core_units = list(structure.core["units"].iloc[0])
+    cols: dict[str, pd.Series] = {}
+    for label, run in runs.items():
+        tiers = run["tiers"]
+        if core_id in tiers.index:  # merged: the central city's row speaks for each of its units
+            merged_rows = tiers.loc[[core_id] * len(core_units)].set_axis(core_units)
+            expanded = pd.concat([tiers.drop(index=core_id), merged_rows])
+        else:
+            expanded = tiers
+        cols[f"data_rank | {label}"] = expanded["data_rank"]
+        cols[f"consistent | {label}"] = expanded["consistent"].astype("boolean")
+    robust = pd.DataFrame(cols)
+    agree = robust[[c for c in robust.columns if c.startswith("consistent | ")]]
+    known = agree.notna().sum(axis=1)
+    robust.insert(0, "n_specifications", known.astype(int))
+    robust.insert(1, "differs_in", (agree == False).sum(axis=1).astype(int))  # noqa: E712 - nullable booleans
+    robust.insert(2, "differs_in_all", (robust["differs_in"] == known) & (known > 0))
+    names = pd.concat([run["shown"]["name"] for run in runs.values()])
+    robust.insert(0, "name", names[~names.index.duplicated()].reindex(robust.index))
+    robust.attrs["specifications"] = list(runs)
+    return specs, robust
 
 
 def hierarchy_report(
@@ -261,25 +402,13 @@ def hierarchy_report(
     if unknown:
         raise DataError(f"unknown tier feature(s) {unknown}; expected some of {list(TIER_FEATURES)}")
     size_col = structure.column("size", size)
-    shown = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
-    places = shown[shown[size_col].notna()]  # a pole without its own size is shown, never sized by its host
-    core = str(structure.core.index[0]) if merge_core else None
-    core_members = [core] if merge_core else list(structure.core["units"].iloc[0])
-    rs = rank_size(places, size_col)
-    whole = float(places.loc[places["nested_in"] == "", size_col].sum())  # a nested place is counted in its host
-    pr = primacy(places, size_col, core=core_members, total=whole)
-    nodes = shown["node"]
-    cent = centrality(G, list(dict.fromkeys(nodes)))
-    cent = cent.reindex(nodes.to_numpy()).set_axis(shown.index)
     if "accessibility" in weights and scores is None:
         scores = unit_accessibility(G, structure, size=size_col, cell_km=cell_km)
-    features = _features(places, size_col, cent["closeness_per_min"].reindex(places.index), scores)
-    tiers = tier_consistency(places[["plan_tier", "plan_rank"]], data_tiers(features[list(weights)], weights))
-    unsized = shown.index[shown[size_col].isna()]
-    if len(unsized):  # in the tier table with their plan tier and why they have no data tier
-        tiers = pd.concat([tiers, shown.loc[unsized, ["plan_tier", "plan_rank"]]])
-    tiers["consistent"] = tiers["consistent"].astype("boolean")  # NA: no data tier (no size of its own)
-    tiers["note"] = shown["excluded_reason"].reindex(tiers.index).fillna("")
+    main = _size_figures(structure, G, size_col, merge_core, weights, scores)
+    shown, places, rs, pr, cent, tiers, core = (
+        main[k] for k in ("shown", "places", "rank_size", "primacy", "centrality", "tiers", "core")
+    )
+    specs, robust = _robustness(structure, G, size_col, merge_core, weights, scores, main)
     legs = pd.DataFrame(  # the places resolved: their nodes and access legs, charged at both ends
         {"node": places["node"], "snap_distance_m": 0.0, "access_time_s": places["access_time_s"]}, index=places.index
     )
@@ -292,6 +421,8 @@ def hierarchy_report(
         rank_size=rs,
         primacy=pr,
         tiers=tiers.assign(name=shown["name"].reindex(tiers.index)),
+        specifications=specs,
+        tier_robustness=robust,
         centrality=cent,
         linkages=link,
         axis_agglomeration=agg,

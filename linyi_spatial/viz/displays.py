@@ -196,6 +196,17 @@ def _summary_value(value: object, unit: str, lang: str) -> str:
     return f"{float(cast(float, value)):.3g}"  # the summary's numbers: int, float or numpy scalars
 
 
+def _range_text(specs: pd.DataFrame, column: str, lang: str) -> str:
+    """Lowest–highest ``column`` over the report's specifications, with n and q's 95 % interval, in ``lang``."""
+    lo, hi = float(specs[column].min()), float(specs[column].max())
+    parts = [f"n {int(specs['n'].min())}–{int(specs['n'].max())}"]
+    if column == "q":
+        ci = f"{float(specs['q_ci95_low'].min()):.2f}–{float(specs['q_ci95_high'].max()):.2f}"
+        parts.append(tr("95 % interval {ci}", lang, ci=ci))
+    sep, open_, close = ("；", "（", "）") if lang == "zh" else ("; ", " (", ")")
+    return f"{lo:.2f}–{hi:.2f}{open_}{sep.join(parts)}{close}"
+
+
 def hierarchy_html(report: HierarchyReport, *, lang: str | None = None) -> str:
     """The report's headline figures with their formulas, on the stated places and size.
 
@@ -225,7 +236,10 @@ def hierarchy_html(report: HierarchyReport, *, lang: str | None = None) -> str:
             label = tr("Zipf q ({size}, {n} places, {merged})", lang, size=p["size"], n=p["n"], merged=merged)
         else:
             label = tr(r["measure"], lang)
-        rows.append([label, _summary_value(r["value"], r["unit"], lang), tr(r["formula"], lang)])
+        value = _summary_value(r["value"], r["unit"], lang)
+        if r["key"] in ("zipf_q_range", "primacy_s2_range"):
+            value = _range_text(report.specifications, "q" if r["key"] == "zipf_q_range" else "s2", lang)
+        rows.append([label, value, tr(r["formula"], lang)])
     header = [tr("measure", lang), tr("value", lang), tr("formula", lang)]
     heading = f"<p><b>{esc(tr('Urban hierarchy report', lang))}</b>: {esc(units_of_analysis(report, lang))}</p>"
     return heading + _table(header, rows)
