@@ -122,7 +122,8 @@ _CELL = "surface", "scenario"
 
 MEASURES: dict[str, Measure] = {
     "composite_score": Measure(
-        "Composite accessibility score (0-100)", "", True, "综合可达性得分（0–100）", maps=("accessibility",)
+        "Composite accessibility score (0-100, relative to the units, judgement weights)", "", True,
+        "综合可达性得分（0–100，相对各单元，判断权重）", maps=("accessibility",)
     ),
     # seat-based unit measures (seat_accessibility)
     "time_to_core_min": Measure(

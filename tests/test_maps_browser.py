@@ -79,9 +79,11 @@ def expected_paths():
     from linyi_spatial.viz.accessibility import TIME_BANDS_MIN
 
     s = linyi.load_structure()
-    G20, G35 = linyi.load_network(2020), linyi.load_network(2035)
+    G35 = linyi.load_network(2035)
     links = {d["link"] for _, _, d in G35.edges(data=True) if d["mode"] in ("road", "rail")}
-    added = {d["link"] for _, _, d in G35.edges(data=True)} - {d["link"] for _, _, d in G20.edges(data=True)}
+    # the scenario map compares the car networks (linyi.county_accessibility's mode): the road links 2035 adds
+    car20, car35 = linyi.load_network(2020, modes=("road",)), linyi.load_network(2035, modes=("road",))
+    added = {d["link"] for _, _, d in car35.edges(data=True)} - {d["link"] for _, _, d in car20.edges(data=True)}
     surface = linyi.travel_time_surface(2020)
     bands = len(np.unique(np.digitize(surface["cell_time_to_core_min"].to_numpy(), TIME_BANDS_MIN)))
     markers = len(s.poles) + len(s.points) + 1
@@ -123,7 +125,9 @@ def test_measures_switch_and_the_legend_follows(page, cli_maps):
     assert page.locator("path.leaflet-interactive").count() == one_layer  # switched, not stacked
     composite = control.locator("label", has_text="Composite accessibility score").locator("input")
     assert not composite.is_checked()
-    control.get_by_text("Composite accessibility score (0-100)", exact=True).click()  # and back
+    control.get_by_text(
+        "Composite accessibility score (0-100, relative to the units, judgement weights)", exact=True
+    ).click()  # and back
     sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Composite accessibility score")
     assert page.locator("path.leaflet-interactive").count() == one_layer
     assert page.errors == []

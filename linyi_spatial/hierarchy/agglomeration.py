@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,8 @@ def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each docume
     - ``pop_in_band``, ``band_area_km2``; ``pop_share`` and ``area_share``
       of the region outside the core;
     - ``location_quotient`` = (pop / land in the band) / (pop / land of the
-      region outside the core);
+      region outside the core); NaN (with a warning) for a band too narrow
+      to hold a cell centre;
     - ``null_ratio`` = the band's density over the mean density of the same
       band turned about the axis's midpoint to ``rotations`` evenly spaced
       angles (the same shape and area, other directions; turned bands with
@@ -182,6 +184,14 @@ def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each docume
             }
         )
     out = pd.DataFrame(rows).set_index("axis")
+    empty = out.index[out["band_area_km2"] <= 0].tolist()
+    if empty:
+        warnings.warn(
+            f"axis agglomeration: the band of axis(es) {empty} holds no cell centre (band_km={band_km:g} against "
+            f"{cell_km:g} km cells): their figures are NaN; pass a smaller cell_km",
+            UserWarning,
+            stacklevel=2,
+        )
     statuses = set(structure.axes["status"]) if "status" in structure.axes else set()
     out.attrs.update(
         formula="LQ = (P_band / A_band) / (P_region / A_region); null_ratio = (P_band / A_band) / mean over turned "

@@ -30,6 +30,7 @@ from .datasets import load_counties
 from .defaults import (
     BANDS_MIN,
     BASE_YEAR,
+    CAR_MODES,
     CUTOFFS_MIN,
     DELTA_BANDS_MIN,
     LINYI_CLIP_BUFFER_KM,
@@ -110,7 +111,8 @@ def _axes_on(structure: SpatialStructure, G: nx.MultiDiGraph) -> SpatialStructur
 def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Region, str]:
     if args.spec is None:
         if args.network is None:
-            G, G_b, labels = load_network(args.year), load_network(args.scenario_year), (args.year, args.scenario_year)
+            G, G_b = load_network(args.year, modes=CAR_MODES), load_network(args.scenario_year, modes=CAR_MODES)
+            labels = (args.year, args.scenario_year)
         else:  # Linyi's structure on the user's extract, cut to its counties with a margin
             G, G_b = _linyi_extract(args, args.network), None
             if args.scenario_network is not None:
@@ -131,6 +133,9 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             bands_min=args.bands_min or BANDS_MIN,
             cutoffs_min=args.cutoffs_min or CUTOFFS_MIN,
             delta_bands_min=DELTA_BANDS_MIN,
+            # the scores and times by car (as linyi.county_accessibility); the structure map draws the railways too
+            G_drawn=load_network(args.scenario_year) if args.network is None else None,
+            mode="car" if args.network is None else None,
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)

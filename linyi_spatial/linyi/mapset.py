@@ -27,7 +27,7 @@ from .._io import refuse_foreign, staged_set, write_text
 from .._version import __version__
 from ..errors import DataError
 from ..hierarchy import hierarchy_report
-from ..i18n import add_words, check_lang, local_name, tr
+from ..i18n import add_words, check_lang, code, local_name, tr
 from ..structure import SpatialStructure
 from ..viz import (
     accessibility_map,
@@ -93,7 +93,7 @@ _WORDS: dict[str, str] = {
 }
 """The map set's titles, descriptions and progress messages in Chinese."""
 
-add_words(_WORDS)
+add_words({**_WORDS, "{title} ({mode} times)": "{title}（{mode}出行时间）"}, codes={"car": "小汽车", "rail": "铁路"})
 
 MAPS = {
     "structure": "Planned spatial structure: core, poles, axes, points and the transport network",
@@ -137,6 +137,13 @@ class Region:
     delta_bands_min : tuple of float, optional
         Class edges of the scenario map's changes (minutes); default fitted
         to the changes (:func:`~linyi_spatial.viz.accessibility.delta_bands`).
+    G_drawn : networkx graph or None
+        The network drawn on the structure map (default: the scenario's, else
+        the analysis network), e.g. with the railways the car-only analysis
+        networks leave out.
+    mode : str, optional
+        The analysis networks' mode, said in the titles of the time maps
+        (``"car"``: "… (car times)").
     """
 
     structure: SpatialStructure
@@ -149,6 +156,8 @@ class Region:
     bands_min: tuple[float, ...] | None = None
     cutoffs_min: tuple[float, ...] | None = None
     delta_bands_min: tuple[float, ...] | None = None
+    G_drawn: nx.Graph | None = None
+    mode: str | None = None
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -206,7 +215,7 @@ def map_builders(
     s, G = region.structure, region.G
     lang = check_lang(lang)
     kw: dict[str, Any] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
-    plan = region.G_scenario if region.G_scenario is not None else G
+    plan = region.G_drawn if region.G_drawn is not None else region.G_scenario if region.G_scenario is not None else G
     builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
     if G is None:
         return _credited(builders, region.credit_line(lang))
@@ -224,6 +233,13 @@ def map_builders(
     origin = anchor_id if anchor_id in G else s.places.geometry.loc[[anchor_id]]
     a_label = region.labels[0]
 
+    def titled(text: str) -> str:  # the analysis mode, when the region states one
+        return (
+            text
+            if region.mode is None
+            else tr("{title} ({mode} times)", lang, title=text, mode=code(region.mode, lang))
+        )
+
     def cutoffs() -> tuple[float, ...]:  # isochrone limits and the scores' reach cut-offs
         if region.cutoffs_min is not None:
             return region.cutoffs_min
@@ -232,13 +248,13 @@ def map_builders(
     builders["accessibility"] = lambda: accessibility_map(
         acc.unit_accessibility(G, s, surface=surface(), cutoffs_min=cutoffs()),
         s.units,
-        title=tr("Unit accessibility, {label} network", lang, label=a_label),
+        title=titled(tr("Unit accessibility, {label} network", lang, label=a_label)),
         **kw,
     )
     builders["surface"] = lambda: surface_map(
         surface(),
         bands_min=region.bands_min,
-        title=tr("Travel-time surfaces, {label} network", lang, label=a_label),
+        title=titled(tr("Travel-time surfaces, {label} network", lang, label=a_label)),
         **kw,
     )
 
@@ -246,6 +262,7 @@ def map_builders(
         acc.isochrones(G, origin, cutoffs(), region=s.units, cell_km=region.cell_km),
         origin=(anchor.geometry.x, anchor.geometry.y),
         label=str(anchor["name_zh"] or anchor["name"]),
+        title=titled(tr("Isochrones from {label}", lang, label=str(anchor["name_zh"] or anchor["name"]))),
         **kw,
     )
     G_b = region.G_scenario
@@ -253,6 +270,9 @@ def map_builders(
         builders["scenario"] = lambda: scenario_map(
             acc.compare_scenarios(G, G_b, s, labels=region.labels, cell_km=region.cell_km),
             bands_min=region.delta_bands_min,
+            title=titled(
+                tr("Scenario {b} against {a}: change in travel time", lang, a=region.labels[0], b=region.labels[1])
+            ),
             **kw,
         )
     options: dict[str, Any] = dict(region.hierarchy)

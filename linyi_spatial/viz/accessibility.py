@@ -406,6 +406,7 @@ def isochrone_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    title: str | None = None,
 ) -> folium.Map:
     """Isochrones as bands: within the first limit, then between each limit and the next, one layer each.
 
@@ -424,6 +425,8 @@ def isochrone_map(
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    title : str, optional
+        Map title (default "Isochrones from <label>").
 
     Returns
     -------
@@ -440,7 +443,11 @@ def isochrone_map(
     lang = check_lang(lang)
     label = label if label is not None else tr("origin", lang)
     m = new_map(
-        iso.to_crs(WGS84).total_bounds, tiles, tr("Isochrones from {label}", lang, label=label), tiles_key, lang
+        iso.to_crs(WGS84).total_bounds,
+        tiles,
+        title if title is not None else tr("Isochrones from {label}", lang, label=label),
+        tiles_key,
+        lang,
     )
     datum = m.datum
     # one band per limit (within this limit, not the one before), so every place has the colour of its band
@@ -545,6 +552,7 @@ def scenario_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    title: str | None = None,
 ) -> folium.Map:
     """What scenario b changes against a: unit and grid-cell deltas of travel time, and the added links.
 
@@ -566,6 +574,8 @@ def scenario_map(
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    title : str, optional
+        Map title (default "Scenario <b> against <a>: change in travel time").
 
     Returns
     -------
@@ -582,7 +592,8 @@ def scenario_map(
     lang = check_lang(lang)
     a, b = comparison.label_a, comparison.label_b
     shapes = simplified_units(comparison.geometry)
-    title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
+    if title is None:
+        title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
     m = new_map(shapes.total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
     fitted = bands_min is None
