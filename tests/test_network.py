@@ -145,6 +145,31 @@ def test_line_opened_after_2020_changes_the_network(g2020, g2035):
     assert all(t35[s] <= t20[s] + 1e-9 for s in SEATS)
 
 
+def test_g22_is_in_every_year_and_the_planned_lines_in_2035_with_sources():
+    from linyi_spatial.linyi import network_tables
+
+    _, routes = network_tables()
+    r = routes.set_index("route_id")
+    assert r.loc["G22", ["status", "opened", "source"]].tolist() == ["open", 2007, "T21"]
+    assert r.loc["G25", "opened"] == 2013
+    for rid, source in (("lailin-hsr", "T22"), ("linlian-hsr", "T23")):
+        assert r.loc[rid, ["status", "opened", "source"]].tolist() == ["planned", 2035, source]
+    listed = set(linyi.sources()["key"])
+    assert {"T21", "T22", "T23", "T24"} <= listed
+    for year in (2010, 2020, 2025, 2035):
+        refs = {d.get("ref") for _, _, d in load_network(year).edges(data=True)}
+        assert "G22" in refs, year
+    routes_2035 = {d["route"] for _, _, d in load_network(2035).edges(data=True)}
+    routes_2025 = {d["route"] for _, _, d in load_network(2025).edges(data=True)}
+    assert {"lailin-hsr", "linlian-hsr"} <= routes_2035
+    assert not {"lailin-hsr", "linlian-hsr"} & routes_2025
+    # 蒙阴 has its first station (莱临, planned): only 蒙阴 had no railway (facts, T14)
+    g = load_network(2035)
+    assert "st_mengyin_hsr" in g
+    assert "st_mengyin_hsr" not in load_network(2025)
+    assert any(v == "mengyin" for _, v, d in g.out_edges("st_mengyin_hsr", data=True) if d["mode"] == "access")
+
+
 def test_rail_only_through_stations_with_penalty(g2020):
     for u, v, d in g2020.edges(data=True):
         mu, mv = g2020.nodes[u]["mode"], g2020.nodes[v]["mode"]
