@@ -41,7 +41,7 @@ from .accessibility import (
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .decay import DecayFunction, decay_weights
 from .errors import ClusterError, CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
-from .export import to_geopackage
+from .export import read_network_layers, to_geopackage
 from .hierarchy import (
     HierarchyReport,
     axis_agglomeration,
@@ -116,6 +116,7 @@ __all__ = [
     "primacy",
     "projected_crs",
     "rank_size",
+    "read_network_layers",
     "read_osm",
     "seat_accessibility",
     "set_progress",

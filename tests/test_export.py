@@ -87,3 +87,34 @@ def test_a_full_disk_is_a_named_error_and_the_old_file_stays(parts, tmp_path, mo
         ls.to_geopackage(path, parts["structure"], overwrite=True)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.gpkg"]
+
+
+def test_cgcs2000_integer_years_and_a_network_osmnx_reads_back(tmp_path):
+    import osmnx as ox
+
+    s, G = linyi.load_structure(axes="anchors"), linyi.load_network(2035)
+    path = ls.to_geopackage(tmp_path / "cgcs.gpkg", s, G=G, crs="EPSG:4490")
+    units = gpd.read_file(path, layer="units")
+    assert units.crs.to_epsg() == 4490
+    import pyogrio
+
+    info = pyogrio.read_info(path, layer="network_edges")
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["opened"] == "int64"  # a year field, not 2013.0
+    edges = gpd.read_file(path, layer="network_edges")  # (read back as float where some are empty)
+    assert edges.loc[edges["ref"] == "G25", "opened"].unique().tolist() == [2013]
+    with pytest.raises(ls.DataError, match="EPSG:4490"):
+        ls.to_geopackage(tmp_path / "x.gpkg", s, crs="EPSG:3857")
+    # the network layers are OSMnx's: graph_from_gdfs rebuilds the same graph
+    wgs = ls.to_geopackage(tmp_path / "wgs.gpkg", s, G=G)
+    nodes = gpd.read_file(wgs, layer="network_nodes").set_index("osmid")
+    links = gpd.read_file(wgs, layer="network_edges").set_index(["u", "v", "key"])
+    back = ox.graph_from_gdfs(nodes, links)
+    ours = ls.read_network_layers(wgs)
+    for H in (back, ours):
+        assert set(H.nodes) == set(G.nodes)
+        assert H.number_of_edges() == G.number_of_edges()
+        got = {(u, v, k): d["travel_time"] for u, v, k, d in H.edges(keys=True, data=True)}
+        want = {(u, v, k): d["travel_time"] for u, v, k, d in G.edges(keys=True, data=True)}
+        assert got.keys() == want.keys()
+        np.testing.assert_allclose([got[e] for e in want], list(want.values()))
+    assert ours.nodes["yishui"]["x"] == G.nodes["yishui"]["x"]

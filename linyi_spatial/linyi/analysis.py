@@ -296,7 +296,7 @@ def isochrones(
     cell_km: float = 1.0,
     access: Access | None = None,
 ) -> gpd.GeoDataFrame:
-    """Isochrones over Linyi from a network node (default the municipal government).
+    """Isochrones over Linyi by car from a network node (default the municipal government).
 
     Parameters
     ----------
@@ -319,7 +319,7 @@ def isochrones(
     [30.0, 60.0]
     """
     return acc.isochrones(
-        load_network(year), origin, cutoffs_min, region=load_counties(), cell_km=cell_km, access=access
+        load_network(year, modes=CAR_MODES), origin, cutoffs_min, region=load_counties(), cell_km=cell_km, access=access
     )
 
 
@@ -464,9 +464,17 @@ def sources() -> pd.DataFrame:
 
 
 def export_geopackage(
-    path: str | os.PathLike[str], *, year: int = BASE_YEAR, cell_km: float = 1.0, overwrite: bool = False
+    path: str | os.PathLike[str],
+    *,
+    year: int = BASE_YEAR,
+    cell_km: float = 1.0,
+    overwrite: bool = False,
+    crs: str = "EPSG:4326",
 ) -> Path:
     """Write Linyi's structure, county scores, surface, isochrones, network and sources to one GeoPackage.
+
+    The scores, surface and isochrones are by car (as :func:`county_accessibility`); the network layer
+    holds the year's roads and railways.
 
     Parameters
     ----------
@@ -477,6 +485,8 @@ def export_geopackage(
     cell_km : float, default 1
     overwrite : bool, default False
         Replace an existing file.
+    crs : {"EPSG:4326", "EPSG:4490"}, default "EPSG:4326"
+        WGS-84 or CGCS2000 (China's 国土空间规划 datum).
 
     Returns
     -------
@@ -484,18 +494,17 @@ def export_geopackage(
 
     Examples
     --------
-    >>> export_geopackage("linyi.gpkg")  # doctest: +SKIP
+    >>> export_geopackage("linyi.gpkg", crs="EPSG:4490")  # doctest: +SKIP
     """
-    G = load_network(year)
-    structure = load_structure()
-    surface = acc.travel_time_surface(G, structure, cell_km=cell_km)
+    surface = travel_time_surface(year, cell_km=cell_km)
     return to_geopackage(
         path,
-        structure,
-        scores=acc.unit_accessibility(G, structure, surface=surface),
+        load_structure(),
+        scores=county_accessibility(year, cell_km=cell_km, surface=surface),
         surface=surface,
         isochrones=isochrones(year=year, cell_km=cell_km),
-        G=G,
+        G=load_network(year),
         sources=sources(),
         overwrite=overwrite,
+        crs=crs,
     )
