@@ -118,3 +118,21 @@ def test_cgcs2000_integer_years_and_a_network_osmnx_reads_back(tmp_path):
         assert got.keys() == want.keys()
         np.testing.assert_allclose([got[e] for e in want], list(want.values()))
     assert ours.nodes["yishui"]["x"] == G.nodes["yishui"]["x"]
+
+
+def test_score_tables_are_geodataframes_that_explore_and_write(tmp_path):
+    import folium
+
+    scores = linyi.county_accessibility(2020, cell_km=5.0)
+    assert isinstance(scores, gpd.GeoDataFrame)
+    assert scores.crs.to_epsg() == 4326
+    counties = linyi.load_counties()
+    assert scores.geometry.reindex(counties.index).geom_equals(counties.geometry).all()
+    assert isinstance(scores.explore(tiles=None), folium.Map)
+    scores.to_file(tmp_path / "x.gpkg")
+    back = gpd.read_file(tmp_path / "x.gpkg").set_index("adcode")
+    np.testing.assert_allclose(back["composite_score"], scores["composite_score"].reindex(back.index))
+    # a second region, through the general function
+    general = ls.unit_accessibility(made_up_network(2020), made_up_structure(), cell_km=5.0)
+    assert isinstance(general, gpd.GeoDataFrame)
+    assert len(general) == 5

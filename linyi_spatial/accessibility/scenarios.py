@@ -171,7 +171,7 @@ def compare_scenarios(
     b = b.drop(columns=["composite_score", "rank"]).join(composite_score(b, w, reference=a))
     a = a.drop(columns=["composite_score", "rank"]).join(base_scores)
     cols: dict[str, pd.Series] = {"name": a["name"]}
-    measures = [c for c in a.columns if c not in ("name", "rank", "composite_score")]
+    measures = [c for c in a.columns if c not in ("name", "rank", "composite_score", a.geometry.name)]
     for m in [*measures, "composite_score"]:
         cols[f"{m}_{a_label}"] = a[m]
         cols[f"{m}_{b_label}"] = b[m]

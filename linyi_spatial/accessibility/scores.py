@@ -484,9 +484,11 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
 
     Returns
     -------
-    pandas.DataFrame
+    geopandas.GeoDataFrame
         One row per unit (unit-id index) with ``name``, the measures,
-        ``composite_score`` and ``rank``; ``attrs["size"]``,
+        ``composite_score`` and ``rank``, and the unit's polygon (in the
+        units' CRS, WGS-84 for a spec's units), so ``.explore()``,
+        ``.plot()`` and ``.to_file()`` work; ``attrs["size"]``,
         ``attrs["weights"]``, ``attrs["population"]`` (the population
         rule), ``attrs["modes"]`` (the network's modes, when it records
         them) and ``attrs["composite"]`` (the scale of the composite)
@@ -549,4 +551,7 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
         modes=G.graph.get("modes"),
         composite=scale,
     )
-    return out
+    units = structure.units
+    scores = gpd.GeoDataFrame(out, geometry=units.geometry.reindex(out.index).to_numpy(), crs=units.crs)
+    scores.attrs.update(out.attrs)
+    return scores
