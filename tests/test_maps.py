@@ -211,7 +211,7 @@ def test_road_legend_lists_the_classes_the_network_has_in_distinct_colours(tmp_p
     )
 
 
-def test_isochrones_are_drawn_as_disjoint_bands_nearest_darkest():
+def test_isochrones_are_drawn_as_disjoint_bands_nearest_lightest():
     """Each place has one colour, the legend's: bands do not overlap, and they add up to the largest isochrone."""
     import folium as _folium
     import shapely as _shapely
@@ -230,7 +230,8 @@ def test_isochrones_are_drawn_as_disjoint_bands_nearest_darkest():
                     geom = _shapely.geometry.shape(child.data["features"][0]["geometry"])
                     drawn.append((layer.layer_name, child.style_function({})["fillColor"], geom))
     assert [name for name, _, _ in drawn] == ["≤ 20 min", "20–40 min", "40–60 min"]
-    assert drawn[0][1] == "#440154"  # the nearest band is the darkest, as on the surface map
+    assert drawn[0][1] == "#fde725"  # the nearest band is the lightest: the better end light, as on every map
+    assert len({colour for _, colour, _ in drawn}) == len(drawn)  # no two bands share a colour
     for (_, _, a), (_, _, b) in itertools.combinations(drawn, 2):
         assert a.intersection(b).area < 1e-9
     union = _shapely.union_all([g for *_, g in drawn])
@@ -257,3 +258,48 @@ def test_time_bands_leave_no_slivers_between_them_on_real_county_boundaries():
     overlap_km2 = sum(_shapely.intersection(a, b).area for a, b in itertools.combinations(geoms, 2)) / 1e6
     assert holes_km2 == 0.0
     assert overlap_km2 < 1e-9
+
+
+@pytest.mark.parametrize("n", range(2, 13))
+def test_the_ramp_never_repeats_a_colour_and_keeps_its_ends(n):
+    from linyi_spatial.viz.classes import ramp
+    from linyi_spatial.viz.style import SEQUENTIAL
+
+    colours = ramp(n, reverse=False)
+    assert len(colours) == n
+    assert len(set(colours)) == n
+    assert (colours[0], colours[-1]) == (SEQUENTIAL[0], SEQUENTIAL[-1])  # light (better) first
+    assert ramp(n, reverse=True) == colours[::-1]
+
+
+def test_the_surface_map_draws_the_better_end_light_and_every_class_its_own_colour():
+    import folium as _folium
+
+    from linyi_spatial import linyi
+    from linyi_spatial.viz import surface_map
+    from linyi_spatial.viz.style import SEQUENTIAL
+
+    surface = linyi.travel_time_surface(2020, cell_km=4.0)
+    m = surface_map(surface, bands_min=(15, 30, 45, 60, 90, 120), tiles=None)
+    first = next(layer for layer in m._children.values() if isinstance(layer, _folium.FeatureGroup))
+    fills = [c.style_function({})["fillColor"] for c in first._children.values() if isinstance(c, _folium.GeoJson)]
+    assert len(fills) == 7  # every band present, drawn shortest first
+    assert len(set(fills)) == len(fills)  # seven bands, seven colours (45–60 and 60–90 were one colour)
+    assert fills[0] == SEQUENTIAL[0]  # the shortest times light, as the best unit on the accessibility map
+
+
+def test_choropleth_classes_never_share_an_end_value():
+    import html as _html
+    import re as _re
+
+    from linyi_spatial import linyi
+    from linyi_spatial.viz import accessibility_map
+
+    scores = linyi.county_accessibility(2020, cell_km=5.0)
+    page_html = accessibility_map(scores, linyi.load_counties(), tiles=None).get_root().render()
+    legends = _re.findall(r"<div class='linyi-legend'.*?</div></div>", page_html, _re.S)
+    assert legends
+    for block in legends:
+        items = [_html.unescape(x).strip() for x in _re.findall(r"</span> ([^<]+)</div>", block)]
+        ends = [e.strip() for item in items for e in item.split(" – ")]
+        assert len(ends) == len(set(ends)), items  # e.g. "6.0 – 19.2", "19.2 – 45.1" shared 19.2

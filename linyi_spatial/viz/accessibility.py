@@ -134,9 +134,15 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
             tips[uid].append(
                 table([(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))])
             )
-        lo = [float(values.min()), *bins[:-1]]
-        ends = [(fmt_measure(lo[j], unit, lang), fmt_measure(bins[j], unit, lang)) for j in range(len(bins))]
-        items = [("box", colours[j], a if a == b else f"{a} – {b}") for j, (a, b) in enumerate(ends)]
+        # each class by the lowest and highest value it holds: classes never share an end, and a class shows a
+        # single value only when it holds one unit (or units with equal values)
+        items = []
+        for j in range(len(bins)):
+            held = values.to_numpy()[idx == j]
+            if not len(held):
+                continue
+            a, b = fmt_measure(float(held.min()), unit, lang), fmt_measure(float(held.max()), unit, lang)
+            items.append(("box", colours[j], a if a == b else f"{a} – {b}"))
         legends.append((label, items))
     popups = {}
     for uid in shapes.index:
@@ -348,7 +354,7 @@ def surface_map(
     fitted = bands_min is None
     if bands_min is None:
         bands_min = readable_minutes(np.concatenate([surface[c].to_numpy(dtype=float) for c in columns]))
-    colours = ramp(len(bands_min) + 1, reverse=True)
+    colours = ramp(len(bands_min) + 1, reverse=False)  # the better (shorter) end light, as on every map
     names = _band_names(bands_min, lang)
     layers, legends = [], []
     for i, col in enumerate(columns):
@@ -455,7 +461,7 @@ def isochrone_map(
     bands = iso.copy()
     for i in range(1, len(iso)):
         bands.loc[i, "geometry"] = shapely.difference(iso.geometry.iloc[i], iso.geometry.iloc[i - 1])
-    colours = ramp(len(iso), reverse=True)  # the nearest band darkest, as on the surface map
+    colours = ramp(len(iso), reverse=False)  # the nearest band lightest: the better end light, as on every map
     items = []
     previous: str | None = None
     for colour, (_, row) in zip(colours, shift(bands, datum).iterrows(), strict=True):

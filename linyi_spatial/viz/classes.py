@@ -104,7 +104,13 @@ def readable_minutes(values: object, n: int = 6) -> tuple[float, ...]:
 
 
 def ramp(n: int, reverse: bool) -> list[str]:
-    """``n`` colours of the sequential ramp, dark to light (``reverse``: light to dark).
+    """``n`` distinct colours of the viridis ramp, light to dark (``reverse``: dark to light).
+
+    The colours are resampled evenly along viridis for ``n`` classes, so no
+    two classes share a colour however many there are; the ends are
+    always :data:`~linyi_spatial.viz.style.SEQUENTIAL`'s (light ``#fde725``,
+    dark ``#440154``). The library's convention: **the better end is
+    light** (shorter times, higher scores), the worse dark.
 
     Parameters
     ----------
@@ -119,8 +125,16 @@ def ramp(n: int, reverse: bool) -> list[str]:
     --------
     >>> ramp(2, reverse=False)
     ['#fde725', '#440154']
+    >>> len(set(ramp(9, reverse=False)))
+    9
     """
-    cols = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(n - 1, 1))] for i in range(n)]
+    import branca.colormap as cm
+
+    if n <= 1:
+        cols = [SEQUENTIAL[0]] * max(n, 0)
+    else:
+        viridis = cm.linear.viridis  # type: ignore[attr-defined]  # built at import from a JSON table
+        cols = [viridis.rgb_hex_str(1.0 - i / (n - 1)) for i in range(n)]
     return cols[::-1] if reverse else cols
 
 
