@@ -303,3 +303,26 @@ def test_choropleth_classes_never_share_an_end_value():
         items = [_html.unescape(x).strip() for x in _re.findall(r"</span> ([^<]+)</div>", block)]
         ends = [e.strip() for item in items for e in item.split(" – ")]
         assert len(ends) == len(set(ends)), items  # e.g. "6.0 – 19.2", "19.2 – 45.1" shared 19.2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_accessibility_surface_and_isochrone_maps_name_every_county_in_the_page_language(lang):
+    from linyi_spatial import linyi
+    from linyi_spatial.viz import accessibility_map, isochrone_map, surface_map
+
+    counties = linyi.load_counties()
+    surface = linyi.travel_time_surface(2020, cell_km=5.0)
+    maps = {
+        "accessibility": accessibility_map(
+            linyi.county_accessibility(2020, surface=surface), counties, tiles=None, lang=lang
+        ),
+        "surface": surface_map(surface, tiles=None, lang=lang, units=counties),
+        "isochrones": isochrone_map(linyi.isochrones((30, 60), cell_km=5.0), tiles=None, lang=lang, units=counties),
+    }
+    for key, m in maps.items():
+        page_html = m.get_root().render().replace("\\u0027", "'").replace("\\u003e", ">").replace("\\u003c", "<")
+        labels = [json.loads(f'"{x}"') for x in re.findall(r"linyi-label linyi-unit-label'>([^<]+)</div>", page_html)]
+        want = counties["name_en" if lang == "en" else "name_zh"]
+        assert set(want) <= set(labels), (key, sorted(set(want) - set(labels)))
+        if lang == "en":
+            assert not set(counties["name_zh"]) & set(labels), key  # no Chinese-only names on an English map

@@ -255,14 +255,16 @@ def map_builders(
         surface(),
         bands_min=region.bands_min,
         title=titled(tr("Travel-time surfaces, {label} network", lang, label=a_label)),
+        units=s.units.assign(name=s.unit_names()) if "name_en" not in s.units else s.units,
         **kw,
     )
 
     builders["isochrones"] = lambda: isochrone_map(
         acc.isochrones(G, origin, cutoffs(), region=s.units, cell_km=region.cell_km),
         origin=(anchor.geometry.x, anchor.geometry.y),
-        label=str(anchor["name_zh"] or anchor["name"]),
-        title=titled(tr("Isochrones from {label}", lang, label=str(anchor["name_zh"] or anchor["name"]))),
+        label=local_name(anchor["name_zh"], anchor["name"], lang),
+        title=titled(tr("Isochrones from {label}", lang, label=local_name(anchor["name_zh"], anchor["name"], lang))),
+        units=s.units.assign(name=s.unit_names()) if "name_en" not in s.units else s.units,
         **kw,
     )
     G_b = region.G_scenario

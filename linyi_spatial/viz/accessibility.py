@@ -22,7 +22,8 @@ from .basemaps import point, shift
 from .classes import classify, dissolve, ramp, readable_minutes
 from .controls import ExclusiveLayers
 from .i18n import check_lang, code, tr
-from .layers import added, overlay, simplified_units, tooltip
+from .layers import added, context_units, local_unit_names, overlay, simplified_units, tooltip
+from .layers import label as place_label
 from .legends import LegendSwitch, legend
 from .mapobject import finish, new_map, page
 from .style import DIVERGING, OKABE_ITO
@@ -118,7 +119,8 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     datum = m.datum
     shapes = simplified_units(units)
     unit_, id_ = tr("unit", lang), tr("id", lang)
-    names = data["name"] if "name" in data else pd.Series(shapes.index, index=shapes.index)
+    given = data.get("name")
+    names = local_unit_names(units.reindex(shapes.index), lang, fallback=given)  # in the page's language
     fills: dict[object, list[str]] = {uid: [] for uid in shapes.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shapes.index}
     legends, switches = [], []
@@ -151,6 +153,10 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
             every.append((tr("rank", lang), fmt(data.loc[uid, "rank"], 0)))
         popups[uid] = table([(unit_, names.get(uid, uid)), (id_, uid), *every])
     SharedChoropleth(shift(shapes, datum), fills, tips, popups, switches).add_to(m)
+    named = overlay(tr("Unit names", lang), show=True)
+    for uid, where in shift(shapes.geometry.representative_point(), datum).items():
+        place_label(m, [where.y, where.x], str(names.get(uid, uid)), layer=named, unit=True)
+    named.add_to(m)
     scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
     for i, (label, items) in enumerate(legends):
         title = tr("{label} ({scheme})", lang, label=label, scheme=scheme_name)
@@ -307,6 +313,7 @@ def surface_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    units: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Travel-time surfaces dissolved into time bands, one layer per measure (and residents, if known).
 
@@ -330,6 +337,8 @@ def surface_map(
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    units : GeoDataFrame, optional
+        Areal units drawn as outlines with their names (in ``lang``) over the bands.
 
     Returns
     -------
@@ -373,6 +382,8 @@ def surface_map(
         layer, label, items = _population_layer(surface, datum, lang)
         layers.append(added(layer, m))
         legends.append(legend(label, items, layer=label, shown=False))
+    if units is not None:  # which county lies in which band: outlines and names over the bands
+        context_units(m, units, lang, name=tr("Unit boundaries and names", lang))
     for item in legends:
         page(m).html.add_child(item)
     LegendSwitch().add_to(m)
@@ -413,6 +424,7 @@ def isochrone_map(
     tiles_key: str | None = None,
     lang: str | None = None,
     title: str | None = None,
+    units: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Isochrones as bands: within the first limit, then between each limit and the next, one layer each.
 
@@ -433,6 +445,8 @@ def isochrone_map(
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     title : str, optional
         Map title (default "Isochrones from <label>").
+    units : GeoDataFrame, optional
+        Areal units drawn as outlines with their names (in ``lang``) over the bands.
 
     Returns
     -------
@@ -449,7 +463,11 @@ def isochrone_map(
     lang = check_lang(lang)
     label = label if label is not None else tr("origin", lang)
     m = new_map(
-        iso.to_crs(WGS84).total_bounds,
+        (
+            iso.to_crs(WGS84)
+            if units is None
+            else pd.concat([iso.to_crs(WGS84).geometry, units.to_crs(WGS84).geometry])
+        ).total_bounds,
         tiles,
         title if title is not None else tr("Isochrones from {label}", lang, label=label),
         tiles_key,
@@ -484,6 +502,8 @@ def isochrone_map(
         layer.add_to(m)
         items.append(("box", colour, name))
         previous = minutes
+    if units is not None:  # which county lies within which time: outlines and names over the bands
+        context_units(m, units, lang, name=tr("Unit boundaries and names", lang))
     if origin is not None:
         folium.CircleMarker(
             point(origin[0], origin[1], datum),

@@ -87,6 +87,8 @@ _WORDS: dict[str, str] = {
     "not known for this place": "该地点无此数据",
     "{place}: pole, own {size} unknown": "{place}：增长极，自身 {size} 未知",
     "95 % interval {ci}": "95% 置信区间 {ci}",
+    "Unit boundaries and names": "单元边界与名称",
+    "Unit names": "单元名称",
     "; {place}: its own size ({year}), inside {host}": "；{place}：采用自身规模（{year}年），位于{host}",
     "inside": "位于",
     "residents (own figure, {year})": "常住人口（自身数据，{year}年）",

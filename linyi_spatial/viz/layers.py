@@ -16,13 +16,24 @@ from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from ..crs import WGS84, projected_crs
 from ._html import esc, no_template
 from .basemaps import shift
+from .i18n import local_name
 
-__all__ = ["added", "geojson_layer", "label", "overlay", "simplified_units", "tooltip"]
+__all__ = [
+    "added",
+    "context_units",
+    "geojson_layer",
+    "label",
+    "local_unit_names",
+    "overlay",
+    "simplified_units",
+    "tooltip",
+]
 
 _Child = TypeVar("_Child", bound=folium.MacroElement)
 
@@ -205,3 +216,89 @@ def geojson_layer(
         if geom is None or geom.is_empty:
             continue
         folium.GeoJson(geom.__geo_interface__, style_function=style, tooltip=tooltip(tip)).add_to(layer)
+
+
+def local_unit_names(units: pd.DataFrame, lang: str, fallback: pd.Series | None = None) -> pd.Series:
+    """Each unit's name in ``lang``: ``name_zh`` on Chinese maps, ``name_en`` (else ``name``) on English ones.
+
+    A unit without a name in that language takes the other's, then ``fallback``'s, then its id.
+
+    Parameters
+    ----------
+    units : DataFrame
+    lang : {"en", "zh"}
+    fallback : Series, optional
+        Names by unit id to use when the units have no name columns.
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"name_zh": ["沂水县"], "name_en": ["Yishui"]}, index=["371323"])
+    >>> local_unit_names(u, "en").tolist(), local_unit_names(u, "zh").tolist()
+    (['Yishui'], ['沂水县'])
+    """
+    out = {}
+    for uid, row in units.iterrows():
+        en = row.get("name_en") or row.get("name")
+        name = local_name(row.get("name_zh"), en, lang)
+        if not name and fallback is not None:
+            name = str(fallback.get(uid, ""))
+        out[uid] = name or str(uid)
+    return pd.Series(out, dtype=object, name="name").reindex(units.index)
+
+
+def context_units(
+    m: folium.Map,
+    units: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    name: str,
+    fallback: pd.Series | None = None,
+) -> folium.FeatureGroup:
+    """The units' outlines and names over a map's data, in a layer of their own (on at load).
+
+    Outlines only (no fill, not clickable), so the data below stay readable; each unit's name sits at a
+    point inside it, in the page's language (:func:`local_unit_names`).
+
+    Parameters
+    ----------
+    m : folium.Map
+    units : GeoDataFrame
+    lang : {"en", "zh"}
+    name : str
+        The layer's name in the layer control.
+    fallback : Series, optional
+        Names by unit id when the units have no name columns.
+
+    Returns
+    -------
+    folium.FeatureGroup
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> from linyi_spatial.viz.mapobject import new_map
+    >>> s = made_up_structure()
+    >>> m = new_map(s.units.total_bounds, None, "t")
+    >>> _ = context_units(m, s.units, "en", name="Units", fallback=s.unit_names())
+    >>> "Brookby" in m.get_root().render()
+    True
+    """
+    datum = getattr(m, "datum", WGS84)
+    shapes = simplified_units(units)
+    layer = overlay(name, show=True)
+    outline = {"color": "#333333", "weight": 1.2, "fill": False, "opacity": 0.9, "interactive": False}
+    folium.GeoJson(
+        shift(shapes[[shapes.geometry.name]], datum).__geo_interface__,
+        style_function=lambda _f: outline,
+        interactive=False,
+    ).add_to(layer)
+    names = local_unit_names(units, lang, fallback)
+    inside = shift(shapes.geometry.representative_point(), datum)
+    for uid, where in inside.items():
+        label(m, [where.y, where.x], str(names.get(uid, uid)), layer=layer, unit=True)
+    layer.add_to(m)
+    return layer

@@ -17,7 +17,7 @@ from ..errors import OptionError
 from ._html import fmt_measure, table
 from .basemaps import point, shift
 from .i18n import check_lang, code, local_name, tr
-from .layers import geojson_layer, label, overlay, simplified_units, tooltip
+from .layers import geojson_layer, label, local_unit_names, overlay, simplified_units, tooltip
 from .legends import legend
 from .mapobject import finish, new_map
 from .style import OKABE_ITO
@@ -389,7 +389,7 @@ def structure_map(
     layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
     geojson_layer(layer, units, datum, lambda _f: unit_style, _unit_tips(s, units, lang))
-    names = s.unit_names()
+    names = local_unit_names(s.units, lang, fallback=s.unit_names())  # in the page's language
     inside = shift(units.geometry.representative_point(), datum)  # a point inside each unit, for its name
     for uid, where in inside.items():
         label(m, [where.y, where.x], str(names.get(uid, uid)), layer=layer, unit=True)
