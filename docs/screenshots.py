@@ -35,6 +35,7 @@ BOXES = """() => {
     credits: pick('.linyi-credits'),
     control: pick('.leaflet-control-layers'),
     scale: pick('.leaflet-control-scale'),
+    north: pick('.linyi-north'),
   };
 }"""
 
@@ -78,6 +79,8 @@ def check_folder(folder: Path, out: Path, browser) -> list[str]:
             where = f"{path.name} at {width}×{height}"
             if not found["boxes"]["title"] or not found["boxes"]["legend"]:
                 problems.append(f"{where}: title or legend not visible")
+            if not found["boxes"]["north"] or not found["boxes"]["scale"]:
+                problems.append(f"{where}: north arrow or scale bar not visible")
             problems.extend(f"{where}: {a} overlaps {b} ({area:.0f} px²)" for a, b, area in found["overlaps"])
             if found["cover"] > MAX_COVER:
                 problems.append(f"{where}: page furniture covers {found['cover']:.0%} of the map")

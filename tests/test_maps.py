@@ -326,3 +326,16 @@ def test_accessibility_surface_and_isochrone_maps_name_every_county_in_the_page_
         assert set(want) <= set(labels), (key, sorted(set(want) - set(labels)))
         if lang == "en":
             assert not set(counties["name_zh"]) & set(labels), key  # no Chinese-only names on an English map
+
+
+def test_every_map_has_a_north_arrow_and_a_scale_bar():
+    from linyi_spatial.linyi.mapset import Region, map_builders
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    region = Region(made_up_structure(), made_up_network(2020), made_up_network(2035), cell_km=5.0)
+    builders = map_builders(region, tiles=None)
+    assert len(builders) == 6
+    for key, build in builders.items():
+        page_html = build().get_root().render()
+        assert page_html.count("class='linyi-north'") == 1, key
+        assert "L.control.scale" in page_html, key

@@ -121,6 +121,7 @@ def new_map(
             f"padding:4px 8px;border:1px solid #999;font-size:14px'>{esc(title)}</div>"
         )
     )
+    page(m).html.add_child(RawHTML(NORTH_ARROW.format(title=esc(tr("north", lang)))))
     page(m).header.add_child(RawHTML(GENERATOR))
     page(m).header.add_child(RawHTML(PAGE_CSS))
     Fullscreen(tr("Full screen", lang)).add_to(m)
@@ -128,6 +129,18 @@ def new_map(
     m.datum = str(spec["datum"])
     m.lang = lang
     return m
+
+
+NORTH_ARROW = (
+    "<div class='linyi-north' title='{title}' style='position:fixed;top:132px;left:10px;z-index:1000;width:34px;"
+    "height:46px;background:white;border:2px solid rgba(0,0,0,0.2);border-radius:4px;text-align:center'>"
+    "<svg width='30' height='42' viewBox='0 0 30 42' role='img' aria-label='{title}'>"
+    "<polygon points='15,3 24,27 15,21' fill='#222'/><polygon points='15,3 6,27 15,21' fill='#fff' stroke='#222' "
+    "stroke-width='1'/><text x='15' y='40' font-size='12' font-weight='700' text-anchor='middle' "
+    "font-family='sans-serif' fill='#222'>N</text></svg></div>"
+)
+"""The north arrow (指北针) of every map, below the zoom and full-screen buttons: the maps are north-up
+(Web Mercator), so it points straight up; its tooltip says "north" in the page's language."""
 
 
 def add_credits(m: folium.Map, text: str) -> folium.Map:
