@@ -130,6 +130,14 @@ def test_measures_switch_and_the_legend_follows(page, cli_maps):
     ).click()  # and back
     sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Composite accessibility score")
     assert page.locator("path.leaflet-interactive").count() == one_layer
+    # radio semantics: unticking the measure shown leaves it shown (the map never goes blank)
+    control.get_by_text(
+        "Composite accessibility score (0-100, relative to the units, judgement weights)", exact=True
+    ).click()
+    page.wait_for_timeout(100)
+    assert page.locator("path.leaflet-interactive").count() == one_layer
+    assert composite.is_checked()
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text("Composite accessibility score")
     assert page.errors == []
 
 

@@ -99,12 +99,26 @@ _EXCLUSIVE_JS = """
       group.forEach(function(other) { if (other !== e.layer && map.hasLayer(other)) { map.removeLayer(other); } });
     }, 0);
   });
+  // radio semantics: one measure is always shown; unticking the shown one leaves it on
+  map.on('overlayremove', function(e) {
+    if (group.indexOf(e.layer) < 0) { return; }
+    setTimeout(function() {
+      if (!group.some(function(l) { return map.hasLayer(l); })) {
+        map.addLayer(e.layer);
+        document.querySelectorAll('.leaflet-control-layers-overlays input').forEach(function(el) {
+          if (el.layerId === L.Util.stamp(e.layer)) { el.checked = true; }
+        });
+      }
+    }, 0);
+  });
 })();
 """
 
 
 class ExclusiveLayers(folium.MacroElement):
-    """Make alternative measure layers switch instead of stacking: turning one on turns the others off.
+    """Make alternative measure layers behave as radio buttons: one on turns the others off; one always shows.
+
+    The layer shown cannot be turned off, so the map never goes blank.
 
     Parameters
     ----------
