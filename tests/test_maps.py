@@ -339,3 +339,15 @@ def test_every_map_has_a_north_arrow_and_a_scale_bar():
         page_html = build().get_root().render()
         assert page_html.count("class='linyi-north'") == 1, key
         assert "L.control.scale" in page_html, key
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_raw_column_name_on_any_linyi_map(tmp_path, lang):
+    from linyi_spatial.linyi.cli import main
+
+    out = tmp_path / lang
+    assert main(["maps", "--out", str(out), "--offline", "--quiet", "--cell-km", "5", "--lang", lang]) == 0
+    for path in sorted(out.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for column in ("urban_pop_2020", "pop_2020", "pop_2010"):
+            assert column not in text, (path.name, column)

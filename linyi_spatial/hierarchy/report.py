@@ -434,6 +434,7 @@ def hierarchy_report(
             "merge_core": merge_core,
             "n": len(places),
             "n_shown": len(shown),
+            "size_label": structure.size_label(size_col),
             "core": core,
             "tier_weights": weights,
         },

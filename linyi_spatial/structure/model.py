@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, overload
@@ -218,6 +219,41 @@ class SpatialStructure(Explorable):
         if key in NUMERIC_COLUMNS and (why := non_numeric(self.units[name])) is not None:
             raise DataError(f"{key} column {name!r} {why}", source=self.source)
         return str(name)
+
+    def size_label(self, column: str) -> dict[str, Any]:
+        """What a size column is, in words: a template and its fields (so no raw column name reaches a map).
+
+        ``{"template": "urban residents, {year}", "year": 2020, ...}`` for
+        the declared urban column, ``"residents, {year}"`` for the declared
+        size or base-year size (the year from the column's name or the
+        spec's ``size_base_year``), ``{"template": "{column}", ...}`` for
+        any other column, whose name is then all there is to say.
+
+        Parameters
+        ----------
+        column : str
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from linyi_spatial import linyi
+        >>> linyi.load_structure(axes="anchors").size_label("urban_pop_2020")
+        {'template': 'urban residents, {year}', 'year': 2020, 'column': 'urban_pop_2020'}
+        """
+        roles = {self.columns.get("urban"): "urban residents", self.columns.get("size"): "residents",
+                 self.columns.get("size_base"): "residents"}  # fmt: skip
+        word = roles.get(column)
+        found = re.search(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)", column)
+        year = int(found.group(1)) if found else None
+        if year is None and column == self.columns.get("size_base"):
+            base_year = self.columns.get("size_base_year")
+            year = int(base_year) if base_year is not None else None
+        if word is None:
+            return {"template": "{column}", "column": column}
+        return {"template": f"{word}, {{year}}" if year else word, "year": year, "column": column}
 
     def unit_names(self) -> pd.Series:
         """Each unit's display name (the declared ``name`` column, else the unit id).

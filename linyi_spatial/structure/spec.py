@@ -80,7 +80,14 @@ _CODES: dict[str, str] = {
 }
 """The plan's roles and tiers, place kinds and provenance in Chinese (the codes a spec uses)."""
 
-add_words(codes=_CODES)
+add_words(
+    {
+        "urban residents, {year}": "{year}年城镇常住人口",
+        "residents, {year}": "{year}年常住人口",
+        "urban residents": "城镇常住人口",
+    },
+    codes=_CODES,
+)
 
 SEAT_KIND = "county_seat"
 """Place ``kind`` of a unit's seat (set by ``seat_of``); seats stand for their units in the analyses."""

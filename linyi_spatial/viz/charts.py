@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..catalog import MEASURES, higher_is_better, measure_label, measure_unit
 from ..errors import OptionError
-from .hierarchy import units_of_analysis
+from .hierarchy import size_text, units_of_analysis
 from .i18n import check_lang, code, tr
 
 if TYPE_CHECKING:
@@ -167,7 +167,13 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(tr("rank (log)", lang))
-    ax.set_ylabel(tr("{size} (persons, log)", lang, size=measure_label(size, lang) if size in MEASURES else size))
+    ax.set_ylabel(
+        tr(
+            "{size} (persons, log)",
+            lang,
+            size=measure_label(size, lang) if size in MEASURES else size_text(report, lang),
+        )
+    )
     ax.set_title(tr("Rank–size: {units}", lang, units=units_of_analysis(report, lang)), fontsize=10)
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, which="both", alpha=0.3)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..catalog import measure_label, measure_unit
 from ._html import esc, fmt, fmt_measure
-from .hierarchy import units_of_analysis
+from .hierarchy import size_text, units_of_analysis
 from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
@@ -233,7 +233,9 @@ def hierarchy_html(report: HierarchyReport, *, lang: str | None = None) -> str:
     rows = []
     for _, r in report.summary().iterrows():
         if r["key"] == "zipf_q":
-            label = tr("Zipf q ({size}, {n} places, {merged})", lang, size=p["size"], n=p["n"], merged=merged)
+            label = tr(
+                "Zipf q ({size}, {n} places, {merged})", lang, size=size_text(report, lang), n=p["n"], merged=merged
+            )
         else:
             label = tr(r["measure"], lang)
         value = _summary_value(r["value"], r["unit"], lang)

@@ -21,7 +21,35 @@ from .style import OKABE_ITO
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
 
-__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "units_of_analysis"]
+__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "size_text", "units_of_analysis"]
+
+
+def size_text(report: HierarchyReport, lang: str) -> str:
+    """The report's size in words and in ``lang`` ("urban residents, 2020", "2020年城镇常住人口").
+
+    Never a column name when the structure says what the column is.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from linyi_spatial import linyi
+    >>> size_text(linyi.hierarchy_report(2020), "zh")
+    '2020年城镇常住人口'
+    """
+    label = dict(report.params.get("size_label") or {"template": "{column}", "column": report.params["size"]})
+    template = str(label.pop("template"))
+    if template == "{column}":
+        return str(label["column"])
+    return tr(template, lang, **label)
+
 
 TIER_COLOURS = {
     "core": OKABE_ITO["vermillion"],
@@ -48,7 +76,7 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
     >>> from linyi_spatial.testing import made_up_network, made_up_structure
     >>> from linyi_spatial.hierarchy import hierarchy_report
     >>> units_of_analysis(hierarchy_report(made_up_structure(), made_up_network(2020)), "zh")
-    '5 个地点（核心所含单元合并为一个中心城市），规模 = residents'
+    '5 个地点（核心所含单元合并为一个中心城市），规模 = 常住人口'
     """
     p = report.params
     how = (
@@ -56,7 +84,7 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
         if p["merge_core"]
         else "{n} places (every unit separately), size = {size}"
     )
-    text = tr(how, lang, n=p["n"], size=p["size"])
+    text = tr(how, lang, n=p["n"], size=size_text(report, lang))
     names = report.places["name"]
     excluded = report.places.attrs.get("excluded", {})
     nested = report.places[(report.places["nested_in"] != "") & ~report.places.index.isin(list(excluded))]
@@ -107,14 +135,15 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
     size = report.params["size"]
     pop = report.places[size].astype(float)
     tiers = report.tiers
-    layer = overlay(tr("Size ({size}) and plan tier", lang, size=size), show=True)
+    words = size_text(report, lang)
+    layer = overlay(tr("Size ({size}) and plan tier", lang, size=words), show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         place = report.places.loc[uid]
         sized = bool(np.isfinite(pop[uid]))
         rows = [
             (tr("place", lang), place["name"]),
-            (size, fmt_measure(pop[uid], "persons", lang) if sized else tr("not known for this place", lang)),
+            (words, fmt_measure(pop[uid], "persons", lang) if sized else tr("not known for this place", lang)),
         ]
         if place.get("nested_in", ""):
             host = report.places["name"].get(place["nested_in"], place["nested_in"])
@@ -273,10 +302,11 @@ def hierarchy_map(
         ("dot", OKABE_ITO["purple"], tr("betweenness", lang)),
     ]
     size = report.params["size"]
+    words = size_text(report, lang)
     unsized = report.places[report.places[size].isna()]
     for _, r in unsized.iterrows():
         items.append(
-            ("ring", TIER_COLOURS["pole"], tr("{place}: pole, own {size} unknown", lang, place=r["name"], size=size))
+            ("ring", TIER_COLOURS["pole"], tr("{place}: pole, own {size} unknown", lang, place=r["name"], size=words))
         )
     items += size_key(float(report.places[size].astype(float).max()), lang)
-    return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=size), items))
+    return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=words), items))

@@ -202,7 +202,10 @@ def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame, lang: str) -> list[
     for uid, unit in units.iterrows():
         rows: list[tuple[str, object]] = [(tr("unit", lang), names.get(uid, uid)), (tr("id", lang), uid)]
         if size:
-            rows.append((tr("size ({column})", lang, column=size), fmt_measure(unit[size], "persons", lang)))
+            words = s.size_label(size)
+            fields = {k: v for k, v in words.items() if k != "template"}
+            what = size if words["template"] == "{column}" else tr(str(words["template"]), lang, **fields)
+            rows.append((tr("size ({column})", lang, column=what), fmt_measure(unit[size], "persons", lang)))
         if size and urban:
             rows.append((tr("urban share", lang), fmt_measure(unit[urban] / unit[size], "share", lang)))
         if "area_km2" in unit:
