@@ -209,3 +209,22 @@ def test_a_potential_is_never_printed_as_a_head_count():
     assert len(values) >= 12  # the potential's change is shown for every county
     assert not any("万人" in v for v in values), values[:3]
     assert any("万" in v for v in values)  # large values still read in 万
+
+
+def test_one_chinese_vocabulary_for_the_plan_roles_on_linyi_maps(tmp_path):
+    """The structure map's 一心/三极/多点 are the hierarchy map's tiers too (not 核心/增长极/支撑点)."""
+    from linyi_spatial.linyi.cli import main
+
+    out = tmp_path / "zh"
+    assert main(["maps", "--out", str(out), "--offline", "--quiet", "--cell-km", "5", "--lang", "zh"]) == 0
+
+    def page_text(name):  # the page with its JSON-escaped strings (\\uXXXX) decoded
+        raw = (out / name).read_text(encoding="utf-8")
+        return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw)
+
+    for name in ("structure.html", "hierarchy.html"):
+        text = page_text(name)
+        assert "三极" in text, name
+        assert "多点" in text, name
+        for generic in ("增长极", "支撑点"):
+            assert generic not in text, (name, generic)

@@ -435,6 +435,7 @@ def hierarchy_report(
             "n": len(places),
             "n_shown": len(shown),
             "size_label": structure.size_label(size_col),
+            "role_labels": dict(structure.meta.get("role_labels", {}) or {}),
             "core": core,
             "tier_weights": weights,
         },

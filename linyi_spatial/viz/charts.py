@@ -20,8 +20,8 @@ import pandas as pd
 
 from ..catalog import MEASURES, higher_is_better, measure_label, measure_unit
 from ..errors import OptionError
-from .hierarchy import size_text, units_of_analysis
-from .i18n import check_lang, code, tr
+from .hierarchy import size_text, tier_name, units_of_analysis
+from .i18n import check_lang, tr
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -330,7 +330,7 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, l
     ax.barh(list(names), values.to_numpy(), color=[TIER_COLOURS.get(t, TIER_COLOURS["other"]) for t in tiers])
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=c, label=code(t, lang)) for t, c in TIER_COLOURS.items() if t in set(tiers)]
+    handles = [Patch(color=c, label=tier_name(report, t, lang)) for t, c in TIER_COLOURS.items() if t in set(tiers)]
     ax.legend(handles=handles, title=tr("plan tier", lang), fontsize=8, title_fontsize=8, loc="lower right")
     name = tr(CENTRALITY_LABELS.get(measure, measure.replace("_", " ")), lang)
     ax.set_xlabel(name)

@@ -16,12 +16,42 @@ from .i18n import check_lang, code, tr
 from .layers import geojson_layer, label, overlay, simplified_units, tooltip
 from .legends import legend
 from .mapobject import finish, new_map
+from .structure import role_labels
 from .style import OKABE_ITO
 
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
 
-__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "size_text", "units_of_analysis"]
+__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "size_text", "tier_name", "units_of_analysis"]
+
+
+_TIER_ROLE = {"core": "core", "pole": "poles", "point": "points"}
+
+
+def tier_name(report: HierarchyReport, tier: str, lang: str) -> str:
+    """A plan tier in the plan's own words when its spec names the roles (一心, 三极, 多点), else the generic term.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    tier : {"core", "pole", "point", "other"}
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from linyi_spatial import linyi
+    >>> tier_name(linyi.hierarchy_report(2020), "pole", "zh")
+    '三极'
+    """
+    given = report.params.get("role_labels") or {}
+    role = _TIER_ROLE.get(tier)
+    if role is not None and role in given:
+        return role_labels({"role_labels": given}, lang)[role]
+    return code(tier, lang)
 
 
 def size_text(report: HierarchyReport, lang: str) -> str:
@@ -157,7 +187,7 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
                     )
                 )
         rows += [
-            (tr("plan tier", lang), code(tier, lang)),
+            (tr("plan tier", lang), tier_name(report, tier, lang)),
             (tr("data tier", lang), tiers.loc[uid, "data_rank"] if uid in tiers.index and sized else ""),
             (
                 tr("consistent", lang),
@@ -295,7 +325,8 @@ def hierarchy_map(
     _link_layer(m, report, seats, top_links, lang)
     _centrality_layer(m, report, seats, lang)
     items = [
-        ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=code(t, lang))) for t in ("core", "pole", "point")
+        ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=tier_name(report, t, lang)))
+        for t in ("core", "pole", "point")
     ]
     items += [
         ("line", OKABE_ITO["blue"], tr("gravity linkage (width ∝ strength)", lang)),
@@ -306,7 +337,17 @@ def hierarchy_map(
     unsized = report.places[report.places[size].isna()]
     for _, r in unsized.iterrows():
         items.append(
-            ("ring", TIER_COLOURS["pole"], tr("{place}: pole, own {size} unknown", lang, place=r["name"], size=words))
+            (
+                "ring",
+                TIER_COLOURS["pole"],
+                tr(
+                    "{place}: {tier}, own {size} unknown",
+                    lang,
+                    place=r["name"],
+                    tier=tier_name(report, "pole", lang),
+                    size=words,
+                ),
+            )
         )
     items += size_key(float(report.places[size].astype(float).max()), lang)
     return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=words), items))

@@ -85,7 +85,7 @@ _WORDS: dict[str, str] = {
     "plan tier: {tier}": "规划层级：{tier}",
     "consistent": "与规划一致",
     "not known for this place": "该地点无此数据",
-    "{place}: pole, own {size} unknown": "{place}：增长极，自身 {size} 未知",
+    "{place}: {tier}, own {size} unknown": "{place}：{tier}，自身 {size} 未知",
     "95 % interval {ci}": "95% 置信区间 {ci}",
     "Unit boundaries and names": "单元边界与名称",
     "Unit names": "单元名称",
