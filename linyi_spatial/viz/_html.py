@@ -301,6 +301,9 @@ def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
 def table(rows: Sequence[tuple[str, object]]) -> str:
     """An HTML table of (label, value) rows, every cell escaped; empty values skipped.
 
+    A short value (a number with its unit, a name) never wraps, so "497.5 万人" stays on one line in a
+    narrow tooltip; a long one (a list of names) wraps as usual.
+
     Parameters
     ----------
     rows : sequence of (str, object)
@@ -311,12 +314,19 @@ def table(rows: Sequence[tuple[str, object]]) -> str:
 
     Examples
     --------
-    >>> table([("name", "<x>"), ("empty", "")])
-    "<table><tr><th style='text-align:left;padding-right:6px'>name</th><td>&lt;x&gt;</td></tr></table>"
+    >>> t = table([("name", "<x>"), ("empty", "")])
+    >>> t.count("<tr>"), "<td style='white-space:nowrap'>&lt;x&gt;</td>" in t
+    (1, True)
     """
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+        f"<tr><th style='text-align:left;padding-right:6px'>{esc(k)}</th>"
+        f"<td{_NOWRAP if len(str(v)) <= _SHORT_VALUE else ''}>{esc(v)}</td></tr>"
         for k, v in rows
         if v not in ("", None)
     )
     return f"<table>{body}</table>"
+
+
+_NOWRAP = " style='white-space:nowrap'"
+_SHORT_VALUE = 32
+"""Values up to this many characters are kept on one line in tooltip tables (numbers with units, names)."""
