@@ -139,6 +139,29 @@ def read_network_layers(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     return G
 
 
+def _layer_styles(styles: Mapping[str, str], layers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """QGIS's ``layer_styles`` table: one default style per styled layer (QML), in the columns QGIS reads."""
+    unknown = sorted(set(styles) - {k for k, v in layers.items() if len(v)})
+    if unknown:
+        raise DataError(f"styles for layer(s) {unknown} that the file does not hold; layers: {sorted(layers)}")
+    return pd.DataFrame(
+        {
+            "f_table_catalog": "",
+            "f_table_schema": "",
+            "f_table_name": list(styles),
+            "f_geometry_column": "geometry",
+            "styleName": list(styles),
+            "styleQML": list(styles.values()),
+            "styleSLD": "",
+            "useAsDefault": 1,
+            "description": "the classes and colours of the linyi_spatial map",
+            "owner": "",
+            "ui": "",
+            "update_time": pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+    )
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -154,6 +177,7 @@ def to_geopackage(  # noqa: PLR0913 - the layers to write, each optional and doc
     sources: pd.DataFrame | None = None,
     overwrite: bool = False,
     crs: str = "EPSG:4326",
+    styles: Mapping[str, str] | None = None,
 ) -> Path:
     """Write a structure and the results computed on it to one GeoPackage.
 
@@ -182,6 +206,10 @@ def to_geopackage(  # noqa: PLR0913 - the layers to write, each optional and doc
     crs : {"EPSG:4326", "EPSG:4490"}, default "EPSG:4326"
         Datum of every layer: WGS-84, or CGCS2000 (``"CGCS2000"`` also
         works), see :data:`EXPORT_CRS`.
+    styles : mapping of layer name -> QML, optional
+        QGIS styles (e.g. from :mod:`linyi_spatial.viz.qgis`) stored in the
+        file's ``layer_styles`` table as each layer's default, so QGIS
+        draws the layer as the HTML map does.
 
     Returns
     -------
@@ -240,6 +268,12 @@ def to_geopackage(  # noqa: PLR0913 - the layers to write, each optional and doc
                     flat.to_file(tmp, layer=name, driver="GPKG")
             if sources is not None:
                 pyogrio.write_dataframe(_flat(pd.DataFrame(sources)), tmp, layer="sources", driver="GPKG")
+            if styles:
+                table = _layer_styles(styles, layers)
+                table["f_geometry_column"] = [
+                    pyogrio.read_info(tmp, layer=name).get("geometry_name") or "geom" for name in table["f_table_name"]
+                ]
+                pyogrio.write_dataframe(table, tmp, layer="layer_styles", driver="GPKG")
     except gdal_errors as exc:  # GDAL reports a full disk or a failed write as its own errors
         full = "No space left" in str(exc) or "disk" in str(exc).lower()
         raise DataError(f"cannot write {out}: {'the disk is full' if full else exc}; the old file is intact") from None

@@ -136,3 +136,33 @@ def test_score_tables_are_geodataframes_that_explore_and_write(tmp_path):
     general = ls.unit_accessibility(made_up_network(2020), made_up_structure(), cell_km=5.0)
     assert isinstance(general, gpd.GeoDataFrame)
     assert len(general) == 5
+
+
+def test_linyi_geopackage_carries_qgis_styles_with_the_map_classes(tmp_path):
+    import sqlite3
+    from xml.etree import ElementTree
+
+    path = linyi.export_geopackage(tmp_path / "styled.gpkg", cell_km=8)
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT f_table_name, f_geometry_column, styleQML, useAsDefault FROM layer_styles").fetchall()
+        geom = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+    styles = {name: (column, qml, default) for name, column, qml, default in rows}
+    assert set(styles) == {"units", "surface"}
+    for name, (column, qml, default) in styles.items():
+        assert column == geom[name]
+        assert default == 1
+        assert "graduatedSymbol" in qml
+        ElementTree.fromstring(qml.split("'SYSTEM'>", 1)[1])  # well-formed QML
+    # the units' classes are the accessibility map's: its best class light (#fde725), five distinct colours
+    units_qml = styles["units"][1]
+    assert units_qml.count("<range ") == 5
+    root = ElementTree.fromstring(units_qml.split("'SYSTEM'>", 1)[1])
+    ranges = sorted(root.iter("range"), key=lambda r: float(r.get("upper")))
+    fills = {s.get("name"): s.find(".//Option[@name='color']").get("value") for s in root.iter("symbol")}
+    assert fills[ranges[-1].get("symbol")] == "253,231,37,255"  # the highest composite light: the better end
+    assert fills[ranges[0].get("symbol")] == "68,1,84,255"  # the lowest dark, as on the HTML map
+    assert len(set(fills.values())) == 5
+    assert 'attr="composite_score"' in units_qml
+    assert styles["surface"][1].count("<range ") == 7  # the six bands of 15–120 min and beyond
+    with pytest.raises(ls.DataError, match="styles for layer"):
+        ls.to_geopackage(tmp_path / "bad.gpkg", made_up_structure(), styles={"nowhere": "<qgis/>"})

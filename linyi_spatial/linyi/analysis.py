@@ -474,7 +474,8 @@ def export_geopackage(
     """Write Linyi's structure, county scores, surface, isochrones, network and sources to one GeoPackage.
 
     The scores, surface and isochrones are by car (as :func:`county_accessibility`); the network layer
-    holds the year's roads and railways.
+    holds the year's roads and railways. The units (composite score) and the surface (time to the core)
+    carry QGIS styles with the HTML maps' classes and colours (``layer_styles``).
 
     Parameters
     ----------
@@ -496,11 +497,20 @@ def export_geopackage(
     --------
     >>> export_geopackage("linyi.gpkg", crs="EPSG:4490")  # doctest: +SKIP
     """
+    from ..viz.qgis import surface_style, unit_style  # the maps' classes and colours, for QGIS
+    from .defaults import BANDS_MIN
+
     surface = travel_time_surface(year, cell_km=cell_km)
+    scores = county_accessibility(year, cell_km=cell_km, surface=surface)
+    styles = {
+        "units": unit_style(scores, "composite_score"),
+        "surface": surface_style("cell_time_to_core_min", BANDS_MIN),
+    }
     return to_geopackage(
         path,
         load_structure(),
-        scores=county_accessibility(year, cell_km=cell_km, surface=surface),
+        scores=scores,
+        styles=styles,
         surface=surface,
         isochrones=isochrones(year=year, cell_km=cell_km),
         G=load_network(year),
