@@ -38,6 +38,7 @@ docs: $(BIN)/python
 data: $(BIN)/python
 	$(PIP) install -q -e '.[boundaries]'
 	$(BIN)/python -c "from linyi_spatial import linyi; linyi.build_county_boundaries('data/linyi_counties.geojson')"
+	$(BIN)/python -c "from linyi_spatial import linyi; linyi.build_neighbour_boundaries('data/linyi_neighbours.geojson')"
 
 # ruff lint and format check, and the mypy type check (rules in pyproject.toml; tools pinned in the lint extra)
 lint: $(BIN)/python

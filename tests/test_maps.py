@@ -1,11 +1,13 @@
 """Map HTML, asset inlining, basemap datums and the linyi-spatial command (no browser needed)."""
 
+import html
 import itertools
 import json
 import re
 
 import numpy as np
 import pytest
+import shapely
 
 import linyi_spatial as ls
 from linyi_spatial import linyi
@@ -351,3 +353,21 @@ def test_no_raw_column_name_on_any_linyi_map(tmp_path, lang):
         text = path.read_text(encoding="utf-8")
         for column in ("urban_pop_2020", "pop_2020", "pop_2010"):
             assert column not in text, (path.name, column)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_structure_map_names_the_neighbouring_prefectures(lang):
+    from linyi_spatial import linyi
+    from linyi_spatial.viz import structure_map
+
+    neighbours = linyi.load_neighbours()
+    assert len(neighbours) == 8
+    counties = shapely.union_all(linyi.load_counties().geometry.to_numpy())
+    assert all(g.distance(counties) < 1e-3 for g in neighbours.geometry)  # every one touches Linyi
+    page_html = structure_map(linyi.load_structure(axes="anchors"), tiles=None, lang=lang, context=neighbours)
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page_html.get_root().render())
+    text = html.unescape(text)  # labels are escaped (Tai&#x27;an)
+    for _, row in neighbours.iterrows():
+        name = row["name_en"] if lang == "en" else row["name_zh"]
+        assert name in text, name
+    assert ("Xuzhou (Jiangsu)" if lang == "en" else "徐州市（江苏）") in text

@@ -22,7 +22,15 @@ from .analysis import (
     travel_time_surface,
     urbanization_targets,
 )
-from .datasets import LINYI_ADCODES, build_county_boundaries, data_path, load_counties, load_towns
+from .datasets import (
+    LINYI_ADCODES,
+    build_county_boundaries,
+    build_neighbour_boundaries,
+    data_path,
+    load_counties,
+    load_neighbours,
+    load_towns,
+)
 from .defaults import (
     BASE_YEAR,
     CORE_NODE,
@@ -47,6 +55,7 @@ __all__ = [
     "UNIT_COLUMNS",
     "URBANIZATION_TARGETS",
     "build_county_boundaries",
+    "build_neighbour_boundaries",
     "compare_scenarios",
     "county_accessibility",
     "data_path",
@@ -54,6 +63,7 @@ __all__ = [
     "hierarchy_report",
     "isochrones",
     "load_counties",
+    "load_neighbours",
     "load_network",
     "load_structure",
     "load_towns",

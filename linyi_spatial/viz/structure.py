@@ -338,6 +338,27 @@ def _point_layer(
     layer.add_to(m)
 
 
+def _context_layer(m: folium.Map, context: gpd.GeoDataFrame, lang: str) -> None:
+    """Neighbouring areas in grey, named at a point inside each (the province after it when it is another)."""
+    datum = str(getattr(m, "datum", WGS84))
+    layer = overlay(tr("Neighbouring prefectures", lang), show=True)
+    style = {"color": "#9a9a9a", "weight": 1, "fillColor": "#d9d9d9", "fillOpacity": 0.45, "interactive": False}
+    folium.GeoJson(
+        shift(context[[context.geometry.name]], datum).__geo_interface__, style_function=lambda _f: style
+    ).add_to(layer)
+    provinces = context["province"].value_counts() if "province" in context else None
+    home = provinces.index[0] if provinces is not None and len(provinces) else None
+    names = local_unit_names(context, lang)
+    for aid, where in shift(context.geometry.representative_point(), datum).items():
+        text = str(names.get(aid, aid))
+        province = context.loc[aid, "province"] if "province" in context else None
+        if province and province != home:
+            words = local_name(province, context.loc[aid].get("province_en"), lang)
+            text = f"{text}（{words}）" if lang == "zh" else f"{text} ({words})"
+        label(m, [where.y, where.x], text, layer=layer, unit=True)
+    layer.add_to(m)
+
+
 def structure_map(
     structure: SpatialStructure,
     *,
@@ -345,6 +366,7 @@ def structure_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    context: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Map the planned structure: units, core, axes, poles, points and (optionally) the network.
 
@@ -363,11 +385,14 @@ def structure_map(
         Language of titles, legends, layer names and tooltips (default:
         :func:`~linyi_spatial.viz.i18n.get_lang`); names come from the data
         (``name_zh`` first in Chinese).
+    context : GeoDataFrame, optional
+        Neighbouring areas drawn in grey under the region and named (``name_zh``/``name_en``, with
+        ``province`` when it differs from the region's), e.g. :func:`linyi_spatial.linyi.load_neighbours`.
 
     Returns
     -------
     folium.Map
-        Layers: units, core, axes, poles, points (and roads/railways), with
+        Layers: neighbours (when given), units, core, axes, poles, points (and roads/railways), with
         layer control, scale bar, full-screen button and legend.
 
     Raises
@@ -388,6 +413,8 @@ def structure_map(
     title = f"{name} — {s.meta.get('pattern') or tr('planned spatial structure', lang)}"
     m = new_map(s.units.total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
+    if context is not None and len(context):
+        _context_layer(m, context.to_crs(WGS84), lang)
     units = simplified_units(s.units)
     layer = overlay(labels["units"], show=True)
     unit_style = {"color": OKABE_ITO["grey"], "weight": 1, "fillColor": "#ffffff", "fillOpacity": 0.15}
