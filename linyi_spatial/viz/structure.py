@@ -256,7 +256,7 @@ def _anchor(m: folium.Map, s: SpatialStructure, datum: str, layer: folium.Featur
             )
         ),
     ).add_to(layer)
-    label(m, where, core["name_zh"] or core["name"], layer=layer)
+    label(m, where, local_name(core["name_zh"], core["name"], lang), layer=layer)
 
 
 def _axes_layer(m: folium.Map, s: SpatialStructure, datum: str, name: str, lang: str) -> None:
@@ -334,7 +334,7 @@ def _point_layer(
             tooltip=tooltip(tip),
         ).add_to(layer)
         if named:
-            label(m, [row.geometry.y, row.geometry.x], row["name_zh"] or row["name"], layer=layer)
+            label(m, [row.geometry.y, row.geometry.x], local_name(row["name_zh"], row["name"], lang), layer=layer)
     layer.add_to(m)
 
 
