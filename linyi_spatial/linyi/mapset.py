@@ -233,6 +233,7 @@ def map_builders(
             cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
         return cache["surface"]
 
+    named_units = s.units if "name_en" in s.units else s.units.assign(name=s.unit_names())  # names on the maps
     anchor_id = s.core["anchor"].iloc[0]
     anchor = s.places.loc[anchor_id]
     # the core's anchor: its node, or its point (linked by its access leg, which the isochrones charge)
@@ -261,7 +262,7 @@ def map_builders(
         surface(),
         bands_min=region.bands_min,
         title=titled(tr("Travel-time surfaces, {label} network", lang, label=a_label)),
-        units=s.units.assign(name=s.unit_names()) if "name_en" not in s.units else s.units,
+        units=named_units,
         **kw,
     )
 
@@ -270,7 +271,7 @@ def map_builders(
         origin=(anchor.geometry.x, anchor.geometry.y),
         label=local_name(anchor["name_zh"], anchor["name"], lang),
         title=titled(tr("Isochrones from {label}", lang, label=local_name(anchor["name_zh"], anchor["name"], lang))),
-        units=s.units.assign(name=s.unit_names()) if "name_en" not in s.units else s.units,
+        units=named_units,
         **kw,
     )
     G_b = region.G_scenario

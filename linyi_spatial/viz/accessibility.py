@@ -19,7 +19,7 @@ from ..crs import WGS84
 from ..errors import DataError, OptionError
 from ._html import fmt, fmt_measure, js_data, table
 from .basemaps import point, shift
-from .classes import classify, dissolve, ramp, readable_minutes
+from .classes import band_names, class_labels, classify, dissolve, ramp, readable_minutes
 from .controls import ExclusiveLayers
 from .i18n import check_lang, code, tr
 from .layers import added, context_units, local_unit_names, overlay, simplified_units, tooltip
@@ -136,15 +136,8 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
             tips[uid].append(
                 table([(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))])
             )
-        # each class by the lowest and highest value it holds: classes never share an end, and a class shows a
-        # single value only when it holds one unit (or units with equal values)
-        items = []
-        for j in range(len(bins)):
-            held = values.to_numpy()[idx == j]
-            if not len(held):
-                continue
-            a, b = fmt_measure(float(held.min()), unit, lang), fmt_measure(float(held.max()), unit, lang)
-            items.append(("box", colours[j], a if a == b else f"{a} – {b}"))
+        # each class by the values it holds: classes never share an end
+        items = [("box", colours[j], text) for j, text in class_labels(values, idx, len(bins), unit, lang).items()]
         legends.append((label, items))
     popups = {}
     for uid in shapes.index:
@@ -296,14 +289,6 @@ def accessibility_map(
     return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang)
 
 
-def _band_names(bands_min: Sequence[float], lang: str) -> list[str]:
-    names = [
-        tr("{lo}–{hi} min", lang, lo=f"{lo:g}", hi=f"{hi:g}")
-        for lo, hi in zip([0, *bands_min[:-1]], bands_min, strict=True)
-    ]
-    return [*names, tr("> {hi} min", lang, hi=f"{bands_min[-1]:g}")]
-
-
 def surface_map(
     surface: gpd.GeoDataFrame,
     *,
@@ -364,7 +349,7 @@ def surface_map(
     if bands_min is None:
         bands_min = readable_minutes(np.concatenate([surface[c].to_numpy(dtype=float) for c in columns]))
     colours = ramp(len(bands_min) + 1, reverse=False)  # the better (shorter) end light, as on every map
-    names = _band_names(bands_min, lang)
+    names = band_names(bands_min, lang)
     layers, legends = [], []
     for i, col in enumerate(columns):
         bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))

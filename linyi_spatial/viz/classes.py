@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import geopandas as gpd
 import mapclassify
@@ -11,9 +12,20 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84, projected_crs
+from ._html import fmt_measure
+from .i18n import tr
 from .style import SEQUENTIAL
 
-__all__ = ["FINE_MINUTES", "READABLE_MINUTES", "classify", "dissolve", "ramp", "readable_minutes"]
+__all__ = [
+    "FINE_MINUTES",
+    "READABLE_MINUTES",
+    "band_names",
+    "class_labels",
+    "classify",
+    "dissolve",
+    "ramp",
+    "readable_minutes",
+]
 
 READABLE_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 75, 90, 120, 150, 180, 240, 300, 360, 480, 600, 720)
 """The round minutes a time band or isochrone may end at (what a legend and a planner can read)."""
@@ -54,6 +66,68 @@ def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[
     idx = np.full(len(v), -1)
     idx[finite] = cls.yb
     return idx, list(cls.bins)
+
+
+def class_labels(values: pd.Series, idx: np.ndarray, n: int, unit: str, lang: str) -> dict[int, str]:
+    """Each non-empty class's legend label: the lowest and highest value it holds.
+
+    So classes never share an end, and a class shows a single value only when its values are equal.
+
+    Parameters
+    ----------
+    values : pandas.Series
+    idx : numpy.ndarray
+        Class index per value (from :func:`classify`).
+    n : int
+        Number of classes.
+    unit : str
+        The values' unit (see :func:`~linyi_spatial.viz._html.fmt_measure`).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict of int -> str
+        Class index -> label, for the classes holding a value.
+
+    Examples
+    --------
+    >>> v = pd.Series([1.0, 2.0, 5.0, 7.0])
+    >>> class_labels(v, np.array([0, 0, 1, 1]), 2, "min", "en")
+    {0: '1.0 min – 2.0 min', 1: '5.0 min – 7.0 min'}
+    """
+    held = values.to_numpy(dtype=float)
+    out = {}
+    for j in range(n):
+        inside = held[idx == j]
+        if len(inside):
+            a, b = fmt_measure(float(inside.min()), unit, lang), fmt_measure(float(inside.max()), unit, lang)
+            out[j] = a if a == b else f"{a} – {b}"
+    return out
+
+
+def band_names(bands_min: Sequence[float], lang: str) -> list[str]:
+    """Legend names of time bands with upper edges ``bands_min``: "0–15 min", …, "> 120 min".
+
+    Parameters
+    ----------
+    bands_min : sequence of float
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of str
+        One more name than edges (the last band is open).
+
+    Examples
+    --------
+    >>> band_names((15, 30), "en")
+    ['0–15 min', '15–30 min', '> 30 min']
+    """
+    edges = [float(b) for b in bands_min]
+    names = [
+        tr("{lo}–{hi} min", lang, lo=f"{lo:g}", hi=f"{hi:g}") for lo, hi in zip([0.0, *edges[:-1]], edges, strict=True)
+    ]
+    return [*names, tr("> {hi} min", lang, hi=f"{edges[-1]:g}")]
 
 
 def readable_minutes(values: object, n: int = 6) -> tuple[float, ...]:

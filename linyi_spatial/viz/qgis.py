@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import higher_is_better, measure_unit
-from ._html import fmt_measure
-from .classes import classify, ramp
+from .classes import band_names, class_labels, classify, ramp
 
 __all__ = ["graduated_qml", "surface_style", "unit_style"]
 
@@ -96,15 +95,9 @@ def unit_style(data: pd.DataFrame, column: str, *, k: int = 5, scheme: str = "fi
     values = data[column].astype(float)
     idx, bins = classify(values, k, scheme)
     colours = ramp(len(bins), reverse=higher_is_better(column))
-    unit = measure_unit(column)
-    ranges = []
-    lower = float(np.nanmin(values.to_numpy())) if len(values) else 0.0
-    for j, upper in enumerate(bins):
-        held = values.to_numpy()[idx == j]
-        if len(held):
-            a, b = fmt_measure(float(held.min()), unit, lang), fmt_measure(float(held.max()), unit, lang)
-            ranges.append((lower, float(upper), colours[j], a if a == b else f"{a} – {b}"))
-        lower = float(upper)
+    labels = class_labels(values, idx, len(bins), measure_unit(column), lang)  # as the map's legend
+    lowers = [float(np.nanmin(values.to_numpy())) if len(values) else 0.0, *map(float, bins[:-1])]
+    ranges = [(lowers[j], float(bins[j]), colours[j], text) for j, text in labels.items()]
     return graduated_qml(column, ranges)
 
 
@@ -131,12 +124,6 @@ def surface_style(column: str, bands_min: Sequence[float], *, lang: str = "en") 
     """
     edges = [0.0, *map(float, bands_min), 1e9]
     colours = ramp(len(edges) - 1, reverse=False)
-    ranges = []
-    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
-        text = (
-            f"> {fmt_measure(lo, 'min', lang)}"
-            if i == len(edges) - 2
-            else f"{lo:g}–{fmt_measure(hi, 'min', lang).replace('.0 ', ' ')}"
-        )
-        ranges.append((lo, hi, colours[i], text))
+    names = band_names(bands_min, lang)  # the surface map's legend names
+    ranges = [(lo, hi, c, n) for (lo, hi), c, n in zip(itertools.pairwise(edges), colours, names, strict=True)]
     return graduated_qml(column, ranges)
