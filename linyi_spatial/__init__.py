@@ -40,7 +40,7 @@ from .accessibility import (
 )
 from .crs import gcj02_to_wgs84, projected_crs, to_wgs84, wgs84_to_gcj02
 from .decay import DecayFunction, decay_weights
-from .errors import ClusterError, CRSError, DataError, LinyiSpatialError, NetworkError, SpecError
+from .errors import ClusterError, CRSError, DataError, LinyiSpatialError, MissingFontError, NetworkError, SpecError
 from .export import read_network_layers, to_geopackage
 from .hierarchy import (
     HierarchyReport,
@@ -81,6 +81,7 @@ __all__ = [
     "DecayFunction",
     "HierarchyReport",
     "LinyiSpatialError",
+    "MissingFontError",
     "NetworkError",
     "PlannedLine",
     "ScenarioComparison",

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["CRSError", "DataError", "LinyiSpatialError", "NetworkError", "OptionError", "SpecError"]
+__all__ = [
+    "CRSError",
+    "DataError",
+    "LinyiSpatialError",
+    "MissingFontError",
+    "NetworkError",
+    "OptionError",
+    "SpecError",
+]
 
 
 class LinyiSpatialError(Exception):
@@ -57,3 +65,7 @@ class OptionError(_ProblemsError):
 
 class ClusterError(LinyiSpatialError, RuntimeError):
     """A Dask cluster failed a computation: lost workers, lost data, or no answer within the timeout."""
+
+
+class MissingFontError(LinyiSpatialError, RuntimeError):
+    """No installed font can draw the figure's Chinese text (it would show as empty boxes); names the package."""

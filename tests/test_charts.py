@@ -11,6 +11,7 @@ from linyi_spatial.errors import OptionError
 from linyi_spatial.hierarchy import hierarchy_report
 from linyi_spatial.testing import made_up_network, made_up_structure
 from linyi_spatial.viz import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
+from linyi_spatial.viz.hierarchy import place_names
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,11 @@ def test_rank_size_chart_plots_the_places_and_the_fit(reports, region):
     line = ax.lines[0]
     np.testing.assert_allclose(line.get_ydata(), np.exp(fit["ln_s1_fitted"]) * line.get_xdata() ** -fit["q"])
     labels = {t.get_text() for t in ax.texts}
-    assert set(r.sized_places["name"].astype(str)) <= labels  # names, not codes
+    english = place_names(r, "en").reindex(r.sized_places.index)
+    assert set(english) <= labels  # names, not codes, in the chart's language
+    assert set(place_names(r, "zh").reindex(r.sized_places.index)) <= {
+        t.get_text() for t in rank_size_chart(r, lang="zh").axes[0].texts
+    }
     assert "q = " in ax.get_legend().get_texts()[1].get_text()
 
 
@@ -65,7 +70,8 @@ def test_centrality_chart_bars_are_the_values(reports, region):
     r = reports[region]
     ax = centrality_chart(r, "betweenness").axes[0]
     widths = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)}
-    expected = dict(zip(r.places["name"].astype(str), r.centrality["betweenness"].reindex(r.places.index), strict=True))
+    names = place_names(r, "en")
+    expected = dict(zip(names, r.centrality["betweenness"].reindex(r.places.index), strict=True))
     assert widths == pytest.approx(expected)
     with pytest.raises(OptionError, match="no centrality 'fame'"):
         centrality_chart(r, "fame")
@@ -111,20 +117,49 @@ def test_charts_in_chinese_leave_no_english_words(reports, region):
     assert any("rank" in t for t in english)  # the check sees English when there is some
 
 
-def test_a_chinese_chart_without_a_cjk_font_is_drawn_in_english_with_a_warning(reports, monkeypatch):
-    import warnings
-
-    from linyi_spatial.viz import charts
+def test_a_chinese_chart_without_a_cjk_font_raises_a_named_error_naming_the_package(reports, monkeypatch):
+    from linyi_spatial.errors import MissingFontError
+    from linyi_spatial.viz import fonts
 
     r = reports["made-up"]
-    assert charts.cjk_font() is not None  # the test machine has one (fonts-noto-cjk), so Chinese is drawn
+    assert fonts.cjk_font() is not None  # the test machine has one (fonts-noto-cjk), so Chinese is drawn
     assert any("位序" in t for t in _chart_texts(rank_size_chart(r, lang="zh")))
-    monkeypatch.setattr(charts, "cjk_font", lambda: None)
-    with pytest.warns(UserWarning, match="no CJK font is installed.*fonts-noto-cjk"):
-        fig = rank_size_chart(r, lang="zh")
-    texts = _chart_texts(fig)
-    assert any("rank" in t for t in texts)
-    assert not any("位序" in t for t in texts)
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    with pytest.raises(MissingFontError, match="apt-get install fonts-noto-cjk"):
+        rank_size_chart(r, lang="zh")
+    import warnings
+
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # and no glyph warnings while it draws
-        fig._repr_png_()
+        warnings.simplefilter("error")  # English still draws, with no glyph warnings
+        rank_size_chart(r, lang="en")._repr_png_()
+
+
+def test_a_cjk_font_installed_after_matplotlibs_font_cache_is_found(monkeypatch):
+    from matplotlib import font_manager
+
+    from linyi_spatial.viz import fonts
+
+    fonts.cjk_font.cache_clear()
+    try:
+        forgotten = [f for f in font_manager.fontManager.ttflist if f.name not in fonts.CJK_FONTS]
+        monkeypatch.setattr(font_manager.fontManager, "ttflist", forgotten)  # as a cache made before the install
+        assert fonts._known() is None
+        assert fonts.cjk_font() in fonts.CJK_FONTS  # found among the system's font files and added
+        assert fonts._known() is not None
+    finally:
+        monkeypatch.undo()
+        fonts.cjk_font.cache_clear()
+
+
+def test_log_axis_numbers_are_drawn_as_numbers_and_names_as_written(reports):
+    """The rank-size axes say plain numbers (100,000; 1, 2, 5, 10), never TeX source ($\\mathdefault{10^{5}}$)."""
+    r = reports["made-up"]
+    fig = rank_size_chart(r)
+    fig._repr_png_()  # drawn, so the tick labels hold their text
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels("both") + ax.get_yticklabels("both") if t.get_text()]
+    assert ticks
+    assert not [t for t in ticks if "$" in t or "mathdefault" in t]
+    assert "200,000" in ticks  # the y axis spans 83,000 to 450,000
+    assert {"2", "5"} <= set(ticks)  # ranks, labelled at 2 and 5 times a power of ten
+    assert not any(t.get_parse_math() for t in ax.texts)  # a name with $ in it stays as written

@@ -282,6 +282,7 @@ def test_chart_names_are_drawn_as_written():
 
     report = hierarchy_report(made_up_structure(), made_up_network(2020))
     report.places["name"] = ["$x^$", "a $\\frac{$ b", "$$", "c", "d"]
+    report.places["name_en"] = report.places["name"]  # the names English charts draw
     for chart in (charts.centrality_chart(report), charts.rank_size_chart(report)):
         assert chart._repr_png_()[:4] == b"\x89PNG"
         texts = [t.get_text() for t in chart.findobj(lambda a: hasattr(a, "get_parse_math"))]

@@ -186,8 +186,9 @@ def compare_scenarios(
         cells[f"{m}_delta"] = sb[m].to_numpy() - sa[m].to_numpy()
         with np.errstate(all="ignore"):
             cells[f"{m}_delta_pct"] = 100.0 * cells[f"{m}_delta"] / sa[m].where(sa[m] != 0).to_numpy()
+    named = {c: structure.units[c] for c in ("name_zh", "name_en") if c in structure.units}  # names by language
     geometry = gpd.GeoDataFrame(
-        {"name": structure.unit_names()}, geometry=structure.units.geometry, crs=structure.units.crs
+        {"name": structure.unit_names(), **named}, geometry=structure.units.geometry, crs=structure.units.crs
     )
     cols[f"rank_{a_label}"] = a["rank"]
     cols[f"rank_{b_label}"] = b["rank"]

@@ -69,6 +69,7 @@ def _nested_places(
     excluded: dict[str, str] = {}
     crs = projected_crs(structure.units)
     pole_names = {str(r["place"]): str(r["name_zh"] or r["name"]) for _, r in structure.poles.iterrows()}
+    pole_names_en = {str(r["place"]): str(r["name"] or r["name_zh"]) for _, r in structure.poles.iterrows()}
     for place, role in dict.fromkeys(roles):
         if place in seats or place in inside_core or place not in places.index:
             continue
@@ -100,6 +101,7 @@ def _nested_places(
             {
                 "label": place,
                 "name": name,
+                "name_en": pole_names_en.get(place) or str(rec["name"] or name),
                 size_col: own,
                 "units": (),
                 "nested_in": str(rec["unit"]),
@@ -199,6 +201,7 @@ def hierarchy_places(
             {
                 "label": str(structure.core.index[0]),
                 "name": str(core["name_zh"] or core["name"]),
+                "name_en": str(core["name"] or core["name_zh"]),
                 size_col: float(units.loc[core_units, size_col].sum()),
                 "units": tuple(core_units),
                 "node": nodes["core"][0],
@@ -217,6 +220,7 @@ def hierarchy_places(
             {
                 "label": uid,
                 "name": str(names[uid]),
+                "name_en": str(units.loc[uid, "name_en"] or names[uid]) if "name_en" in units else str(names[uid]),
                 size_col: float(units.loc[uid, size_col]),
                 "units": (uid,),
                 "node": seat_node.get(uid),

@@ -40,7 +40,7 @@ from .defaults import (
     PLAN_YEAR,
     TIER_WEIGHTS,
 )
-from .mapset import Region, map_builders, write_maps
+from .mapset import MapInputs, Region, figure_builders, map_builders, write_maps
 from .network import load_network
 
 __all__ = ["build_parser", "main"]
@@ -206,7 +206,11 @@ def cmd_maps(args: argparse.Namespace) -> int:
     tiles = "none" if args.offline else args.tiles
     lang = args.lang
     name = local_name(region.structure.meta.get("name_zh"), name, lang)
-    builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, lang=lang, say=say)
+    inputs = MapInputs(region, lang, say)  # computed once for the maps and the figures
+    builders = map_builders(region, tiles=tiles, tiles_key=args.tiles_key, lang=lang, say=say, inputs=inputs)
+    figures = None
+    if args.static:  # a missing CJK font is said here, before any work, with the package to install
+        figures = figure_builders(region, paper=args.paper, orientation=args.orientation, lang=lang, inputs=inputs)
     a, b = region.labels
     networks = (
         tr("Networks: {a} → {b}", lang, a=a, b=b) if region.G_scenario is not None else tr("Networks: {a}", lang, a=a)
@@ -227,11 +231,13 @@ def cmd_maps(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         lang=lang,
         say=say,
+        figures=figures,
+        dpi=args.dpi,
     )
     for p in written.values():
         print(p)
     if not args.quiet:
-        maps_only = [p for k, p in written.items() if k != "index"]
+        maps_only = [p for k, p in written.items() if k != "index" and Path(p).suffix == ".html"]
         mb = sum(Path(p).stat().st_size for p in written.values()) / 1e6
         where = {"n": len(maps_only), "mb": f"{mb:.1f}", "out": Path(args.out).resolve()}
         say(
@@ -306,6 +312,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: 15,30,60,90 for Linyi, fitted to the data otherwise)",
     )
     maps.add_argument("--quiet", action="store_true", help="no progress messages")
+    figures = maps.add_argument_group("report figures")
+    figures.add_argument(
+        "--static",
+        action="store_true",
+        help="also write each map as a report figure (PNG and PDF: title, legend, scale bar, north arrow, sources, "
+        "inset); Chinese needs a CJK font",
+    )
+    figures.add_argument("--paper", default="A4", choices=["A4", "A3"], help="paper of the figures (default: A4)")
+    figures.add_argument(
+        "--orientation", default="landscape", choices=["landscape", "portrait"], help="default: landscape"
+    )
+    figures.add_argument("--dpi", type=int, default=200, help="resolution of the PNG figures (default: 200)")
     assets = maps.add_mutually_exclusive_group()
     assets.add_argument("--offline", action="store_true", help="draw no basemap tiles, so nothing needs the network")
     assets.add_argument(
@@ -353,6 +371,13 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(f"--consolidate-m must be above 0 and at most 500 m, got {args.consolidate_m:g}")
     if args.consolidate_m is not None and args.network is None:
         parser.error("--consolidate-m needs --network (it merges the junctions of an OSM extract)")
+    if not (30 <= args.dpi <= 1200):
+        parser.error(f"--dpi must be between 30 and 1200, got {args.dpi}")
+    if args.static:
+        try:
+            import matplotlib  # noqa: F401 - only whether it is installed
+        except ImportError:
+            parser.error("--static needs matplotlib: pip install 'linyi_spatial[charts]'")
     if not (0 < args.cell_km <= 50):
         parser.error(f"--cell-km must be above 0 and at most 50 km, got {args.cell_km:g}")
     if args.spec is None or args.nodes:  # years matter for Linyi's network and for route tables

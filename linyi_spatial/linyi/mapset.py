@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import folium
 import geopandas as gpd
@@ -42,8 +42,12 @@ from ..viz import (
 )
 from ..viz.classes import readable_minutes
 from ..viz.output import index_page, written_by_us
+from ..viz.static import save_figure, static_written_by_us
 
-__all__ = ["MAPS", "Region", "map_builders", "write_maps"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["MAPS", "MapInputs", "Region", "figure_builders", "map_builders", "write_maps"]
 
 _WORDS: dict[str, str] = {
     "Unit accessibility, {label} network": "单元可达性（{label} 路网）",
@@ -187,6 +191,120 @@ class Region:
                   version=__version__)  # fmt: skip
 
 
+class MapInputs:
+    """The results a region's maps are drawn from, each computed once and shared by the HTML maps and the figures.
+
+    Parameters
+    ----------
+    region : Region
+    lang : {"en", "zh"}
+    say : callable
+        Receives progress messages.
+    """
+
+    def __init__(self, region: Region, lang: str, say: Callable[[str], None] = print) -> None:
+        self.region, self.lang, self.say = region, lang, say
+        s = region.structure
+        self.units = s.units if "name_en" in s.units else s.units.assign(name=s.unit_names())  # names on the maps
+        self._cache: dict[str, Any] = {}
+        if region.G is not None:
+            anchor_id = s.core["anchor"].iloc[0]
+            self.anchor = s.places.loc[anchor_id]
+            # the core's anchor: its node, or its point (linked by its access leg, which the isochrones charge)
+            self.origin = anchor_id if anchor_id in region.G else s.places.geometry.loc[[anchor_id]]
+            self.anchor_name = local_name(self.anchor["name_zh"], self.anchor["name"], lang)
+
+    @property
+    def G(self) -> nx.Graph:  # noqa: N802 - the graph's name across the library
+        """The analysis network (a map set without one has only the structure map)."""
+        if self.region.G is None:
+            raise DataError("this region has no analysis network: only its structure map can be drawn")
+        return self.region.G
+
+    @property
+    def G_scenario(self) -> nx.Graph:  # noqa: N802 - the graph's name across the library
+        """The compared network."""
+        if self.region.G_scenario is None:
+            raise DataError("this region has no compared network: no scenario map")
+        return self.region.G_scenario
+
+    def _once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @property
+    def drawn_network(self) -> nx.Graph | None:
+        """The network drawn on the structure map."""
+        r = self.region
+        return r.G_drawn if r.G_drawn is not None else r.G_scenario if r.G_scenario is not None else r.G
+
+    def titled(self, text: str) -> str:
+        """A time map's title with the analysis mode, when the region states one."""
+        mode = self.region.mode
+        return text if mode is None else tr("{title} ({mode} times)", self.lang, title=text, mode=code(mode, self.lang))
+
+    def surface(self) -> gpd.GeoDataFrame:
+        """The travel-time surface with its modelled residents."""
+        r = self.region
+
+        def compute() -> gpd.GeoDataFrame:
+            self.say("  " + tr("computing the {cell} km travel-time surface ...", self.lang, cell=f"{r.cell_km:g}"))
+            surface = acc.travel_time_surface(self.G, r.structure, cell_km=r.cell_km)
+            return acc.structure_population(r.structure, surface)
+
+        return self._once("surface", compute)
+
+    def cutoffs(self) -> tuple[float, ...]:
+        """Isochrone limits and the scores' reach cut-offs."""
+        if self.region.cutoffs_min is not None:
+            return self.region.cutoffs_min
+        return readable_minutes(self.surface()["cell_time_to_core_min"], n=4)
+
+    def scores(self) -> Any:
+        """The unit accessibility table."""
+        r = self.region
+        return self._once("scores", lambda: acc.unit_accessibility(self.G, r.structure, surface=self.surface(),
+                                                                   cutoffs_min=self.cutoffs()))  # fmt: skip
+
+    def isochrones(self) -> gpd.GeoDataFrame:
+        """Isochrones from the core's anchor."""
+        r = self.region
+        return self._once("iso", lambda: acc.isochrones(self.G, self.origin, self.cutoffs(), region=r.structure.units,
+                                                        cell_km=r.cell_km))  # fmt: skip
+
+    def comparison(self) -> acc.ScenarioComparison:
+        """The scenario comparison."""
+        r = self.region
+        return self._once("comparison", lambda: acc.compare_scenarios(self.G, self.G_scenario, r.structure,
+                                                                      labels=r.labels, cell_km=r.cell_km))  # fmt: skip
+
+    def report(self) -> Any:
+        """The hierarchy report."""
+        r = self.region
+        return self._once("report", lambda: hierarchy_report(r.structure, self.G, **cast(Any, dict(r.hierarchy))))
+
+    def map_keys(self) -> list[str]:
+        """The maps the region's inputs allow, in :data:`MAPS` order."""
+        if self.region.G is None:
+            return ["structure"]
+        keys = ["structure", "accessibility", "surface", "isochrones"]
+        return [*keys, "scenario", "hierarchy"] if self.region.G_scenario is not None else [*keys, "hierarchy"]
+
+    def titles(self) -> dict[str, str]:
+        """The titles of the time maps, in the page's language."""
+        lang, a = self.lang, self.region.labels[0]
+        out = {
+            "accessibility": self.titled(tr("Unit accessibility, {label} network", lang, label=a)),
+            "surface": self.titled(tr("Travel-time surfaces, {label} network", lang, label=a)),
+            "isochrones": self.titled(tr("Isochrones from {label}", lang, label=getattr(self, "anchor_name", ""))),
+        }
+        if self.region.G_scenario is not None:
+            a, b = self.region.labels
+            out["scenario"] = self.titled(tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b))
+        return out
+
+
 def map_builders(
     region: Region,
     *,
@@ -194,6 +312,7 @@ def map_builders(
     tiles_key: str | None = None,
     lang: str | None = None,
     say: Callable[[str], None] = print,
+    inputs: MapInputs | None = None,
 ) -> dict[str, Callable[[], folium.Map]]:
     """Lazy builders of every map the region's inputs allow, by map key of :data:`MAPS`.
 
@@ -205,6 +324,8 @@ def map_builders(
         Interface language of the maps (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     say : callable
         Receives progress messages.
+    inputs : MapInputs, optional
+        Results shared with :func:`figure_builders` (computed once for both).
 
     Returns
     -------
@@ -216,77 +337,88 @@ def map_builders(
     >>> sorted(map_builders(Region(made_up_structure()), tiles=None))
     ['structure']
     """
-    s, G = region.structure, region.G
     lang = check_lang(lang)
+    x = inputs if inputs is not None else MapInputs(region, lang, say)
+    s = region.structure
     kw: dict[str, Any] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
-    plan = region.G_drawn if region.G_drawn is not None else region.G_scenario if region.G_scenario is not None else G
-    builders: dict[str, Callable[[], folium.Map]] = {
-        "structure": lambda: structure_map(s, G=plan, context=region.context, **kw)
-    }
-    if G is None:
-        return _credited(builders, region.credit_line(lang))
-    cache: dict[str, object] = {}
+    titles = x.titles()
+    every: dict[str, Callable[[], folium.Map]] = {
+        "structure": lambda: structure_map(s, G=x.drawn_network, context=region.context, **kw),
+        "accessibility": lambda: accessibility_map(x.scores(), s.units, title=titles["accessibility"], **kw),
+        "surface": lambda: surface_map(x.surface(), bands_min=region.bands_min, title=titles["surface"],
+                                       units=x.units, **kw),
+        "isochrones": lambda: isochrone_map(x.isochrones(), origin=(x.anchor.geometry.x, x.anchor.geometry.y),
+                                            label=x.anchor_name, title=titles["isochrones"], units=x.units, **kw),
+        "scenario": lambda: scenario_map(x.comparison(), bands_min=region.delta_bands_min, title=titles["scenario"],
+                                         **kw),
+        "hierarchy": lambda: hierarchy_map(x.report(), **kw),
+    }  # fmt: skip
+    return _credited({key: every[key] for key in x.map_keys()}, region.credit_line(lang))
 
-    def surface() -> Any:
-        if "surface" not in cache:
-            say("  " + tr("computing the {cell} km travel-time surface ...", lang, cell=f"{region.cell_km:g}"))
-            cache["surface"] = acc.structure_population(s, acc.travel_time_surface(G, s, cell_km=region.cell_km))
-        return cache["surface"]
 
-    named_units = s.units if "name_en" in s.units else s.units.assign(name=s.unit_names())  # names on the maps
-    anchor_id = s.core["anchor"].iloc[0]
-    anchor = s.places.loc[anchor_id]
-    # the core's anchor: its node, or its point (linked by its access leg, which the isochrones charge)
-    origin = anchor_id if anchor_id in G else s.places.geometry.loc[[anchor_id]]
-    a_label = region.labels[0]
+def figure_builders(
+    region: Region,
+    *,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    lang: str | None = None,
+    say: Callable[[str], None] = print,
+    inputs: MapInputs | None = None,
+) -> dict[str, Callable[[], Figure]]:
+    """Lazy builders of the static report figure of every map (:mod:`linyi_spatial.viz.figures`), by map key.
 
-    def titled(text: str) -> str:  # the analysis mode, when the region states one
-        return (
-            text
-            if region.mode is None
-            else tr("{title} ({mode} times)", lang, title=text, mode=code(region.mode, lang))
-        )
+    Each figure is its map's opening view on paper, with the same classes,
+    colours, names and sources, a scale bar, a north arrow and an inset.
 
-    def cutoffs() -> tuple[float, ...]:  # isochrone limits and the scores' reach cut-offs
-        if region.cutoffs_min is not None:
-            return region.cutoffs_min
-        return readable_minutes(surface()["cell_time_to_core_min"], n=4)
+    Parameters
+    ----------
+    region : Region
+    paper : {"A4", "A3"}, default "A4"
+    orientation : {"landscape", "portrait"}, default "landscape"
+    lang : {"en", "zh"}, optional
+    say : callable
+        Receives progress messages.
+    inputs : MapInputs, optional
+        Results shared with :func:`map_builders`.
 
-    builders["accessibility"] = lambda: accessibility_map(
-        acc.unit_accessibility(G, s, surface=surface(), cutoffs_min=cutoffs()),
-        s.units,
-        title=titled(tr("Unit accessibility, {label} network", lang, label=a_label)),
-        **kw,
-    )
-    builders["surface"] = lambda: surface_map(
-        surface(),
-        bands_min=region.bands_min,
-        title=titled(tr("Travel-time surfaces, {label} network", lang, label=a_label)),
-        units=named_units,
-        **kw,
-    )
+    Returns
+    -------
+    dict of str -> callable returning matplotlib.figure.Figure
 
-    builders["isochrones"] = lambda: isochrone_map(
-        acc.isochrones(G, origin, cutoffs(), region=s.units, cell_km=region.cell_km),
-        origin=(anchor.geometry.x, anchor.geometry.y),
-        label=local_name(anchor["name_zh"], anchor["name"], lang),
-        title=titled(tr("Isochrones from {label}", lang, label=local_name(anchor["name_zh"], anchor["name"], lang))),
-        units=named_units,
-        **kw,
-    )
-    G_b = region.G_scenario
-    if G_b is not None:
-        builders["scenario"] = lambda: scenario_map(
-            acc.compare_scenarios(G, G_b, s, labels=region.labels, cell_km=region.cell_km),
-            bands_min=region.delta_bands_min,
-            title=titled(
-                tr("Scenario {b} against {a}: change in travel time", lang, a=region.labels[0], b=region.labels[1])
-            ),
-            **kw,
-        )
-    options: dict[str, Any] = dict(region.hierarchy)
-    builders["hierarchy"] = lambda: hierarchy_map(hierarchy_report(s, G, **options), **kw)
-    return _credited(builders, region.credit_line(lang))
+    Raises
+    ------
+    MissingFontError
+        For Chinese figures when no CJK font is installed (at once, before any figure is drawn).
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> sorted(figure_builders(Region(made_up_structure())))
+    ['structure']
+    """
+    from ..viz import figures as fg
+    from ..viz.fonts import require_cjk_font
+
+    lang = check_lang(lang)
+    if lang == "zh":
+        require_cjk_font()
+    x = inputs if inputs is not None else MapInputs(region, lang, say)
+    s = region.structure
+    kw: dict[str, Any] = {"paper": paper, "orientation": orientation, "lang": lang, "context": region.context,
+                          "sources": region.credit_line(lang)}  # fmt: skip
+    titles = x.titles()
+    every: dict[str, Callable[[], Figure]] = {
+        "structure": lambda: fg.structure_figure(s, G=x.drawn_network, **kw),
+        "accessibility": lambda: fg.accessibility_figure(x.scores(), s.units, **kw),
+        "surface": lambda: fg.surface_figure(x.surface(), bands_min=region.bands_min, units=x.units,
+                                             title=titles["surface"], **kw),
+        "isochrones": lambda: fg.isochrone_figure(x.isochrones(), origin=(x.anchor.geometry.x, x.anchor.geometry.y),
+                                                  label=x.anchor_name, units=x.units, title=titles["isochrones"], **kw),
+        "scenario": lambda: fg.scenario_figure(x.comparison(), bands_min=region.delta_bands_min,
+                                               title=titles["scenario"], **kw),
+        "hierarchy": lambda: fg.hierarchy_figure(x.report(), **kw),
+    }  # fmt: skip
+    return {key: every[key] for key in x.map_keys()}
 
 
 def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[str, Callable[[], folium.Map]]:
@@ -298,12 +430,21 @@ def _credited(builders: dict[str, Callable[[], folium.Map]], text: str) -> dict[
     return {key: credited(build) for key, build in builders.items()}
 
 
-def _check_targets(out: Path, keys: list[str], overwrite: bool) -> None:
-    targets = [out / f"{k}.html" for k in [*keys, "index"]]
+STATIC_FORMATS = ("png", "pdf")
+"""The static figures' formats the map set writes (``save_figure`` also writes SVG)."""
+
+
+def _owned(path: Path) -> bool:
+    """Whether the library wrote a file of the map set: an HTML map or index, or a static figure."""
+    return static_written_by_us(path) if path.suffix.lower() in (".png", ".pdf", ".svg") else written_by_us(path)
+
+
+def _check_targets(out: Path, names: list[str], overwrite: bool) -> None:
+    targets = [out / name for name in names]
     dirs = [str(p) for p in targets if p.is_dir()]
     if dirs:
         raise DataError(f"cannot write maps where folders stand: {dirs}")
-    refuse_foreign(targets, written_by_us, overwrite)
+    refuse_foreign(targets, _owned, overwrite)
 
 
 READING = {
@@ -326,11 +467,16 @@ _FOOTER = (
 
 
 def _index_page(written: Mapping[str, Path], title: str, note: str, lang: str) -> str:
-    entries = [(p, tr(MAPS[k], lang), tr(READING.get(k, ""), lang)) for k, p in written.items()]
+    entries = []
+    for k, p in written.items():
+        if k not in MAPS:
+            continue
+        static = [written[f"{k}.{f}"] for f in ("png", "pdf", "svg") if f"{k}.{f}" in written]  # report figures
+        entries.append((p, tr(MAPS[k], lang), tr(READING.get(k, ""), lang), static))
     return index_page(entries, title, note, footer=tr(_FOOTER, lang), lang=lang)
 
 
-def write_maps(
+def write_maps(  # noqa: PLR0913 - keyword options of the set, each documented
     builders: Mapping[str, Callable[[], folium.Map]],
     out: str | os.PathLike[str],
     *,
@@ -340,8 +486,11 @@ def write_maps(
     overwrite: bool = False,
     lang: str | None = None,
     say: Callable[[str], None] = print,
+    figures: Mapping[str, Callable[[], Figure]] | None = None,
+    formats: tuple[str, ...] = STATIC_FORMATS,
+    dpi: int = 200,
 ) -> dict[str, Path]:
-    """Build and write every map and an ``index.html`` into ``out``.
+    """Build and write every map and an ``index.html`` into ``out`` (and each map's static figure, if given).
 
     Parameters
     ----------
@@ -359,11 +508,18 @@ def write_maps(
         Language of the index page (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     say : callable
         Receives progress messages.
+    figures : mapping of key -> callable, optional
+        From :func:`figure_builders`: each map's report figure is written
+        beside it as ``<key>.png`` and ``<key>.pdf`` (``formats``).
+    formats : tuple of str, default ("png", "pdf")
+        The figures' formats (png, pdf, svg).
+    dpi : int, default 200
+        Resolution of the PNG figures.
 
     Returns
     -------
     dict of str -> pathlib.Path
-        Every written file, ``index`` last.
+        Every written file (figures as ``<key>.<format>``), ``index`` last.
 
     Raises
     ------
@@ -397,10 +553,16 @@ def write_maps(
         raise DataError(f"cannot create the output folder {folder}: {exc.strerror}") from None
     if not os.access(folder, os.W_OK):
         raise DataError(f"the output folder {folder} is not writable")
-    _check_targets(folder, list(builders), overwrite)
+    figures = dict(figures or {})
+    unknown = [f for f in formats if f not in ("png", "pdf", "svg")]
+    if unknown:
+        raise DataError(f"unknown figure format(s) {unknown}: the figures are written as png, pdf or svg")
+    statics = [f"{k}.{f}" for k in builders if k in figures for f in formats]
+    _check_targets(folder, [*(f"{k}.html" for k in builders), *statics, "index.html"], overwrite)
     retire = [f"{k}.html" for k in MAPS if k not in builders]
+    retire += [f"{k}.{f}" for k in MAPS for f in ("png", "pdf", "svg") if f"{k}.{f}" not in statics]
     staged: dict[str, Path] = {}
-    with staged_set(folder, owned=written_by_us, overwrite=overwrite, retire=retire) as stage:
+    with staged_set(folder, owned=_owned, overwrite=overwrite, retire=retire) as stage:
         for i, (key, build) in enumerate(builders.items(), 1):
             say(f"[{i}/{len(builders)}] " + tr("{key} map ...", lang, key=tr(key, lang)))
             path = save_html(build(), stage.path(f"{key}.html"), inline=inline)
@@ -408,5 +570,9 @@ def write_maps(
             if path.stat().st_size > SIZE_BUDGET_BYTES:
                 size = f"{path.stat().st_size / 1e6:.1f}"
                 say("  " + tr("warning: {name} is {size} MB, over the 3 MB budget", lang, name=path.name, size=size))
+            if key in figures:
+                fig = figures[key]()
+                for f in formats:
+                    staged[f"{key}.{f}"] = save_figure(fig, stage.path(f"{key}.{f}"), dpi=dpi)
         index = write_text(stage.path("index.html"), _index_page(staged, title, note, lang))
     return {key: folder / path.name for key, path in [*staged.items(), ("index", index)]}

@@ -37,9 +37,12 @@ __all__ = [
     "accessibility_map",
     "choropleth_map",
     "delta_bands",
+    "isochrone_bands",
     "isochrone_map",
+    "measure_classes",
     "scenario_map",
     "surface_map",
+    "time_bands",
 ]
 
 TIME_BANDS_MIN = (15, 30, 45, 60, 90, 120)
@@ -54,7 +57,7 @@ def _polygon(layer: folium.FeatureGroup, geom: BaseGeometry, colour: str, tip: s
             "color": e,
             "weight": 1 if line else 0.3,
             "fillColor": c,
-            "fillOpacity": 0.75 if line else 0.7,
+            "fillOpacity": 0.75,
         },
         tooltip=tooltip(tip),
     ).add_to(layer)
@@ -126,18 +129,15 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     legends, switches = [], []
     for i, col in enumerate(columns):
         values = data[col].reindex(shapes.index).astype(float)
-        idx, bins = classify(values, k, scheme)
-        colours = ramp(len(bins), reverse=higher_is_better(col))
+        colour_of, items = measure_classes(values, col, lang, k=k, scheme=scheme)
         label = measure_label(col, lang)
         unit = measure_unit(col)
         switches.append(added(overlay(label, show=i == 0), m))  # the measure's switch; the polygons are shared
-        for uid, j in zip(shapes.index, idx, strict=True):
-            fills[uid].append(colours[j] if j >= 0 else "#cccccc")
+        for uid in shapes.index:
+            fills[uid].append(colour_of[uid])
             tips[uid].append(
                 table([(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))])
             )
-        # each class by the values it holds: classes never share an end
-        items = [("box", colours[j], text) for j, text in class_labels(values, idx, len(bins), unit, lang).items()]
         legends.append((label, items))
     popups = {}
     for uid in shapes.index:
@@ -157,6 +157,48 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     LegendSwitch().add_to(m)
     ExclusiveLayers(switches).add_to(m)
     return finish(m)
+
+
+NO_DATA = "#cccccc"
+"""Fill of a unit without a value."""
+
+
+def measure_classes(
+    values: pd.Series, column: str, lang: str, *, k: int = 5, scheme: str = "fisher_jenks"
+) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+    """A measure's classes as drawn on every map of it (HTML and static): each unit's fill and the legend items.
+
+    Colours come from :func:`~linyi_spatial.viz.classes.ramp` with the better
+    end light (the measure's direction from the catalogue); each class is
+    labelled by the lowest and highest value it holds, so no two classes
+    share an end.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The measure by unit.
+    column : str
+        Its name (for direction and unit).
+    lang : {"en", "zh"}
+    k : int, default 5
+    scheme : str, default "fisher_jenks"
+
+    Returns
+    -------
+    (pandas.Series, list of (kind, colour, label))
+        Fill colour by unit (:data:`NO_DATA` without a value), and the legend items.
+
+    Examples
+    --------
+    >>> fills, items = measure_classes(pd.Series([10.0, 20.0, 80.0], index=list("abc")), "composite", "en", k=2)
+    >>> fills["c"] == items[-1][1], fills["c"]
+    (True, '#fde725')
+    """
+    idx, bins = classify(values, k, scheme)
+    colours = ramp(len(bins), reverse=higher_is_better(column))
+    fills = pd.Series([colours[j] if j >= 0 else NO_DATA for j in idx], index=values.index)
+    labels = class_labels(values, idx, len(bins), measure_unit(column), lang)
+    return fills, [("box", colours[j], text) for j, text in labels.items()]
 
 
 _SHARED_JS = """
@@ -348,21 +390,17 @@ def surface_map(
     fitted = bands_min is None
     if bands_min is None:
         bands_min = readable_minutes(np.concatenate([surface[c].to_numpy(dtype=float) for c in columns]))
-    colours = ramp(len(bands_min) + 1, reverse=False)  # the better (shorter) end light, as on every map
-    names = band_names(bands_min, lang)
     layers, legends = [], []
     for i, col in enumerate(columns):
-        bands = dissolve(surface, np.digitize(surface[col].to_numpy(), bands_min))
+        bands, items = time_bands(surface, col, bands_min, lang)
         label = measure_label(col, lang)
         layer = overlay(label, show=i == 0)
         for (_, row), band in zip(shift(bands, datum).iterrows(), bands.itertuples(), strict=True):
-            tip = table([(tr("travel time", lang), names[band.label]), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
-            _polygon(layer, row.geometry, colours[band.label], tip)
+            tip = table([(tr("travel time", lang), band.name), (tr("area (km²)", lang), fmt(band.area_km2, 0))])
+            _polygon(layer, row.geometry, band.colour, tip)
         layers.append(added(layer, m))
         heading = tr("{label} (bands fitted to the data)", lang, label=label) if fitted else label
-        legends.append(
-            legend(heading, [("box", c, n) for c, n in zip(colours, names, strict=True)], layer=label, shown=i == 0)
-        )
+        legends.append(legend(heading, items, layer=label, shown=i == 0))
     if "pop_density_km2" in surface.columns:
         layer, label, items = _population_layer(surface, datum, lang)
         layers.append(added(layer, m))
@@ -374,6 +412,44 @@ def surface_map(
     LegendSwitch().add_to(m)
     ExclusiveLayers(layers).add_to(m)
     return finish(m)
+
+
+def time_bands(
+    surface: gpd.GeoDataFrame, column: str, bands_min: Sequence[float], lang: str
+) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, str]]]:
+    """A surface's cells dissolved into time bands as every map draws them, and the legend items.
+
+    Parameters
+    ----------
+    surface : GeoDataFrame
+        Grid cells with ``area_km2`` and ``column`` (minutes).
+    column : str
+    bands_min : sequence of float
+        Upper edges of the bands (the last band is open).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    (GeoDataFrame, list of (kind, colour, label))
+        One row per band present: ``label`` (band index), ``cells``,
+        ``area_km2``, ``colour``, ``name``, geometry (WGS-84); the legend
+        lists every band, the shortest times light.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial.accessibility import travel_time_surface
+    >>> s = travel_time_surface(made_up_network(2020), made_up_structure(), cell_km=5)
+    >>> bands, items = time_bands(s, "cell_time_to_core_min", (30, 60), "en")
+    >>> [label for _, _, label in items]
+    ['0–30 min', '30–60 min', '> 60 min']
+    """
+    colours = ramp(len(bands_min) + 1, reverse=False)  # the better (shorter) end light, as on every map
+    names = band_names(bands_min, lang)
+    bands = dissolve(surface, np.digitize(surface[column].to_numpy(), bands_min))
+    bands["colour"] = [colours[j] for j in bands["label"]]
+    bands["name"] = [names[j] for j in bands["label"]]
+    return bands, [("box", c, n) for c, n in zip(colours, names, strict=True)]
 
 
 def _population_layer(
@@ -459,22 +535,13 @@ def isochrone_map(
         lang,
     )
     datum = m.datum
-    # one band per limit (within this limit, not the one before), so every place has the colour of its band
-    iso = iso.to_crs(WGS84).sort_values("cutoff_min").reset_index(drop=True)
-    bands = iso.copy()
-    for i in range(1, len(iso)):
-        bands.loc[i, "geometry"] = shapely.difference(iso.geometry.iloc[i], iso.geometry.iloc[i - 1])
-    colours = ramp(len(iso), reverse=False)  # the nearest band lightest: the better end light, as on every map
-    items = []
-    previous: str | None = None
-    for colour, (_, row) in zip(colours, shift(bands, datum).iterrows(), strict=True):
-        minutes = f"{row['cutoff_min']:g}"
-        name = (tr("≤ {m} min", lang, m=minutes) if previous is None
-                else tr("{lo}–{hi} min", lang, lo=previous, hi=minutes))  # fmt: skip
+    bands, items = isochrone_bands(iso, lang)
+    for _, row in shift(bands, datum).iterrows():
+        minutes, name, colour = f"{row['cutoff_min']:g}", row["name"], row["colour"]
         layer = overlay(name, show=True)
         folium.GeoJson(
             row.geometry.__geo_interface__,
-            style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.6},
+            style_function=lambda _f, c=colour: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.75},
             tooltip=tooltip(
                 table(
                     [
@@ -485,8 +552,6 @@ def isochrone_map(
             ),
         ).add_to(layer)
         layer.add_to(m)
-        items.append(("box", colour, name))
-        previous = minutes
     if units is not None:  # which county lies within which time: outlines and names over the bands
         context_units(m, units, lang, name=tr("Unit boundaries and names", lang))
     if origin is not None:
@@ -500,6 +565,42 @@ def isochrone_map(
             tooltip=tooltip(table([(tr("origin", lang), label)])),
         ).add_to(m)
     return finish(m, legend(tr("Reachable within", lang), items))
+
+
+def isochrone_bands(iso: gpd.GeoDataFrame, lang: str) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, str]]]:
+    """Isochrones as disjoint bands (within a limit, not the one before) with their colours, names and legend.
+
+    Parameters
+    ----------
+    iso : GeoDataFrame
+        ``cutoff_min``, ``area_km2`` and geometry, one row per limit.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    (GeoDataFrame, list of (kind, colour, label))
+        The bands (WGS-84), shortest first, with ``colour`` and ``name``;
+        ``area_km2`` stays the whole area within the limit.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> iso = gpd.GeoDataFrame({"cutoff_min": [60, 30], "area_km2": [4.0, 1.0]},
+    ...                        geometry=[shapely.box(0, 0, 2, 2), shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> bands, items = isochrone_bands(iso, "en")
+    >>> bands.geometry.area.tolist(), [label for _, _, label in items]
+    ([1.0, 3.0], ['≤ 30 min', '30–60 min'])
+    """
+    iso = iso.to_crs(WGS84).sort_values("cutoff_min").reset_index(drop=True)
+    bands = iso.copy()
+    for i in range(1, len(iso)):  # so every place has the colour of its band, and no band shows through another
+        bands.loc[i, "geometry"] = shapely.difference(iso.geometry.iloc[i], iso.geometry.iloc[i - 1])
+    colours = ramp(len(iso), reverse=False)  # the nearest band lightest: the better end light, as on every map
+    minutes = [f"{c:g}" for c in iso["cutoff_min"]]
+    names = [tr("≤ {m} min", lang, m=minutes[0])] if len(iso) else []
+    names += [tr("{lo}–{hi} min", lang, lo=lo, hi=hi) for lo, hi in itertools.pairwise(minutes)]
+    bands["colour"], bands["name"] = colours, names
+    return bands, [("box", c, n) for c, n in zip(colours, names, strict=True)]
 
 
 DELTA_SCALES_MIN = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 60.0, 120.0)
@@ -556,7 +657,7 @@ def _in_sentence(label: str, lang: str) -> str:
     return label[:1].lower() + label[1:] if lang == "en" else label
 
 
-def scenario_map(
+def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
     comparison: ScenarioComparison,
     *,
     bands_min: Sequence[float] | None = None,
@@ -617,6 +718,7 @@ def scenario_map(
     alternatives = []
     measures = [c for c in drawn_on("scenario", level="unit") if f"{c}_delta" in units]
     shifted = shift(shapes, datum)
+    unit_names = local_unit_names(comparison.geometry, lang, fallback=comparison.geometry["name"])
     fills: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     unchanged = [bool(units[f"{col}_delta"].abs().max() < 0.05) for col in measures]
@@ -634,7 +736,7 @@ def scenario_map(
             tips[uid].append(
                 table(
                     [
-                        (tr("unit", lang), row["name"]),
+                        (tr("unit", lang), unit_names.get(uid, row["name"])),
                         *(
                             (tr("{label}, {scenario}", lang, label=label, scenario=x),
                              fmt_measure(units.loc[uid, f"{col}_{x}"], "min", lang))

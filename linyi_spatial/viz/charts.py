@@ -10,18 +10,17 @@ and every axis carries its unit.
 
 from __future__ import annotations
 
-import io
-import warnings
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from ..catalog import MEASURES, higher_is_better, measure_label, measure_unit
 from ..errors import OptionError
-from .hierarchy import size_text, tier_name, units_of_analysis
+from .fonts import new_figure, require_cjk_font
+from .hierarchy import place_names, size_text, tier_name, units_of_analysis
 from .i18n import check_lang, tr
+from .layers import local_unit_names
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,13 +28,7 @@ if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
     from ..hierarchy import HierarchyReport
 
-__all__ = ["CJK_FONTS", "centrality_chart", "cjk_font", "rank_size_chart", "scenario_chart", "urbanization_chart"]
-
-CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei",
-             "PingFang SC", "SimHei", "DejaVu Sans"]  # fmt: skip
-"""Font preference for names in Chinese (the first installed one is used; DejaVu Sans as the last resort)."""
-
-TIER_COLOURS = {"core": "#b2182b", "pole": "#ef8a62", "point": "#67a9cf", "other": "#999999"}
+__all__ = ["centrality_chart", "rank_size_chart", "scenario_chart", "urbanization_chart"]
 
 CENTRALITY_LABELS = {
     "degree": "degree (links)",
@@ -45,84 +38,30 @@ CENTRALITY_LABELS = {
 }
 """Axis labels of the centrality columns (with their units)."""
 
-
-@lru_cache(maxsize=1)
-def _chart_class() -> type:
-    """A matplotlib Figure that shows itself as a PNG in notebooks (no pyplot, no backend set-up needed)."""
-    try:
-        import matplotlib
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("charts need matplotlib: pip install 'linyi_spatial[charts]'") from exc
-    matplotlib.rcParams["font.sans-serif"] = CJK_FONTS + [
-        f for f in matplotlib.rcParams["font.sans-serif"] if f not in CJK_FONTS
-    ]
-    matplotlib.rcParams["axes.unicode_minus"] = False
-
-    from matplotlib.text import Text
-
-    class Chart(Figure):
-        """A matplotlib Figure with a PNG representation for Jupyter; its text is never read as mathtext.
-
-        Names come from data, and matplotlib would read ``$...$`` in a name
-        as TeX (``$x^$`` fails to draw); every text of the figure, tick
-        labels made while drawing included, is drawn as written.
-        """
-
-        def draw(self, renderer: Any) -> None:
-            for text in self.findobj(Text):
-                text.set_parse_math(False)
-            with matplotlib.rc_context({"text.parse_math": False}):
-                super().draw(renderer)
-
-        def _repr_png_(self) -> bytes:
-            buffer = io.BytesIO()
-            self.savefig(buffer, format="png", dpi=110)
-            return buffer.getvalue()
-
-    return Chart
+TIER_COLOURS = {"core": "#b2182b", "pole": "#ef8a62", "point": "#67a9cf", "other": "#999999"}
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first of :data:`CJK_FONTS` (DejaVu Sans aside) matplotlib can find, or None when none is installed.
+def _log_number(value: float, _pos: object = None) -> str:
+    """A tick of a log axis as a plain number: 1, 20, 500, 100,000."""
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
-    Returns
-    -------
-    str or None
 
-    Examples
-    --------
-    >>> cjk_font() in (*CJK_FONTS, None)
-    True
-    """
-    from matplotlib import font_manager
-
-    for name in CJK_FONTS[:-1]:
-        try:
-            font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
-        except ValueError:
-            continue
-        return name
-    return None
+def _log_minor_number(value: float, _pos: object = None) -> str:
+    """Minor ticks of a log axis labelled at 2 and 5 times a power of ten only, so labels never crowd."""
+    lead = value / 10 ** np.floor(np.log10(value)) if value > 0 else 0.0
+    return _log_number(value) if round(lead, 6) in (2.0, 5.0) else ""
 
 
 def _chart_lang(lang: str | None) -> str:
-    """The chart's language: Chinese only where a CJK font can draw it, else English with a warning saying why."""
+    """The chart's language; Chinese needs a CJK font (:class:`~linyi_spatial.errors.MissingFontError` without one)."""
     lang = check_lang(lang)
-    if lang == "zh" and cjk_font() is None:
-        warnings.warn(
-            "no CJK font is installed for matplotlib, so Chinese text would show as empty boxes: the chart is "
-            "drawn in English (install one, e.g. Debian's fonts-noto-cjk, then clear matplotlib's font cache)",
-            UserWarning,
-            stacklevel=3,
-        )
-        return "en"
+    if lang == "zh":
+        require_cjk_font()
     return lang
 
 
-def _figure(size: tuple[float, float]) -> Figure:
-    return _chart_class()(figsize=size, layout="constrained")
+def _figure(size: tuple[float, float], lang: str) -> Figure:
+    return new_figure(size, lang, layout="constrained")
 
 
 def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figure:
@@ -153,10 +92,10 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
     values = places[size].to_numpy(dtype=float)
     ranks = np.arange(1, len(values) + 1)
     fit = report.rank_size.iloc[0]
-    fig = _figure((6.4, 4.6))
+    fig = _figure((6.4, 4.6), lang)
     ax = fig.add_subplot()
     ax.scatter(ranks, values, color="#2166ac", zorder=3, label=tr("places", lang))
-    for r, v, name in zip(ranks, values, places["name"], strict=True):
+    for r, v, name in zip(ranks, values, place_names(report, lang).reindex(places.index), strict=True):
         ax.annotate(str(name), (r, v), textcoords="offset points", xytext=(5, 3), fontsize=8)
     fitted = np.exp(fit["ln_s1_fitted"]) * ranks ** (-fit["q"])
     numbers = {
@@ -166,6 +105,9 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
             label=tr("fit: q = {q} (95 % CI {low}–{high}), R² = {r2}", lang, **numbers))  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):  # plain numbers (100,000, not 10⁵ in TeX, which names would break)
+        axis.set_major_formatter(_log_number)
+        axis.set_minor_formatter(_log_minor_number)
     ax.set_xlabel(tr("rank (log)", lang))
     ax.set_ylabel(
         tr(
@@ -174,7 +116,7 @@ def rank_size_chart(report: HierarchyReport, *, lang: str | None = None) -> Figu
             size=measure_label(size, lang) if size in MEASURES else size_text(report, lang),
         )
     )
-    ax.set_title(tr("Rank–size: {units}", lang, units=units_of_analysis(report, lang)), fontsize=10)
+    ax.set_title(tr("Rank–size: {units}", lang, units=units_of_analysis(report, lang)), fontsize=10, wrap=True)
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(True, which="both", alpha=0.3)
     return fig
@@ -218,7 +160,7 @@ def urbanization_chart(
     if targets is None and "source" in urbanization.columns:
         chosen = urbanization["urbanization_rate"][urbanization["source"] == "target"]
         targets = {int(cast(float, y)): float(v) for y, v in chosen.items()}
-    fig = _figure((6.4, 4.0))
+    fig = _figure((6.4, 4.0), lang)
     ax = fig.add_subplot()
     ax.plot(
         rate.index, rate.to_numpy(), marker="o", color="#2166ac", label=tr("path (base, then to the targets)", lang)
@@ -275,9 +217,10 @@ def scenario_chart(
     delta = units[col].astype(float)
     better = -delta if not higher_is_better(measure) else delta
     order = better.sort_values().index  # best gains drawn last, i.e. on top
-    names = units["name"].reindex(order).astype(str) if "name" in units else pd.Series(order, index=order)
+    given = units["name"] if "name" in units else pd.Series(order, index=order)
+    names = local_unit_names(comparison.geometry, lang, fallback=given).reindex(order).fillna(given).astype(str)
     unit = measure_unit(measure)
-    fig = _figure((6.4, 0.35 * len(order) + 1.4))
+    fig = _figure((6.4, 0.35 * len(order) + 1.4), lang)
     ax = fig.add_subplot()
     colours = ["#1a9850" if b > 1e-9 else ("#d73027" if b < -1e-9 else "#bbbbbb") for b in better.reindex(order)]
     ax.barh(list(names), delta.reindex(order).to_numpy(), color=colours)
@@ -323,9 +266,9 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, l
     if measure not in report.centrality.columns:
         raise OptionError(f"no centrality {measure!r}; available: {list(report.centrality.columns)}")
     values = report.centrality[measure].astype(float).sort_values()
-    names = report.places["name"].reindex(values.index).astype(str)
+    names = place_names(report, lang).reindex(values.index).astype(str)
     tiers = report.places["plan_tier"].reindex(values.index).fillna("other").astype(str)
-    fig = _figure((6.4, 0.35 * len(values) + 1.4))
+    fig = _figure((6.4, 0.35 * len(values) + 1.4), lang)
     ax = fig.add_subplot()
     ax.barh(list(names), values.to_numpy(), color=[TIER_COLOURS.get(t, TIER_COLOURS["other"]) for t in tiers])
     from matplotlib.patches import Patch
@@ -334,6 +277,6 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, l
     ax.legend(handles=handles, title=tr("plan tier", lang), fontsize=8, title_fontsize=8, loc="lower right")
     name = tr(CENTRALITY_LABELS.get(measure, measure.replace("_", " ")), lang)
     ax.set_xlabel(name)
-    ax.set_title(tr("Network centrality by place: {measure}", lang, measure=name), fontsize=10)
+    ax.set_title(tr("Network centrality by place: {measure}", lang, measure=name), fontsize=10, wrap=True)
     ax.grid(True, axis="x", alpha=0.3)
     return fig

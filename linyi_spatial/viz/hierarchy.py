@@ -22,7 +22,15 @@ from .style import OKABE_ITO
 if TYPE_CHECKING:
     from ..hierarchy import HierarchyReport
 
-__all__ = ["TIER_COLOURS", "hierarchy_map", "size_key", "size_text", "tier_name", "units_of_analysis"]
+__all__ = [
+    "TIER_COLOURS",
+    "hierarchy_map",
+    "place_names",
+    "size_key",
+    "size_text",
+    "tier_name",
+    "units_of_analysis",
+]
 
 
 _TIER_ROLE = {"core": "core", "pole": "poles", "point": "points"}
@@ -115,7 +123,7 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
         else "{n} places (every unit separately), size = {size}"
     )
     text = tr(how, lang, n=p["n"], size=size_text(report, lang))
-    names = report.places["name"]
+    names = place_names(report, lang)
     excluded = report.places.attrs.get("excluded", {})
     nested = report.places[(report.places["nested_in"] != "") & ~report.places.index.isin(list(excluded))]
     for pid, r in nested.iterrows():  # a pole without a size of its own is said in the legend, not here
@@ -123,6 +131,34 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
         host = names.get(r["nested_in"], r["nested_in"])
         text += tr("; {place}: its own size ({year}), inside {host}", lang, place=names[pid], year=year, host=host)
     return text
+
+
+def place_names(report: HierarchyReport, lang: str) -> pd.Series:
+    """The report's place names in ``lang``: ``name_en`` on English maps and charts (where known), else ``name``.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    pandas.Series
+        Name by place.
+
+    Examples
+    --------
+    >>> from linyi_spatial import linyi
+    >>> from linyi_spatial.hierarchy import hierarchy_report
+    >>> r = hierarchy_report(linyi.load_structure(), linyi.load_network(2020))
+    >>> place_names(r, "en")["central_city"], place_names(r, "zh")["central_city"]
+    ('Central urban area', '中心城区')
+    """
+    names = report.places["name"].astype(str)
+    if lang == "en" and "name_en" in report.places:
+        given = report.places["name_en"].fillna("").astype(str)
+        names = given.where(given != "", names)
+    return names
 
 
 MIN_RADIUS_PX, MAX_EXTRA_PX = 4.0, 18.0
@@ -166,17 +202,18 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
     pop = report.places[size].astype(float)
     tiers = report.tiers
     words = size_text(report, lang)
+    names = place_names(report, lang)
     layer = overlay(tr("Size ({size}) and plan tier", lang, size=words), show=True)
     for uid, row in seats.iterrows():
         tier = tiers.loc[uid, "plan_tier"] if uid in tiers.index else "other"
         place = report.places.loc[uid]
         sized = bool(np.isfinite(pop[uid]))
         rows = [
-            (tr("place", lang), place["name"]),
+            (tr("place", lang), names[uid]),
             (words, fmt_measure(pop[uid], "persons", lang) if sized else tr("not known for this place", lang)),
         ]
         if place.get("nested_in", ""):
-            host = report.places["name"].get(place["nested_in"], place["nested_in"])
+            host = names.get(place["nested_in"], place["nested_in"])
             rows.append((tr("inside", lang), host))
             if np.isfinite(place.get("own_pop", np.nan)):
                 year = place.get("size_year")
@@ -208,12 +245,12 @@ def _size_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame,
             fill_opacity=0.8 if sized else 0.0,
             tooltip=tooltip(table(rows)),
         ).add_to(layer)
-        label(m, [row.geometry.y, row.geometry.x], str(place["name"]), layer=layer, offset_px=radius + 3)
+        label(m, [row.geometry.y, row.geometry.x], str(names[uid]), layer=layer, offset_px=radius + 3)
     layer.add_to(m)
 
 
 def _link_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoDataFrame, top_links: int, lang: str) -> None:
-    names = report.places["name"]
+    names = place_names(report, lang)
     layer = overlay(tr("Gravity linkages (top {n})", lang, n=top_links), show=True)
     links = report.linkages.links.head(top_links)
     smax = links["strength"].max()
@@ -250,7 +287,7 @@ def _centrality_layer(m: folium.Map, report: HierarchyReport, seats: gpd.GeoData
         c = report.centrality.loc[uid]
         tip = table(
             [
-                (tr("place", lang), report.places.loc[uid, "name"]),
+                (tr("place", lang), place_names(report, lang)[uid]),
                 (tr("betweenness", lang), f"{c['betweenness']:.3f}"),
                 (tr("mean travel time", lang), fmt_measure(c["mean_time_min"], "min", lang)),
                 (tr("straightness", lang), f"{c['straightness']:.2f}"),
@@ -316,7 +353,7 @@ def hierarchy_map(
         shapes,
         datum,
         lambda _f: {"color": "#888", "weight": 1, "fillColor": "#fff", "fillOpacity": 0.1},
-        [table([(tr("place", lang), r["name"]), (tr("id", lang), u)]) for u, r in shapes.iterrows()],
+        [table([(tr("place", lang), place_names(report, lang)[u]), (tr("id", lang), u)]) for u in shapes.index],
     )
     base.add_to(m)
     points = gpd.GeoDataFrame(places[["name"]], geometry=gpd.points_from_xy(places["x"], places["y"]), crs=places.crs)
@@ -335,7 +372,7 @@ def hierarchy_map(
     size = report.params["size"]
     words = size_text(report, lang)
     unsized = report.places[report.places[size].isna()]
-    for _, r in unsized.iterrows():
+    for pid in unsized.index:
         items.append(
             (
                 "ring",
@@ -343,7 +380,7 @@ def hierarchy_map(
                 tr(
                     "{place}: {tier}, own {size} unknown",
                     lang,
-                    place=r["name"],
+                    place=place_names(report, lang)[pid],
                     tier=tier_name(report, "pole", lang),
                     size=words,
                 ),

@@ -14,6 +14,14 @@ _WORDS: dict[str, str] = {
     # page furniture and Leaflet controls
     "Full screen": "全屏",
     "Sources": "数据来源",
+    "scale 1 : {n}": "比例尺 1 : {n}",
+    "Projection: {crs} (UTM); scale at the centre of the sheet ({paper} {orientation}).": (
+        "投影：{crs}（UTM）；比例尺为图幅中心处（{paper} {orientation}）。"
+    ),
+    "landscape": "横版",
+    "Unit accessibility: {label}": "单元可达性：{label}",
+    "Urban hierarchy": "城镇等级体系",
+    "portrait": "竖版",
     "Layers": "图层",
     "Zoom in": "放大",
     "Zoom out": "缩小",

@@ -137,8 +137,14 @@ def save_html(m: folium.Map, path: str | os.PathLike[str], *, inline: bool = Tru
     return write_text(out, mark(text))
 
 
+def _figure_links(extra: Sequence[object]) -> str:
+    """Links to a map's report figures (``PNG · PDF``), escaped as attribute and text."""
+    files = [Path(str(f)) for f in (extra[0] if extra else ())]  # type: ignore[attr-defined]
+    return "".join(f" · <a href='{esc(f.name)}'>{esc(f.suffix.lstrip('.').upper())}</a>" for f in files)
+
+
 def index_page(
-    maps: Sequence[tuple[str | os.PathLike[str], str, str]],
+    maps: Sequence[tuple[str | os.PathLike[str], str, str] | tuple[str | os.PathLike[str], str, str, Sequence[object]]],
     title: str,
     note: str = "",
     *,
@@ -151,9 +157,10 @@ def index_page(
 
     Parameters
     ----------
-    maps : sequence of (path, label, reading)
+    maps : sequence of (path, label, reading) or (path, label, reading, figures)
         Each map file (linked by its name, so the page sits beside the maps),
-        its label and a sentence on how to read it.
+        its label, a sentence on how to read it and, optionally, the paths of
+        its report figures (linked as PNG, PDF …).
     title, note, footer : str
         The page's heading, the line under it and the small print.
     lang : {"en", "zh"}, default "en"
@@ -174,8 +181,8 @@ def index_page(
     """
     cards = "".join(
         f"<li><a href='{esc(Path(p).name)}'><b>{esc(label)}</b></a> <small>({Path(p).stat().st_size / 1e6:.1f} MB)"
-        f"</small><br><span>{esc(reading)}</span></li>"
-        for p, label, reading in maps
+        f"</small>{_figure_links(extra)}<br><span>{esc(reading)}</span></li>"
+        for p, label, reading, *extra in maps
     )
     return mark(
         f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>{GENERATOR}"

@@ -25,7 +25,16 @@ from .style import OKABE_ITO
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["RAIL_STYLE", "ROAD_STYLE", "ROLE_LABELS", "network_layers", "role_labels", "structure_map"]
+__all__ = [
+    "RAIL_STYLE",
+    "ROAD_STYLE",
+    "ROLE_LABELS",
+    "network_frame",
+    "network_items",
+    "network_layers",
+    "role_labels",
+    "structure_map",
+]
 
 ROAD_STYLE = {
     "expressway": (OKABE_ITO["vermillion"], 3.0),
@@ -98,12 +107,109 @@ def role_labels(meta: Mapping[str, object], lang: str) -> dict[str, str]:
     return out
 
 
+def network_frame(G: nx.Graph) -> gpd.GeoDataFrame:
+    """The network's roads and railways as every map draws them: one row per link, with colour, width and group.
+
+    Roads are styled by rank (:data:`ROAD_GROUPS`), the embedded classes and
+    OSM ``highway`` values alike; a link's two directions are one row.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Edges with ``mode`` (road/rail), ``class``, ``status`` and ``geometry`` (else straight).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``mode``, ``class``, ``status``, ``name``, ``ref``, ``osmid``,
+        ``opened``, ``length``, ``colour``, ``weight`` (px), ``group``
+        (the legend's: a road group, ``high-speed rail`` or ``railway``)
+        and geometry, in WGS-84.
+
+    Raises
+    ------
+    OptionError
+        If ``G`` is not a networkx graph.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network
+    >>> sorted(set(network_frame(made_up_network(2035))["group"]))
+    ['expressway', 'national / trunk road', 'other roads', 'railway']
+    """
+    if not isinstance(G, nx.Graph):
+        raise OptionError("G must be a networkx graph")
+    seen: set[object] = set()
+    rows = []
+    for u, v, d in G.edges(data=True):
+        link = d.get("link", f"{u}->{v}")
+        if link in seen or d.get("mode") not in ("road", "rail"):
+            continue
+        seen.add(link)
+        if d["mode"] == "road":
+            colour, weight, group = _road_style(d.get("class"))
+        else:
+            colour, weight = RAIL_STYLE.get(str(d.get("class")), RAIL_STYLE["rail"])
+            group = "high-speed rail" if d.get("class") == "hsr" else "railway"
+        geom = d.get("geometry") or shapely.LineString(
+            [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])]
+        )
+        rows.append(
+            {
+                **{key: d.get(key) for key in ("mode", "class", "name", "ref", "osmid", "opened")},
+                "status": d.get("status", "open"),
+                "length": d.get("length", np.nan),
+                "colour": colour,
+                "weight": weight,
+                "group": group,
+                "geometry": geom,
+            }
+        )
+    columns = ["mode", "class", "name", "ref", "osmid", "opened", "status", "length", "colour", "weight", "group"]
+    return gpd.GeoDataFrame(rows, columns=[*columns, "geometry"], geometry="geometry", crs=G.graph.get("crs", WGS84))
+
+
+def network_items(lines: gpd.GeoDataFrame, lang: str) -> list[tuple[str, str, str]]:
+    """Legend items of a :func:`network_frame`: the road groups, railways and planned lines it has, in rank order.
+
+    Parameters
+    ----------
+    lines : GeoDataFrame
+        From :func:`network_frame`.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    list of (kind, colour, label)
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network
+    >>> [label for _, _, label in network_items(network_frame(made_up_network(2035)), "en")]
+    ['expressway', 'national / trunk road', 'other roads', 'railway', 'planned / under construction']
+    """
+    present = set(lines["group"])
+    order = [g[0] for g in ROAD_GROUPS] + ["other roads", "high-speed rail", "railway"]
+    items = [("line", _first_colour(lines, name), tr(name, lang)) for name in order if name in present]
+    if (lines["status"] != "open").any():
+        items.append(("dash", OKABE_ITO["grey"], tr("planned / under construction", lang)))
+    return items
+
+
+def _first_colour(lines: gpd.GeoDataFrame, group: str) -> str:
+    """The colour a group is drawn in (its first link's; the rail groups' own)."""
+    if group == "high-speed rail":
+        return RAIL_STYLE["hsr"][0]
+    if group == "railway":
+        return RAIL_STYLE["rail"][0]
+    return str(lines.loc[lines["group"] == group, "colour"].iloc[0])
+
+
 def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> list[tuple[str, str, str]]:
     """Draw roads and railways by class (planned/under-construction dashed); return the legend items of what is drawn.
 
-    Roads are styled by rank (:data:`ROAD_GROUPS`), the embedded classes and
-    OSM ``highway`` values alike; the legend lists only the groups, railways
-    and planned lines the network has.
+    The links, their styles and the legend come from :func:`network_frame`
+    and :func:`network_items`, as on the static maps.
 
     Parameters
     ----------
@@ -130,32 +236,11 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
     >>> [label for _, _, label in network_layers(m, made_up_network(2035), "EPSG:4326")]
     ['expressway', 'national / trunk road', 'other roads', 'railway', 'planned / under construction']
     """
-    if not isinstance(G, nx.Graph):
-        raise OptionError("G must be a networkx graph")
-    seen: set[str] = set()
-    present: dict[str, str] = {}  # legend label -> colour, for the classes the network has
-    rails_present: set[str] = set()
-    planned = False
+    lines = network_frame(G)
     roads = overlay(tr("Roads by class", lang), show=True)
     rails = overlay(tr("Railways", lang), show=True)
-    for u, v, d in G.edges(data=True):
-        link = d.get("link", f"{u}->{v}")
-        if link in seen or d.get("mode") not in ("road", "rail"):
-            continue
-        seen.add(link)
-        if d["mode"] == "road":
-            colour, weight, group = _road_style(d.get("class"))
-            present.setdefault(group, colour)
-        else:
-            colour, weight = RAIL_STYLE.get(str(d.get("class")), RAIL_STYLE["rail"])
-            rails_present.add("hsr" if d.get("class") == "hsr" else "rail")
-        geom = d.get("geometry") or shapely.LineString(
-            [(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])]
-        )
-        if datum == GCJ02:
-            geom = transform_geometry([geom], WGS84, GCJ02)[0]
-        status = d.get("status", "open")
-        planned = planned or status != "open"
+    for d, line in zip(lines.to_dict("records"), lines.geometry, strict=True):
+        geom = transform_geometry([line], WGS84, GCJ02)[0] if datum == GCJ02 else line
         osm = d.get("osmid")
         tip = table(
             [
@@ -163,35 +248,27 @@ def network_layers(m: folium.Map, G: nx.Graph, datum: str, lang: str = "en") -> 
                 (tr("ref", lang), d.get("ref")),
                 *(
                     [(tr("OSM way", lang), ", ".join(str(w) for w in (osm if isinstance(osm, list) else [osm])[:5]))]
-                    if osm is not None
+                    if osm is not None and not (isinstance(osm, float) and np.isnan(osm))
                     else []
                 ),
                 (tr("class", lang), code(d.get("class"), lang)),
-                (tr("status", lang), code(status, lang)),
+                (tr("status", lang), code(d["status"], lang)),
                 (tr("opened", lang), d.get("opened")),
-                (tr("length (km)", lang), fmt_measure(d.get("length", np.nan) / 1000, "km", lang)),
+                (tr("length (km)", lang), fmt_measure(d["length"] / 1000, "km", lang)),
             ]
         )
         folium.PolyLine(
             [(y, x) for x, y in geom.coords],
-            color=colour,
-            weight=weight,
+            color=d["colour"],
+            weight=d["weight"],
             opacity=0.85,
-            dash_array="6 5" if status != "open" else None,
+            dash_array="6 5" if d["status"] != "open" else None,
             tooltip=tooltip(tip),
         ).add_to(roads if d["mode"] == "road" else rails)
     roads.add_to(m)
-    if rails_present:  # no empty "Railways" switch for a road-only network
+    if (lines["mode"] == "rail").any():  # no empty "Railways" switch for a road-only network
         rails.add_to(m)
-    order = [g[0] for g in ROAD_GROUPS] + ["other roads"]
-    items = [("line", present[name], tr(name, lang)) for name in order if name in present]
-    if "hsr" in rails_present:
-        items.append(("line", RAIL_STYLE["hsr"][0], tr("high-speed rail", lang)))
-    if "rail" in rails_present:
-        items.append(("line", RAIL_STYLE["rail"][0], tr("railway", lang)))
-    if planned:
-        items.append(("dash", OKABE_ITO["grey"], tr("planned / under construction", lang)))
-    return items
+    return network_items(lines, lang)
 
 
 def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame, lang: str) -> list[str]:
