@@ -495,3 +495,102 @@ def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):
     assert "500,000" in key[1][1]
     names = sorted(page.locator(".linyi-label").all_inner_texts())
     assert names == sorted(r.places["name"])  # every place named beside its circle (中心城区, nine counties, 临港)
+
+
+DRAWN = """() => Array.from(document.querySelectorAll('path.leaflet-interactive'))
+  .filter(p => p.getAttribute('fill') && p.getAttribute('fill') !== 'none')
+  .map(p => ({fill: p.getAttribute('fill').toLowerCase(), opacity: p.getAttribute('fill-opacity'),
+              circle: /a/i.test(p.getAttribute('d') || '')}))"""
+LEGEND = """() => Array.from(document.querySelectorAll('.linyi-legend'))
+  .filter(e => getComputedStyle(e).display !== 'none')
+  .flatMap(e => Array.from(e.querySelectorAll('div > span')).map(s => ({
+      colour: s.style.background || s.style.backgroundColor, opacity: s.style.opacity,
+      label: s.parentElement.textContent.trim()})))
+  .filter(s => s.colour)"""
+FILL_AT = """([lat, lon]) => { let m = null;
+  for (const k of Object.keys(window)) { if (window[k] instanceof L.Map) m = window[k]; }
+  const p = m.latLngToContainerPoint([lat, lon]); const box = m.getContainer().getBoundingClientRect();
+  const hit = document.elementsFromPoint(box.left + p.x, box.top + p.y)
+    .filter(e => e.tagName === 'path' && e.getAttribute('fill') && e.getAttribute('fill') !== 'none'
+                 && !/a/i.test(e.getAttribute('d') || ''));
+  return hit.length ? hit[0].getAttribute('fill').toLowerCase() : null; }"""
+UNIT_FILL = """(name) => { const out = []; for (const k of Object.keys(window)) { const m = window[k];
+  if (m instanceof L.Map) { m.eachLayer((l) => { if (l.feature && l.getTooltip && l.getTooltip()
+      && l.getTooltip().getContent().includes(name) && l.options.fillColor)
+    out.push(l.options.fillColor.toLowerCase()); }); } }
+  return out; }"""
+
+
+def _classes(page):
+    """The visible legend's classes (colour, opacity, label) and the drawn polygons' fills."""
+    legend = [{**s, "colour": _hex(s["colour"])} for s in page.evaluate(LEGEND)]
+    drawn = [d for d in page.evaluate(DRAWN) if not d["circle"]]
+    return legend, drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_class_map_draws_its_legends_colours_and_the_better_end_light(page, cli_maps, zh_maps, lang):
+    """Accessibility, surface, isochrone and scenario maps: distinct legend colours, fills that are the legend's
+    (colour and opacity), each class the data hold drawn, and the better end where the data put it."""
+    from linyi_spatial.viz.classes import ramp
+    from linyi_spatial.viz.style import DIVERGING
+
+    folder = cli_maps if lang == "en" else zh_maps
+    s = linyi.load_structure()
+    names = s.units["name_en" if lang == "en" else "name_zh"]
+    core = s.core.iloc[0]
+    light = ramp(2, reverse=False)[0]
+    for key in ("accessibility", "surface", "isochrones", "scenario"):
+        open_map(page, folder / f"{key}.html")
+        legend, drawn = _classes(page)
+        assert drawn, key
+        colours = [c["colour"] for c in legend if c["colour"] != "#000000"]  # a line swatch (added links) aside
+        assert len(set(colours)) == len(colours), (key, colours)  # no two classes share a colour
+        assert {d["fill"] for d in drawn} <= set(colours), key  # every fill is a legend colour
+        box_opacity = {c["opacity"] for c in legend if c["colour"] != "#000000"}
+        assert {d["opacity"] for d in drawn} == box_opacity, key  # and drawn as its swatch is
+        if key == "accessibility":  # the best county (by the data) light
+            scores = linyi.county_accessibility(2020)
+            best, worst = scores["composite_score"].idxmax(), scores["composite_score"].idxmin()
+            assert page.evaluate(UNIT_FILL, names[best]) == [light], key
+            assert page.evaluate(UNIT_FILL, names[worst]) == [colours[0]] or light not in page.evaluate(
+                UNIT_FILL, names[worst]
+            )
+        else:  # at the core's anchor the band is the best class: light (surface, isochrones) / unchanged (scenario)
+            at_core = page.evaluate(FILL_AT, [core["anchor_lat"], core["anchor_lon"]])
+            if key == "scenario":
+                assert at_core in DIVERGING, key
+            else:
+                assert at_core == light, key
+    # the unit that gains most in the scenario (by the data) takes the "faster" end of the diverging scale
+    open_map(page, folder / "scenario.html")
+    c = linyi.compare_scenarios(2020, 2035)
+    measure = next(
+        m for m in ("time_to_core_min", "mean_time_to_seats_min") if c.units[f"{m}_delta"].abs().max() >= 0.05
+    )
+    gainer = c.units[f"{measure}_delta"].idxmin()
+    fill = page.evaluate(UNIT_FILL, names[gainer])
+    assert fill
+    assert DIVERGING.index(fill[0]) < DIVERGING.index("#f7f7f7")  # a purple: faster
+
+
+def test_isochrone_rings_are_disjoint_and_drawn_once_each(page, cli_maps):
+    """Each place lies in one ring: the rings of the map's isochrones do not overlap, one path per ring."""
+    from linyi_spatial.accessibility import isochrones
+    from linyi_spatial.crs import projected_crs
+    from linyi_spatial.linyi.defaults import CAR_MODES
+    from linyi_spatial.viz.accessibility import isochrone_bands
+
+    s = linyi.load_structure()
+    G = linyi.load_network(2020, modes=CAR_MODES)
+    iso = isochrones(G, s.core["anchor"].iloc[0], (30, 60, 90), region=s.units, cell_km=2)
+    bands, _ = isochrone_bands(iso, "en")
+    metric = bands.to_crs(projected_crs(bands))
+    for i in range(len(metric)):
+        for j in range(i):
+            assert metric.geometry.iloc[i].intersection(metric.geometry.iloc[j]).area < 1.0  # m²: touching only
+    assert sum(metric.area) == pytest.approx(iso.to_crs(metric.crs).area.max(), rel=1e-6)
+    open_map(page, cli_maps / "isochrones.html")
+    legend, drawn = _classes(page)
+    assert len(drawn) == len(legend)  # one path per ring, each its legend colour
+    assert sorted(d["fill"] for d in drawn) == sorted(c["colour"] for c in legend)
