@@ -60,3 +60,77 @@ class CliHelp(Directive):
 
 def setup(app):
     app.add_directive("cli-help", CliHelp)
+    app.connect("builder-inited", _gallery)
+
+
+# The gallery (connected in setup above): every map of the CLI's set, screenshotted in headless Chromium at projector (1400×900) and
+# notebook (900×560) sizes in English and Chinese, and its report figure, all made from the embedded data
+# while the site builds (docs/screenshots.py also checks that no page furniture overlaps another).
+from pathlib import Path  # noqa: E402
+
+_HERE = Path(__file__).resolve().parent
+_GALLERY = _HERE / "_generated" / "gallery"
+_LANGS = {"en": "English", "zh": "中文"}
+
+
+def _gallery_page(keys, note=""):
+    from linyi_spatial.linyi.mapset import MAPS
+
+    lines = [
+        "# Gallery",
+        "",
+        "Every map of `linyi-spatial maps` for the embedded Linyi data, drawn offline (no basemap) in headless "
+        "Chromium at a projector's 1400×900 and a notebook's 900×560, in English and Chinese, and its report "
+        "figure from `linyi-spatial maps --static` (A4 landscape). The images are made while this site is built, "
+        "from the same commands a user runs.",
+        "",
+    ]
+    if note:
+        return "\n".join([*lines, note, ""])
+    for key in keys:
+        lines += [f"## {MAPS[key]}", ""]
+        for lang, words in _LANGS.items():
+            lines += [f"**{words}**", ""]
+            for size in ("projector", "notebook"):
+                lines += [f"![{key}, {words}, {size}](_generated/gallery/{lang}/{key}_{size}.png)", ""]
+            lines += [f"![{key}, {words}, report figure](_generated/gallery/{lang}/{key}_figure.png)", ""]
+    return "\n".join(lines)
+
+
+def _gallery(app):
+    import importlib.util
+    import shutil
+
+    page = _HERE / "gallery.md"
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not chromium.exists():
+        page.write_text(_gallery_page([], "The gallery needs headless Chromium and Playwright to be built."), "utf-8")
+        return
+    from linyi_spatial.linyi.cli import main
+
+    spec = importlib.util.spec_from_file_location("screenshots", _HERE / "screenshots.py")
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    problems, keys = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=shots.ARGS)
+        for lang in _LANGS:
+            maps = _HERE / "_build" / "gallery_maps" / lang
+            args = ["maps", "--out", str(maps), "--offline", "--quiet", "--static", "--dpi", "110", "--lang", lang]
+            if main(args) != 0:
+                raise RuntimeError(f"linyi-spatial {' '.join(args)} failed")
+            out = _GALLERY / lang
+            problems += shots.check_folder(maps, out, browser)
+            for figure in maps.glob("*.png"):
+                shutil.copyfile(figure, out / f"{figure.stem}_figure.png")
+            keys = [k for k in ("structure", "accessibility", "surface", "isochrones", "scenario", "hierarchy")
+                    if (maps / f"{k}.html").exists()]  # fmt: skip
+        browser.close()
+    if problems:
+        raise RuntimeError("the gallery's maps have page furniture over each other: " + "; ".join(problems))
+    page.write_text(_gallery_page(keys), "utf-8")
+
