@@ -371,3 +371,28 @@ def test_the_structure_map_names_the_neighbouring_prefectures(lang):
         name = row["name_en"] if lang == "en" else row["name_zh"]
         assert name in text, name
     assert ("Xuzhou (Jiangsu)" if lang == "en" else "徐州市（江苏）") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scenario_hierarchy_and_structure_maps_name_every_county_in_the_page_language(lang):
+    """With the three maps above, every map of the set names all 12 counties (the hierarchy's merged core
+    districts inside the central city, the other counties by their seats' places)."""
+    from linyi_spatial import linyi
+    from linyi_spatial.viz import hierarchy_map, scenario_map, structure_map
+
+    counties = linyi.load_counties()
+    s = linyi.load_structure()
+    maps = {
+        "scenario": scenario_map(linyi.compare_scenarios(2020, 2035, cell_km=5.0), tiles=None, lang=lang),
+        "hierarchy": hierarchy_map(linyi.hierarchy_report(2020), tiles=None, lang=lang, units=s.units),
+        "structure": structure_map(s, tiles=None, lang=lang),
+    }
+    want = counties["name_en" if lang == "en" else "name_zh"]
+    for key, m in maps.items():
+        page_html = m.get_root().render().replace("\\u0027", "'").replace("\\u003e", ">").replace("\\u003c", "<")
+        labels = [
+            json.loads(f'"{x}"') for x in re.findall(r"linyi-label(?: linyi-unit-label)?'>([^<]+)</div>", page_html)
+        ]
+        assert set(want) <= set(labels), (key, sorted(set(want) - set(labels)))
+        if lang == "en":
+            assert not set(counties["name_zh"]) & set(labels), key  # no Chinese-only names on an English map

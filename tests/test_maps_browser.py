@@ -594,3 +594,33 @@ def test_isochrone_rings_are_disjoint_and_drawn_once_each(page, cli_maps):
     legend, drawn = _classes(page)
     assert len(drawn) == len(legend)  # one path per ring, each its legend colour
     assert sorted(d["fill"] for d in drawn) == sorted(c["colour"] for c in legend)
+
+
+VISIBLE_LABELS = """() => Array.from(document.querySelectorAll('.linyi-label'))
+  .filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const range = document.createRange(); range.selectNodeContents(e);
+              const r = range.getBoundingClientRect();  // the text's box: a label's div is 0 px wide
+              return {text: e.textContent, kind: e.className, box: [r.left, r.top, r.right, r.bottom]}; })"""
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (900, 560)])
+def test_names_never_overlap_and_every_county_stays_named(browser, cli_maps, zh_maps, size):
+    """At both sizes, in both languages, on every map: no two visible names overlap; all 12 counties stay named
+    (only a neighbouring prefecture's name may be hidden where there is no room)."""
+    s = linyi.load_structure()
+    for folder, column in ((cli_maps, "name_en"), (zh_maps, "name_zh")):
+        for key in ("structure", "accessibility", "surface", "isochrones", "scenario"):
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            page.route(NETWORK, lambda route: route.abort())
+            open_map(page, folder / f"{key}.html")
+            page.wait_for_timeout(200)
+            labels = page.evaluate(VISIBLE_LABELS)
+            page.close()
+            boxes = [(lab["text"], lab["box"]) for lab in labels]
+            for i, (a, p) in enumerate(boxes):
+                for b, q in boxes[:i]:
+                    w = min(p[2], q[2]) - max(p[0], q[0])
+                    h = min(p[3], q[3]) - max(p[1], q[1])
+                    assert w <= 0.5 or h <= 0.5, (key, folder.name, size, a, b)
+            named = {lab["text"] for lab in labels}
+            assert set(s.units[column]) <= named, (key, size, sorted(set(s.units[column]) - named))

@@ -351,7 +351,7 @@ def map_builders(
                                             label=x.anchor_name, title=titles["isochrones"], units=x.units, **kw),
         "scenario": lambda: scenario_map(x.comparison(), bands_min=region.delta_bands_min, title=titles["scenario"],
                                          **kw),
-        "hierarchy": lambda: hierarchy_map(x.report(), **kw),
+        "hierarchy": lambda: hierarchy_map(x.report(), units=x.units, **kw),
     }  # fmt: skip
     return _credited({key: every[key] for key in x.map_keys()}, region.credit_line(lang))
 
@@ -416,7 +416,7 @@ def figure_builders(
                                                   label=x.anchor_name, units=x.units, title=titles["isochrones"], **kw),
         "scenario": lambda: fg.scenario_figure(x.comparison(), bands_min=region.delta_bands_min,
                                                title=titles["scenario"], **kw),
-        "hierarchy": lambda: fg.hierarchy_figure(x.report(), **kw),
+        "hierarchy": lambda: fg.hierarchy_figure(x.report(), units=x.units, **kw),
     }  # fmt: skip
     return {key: every[key] for key in x.map_keys()}
 

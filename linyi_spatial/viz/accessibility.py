@@ -751,6 +751,10 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
             fills[uid].append(colours[j] if j >= 0 else "#cccccc")
     popups = {uid: "<hr>".join(tips[uid]) for uid in shifted.index}
     SharedChoropleth(shifted, fills, tips, popups, alternatives).add_to(m)
+    named = overlay(tr("Unit names", lang), show=True)  # which unit gains what: every unit named
+    for uid, where in shift(shapes.geometry.representative_point(), datum).items():
+        place_label(m, [where.y, where.x], str(unit_names.get(uid, uid)), layer=named, unit=True)
+    named.add_to(m)
     cells = comparison.cells
     for col in drawn_on("scenario", level="cell"):
         if f"{col}_delta" not in cells:

@@ -15,7 +15,7 @@ import folium
 from ._html import js_data
 from .i18n import tr
 
-__all__ = ["ExclusiveLayers", "Fullscreen", "Localize", "ResponsiveControl", "distinct_layer_names"]
+__all__ = ["Declutter", "ExclusiveLayers", "Fullscreen", "Localize", "ResponsiveControl", "distinct_layer_names"]
 
 
 _FULLSCREEN_JS = """
@@ -210,3 +210,81 @@ class ResponsiveControl(folium.MacroElement):
         super().__init__()
         self._name = "ResponsiveControl"
         self.control_name = control.get_name()
+
+
+_DECLUTTER_JS = """
+(function(){
+  var map = {{ this._parent.get_name() }};
+  // where a name may go, nearest first: lines up or down, and part of its width left or right
+  var SHIFTS = [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [1, -1], [-1, 1], [1, 1], [0, -2], [0, 2],
+                [-1, -2], [1, -2], [-1, 2], [1, 2], [0, -3], [0, 3]];
+  function rank(el) {
+    var c = el.classList;
+    if (c.contains('linyi-context-label')) { return 3; }
+    return c.contains('linyi-unit-label') ? 2 : c.contains('linyi-axis-label') ? 1 : 0;
+  }
+  function apart(a, b) { return a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top; }
+  function extent(el) {  // the text's own box (a label's div is 0 px wide; its text overflows it)
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect();
+  }
+  function declutter() {
+    var labels = Array.prototype.slice.call(map.getContainer().querySelectorAll('.linyi-label'));
+    labels.forEach(function(el) { el.style.visibility = ''; el.style.marginTop = ''; el.style.marginLeft = ''; });
+    labels = labels.filter(function(el) { return el.getClientRects().length > 0; });
+    labels.sort(function(a, b) { return rank(a) - rank(b); });
+    // the page's furniture (title, legend, controls, sources) is taken too: names move out from under it
+    var furniture = '.linyi-title, .linyi-legend, .linyi-credits, .linyi-north, .leaflet-control';
+    var kept = Array.prototype.slice.call(document.querySelectorAll(furniture))
+      .filter(function(el) { return el.getClientRects().length > 0; })
+      .map(function(el) { return el.getBoundingClientRect(); });
+    labels.forEach(function(el) {
+      var h = el.offsetHeight + 1, w = extent(el).width * 0.6, box = null, free = false;
+      for (var i = 0; i < SHIFTS.length && !free; i++) {
+        el.style.marginTop = SHIFTS[i][1] ? (SHIFTS[i][1] * h) + 'px' : '';
+        el.style.marginLeft = SHIFTS[i][0] ? (SHIFTS[i][0] * w) + 'px' : '';
+        box = extent(el);
+        free = kept.every(function(k) { return apart(box, k); });
+      }
+      if (!free) {
+        el.style.marginTop = '';
+        el.style.marginLeft = '';
+        if (rank(el) === 3) { el.style.visibility = 'hidden'; return; }
+        box = extent(el);
+      }
+      kept.push(box);
+    });
+  }
+  var later = function() { setTimeout(declutter, 0); };
+  map.on('zoomend moveend overlayadd overlayremove resize', later);
+  map.whenReady(later);
+})();
+"""
+
+
+class Declutter(folium.MacroElement):
+    """Keep names on the map apart at every zoom: a crowded name moves to a free place near its own.
+
+    Names are taken in order (places, then axes, then units, then
+    neighbouring areas); each takes the first of 17 positions (where it is,
+    then up to three lines up or down and part of its width left or right)
+    that overlaps no name taken before it and none of the page's furniture
+    (title, legend, controls, sources).
+    A neighbouring area's name that finds no room is hidden until a zoom
+    makes room; a place's, axis's or unit's name is never hidden.
+
+    Examples
+    --------
+    >>> from linyi_spatial.viz.mapobject import new_map
+    >>> m = new_map([10, 50, 11, 51], None, "t")
+    >>> _ = Declutter().add_to(m)
+    >>> "linyi-context-label" in m.get_root().render()
+    True
+    """
+
+    _template = branca.element.Template("{% macro script(this, kwargs) %}" + _DECLUTTER_JS + "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Declutter"

@@ -33,7 +33,16 @@ from .accessibility import (
     time_bands,
 )
 from .classes import readable_minutes
-from .hierarchy import TIER_COLOURS, _radius, place_names, size_key, size_text, tier_name, units_of_analysis
+from .hierarchy import (
+    TIER_COLOURS,
+    _radius,
+    merged_units,
+    place_names,
+    size_key,
+    size_text,
+    tier_name,
+    units_of_analysis,
+)
 from .i18n import check_lang, local_name, tr
 from .layers import local_unit_names
 from .static import StaticLayer, static_map
@@ -443,6 +452,7 @@ def hierarchy_figure(
     report: HierarchyReport,
     *,
     top_links: int = 20,
+    units: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
     sources: str = "",
     paper: str = "A4",
@@ -455,6 +465,8 @@ def hierarchy_figure(
     ----------
     report : HierarchyReport
     top_links : int, default 20
+    units : GeoDataFrame, optional
+        The units merged into one place (the core's) are outlined and named, as on the web map.
     context, sources, paper, orientation, lang :
         See :func:`structure_figure`.
 
@@ -502,6 +514,9 @@ def hierarchy_figure(
                               linewidth=0.6, alpha=0.85, markersize=[radius[k] * PX for k in order],
                               labels=[str(n) for n in on["name"]], label_offset_pt=[radius[k] * PX for k in order],
                               zorder=5))  # fmt: skip
+    merged = merged_units(report, units)
+    if merged is not None:
+        layers.append(_outlines(merged, lang))
     words = size_text(report, lang)
     items: list[tuple[str, str, str]] = [
         ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=tier_name(report, t, lang)))

@@ -13,7 +13,7 @@ from ..crs import WGS84
 from ._html import fmt, fmt_measure, table
 from .basemaps import shift
 from .i18n import check_lang, code, tr
-from .layers import geojson_layer, label, overlay, simplified_units, tooltip
+from .layers import context_units, geojson_layer, label, overlay, simplified_units, tooltip
 from .legends import legend
 from .mapobject import finish, new_map
 from .structure import role_labels
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TIER_COLOURS",
     "hierarchy_map",
+    "merged_units",
     "place_names",
     "size_key",
     "size_text",
@@ -159,6 +160,32 @@ def place_names(report: HierarchyReport, lang: str) -> pd.Series:
         given = report.places["name_en"].fillna("").astype(str)
         names = given.where(given != "", names)
     return names
+
+
+def merged_units(report: HierarchyReport, units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The units merged into one place of the report (the core's districts), or None when there are none.
+
+    Parameters
+    ----------
+    report : HierarchyReport
+    units : GeoDataFrame or None
+
+    Returns
+    -------
+    GeoDataFrame or None
+
+    Examples
+    --------
+    >>> from linyi_spatial import linyi
+    >>> from linyi_spatial.hierarchy import hierarchy_report
+    >>> s = linyi.load_structure()
+    >>> sorted(merged_units(hierarchy_report(s, linyi.load_network(2020)), s.units)["name_en"])
+    ['Hedong', 'Lanshan', 'Luozhuang']
+    """
+    if units is None:
+        return None
+    inside = [u for members in report.places["units"] if len(members) > 1 for u in members if u in units.index]
+    return units.loc[inside] if inside else None
 
 
 MIN_RADIUS_PX, MAX_EXTRA_PX = 4.0, 18.0
@@ -311,6 +338,7 @@ def hierarchy_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    units: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Hierarchy: size circles coloured by plan tier, gravity-linkage lines, centrality.
 
@@ -328,6 +356,9 @@ def hierarchy_map(
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    units : GeoDataFrame, optional
+        The areal units: those merged into one place (the core's) are outlined
+        and named inside it, so every unit is named (the others by their place).
 
     Returns
     -------
@@ -361,6 +392,9 @@ def hierarchy_map(
     _size_layer(m, report, seats, lang)
     _link_layer(m, report, seats, top_links, lang)
     _centrality_layer(m, report, seats, lang)
+    merged = merged_units(report, units)
+    if merged is not None:
+        context_units(m, merged, lang, name=tr("Units merged into the core", lang))
     items = [
         ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=tier_name(report, t, lang)))
         for t in ("core", "pole", "point")

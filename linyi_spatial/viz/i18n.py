@@ -21,6 +21,7 @@ _WORDS: dict[str, str] = {
     "landscape": "横版",
     "Unit accessibility: {label}": "单元可达性：{label}",
     "Urban hierarchy": "城镇等级体系",
+    "Units merged into the core": "并入核心的单元",
     "portrait": "竖版",
     "Layers": "图层",
     "Zoom in": "放大",

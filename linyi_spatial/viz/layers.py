@@ -111,6 +111,7 @@ def label(
     unit: bool = False,
     axis: bool = False,
     offset_px: float = 8.0,
+    context: bool = False,
 ) -> None:
     """A name written on the map next to a point, or centred on it for an areal unit (escaped; CJK-safe font).
 
@@ -128,6 +129,9 @@ def label(
         An axis's name: smaller, in the axes' blue, centred on the point.
     offset_px : float, default 8
         How far right of the point a place name starts (e.g. a circle's radius).
+    context : bool, default False
+        A neighbouring area's name (drawn as a unit's): the first hidden where names crowd
+        (see :class:`~linyi_spatial.viz.controls.Declutter`).
 
     Returns
     -------
@@ -143,8 +147,9 @@ def label(
     (True, False)
     """
     css, anchor = ("linyi-label", (-round(offset_px), 8))
-    if unit or axis:
-        css, anchor = (f"linyi-label {'linyi-unit-label' if unit else 'linyi-axis-label'}", (0, 0))
+    if unit or axis or context:
+        kind = "linyi-unit-label linyi-context-label" if context else "linyi-unit-label" if unit else "linyi-axis-label"
+        css, anchor = (f"linyi-label {kind}", (0, 0))
     icon = folium.DivIcon(
         html=no_template(f"<div class='{css}'>{esc(text)}</div>"), icon_size=(0, 0), icon_anchor=anchor
     )

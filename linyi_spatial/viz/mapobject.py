@@ -21,7 +21,7 @@ from ..crs import GCJ02, WGS84, transform_geometry
 from ._html import RawHTML, esc
 from ._offline import inline_assets
 from .basemaps import basemap_layers, basemap_spec
-from .controls import Fullscreen, Localize, ResponsiveControl, distinct_layer_names
+from .controls import Declutter, Fullscreen, Localize, ResponsiveControl, distinct_layer_names
 from .i18n import check_lang, tr
 from .style import GENERATOR, PAGE_CSS
 
@@ -195,6 +195,7 @@ def finish(m: folium.Map, legend: RawHTML | None = None) -> folium.Map:
     if legend is not None:
         page(m).html.add_child(legend)
     distinct_layer_names(m)
+    Declutter().add_to(m)  # names kept apart at every zoom
     control = folium.LayerControl(collapsed=True)
     control.add_to(m)
     ResponsiveControl(control).add_to(m)

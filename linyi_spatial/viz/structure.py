@@ -432,7 +432,7 @@ def _context_layer(m: folium.Map, context: gpd.GeoDataFrame, lang: str) -> None:
         if province and province != home:
             words = local_name(province, context.loc[aid].get("province_en"), lang)
             text = f"{text}（{words}）" if lang == "zh" else f"{text} ({words})"
-        label(m, [where.y, where.x], text, layer=layer, unit=True)
+        label(m, [where.y, where.x], text, layer=layer, context=True)
     layer.add_to(m)
 
 

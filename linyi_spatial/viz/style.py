@@ -36,7 +36,10 @@ PAGE_CSS = (
     " text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff}"
     " .linyi-unit-label {font-size: 11px; font-weight: 400; color: #555; font-style: italic;"
     " transform: translate(-50%, -50%)}"
-    " .linyi-axis-label {font-size: 11px; color: #0072B2; transform: translate(-50%, -50%)}</style>"
+    " .linyi-axis-label {font-size: 11px; color: #0072B2; transform: translate(-50%, -50%)}"
+    # narrow frames (notebooks, 900 px): a smaller legend, so more of the map and its names show
+    " @media (max-width: 1000px) {.linyi-legend {font-size: 10.5px !important; padding: 3px 6px !important;"
+    " max-width: 210px !important; line-height: 1.25}}</style>"
 )
 
 
