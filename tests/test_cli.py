@@ -198,3 +198,33 @@ def test_planned_lines_on_an_osm_network_make_the_scenario(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([*argv, "--scenario-network", str(files["osm"])])
     assert "either --lines or --scenario-network" in capsys.readouterr().err
+
+
+def test_each_legend_names_its_layers_sources_and_an_osm_network_is_credited_to_osm(tmp_path):
+    """Sources per layer: the plan, units, network and modelled population under each map's legend; a user's
+    OpenStreetMap extract is named as the network's source (with its licence), not the embedded skeleton."""
+    import re
+
+    from linyi_spatial.linyi.mapset import MAP_LAYERS, Region, map_builders
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    sources = {"plan": "Plan <2035>", "units": "Census 2020", "network": {"en": "Roads 2020", "zh": "路网 2020"},
+               "population": "modelled estimate"}  # fmt: skip
+    region = Region(made_up_structure(), made_up_network(2020), made_up_network(2035), cell_km=5,
+                    layer_sources=sources)  # fmt: skip
+    for key, build in map_builders(region, tiles=None, say=str).items():
+        html = build().get_root().render()
+        lines = set(re.findall(r"class='linyi-legend-source'[^>]*>([^<]*)<", html))
+        expected = (
+            "; ".join(s if isinstance(s, str) else s["en"] for s in (sources[k] for k in MAP_LAYERS[key]))
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+        )
+        assert lines == {expected}, key
+    files = write_region(tmp_path / "region")
+    out = tmp_path / "maps"
+    argv = ["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--out", str(out), "--offline",
+            "--cell-km", "5", "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    html = (out / "isochrones.html").read_text(encoding="utf-8")
+    assert f"OpenStreetMap extract {files['osm'].name} (© OpenStreetMap contributors, ODbL)" in html

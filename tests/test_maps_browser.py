@@ -493,8 +493,13 @@ def test_hierarchy_size_key_circles_match_the_map_circles(page, cli_maps):
     assert widths[0] == pytest.approx(2 * 22.0 + 2, abs=0.6)  # diameter plus the 1 px border each side
     assert widths[1] == pytest.approx(2 * (4 + 18 * (500_000 / largest) ** 0.5) + 2, abs=0.6)  # "500,000"
     assert "500,000" in key[1][1]
-    names = sorted(page.locator(".linyi-label").all_inner_texts())
-    assert names == sorted(r.places["name"])  # every place named beside its circle (中心城区, nine counties, 临港)
+    from linyi_spatial.viz.hierarchy import place_names
+
+    names = sorted(page.locator(".linyi-label:not(.linyi-unit-label)").all_inner_texts())
+    # every place named beside its circle, in English (Central urban area, nine counties, Lingang sub-centre)
+    assert names == sorted(place_names(r, "en"))
+    merged = sorted(page.locator(".linyi-unit-label").all_inner_texts())
+    assert merged == ["Hedong", "Lanshan", "Luozhuang"]  # the districts merged into the core, named inside it
 
 
 DRAWN = """() => Array.from(document.querySelectorAll('path.leaflet-interactive'))

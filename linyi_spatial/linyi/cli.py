@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -33,10 +33,12 @@ from .defaults import (
     CAR_MODES,
     CUTOFFS_MIN,
     DELTA_BANDS_MIN,
+    LAYER_SOURCES,
     LINYI_CLIP_BUFFER_KM,
     MAP_CREDITS,
     MAP_CREDITS_ZH,
     NETWORK_YEARS,
+    OSM_NETWORK_SOURCE,
     PLAN_YEAR,
     TIER_WEIGHTS,
 )
@@ -137,6 +139,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             G_drawn=load_network(args.scenario_year) if args.network is None else None,
             mode="car" if args.network is None else None,
             context=load_neighbours(),
+            layer_sources=_layer_sources(args, LAYER_SOURCES),
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
@@ -161,8 +164,18 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         cell_km=args.cell_km,
         bands_min=args.bands_min,
         cutoffs_min=args.cutoffs_min,
+        layer_sources=_layer_sources(args, {}),
     )
     return region, structure.name
+
+
+def _layer_sources(args: argparse.Namespace, given: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, str]]:
+    """The layers' sources, the network's being the user's OpenStreetMap extract when one is given."""
+    out = dict(given)
+    if args.network is not None:
+        files = " / ".join(Path(p).name for p in (args.network, args.scenario_network) if p)
+        out["network"] = {lang: text.format(file=files) for lang, text in OSM_NETWORK_SOURCE.items()}
+    return out
 
 
 def _with_lines(args: argparse.Namespace, region: Region) -> Region:

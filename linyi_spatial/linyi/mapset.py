@@ -47,7 +47,7 @@ from ..viz.static import save_figure, static_written_by_us
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MAPS", "MapInputs", "Region", "figure_builders", "map_builders", "write_maps"]
+__all__ = ["MAPS", "MAP_LAYERS", "MapInputs", "Region", "figure_builders", "map_builders", "write_maps"]
 
 _WORDS: dict[str, str] = {
     "Unit accessibility, {label} network": "单元可达性（{label} 路网）",
@@ -110,6 +110,16 @@ MAPS = {
 }
 SIZE_BUDGET_BYTES = 3_000_000
 
+MAP_LAYERS: dict[str, tuple[str, ...]] = {
+    "structure": ("plan", "units", "network"),
+    "accessibility": ("units", "network", "population"),
+    "surface": ("network", "population"),
+    "isochrones": ("network",),
+    "scenario": ("network", "population"),
+    "hierarchy": ("units", "network"),
+}
+"""The kinds of data each map draws, whose sources (:attr:`Region.layer_sources`) its legend names."""
+
 
 @dataclass
 class Region:
@@ -151,6 +161,10 @@ class Region:
         (``"car"``: "… (car times)").
     context : GeoDataFrame or None
         Neighbouring areas drawn and named round the region on the structure map.
+    layer_sources : dict
+        Where each kind of data comes from, printed under the legend of every
+        map that draws it (:data:`MAP_LAYERS`): keys ``plan``, ``units``,
+        ``network``, ``population``; a text, or texts by language.
     """
 
     structure: SpatialStructure
@@ -166,6 +180,35 @@ class Region:
     G_drawn: nx.Graph | None = None
     mode: str | None = None
     context: gpd.GeoDataFrame | None = None
+    layer_sources: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
+
+    def map_source(self, key: str, lang: str = "en") -> str:
+        """The sources of one map's layers (:data:`MAP_LAYERS`), in ``lang``; empty when none are given.
+
+        Parameters
+        ----------
+        key : str
+            A map of :data:`MAPS`.
+        lang : {"en", "zh"}, default "en"
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from linyi_spatial.testing import made_up_structure
+        >>> r = Region(made_up_structure(), layer_sources={"network": "OSM", "plan": {"en": "Plan", "zh": "规划"}})
+        >>> r.map_source("structure", "zh"), r.map_source("isochrones")
+        ('规划；OSM', 'OSM')
+        """
+        texts = []
+        for kind in MAP_LAYERS.get(key, ()):
+            given = self.layer_sources.get(kind)
+            text = (given.get(lang) or given.get("en", "")) if isinstance(given, Mapping) else given
+            if text:
+                texts.append(str(text))
+        return ("；" if lang == "zh" else "; ").join(texts)
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -342,16 +385,23 @@ def map_builders(
     s = region.structure
     kw: dict[str, Any] = {"tiles": tiles, "tiles_key": tiles_key, "lang": lang}
     titles = x.titles()
+
+    def src(key: str) -> str | None:
+        return region.map_source(key, lang) or None
+
     every: dict[str, Callable[[], folium.Map]] = {
-        "structure": lambda: structure_map(s, G=x.drawn_network, context=region.context, **kw),
-        "accessibility": lambda: accessibility_map(x.scores(), s.units, title=titles["accessibility"], **kw),
+        "structure": lambda: structure_map(s, G=x.drawn_network, context=region.context, source=src("structure"),
+                                           **kw),
+        "accessibility": lambda: accessibility_map(x.scores(), s.units, title=titles["accessibility"],
+                                                   source=src("accessibility"), **kw),
         "surface": lambda: surface_map(x.surface(), bands_min=region.bands_min, title=titles["surface"],
-                                       units=x.units, **kw),
+                                       units=x.units, source=src("surface"), **kw),
         "isochrones": lambda: isochrone_map(x.isochrones(), origin=(x.anchor.geometry.x, x.anchor.geometry.y),
-                                            label=x.anchor_name, title=titles["isochrones"], units=x.units, **kw),
+                                            label=x.anchor_name, title=titles["isochrones"], units=x.units,
+                                            source=src("isochrones"), **kw),
         "scenario": lambda: scenario_map(x.comparison(), bands_min=region.delta_bands_min, title=titles["scenario"],
-                                         **kw),
-        "hierarchy": lambda: hierarchy_map(x.report(), units=x.units, **kw),
+                                         source=src("scenario"), **kw),
+        "hierarchy": lambda: hierarchy_map(x.report(), units=x.units, source=src("hierarchy"), **kw),
     }  # fmt: skip
     return _credited({key: every[key] for key in x.map_keys()}, region.credit_line(lang))
 
@@ -404,19 +454,24 @@ def figure_builders(
         require_cjk_font()
     x = inputs if inputs is not None else MapInputs(region, lang, say)
     s = region.structure
-    kw: dict[str, Any] = {"paper": paper, "orientation": orientation, "lang": lang, "context": region.context,
-                          "sources": region.credit_line(lang)}  # fmt: skip
+    kw: dict[str, Any] = {"paper": paper, "orientation": orientation, "lang": lang, "context": region.context}
+
+    def src(key: str) -> str:  # the map's layers' sources, then the credits of the whole set
+        stop = "。" if lang == "zh" else ". "
+        return stop.join(t for t in (region.map_source(key, lang), region.credit_line(lang)) if t)
+
     titles = x.titles()
     every: dict[str, Callable[[], Figure]] = {
-        "structure": lambda: fg.structure_figure(s, G=x.drawn_network, **kw),
-        "accessibility": lambda: fg.accessibility_figure(x.scores(), s.units, **kw),
+        "structure": lambda: fg.structure_figure(s, G=x.drawn_network, sources=src("structure"), **kw),
+        "accessibility": lambda: fg.accessibility_figure(x.scores(), s.units, sources=src("accessibility"), **kw),
         "surface": lambda: fg.surface_figure(x.surface(), bands_min=region.bands_min, units=x.units,
-                                             title=titles["surface"], **kw),
+                                             title=titles["surface"], sources=src("surface"), **kw),
         "isochrones": lambda: fg.isochrone_figure(x.isochrones(), origin=(x.anchor.geometry.x, x.anchor.geometry.y),
-                                                  label=x.anchor_name, units=x.units, title=titles["isochrones"], **kw),
+                                                  label=x.anchor_name, units=x.units, title=titles["isochrones"],
+                                                  sources=src("isochrones"), **kw),
         "scenario": lambda: fg.scenario_figure(x.comparison(), bands_min=region.delta_bands_min,
-                                               title=titles["scenario"], **kw),
-        "hierarchy": lambda: fg.hierarchy_figure(x.report(), units=x.units, **kw),
+                                               title=titles["scenario"], sources=src("scenario"), **kw),
+        "hierarchy": lambda: fg.hierarchy_figure(x.report(), units=x.units, sources=src("hierarchy"), **kw),
     }  # fmt: skip
     return {key: every[key] for key in x.map_keys()}
 

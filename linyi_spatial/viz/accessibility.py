@@ -74,6 +74,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     k: int = 5,
     scheme: str = "fisher_jenks",
     lang: str | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Classified unit choropleths, one switchable layer (with its own legend) per column.
 
@@ -97,6 +98,9 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         Natural breaks suit the few units of a region better than quantiles.
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -153,7 +157,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
     for i, (label, items) in enumerate(legends):
         title = tr("{label} ({scheme})", lang, label=label, scheme=scheme_name)
-        page(m).html.add_child(legend(title, items, layer=label, shown=i == 0))
+        page(m).html.add_child(legend(title, items, layer=label, shown=i == 0, source=source))
     LegendSwitch().add_to(m)
     ExclusiveLayers(switches).add_to(m)
     return finish(m)
@@ -293,6 +297,7 @@ def accessibility_map(
     tiles: str | None = "osm",
     tiles_key: str | None = None,
     lang: str | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Unit accessibility: the composite score and the main measures as choropleth layers.
 
@@ -311,6 +316,9 @@ def accessibility_map(
     tiles, tiles_key : basemap
     lang : {"en", "zh"}, optional
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -328,10 +336,10 @@ def accessibility_map(
     lang = check_lang(lang)
     cols = [c for c in (drawn_on("accessibility") if columns is None else columns) if c in scores]
     title = title if title is not None else tr("Unit accessibility", lang)
-    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang)
+    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source)
 
 
-def surface_map(
+def surface_map(  # noqa: PLR0913 - keyword options of a map, each documented
     surface: gpd.GeoDataFrame,
     *,
     columns: Sequence[str] | None = None,
@@ -341,6 +349,7 @@ def surface_map(
     tiles_key: str | None = None,
     lang: str | None = None,
     units: gpd.GeoDataFrame | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Travel-time surfaces dissolved into time bands, one layer per measure (and residents, if known).
 
@@ -366,6 +375,9 @@ def surface_map(
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     units : GeoDataFrame, optional
         Areal units drawn as outlines with their names (in ``lang``) over the bands.
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -400,11 +412,11 @@ def surface_map(
             _polygon(layer, row.geometry, band.colour, tip)
         layers.append(added(layer, m))
         heading = tr("{label} (bands fitted to the data)", lang, label=label) if fitted else label
-        legends.append(legend(heading, items, layer=label, shown=i == 0))
+        legends.append(legend(heading, items, layer=label, shown=i == 0, source=source))
     if "pop_density_km2" in surface.columns:
         layer, label, items = _population_layer(surface, datum, lang)
         layers.append(added(layer, m))
-        legends.append(legend(label, items, layer=label, shown=False))
+        legends.append(legend(label, items, layer=label, shown=False, source=source))
     if units is not None:  # which county lies in which band: outlines and names over the bands
         context_units(m, units, lang, name=tr("Unit boundaries and names", lang))
     for item in legends:
@@ -476,7 +488,7 @@ def _population_layer(
     return layer, label, [("box", c, n) for c, n in zip(colours, names, strict=True)]
 
 
-def isochrone_map(
+def isochrone_map(  # noqa: PLR0913 - keyword options of a map, each documented
     iso: gpd.GeoDataFrame,
     *,
     origin: tuple[float, float] | None = None,
@@ -486,6 +498,7 @@ def isochrone_map(
     lang: str | None = None,
     title: str | None = None,
     units: gpd.GeoDataFrame | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Isochrones as bands: within the first limit, then between each limit and the next, one layer each.
 
@@ -508,6 +521,9 @@ def isochrone_map(
         Map title (default "Isochrones from <label>").
     units : GeoDataFrame, optional
         Areal units drawn as outlines with their names (in ``lang``) over the bands.
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -564,7 +580,7 @@ def isochrone_map(
             fill_opacity=1,
             tooltip=tooltip(table([(tr("origin", lang), label)])),
         ).add_to(m)
-    return finish(m, legend(tr("Reachable within", lang), items))
+    return finish(m, legend(tr("Reachable within", lang), items, source=source))
 
 
 def isochrone_bands(iso: gpd.GeoDataFrame, lang: str) -> tuple[gpd.GeoDataFrame, list[tuple[str, str, str]]]:
@@ -665,6 +681,7 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
     tiles_key: str | None = None,
     lang: str | None = None,
     title: str | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """What scenario b changes against a: unit and grid-cell deltas of travel time, and the added links.
 
@@ -688,6 +705,9 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
         Interface language (default: :func:`~linyi_spatial.viz.i18n.get_lang`).
     title : str, optional
         Map title (default "Scenario <b> against <a>: change in travel time").
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -788,4 +808,4 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
     heading = tr("Change {a} → {b} (negative: faster)", lang, a=a, b=b)
     if fitted:
         heading = tr("{label} (bands fitted to the data)", lang, label=heading)
-    return finish(m, legend(heading, items))
+    return finish(m, legend(heading, items, source=source))

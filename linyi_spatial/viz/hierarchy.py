@@ -339,6 +339,7 @@ def hierarchy_map(
     tiles_key: str | None = None,
     lang: str | None = None,
     units: gpd.GeoDataFrame | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Hierarchy: size circles coloured by plan tier, gravity-linkage lines, centrality.
 
@@ -359,6 +360,9 @@ def hierarchy_map(
     units : GeoDataFrame, optional
         The areal units: those merged into one place (the core's) are outlined
         and named inside it, so every unit is named (the others by their place).
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -421,4 +425,4 @@ def hierarchy_map(
             )
         )
     items += size_key(float(report.places[size].astype(float).max()), lang)
-    return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=words), items))
+    return finish(m, legend(tr("Circle area ∝ size ({size})", lang, size=words), items, source=source))

@@ -13,7 +13,12 @@ __all__ = ["LegendSwitch", "legend"]
 
 
 def legend(
-    title: str, items: Sequence[tuple[str, str, str]], *, layer: str | None = None, shown: bool = True
+    title: str,
+    items: Sequence[tuple[str, str, str]],
+    *,
+    layer: str | None = None,
+    shown: bool = True,
+    source: str | None = None,
 ) -> RawHTML:
     """Bottom-right legend; items are (kind, colour, label) with kind line/dash/dot/ring/box or ``circle:<radius px>``.
 
@@ -30,6 +35,9 @@ def legend(
     layer : str, optional
         Overlay name the legend belongs to (as given to :func:`overlay`, unescaped).
     shown : bool, default True
+    source : str, optional
+        Where the layer's data come from (data, year or edition, "modelled
+        estimate" where it is one), written small under the key.
 
     Returns
     -------
@@ -59,6 +67,10 @@ def legend(
             style = shapes.get(kind, shapes["box"]).format(c=esc(colour))
         sym = f"<span style='display:inline-block;{style}'></span>"
         rows.append(f"<div>{sym} {esc(label)}</div>")
+    if source:
+        rows.append(
+            f"<div class='linyi-legend-source' style='font-size:10px;color:#555;margin-top:3px'>{esc(source)}</div>"
+        )
     body = "".join(rows)
     data = "" if layer is None else f" data-layer='{esc_attr_twice(layer)}'"
     display = "" if shown else "display:none;"

@@ -444,6 +444,7 @@ def structure_map(
     tiles_key: str | None = None,
     lang: str | None = None,
     context: gpd.GeoDataFrame | None = None,
+    source: str | None = None,
 ) -> folium.Map:
     """Map the planned structure: units, core, axes, poles, points and (optionally) the network.
 
@@ -465,6 +466,9 @@ def structure_map(
     context : GeoDataFrame, optional
         Neighbouring areas drawn in grey under the region and named (``name_zh``/``name_en``, with
         ``province`` when it differs from the region's), e.g. :func:`linyi_spatial.linyi.load_neighbours`.
+    source : str, optional
+        Where the map's data come from (data, year or edition; "modelled
+        estimate" where one is), written under its legend(s).
 
     Returns
     -------
@@ -519,4 +523,4 @@ def structure_map(
             ("dot", OKABE_ITO["sky"], tr("{points}: other places (e.g. key towns)", lang, points=labels["points"]))
         )
     _anchor(m, s, datum, core_layer, lang)
-    return finish(m, legend(tr("Planned structure", lang), items))
+    return finish(m, legend(tr("Planned structure", lang), items, source=source))
