@@ -353,9 +353,10 @@ def zh_maps(tmp_path_factory):
 
 
 def test_chinese_maps_leave_no_english_interface_text(page, zh_maps):
-    from linyi_spatial.linyi.defaults import MAP_CREDITS_ZH
+    from linyi_spatial.linyi.defaults import LAYER_SOURCES, MAP_CREDITS_ZH
 
-    data = data_strings(linyi.load_structure(), [linyi.load_network(2020), linyi.load_network(2035)], [MAP_CREDITS_ZH])
+    sources = [MAP_CREDITS_ZH, *(texts["zh"] for texts in LAYER_SOURCES.values())]  # data: names of sources
+    data = data_strings(linyi.load_structure(), [linyi.load_network(2020), linyi.load_network(2035)], sources)
     for key in ("structure", "accessibility", "surface", "isochrones", "scenario", "hierarchy"):
         page.errors.clear()
         found = reader_texts(page, zh_maps / f"{key}.html")
