@@ -10,10 +10,9 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from linyi_spatial import linyi
-from linyi_spatial.accessibility import unit_accessibility
 from linyi_spatial.errors import DataError, MissingFontError, OptionError
 from linyi_spatial.linyi.cli import main
-from linyi_spatial.linyi.mapset import Region, figure_builders
+from linyi_spatial.linyi.mapset import MapInputs, Region, figure_builders
 from linyi_spatial.testing import made_up_network, made_up_structure
 from linyi_spatial.viz import fonts
 from linyi_spatial.viz.accessibility import measure_classes
@@ -203,15 +202,19 @@ def test_every_figure_of_a_second_region_is_drawn_with_its_furniture():
         assert len(fig.axes) == 3, key  # map, inset, legend
 
 
-def test_static_scores_are_the_html_scores():
-    """The figure builder draws the table the core computes (no analysis of its own)."""
+def test_the_figure_builder_draws_the_table_the_core_computed():
+    """The accessibility figure of the map set fills each unit with the class of the scores the core computed
+    (the same table the HTML map draws), the best unit light."""
     s = made_up_structure()
-    G = made_up_network(2020)
-    region = Region(s, G, cell_km=5)
-    fig = figure_builders(region, lang="en", say=lambda _m: None)["accessibility"]()
-    scores = unit_accessibility(G, s, cell_km=5, cutoffs_min=(30, 45, 60, 90))
-    assert fig.texts[0].get_text().startswith("Unit accessibility")
-    assert scores["composite_score"].notna().all()
+    region = Region(s, made_up_network(2020), cell_km=5)
+    inputs = MapInputs(region, "en", lambda _m: None)
+    fig = figure_builders(region, lang="en", inputs=inputs)["accessibility"]()
+    scores = inputs.scores()
+    expected, _ = measure_classes(scores["composite_score"].reindex(s.units.index), "composite_score", "en")
+    fills = next(c for c in fig.axes[0].collections if len(c.get_facecolors()) == len(s.units)).get_facecolors()
+    drawn = ["#{:02x}{:02x}{:02x}".format(*(np.round(c[:3] * 255).astype(int))) for c in fills]
+    assert drawn == list(expected)
+    assert drawn[list(s.units.index).index(scores["composite_score"].idxmax())] == "#fde725"
 
 
 @pytest.mark.integration

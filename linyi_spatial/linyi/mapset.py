@@ -202,13 +202,8 @@ class Region:
         >>> r.map_source("structure", "zh"), r.map_source("isochrones")
         ('规划；OSM', 'OSM')
         """
-        texts = []
-        for kind in MAP_LAYERS.get(key, ()):
-            given = self.layer_sources.get(kind)
-            text = (given.get(lang) or given.get("en", "")) if isinstance(given, Mapping) else given
-            if text:
-                texts.append(str(text))
-        return ("；" if lang == "zh" else "; ").join(texts)
+        texts = [_in_lang(self.layer_sources.get(kind), lang) for kind in MAP_LAYERS.get(key, ())]
+        return ("；" if lang == "zh" else "; ").join(t for t in texts if t)
 
     def credit_line(self, lang: str = "en") -> str:
         """The credits printed on every map, in ``lang`` when given by language.
@@ -221,10 +216,7 @@ class Region:
         -------
         str
         """
-        if isinstance(self.credits, Mapping):
-            text = self.credits.get(lang) or self.credits.get("en", "")
-        else:
-            text = self.credits
+        text = _in_lang(self.credits, lang)
         if text:
             return text
         s = self.structure
@@ -346,6 +338,13 @@ class MapInputs:
             a, b = self.region.labels
             out["scenario"] = self.titled(tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b))
         return out
+
+
+def _in_lang(text: str | Mapping[str, str] | None, lang: str) -> str:
+    """A text given once or by language, in ``lang`` (English when that language lacks it)."""
+    if isinstance(text, Mapping):
+        return str(text.get(lang) or text.get("en", ""))
+    return text or ""
 
 
 def map_builders(

@@ -36,10 +36,12 @@ __all__ = [
     "TIME_BANDS_MIN",
     "accessibility_map",
     "choropleth_map",
+    "comparison_bands",
     "delta_bands",
     "isochrone_bands",
     "isochrone_map",
     "measure_classes",
+    "opening_measure",
     "scenario_map",
     "surface_map",
     "time_bands",
@@ -654,6 +656,40 @@ def delta_bands(deltas: object) -> tuple[float, ...]:
     return (-s, -s / 2, -s / 4, -s / 20, s / 20)
 
 
+def comparison_bands(comparison: ScenarioComparison) -> tuple[float, ...]:
+    """Change classes fitted to every unit and cell change of a comparison (:func:`delta_bands`).
+
+    Parameters
+    ----------
+    comparison : ScenarioComparison
+
+    Returns
+    -------
+    tuple of float
+    """
+    units, cells = comparison.units, comparison.cells
+    deltas = [units[c].to_numpy(dtype=float) for c in units.columns if c.endswith("_delta")]
+    deltas += [cells[c].to_numpy(dtype=float) for c in cells.columns if c.endswith("_delta")]
+    return delta_bands(np.concatenate(deltas) if deltas else np.array([]))
+
+
+def opening_measure(comparison: ScenarioComparison) -> str:
+    """The unit measure a scenario map opens on: the first the catalogue draws that changes by 0.05 min or more.
+
+    Parameters
+    ----------
+    comparison : ScenarioComparison
+
+    Returns
+    -------
+    str
+        The first drawn measure when none changes.
+    """
+    units = comparison.units
+    measures = [c for c in drawn_on("scenario", level="unit") if f"{c}_delta" in units]
+    return next((c for c in measures if units[f"{c}_delta"].abs().max() >= 0.05), measures[0])
+
+
 def _delta_classes(bands_min: Sequence[float], lang: str) -> tuple[list[float], list[str], list[str]]:
     edges = [-np.inf, *bands_min, np.inf]
     colours = DIVERGING[: len(edges) - 1]
@@ -729,10 +765,7 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
     m = new_map(shapes.total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
     fitted = bands_min is None
-    if bands_min is None:
-        deltas = [comparison.units[c].to_numpy(dtype=float) for c in comparison.units.columns if c.endswith("_delta")]
-        deltas += [comparison.cells[c].to_numpy(dtype=float) for c in comparison.cells.columns if c.endswith("_delta")]
-        bands_min = delta_bands(np.concatenate(deltas) if deltas else np.array([]))
+    bands_min = comparison_bands(comparison) if bands_min is None else bands_min
     edges, colours, names = _delta_classes(bands_min, lang)
     units = comparison.units
     alternatives = []
@@ -742,7 +775,7 @@ def scenario_map(  # noqa: PLR0915 - a map's layers, one after the other
     fills: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     tips: dict[object, list[str]] = {uid: [] for uid in shifted.index}
     unchanged = [bool(units[f"{col}_delta"].abs().max() < 0.05) for col in measures]
-    first = unchanged.index(False) if False in unchanged else 0  # open on a layer that shows a change
+    first = measures.index(opening_measure(comparison)) if measures else 0  # open on a layer that shows a change
     for i, col in enumerate(measures):
         label = measure_label(col, lang)
         name = (

@@ -27,9 +27,10 @@ from ..crs import WGS84
 from .accessibility import (
     _delta_classes,
     _in_sentence,
-    delta_bands,
+    comparison_bands,
     isochrone_bands,
     measure_classes,
+    opening_measure,
     time_bands,
 )
 from .classes import readable_minutes
@@ -46,7 +47,7 @@ from .hierarchy import (
 from .i18n import check_lang, local_name, tr
 from .layers import local_unit_names
 from .static import StaticLayer, static_map
-from .structure import AXIS_LABEL_AT, _axis_short_name, network_frame, network_items, role_labels
+from .structure import AXIS_LABEL_AT, _axis_short_name, context_names, network_frame, network_items, role_labels
 from .style import OKABE_ITO
 
 if TYPE_CHECKING:
@@ -74,26 +75,10 @@ def _sheet(layers: list[StaticLayer], context: gpd.GeoDataFrame | None, lang: st
     """The sheet with the neighbouring areas (when given) grey and named under the layers, and in the inset."""
     if context is not None and len(context):
         context = context.to_crs(WGS84)
-        names = _context_names(context, lang)
+        names = list(context_names(context, lang))
         layers = [StaticLayer(context, facecolor="#ececec", edgecolor="#a0a0a0", linewidth=0.4, labels=names,
                               label_kind="context", context=True, zorder=0), *layers]  # fmt: skip
     return static_map(layers, inset=context, lang=lang, **kw)
-
-
-def _context_names(context: gpd.GeoDataFrame, lang: str) -> list[str]:
-    """Neighbours' names in ``lang``, with the province after those of another province (as on the HTML map)."""
-    provinces = context["province"].value_counts() if "province" in context else None
-    home = provinces.index[0] if provinces is not None and len(provinces) else None
-    names = local_unit_names(context, lang)
-    out = []
-    for aid, row in context.iterrows():
-        text = str(names.get(aid, aid))
-        province = row.get("province")
-        if province and province != home:
-            words = local_name(province, row.get("province_en"), lang)
-            text = f"{text}（{words}）" if lang == "zh" else f"{text} ({words})"
-        out.append(text)
-    return out
 
 
 def _outlines(units: gpd.GeoDataFrame, lang: str, fallback: pd.Series | None = None) -> StaticLayer:
@@ -101,10 +86,6 @@ def _outlines(units: gpd.GeoDataFrame, lang: str, fallback: pd.Series | None = N
     names = local_unit_names(units, lang, fallback=fallback)
     return StaticLayer(units.to_crs(WGS84), facecolor="none", edgecolor="#333333", linewidth=0.6,
                        labels=[str(names.get(u, u)) for u in units.index], label_kind="unit", zorder=5)  # fmt: skip
-
-
-def _common(lang: str | None) -> str:
-    return check_lang(lang)
 
 
 def structure_figure(
@@ -143,7 +124,7 @@ def structure_figure(
     >>> fig.texts[0].get_text()
     'Valeshire — one core, two poles, two axes'
     """
-    lang = _common(lang)
+    lang = check_lang(lang)
     s = structure.to_crs(WGS84)
     labels = role_labels(s.meta, lang)
     name = local_name(s.meta.get("name_zh"), s.name, lang)
@@ -246,7 +227,7 @@ def accessibility_figure(  # noqa: PLR0913 - keyword options of a sheet, each do
     """
     from ..errors import OptionError
 
-    lang = _common(lang)
+    lang = check_lang(lang)
     column = column or next((c for c in drawn_on("accessibility") if c in scores), None)
     if column is None or column not in scores:
         raise OptionError(f"accessibility_figure: the scores have no column {column!r}; they have {list(scores)}")
@@ -306,7 +287,7 @@ def surface_figure(  # noqa: PLR0913 - keyword options of a sheet, each document
     >>> fig.texts[0].get_text()
     'Time from the cell to the core (min)'
     """
-    lang = _common(lang)
+    lang = check_lang(lang)
     drawn = [c for c in drawn_on("surface") if c in surface.columns]
     column = column or drawn[0]
     fitted = bands_min is None
@@ -360,7 +341,7 @@ def isochrone_figure(  # noqa: PLR0913 - keyword options of a sheet, each docume
     >>> isochrone_figure(iso, label="Ashford", lang="en").texts[0].get_text()
     'Isochrones from Ashford'
     """
-    lang = _common(lang)
+    lang = check_lang(lang)
     label = label if label is not None else tr("origin", lang)
     bands, items = isochrone_bands(iso, lang)
     layers = [StaticLayer(bands, facecolor=list(bands["colour"]), edgecolor=list(bands["colour"]), linewidth=0.3)]
@@ -415,17 +396,12 @@ def scenario_figure(  # noqa: PLR0913 - keyword options of a sheet, each documen
     >>> scenario_figure(c, lang="en").texts[0].get_text()
     'Scenario 2035 against 2020: change in travel time'
     """
-    lang = _common(lang)
+    lang = check_lang(lang)
     a, b = comparison.label_a, comparison.label_b
     units = comparison.units
-    if bands_min is None:
-        deltas = [units[c].to_numpy(dtype=float) for c in units.columns if c.endswith("_delta")]
-        deltas += [comparison.cells[c].to_numpy(dtype=float) for c in comparison.cells.columns if c.endswith("_delta")]
-        bands_min = delta_bands(np.concatenate(deltas) if deltas else np.array([]))
-    edges, colours, names = _delta_classes(bands_min, lang)
-    measures = [c for c in drawn_on("scenario", level="unit") if f"{c}_delta" in units]
+    edges, colours, names = _delta_classes(comparison_bands(comparison) if bands_min is None else bands_min, lang)
     if column is None:
-        column = next((c for c in measures if units[f"{c}_delta"].abs().max() >= 0.05), measures[0])
+        column = opening_measure(comparison)
     shapes = comparison.geometry.to_crs(WGS84)
     d = units[f"{column}_delta"].reindex(shapes.index).to_numpy(dtype=float)
     j = np.digitize(d, edges[1:-1])
@@ -482,7 +458,7 @@ def hierarchy_figure(
     >>> fig.texts[0].get_text().startswith("Urban hierarchy")
     True
     """
-    lang = _common(lang)
+    lang = check_lang(lang)
     places = report.places.to_crs(WGS84)
     size = report.params["size"]
     pop = places[size].astype(float)

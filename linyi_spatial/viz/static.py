@@ -222,7 +222,7 @@ _CENTRED_POSITIONS = ((0, 0, "center", "center"), (0, 1.6, "center", "bottom"), 
 def _candidates(centred: bool) -> list[tuple[float, tuple[float, float, str, str]]]:
     """Positions a name may take, nearest first: the ring of positions round its point, then rings further out."""
     positions = _CENTRED_POSITIONS if centred else _PLACE_POSITIONS
-    return [(ring, p) for ring in (1.0, 2.5, 4.0) for p in positions]
+    return [(ring, p) for ring in (1.0, 2.5, 4.0) for p in positions if ring == 1.0 or p[:2] != (0, 0)]
 
 
 def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.GeoDataFrame]]) -> None:
@@ -258,7 +258,7 @@ def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.
                 artist.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
                 box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
                 outside = 0.0 if frame_box.contains(box.x0, box.y0) and frame_box.contains(box.x1, box.y1) else 1e9
-                overlap = outside + sum(_overlap(box, other) for other in taken)
+                overlap = outside + sum(_area(Bbox.intersection(box, other)) for other in taken)
                 if best is None or overlap < best[0]:
                     if best is not None:
                         best[1][0].remove()
@@ -273,10 +273,9 @@ def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.
                 taken.append(best[1][1])
 
 
-def _overlap(a: Any, b: Any) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return float(w * h) if w > 0 and h > 0 else 0.0
+def _area(box: Any) -> float:
+    """A box's area, 0 for None (:meth:`~matplotlib.transforms.Bbox.intersection` of boxes apart)."""
+    return 0.0 if box is None else float(box.width * box.height)
 
 
 def _north_arrow(ax: Axes, extent: Sequence[float], angle_deg: float, lang: str) -> None:

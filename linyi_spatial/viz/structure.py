@@ -29,6 +29,7 @@ __all__ = [
     "RAIL_STYLE",
     "ROAD_STYLE",
     "ROLE_LABELS",
+    "context_names",
     "network_frame",
     "network_items",
     "network_layers",
@@ -423,17 +424,47 @@ def _context_layer(m: folium.Map, context: gpd.GeoDataFrame, lang: str) -> None:
     folium.GeoJson(
         shift(context[[context.geometry.name]], datum).__geo_interface__, style_function=lambda _f: style
     ).add_to(layer)
+    names = context_names(context, lang)
+    for aid, where in shift(context.geometry.representative_point(), datum).items():
+        label(m, [where.y, where.x], names[aid], layer=layer, context=True)
+    layer.add_to(m)
+
+
+def context_names(context: gpd.GeoDataFrame, lang: str) -> pd.Series:
+    """Neighbouring areas' names in ``lang``, with the province after those of another province than most.
+
+    Parameters
+    ----------
+    context : GeoDataFrame
+        ``name_zh``/``name_en`` and, optionally, ``province``/``province_en``.
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    pandas.Series
+        Name by area, as the structure map and its figure write them.
+
+    Examples
+    --------
+    >>> c = gpd.GeoDataFrame({"name_zh": ["日照市", "潍坊市", "徐州市"], "name_en": ["Rizhao", "Weifang", "Xuzhou"],
+    ...                       "province": ["山东省", "山东省", "江苏省"],
+    ...                       "province_en": ["Shandong", "Shandong", "Jiangsu"]},
+    ...                      geometry=[shapely.Point(0, 0), shapely.Point(1, 0), shapely.Point(1, 1)])
+    >>> context_names(c, "en").tolist(), context_names(c, "zh")[2]
+    (['Rizhao', 'Weifang', 'Xuzhou (Jiangsu)'], '徐州市（江苏省）')
+    """
     provinces = context["province"].value_counts() if "province" in context else None
     home = provinces.index[0] if provinces is not None and len(provinces) else None
     names = local_unit_names(context, lang)
-    for aid, where in shift(context.geometry.representative_point(), datum).items():
+    out = {}
+    for aid, row in context.iterrows():
         text = str(names.get(aid, aid))
-        province = context.loc[aid, "province"] if "province" in context else None
+        province = row.get("province")
         if province and province != home:
-            words = local_name(province, context.loc[aid].get("province_en"), lang)
+            words = local_name(province, row.get("province_en"), lang)
             text = f"{text}（{words}）" if lang == "zh" else f"{text} ({words})"
-        label(m, [where.y, where.x], text, layer=layer, context=True)
-    layer.add_to(m)
+        out[aid] = text
+    return pd.Series(out, dtype=object)
 
 
 def structure_map(
