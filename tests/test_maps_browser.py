@@ -301,7 +301,10 @@ def reader_texts(page, path):
     found = {tuple(x) for x in page.evaluate(COLLECT)}
     boxes = page.locator(".leaflet-control-layers-overlays input")
     for i in range(boxes.count()):
+        # Leaflet rebuilds the control's list when a layer is switched: wait for the box to be drawn again
+        boxes.nth(i).wait_for(state="visible", timeout=5000)
         boxes.nth(i).click(force=True)
+        page.wait_for_timeout(50)
         found |= {tuple(x) for x in page.evaluate(COLLECT)}
     page.evaluate(OPEN_POPUP)  # the popup's close button has a label of its own
     found |= {tuple(x) for x in page.evaluate(COLLECT)}
