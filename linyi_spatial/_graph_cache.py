@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-__all__ = ["CACHE_KEY", "cached", "clear"]
+__all__ = ["CACHE_KEY", "cached", "clear", "entries", "install"]
 
 CACHE_KEY = "linyi_spatial"
 """The key of the library's entries in a graph's ``__networkx_cache__``."""
@@ -76,6 +76,62 @@ def cached(
     value, dicts = build()
     store[key] = (dicts, signature(dicts), value)
     return value
+
+
+def install(G: nx.Graph, key: Hashable, value: Any, dicts: list[Any], signature: Callable[[list[Any]], object]) -> None:
+    """Put a value derived elsewhere into ``G``'s cache as if ``cached`` had built it from ``dicts``.
+
+    For a caller that changed attribute values in place and derived the new
+    value from arrays (re-weighting for a sensitivity run): the next
+    :func:`cached` call with the same signature finds it current. Does
+    nothing for a graph view.
+
+    Parameters
+    ----------
+    G : networkx graph
+    key : hashable
+    value : object
+    dicts : list
+        The attribute dicts the value depends on, in the order its builder reads them.
+    signature : callable
+        The same signature function :func:`cached` is given for ``key``.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b", {"w": 1})])
+    >>> edges = [d for *_, d in G.edges(data=True)]
+    >>> stamp = lambda dicts: [d["w"] for d in dicts]
+    >>> install(G, "total", 1, edges, stamp)
+    >>> cached(G, "total", lambda: (0, edges), stamp)
+    1
+    """
+    store = _store(G)
+    if store is not None:
+        store[key] = (dicts, signature(dicts), value)
+
+
+def entries(G: nx.Graph) -> dict[Hashable, Any]:
+    """The keys and values cached on ``G`` (a copy; empty for a view).
+
+    Parameters
+    ----------
+    G : networkx graph
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> entries(nx.DiGraph())
+    {}
+    """
+    store = _store(G)
+    return {} if store is None else {k: v[2] for k, v in store.items()}
 
 
 def clear(G: nx.Graph) -> None:

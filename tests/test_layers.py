@@ -34,7 +34,10 @@ FOUNDATIONS = {
     "_display",
     "_version",
 }
-CORE_RANK = {"structure": 1, "network": 2, "routing": 3, "accessibility": 4, "hierarchy": 5, "export": 6, "testing": 6}
+CORE_RANK = {
+    "structure": 1, "network": 2, "routing": 3, "accessibility": 4, "hierarchy": 5, "export": 6, "sensitivity": 6,
+    "testing": 6,
+}  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any, TypeAlias
 
@@ -27,7 +27,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from .._checks import number
-from .._graph_cache import cached
+from .._graph_cache import cached, install
 from ..crs import projected_crs
 from ..errors import CRSError, NetworkError
 
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_ACCESS",
     "Access",
     "EdgeIndex",
+    "EdgeLayout",
     "NodeIndex",
     "Places",
     "nearest_nodes",
@@ -455,6 +456,81 @@ def _edge_lines(
     return geoms, metric
 
 
+def _edge_key(access: Access, crs: str) -> tuple[object, ...]:
+    return ("edges", frozenset(access.exclude_classes), frozenset(access.exclude_kinds), crs)
+
+
+def _segments(
+    G: nx.Graph, access: Access
+) -> tuple[list[dict[str, Any]], list[Hashable], list[Hashable], np.ndarray, np.ndarray]:
+    """Every edge dict, the linkable road segments (``u``, ``v``), each edge's segment and its direction.
+
+    An edge that cannot be linked has segment -1; direction is True for
+    u -> v. Each undirected segment appears once, oriented as first seen.
+    """
+    edges: list[dict[str, Any]] = []
+    excluded = set(access.exclude_kinds)
+    kinds = {n: k for n, k in G.nodes(data="kind") if k in excluded} if excluded else {}  # type: ignore[comparison-overlap]  # nodes(data="kind") yields (node, value); the stubs say (node, dict)
+    slot: dict[tuple[Hashable, Hashable], int] = {}
+    u: list[Hashable] = []
+    v: list[Hashable] = []
+    seg: list[int] = []
+    forward: list[bool] = []
+    for a, b, d in G.edges(data=True):
+        edges.append(d)
+        if d.get("mode", "road") != "road" or d.get("class") in access.exclude_classes or (a in kinds and b in kinds):
+            seg.append(-1)
+            forward.append(True)
+            continue
+        i = slot.get((a, b))
+        if i is None:
+            j = slot.get((b, a))
+            if j is not None:  # the reverse direction of a segment seen before
+                seg.append(j)
+                forward.append(False)
+                continue
+            i = slot[(a, b)] = len(u)
+            u.append(a)
+            v.append(b)
+        seg.append(i)
+        forward.append(True)
+    if not u:
+        raise NetworkError("no road edges to link to (check the access exclude_classes)")
+    return edges, u, v, np.asarray(seg, dtype=np.int64), np.asarray(forward, dtype=bool)
+
+
+def _segment_times(
+    edges: list[dict[str, Any]], seg: np.ndarray, forward: np.ndarray, n: int, values: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each segment's quickest time u -> v and v -> u (``inf`` where no edge runs that way)."""
+    if values is None:
+        values = np.array([float(d.get("travel_time", math.inf)) for d in edges], dtype=float)
+    uv, vu = np.full(n, np.inf), np.full(n, np.inf)
+    use = seg >= 0
+    np.minimum.at(uv, seg[use & forward], values[use & forward])
+    np.minimum.at(vu, seg[use & ~forward], values[use & ~forward])
+    return uv, vu
+
+
+@dataclass(frozen=True)
+class EdgeLayout:
+    """Each edge's linkable segment and direction in an :class:`EdgeIndex` (see :meth:`EdgeIndex.layout`).
+
+    Attributes
+    ----------
+    edges : list of dict
+        Edge attribute dicts in ``G.edges`` order.
+    segment : numpy.ndarray
+        Segment of each edge (-1: not linkable).
+    forward : numpy.ndarray
+        True where the edge runs the segment's way (u -> v).
+    """
+
+    edges: list[dict[str, Any]]
+    segment: np.ndarray
+    forward: np.ndarray
+
+
 @dataclass(frozen=True)
 class EdgeIndex:
     """The linkable road edges of a graph in metres, for linking points to the nearest point of an edge.
@@ -522,7 +598,7 @@ class EdgeIndex:
         crs = str(G.graph.get("crs") or "")
         if not crs:
             raise CRSError("graph has no CRS (G.graph['crs'])")
-        key = ("edges", frozenset(access.exclude_classes), frozenset(access.exclude_kinds), crs)
+        key = _edge_key(access, crs)
         return cached(
             G,
             key,
@@ -533,50 +609,60 @@ class EdgeIndex:
     @classmethod
     def _build(cls, G: nx.Graph, access: Access, crs: str) -> tuple[EdgeIndex, list[dict[str, Any]]]:
         """The index, and every edge's attribute dict (for the cache check)."""
-        edges: list[dict[str, Any]] = []
-        excluded = set(access.exclude_kinds)
-        kinds = {n: k for n, k in G.nodes(data="kind") if k in excluded} if excluded else {}  # type: ignore[comparison-overlap]  # nodes(data="kind") yields (node, value); the stubs say (node, dict)
-        slot: dict[tuple[Hashable, Hashable], int] = {}  # one record per segment, oriented as first seen
-        u: list[Hashable] = []
-        v: list[Hashable] = []
-        uv: list[float] = []
-        vu: list[float] = []
-        drawn: list[Any] = []
-        for a, b, d in G.edges(data=True):
-            edges.append(d)
-            if d.get("mode", "road") != "road" or d.get("class") in access.exclude_classes:
-                continue
-            if a in kinds and b in kinds:
-                continue
-            t = float(d.get("travel_time", math.inf))
-            i = slot.get((a, b))
-            if i is None:
-                j = slot.get((b, a))
-                if j is not None:  # the reverse direction of a segment seen before
-                    vu[j] = min(vu[j], t)
-                    continue
-                i = slot[(a, b)] = len(u)
-                u.append(a)
-                v.append(b)
-                uv.append(math.inf)
-                vu.append(math.inf)
-                drawn.append(None)
-            if t < uv[i]:
-                uv[i] = t
-                drawn[i] = d.get("geometry")
-        if not u:
-            raise NetworkError("no road edges to link to (check the access exclude_classes)")
+        edges, u, v, seg, forward = _segments(G, access)
+        uv, vu = _segment_times(edges, seg, forward, len(u))
+        drawn: list[Any] = [None] * len(u)
+        best = np.full(len(u), np.inf)
+        for d, i, f in zip(edges, seg.tolist(), forward.tolist(), strict=True):  # the quickest u->v edge's drawing
+            if i >= 0 and f:
+                t = float(d.get("travel_time", math.inf))
+                if t < best[i]:
+                    best[i], drawn[i] = t, d.get("geometry")
         geoms, metric = _edge_lines(G, u, v, drawn, crs)
-        index = cls(
-            _objects(u),
-            _objects(v),
-            np.asarray(uv, dtype=float),
-            np.asarray(vu, dtype=float),
-            geoms,
-            shapely.STRtree(geoms),
-            metric,
-        )
+        index = cls(_objects(u), _objects(v), uv, vu, geoms, shapely.STRtree(geoms), metric)
         return index, edges
+
+    def reweighted(self, G: nx.Graph, access: Access, layout: EdgeLayout, values: np.ndarray) -> EdgeIndex:
+        """Return the index with the travel times ``values`` (one per edge of ``layout``), cached on ``G``.
+
+        ``G`` is the graph the index was built from, whose edges now hold
+        ``values``; the geometry, the tree and the segments stay (each
+        segment keeps the drawing of its base's quickest edge).
+
+        Parameters
+        ----------
+        G : networkx graph
+        access : Access
+            The options the index was built with.
+        layout : EdgeLayout
+            From :meth:`layout`.
+        values : numpy.ndarray
+
+        Returns
+        -------
+        EdgeIndex
+        """
+        uv, vu = _segment_times(layout.edges, layout.segment, layout.forward, len(self.u), values)
+        out = replace(self, time_uv_s=uv, time_vu_s=vu, _positions=self._positions)
+        crs = str(G.graph.get("crs") or "")
+        install(G, _edge_key(access, crs), out, list(layout.edges), lambda edges: _edge_signature(G, edges))
+        return out
+
+    @staticmethod
+    def layout(G: nx.Graph, access: Access | None = None) -> EdgeLayout:
+        """Which segment, in which direction, each edge of ``G`` times (for :meth:`reweighted`).
+
+        Parameters
+        ----------
+        G : networkx graph
+        access : Access, optional
+
+        Returns
+        -------
+        EdgeLayout
+        """
+        edges, _, _, seg, forward = _segments(G, DEFAULT_ACCESS if access is None else access)
+        return EdgeLayout(edges, seg, forward)
 
     def link(
         self,

@@ -25,7 +25,7 @@ cost is ``min(n_origins, n_destinations)`` searches. Unreachable pairs are
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,17 +36,19 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from .._checks import count, number
-from .._graph_cache import cached, clear
+from .._graph_cache import cached, clear, install
 from ..errors import NetworkError
 from ..network._osm_arrays import OSMNetwork
 
 __all__ = [
     "RoutingGraph",
+    "WeightLayout",
     "batched_dijkstra",
     "clear_cache",
     "nearest_times",
     "routing_graph",
     "shortest_times",
+    "weight_layout",
 ]
 
 
@@ -198,12 +200,117 @@ def routing_graph(G: nx.Graph | OSMNetwork, weight: str = "travel_time") -> Rout
         if kept is None:
             kept = G.derived[("routing", weight)] = _from_arrays(G, weight)
         return kept
-    return cached(
-        G,
-        ("routing", weight),
-        lambda: _build(G, weight),
-        lambda edges: (G.number_of_nodes(), [d.get(weight) for d in edges]),
-    )
+    return cached(G, ("routing", weight), lambda: _build(G, weight), _signature(G, weight))
+
+
+def _signature(G: nx.Graph, weight: str) -> Callable[[list[Mapping[str, object]]], object]:
+    """What a routing form depends on: the node count and every edge's weight (in the builder's order)."""
+    return lambda edges: (G.number_of_nodes(), [d.get(weight) for d in edges])
+
+
+@dataclass(frozen=True)
+class WeightLayout:
+    """Where each edge of a graph sits in its CSR form, to route on new weights without walking the graph.
+
+    Build it with :func:`weight_layout`. :meth:`routing` turns one weight
+    per edge (in ``edges`` order) into the :class:`RoutingGraph` that
+    :func:`routing_graph` would build from those weights, and :meth:`install`
+    makes it the graph's cached form after the weights were written into the
+    edges, so a sensitivity run pays a flat pass and a sparse matrix per
+    sample instead of a rebuild.
+
+    Attributes
+    ----------
+    edges : list of dict
+        Edge attribute dicts in the builder's order (an undirected graph lists each twice).
+    pair : numpy.ndarray
+        For each of ``edges``, its (row, column) pair of the matrix.
+    rows, cols : numpy.ndarray
+        The matrix position of each pair.
+    nodes : numpy.ndarray
+    index : dict
+    weight : str
+    """
+
+    edges: list[Mapping[str, object]]
+    pair: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    nodes: np.ndarray
+    index: dict[Hashable, int]
+    weight: str
+
+    def routing(self, values: np.ndarray) -> RoutingGraph:
+        """The CSR form for ``values`` (one per entry of ``edges``), the minimum over parallel edges.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+
+        Returns
+        -------
+        RoutingGraph
+
+        Examples
+        --------
+        >>> G = nx.MultiDiGraph([("a", "b", {"travel_time": 5.0}), ("a", "b", {"travel_time": 3.0})])
+        >>> weight_layout(G).routing(np.array([2.0, 4.0])).forward.toarray().tolist()
+        [[0.0, 2.0], [0.0, 0.0]]
+        """
+        data = np.full(len(self.rows), np.inf)
+        np.minimum.at(data, self.pair, np.asarray(values, dtype=np.float64))
+        n = len(self.nodes)
+        forward = csr_array((data, (self.rows, self.cols)), shape=(n, n))
+        return RoutingGraph(self.nodes, self.index, forward, forward.T.tocsr(), self.weight)
+
+    def install(self, G: nx.Graph, values: np.ndarray) -> RoutingGraph:
+        """Cache :meth:`routing` of ``values`` on ``G``, whose edges now hold those values."""
+        rg = self.routing(values)
+        install(G, ("routing", self.weight), rg, list(self.edges), _signature(G, self.weight))
+        return rg
+
+
+def weight_layout(G: nx.Graph, weight: str = "travel_time") -> WeightLayout:
+    """The :class:`WeightLayout` of ``G`` (one walk over the graph, checked like :func:`routing_graph`).
+
+    Parameters
+    ----------
+    G : networkx graph
+    weight : str, default "travel_time"
+
+    Returns
+    -------
+    WeightLayout
+
+    Raises
+    ------
+    NetworkError
+        If an edge lacks a valid weight (as :func:`routing_graph`).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b", {"travel_time": 5.0}), ("b", "a", {"travel_time": 6.0})])
+    >>> weight_layout(G).pair.tolist()
+    [0, 1]
+    """
+    base = routing_graph(G, weight)  # checks every weight, and fixes the node order
+    edges: list[Mapping[str, object]] = []
+    pair: list[int] = []
+    rows: list[int] = []
+    cols: list[int] = []
+    multi = G.is_multigraph()
+    for u, nbrs in G.adjacency():
+        iu = base.index[u]
+        for v, data in nbrs.items():
+            ds = list(data.values()) if multi else [data]
+            edges.extend(ds)
+            pair.extend([len(rows)] * len(ds))
+            rows.append(iu)
+            cols.append(base.index[v])
+    return WeightLayout(
+        edges, np.asarray(pair, dtype=np.int64), np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
+        base.nodes, base.index, weight,
+    )  # fmt: skip
 
 
 def clear_cache(G: nx.Graph) -> None:
