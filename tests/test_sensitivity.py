@@ -275,3 +275,74 @@ def test_bad_spaces_and_analyses_are_named():
     del G.graph["station_penalty_min"]
     with pytest.raises(NetworkError, match="station_penalty_min"):
         sa.Reweighter(G).apply({"station_penalty_min": 5.0}, [sa.station_penalty(5, 20, 10)])
+
+
+@pytest.fixture(scope="module")
+def linyi_2020():
+    from linyi_spatial import linyi
+
+    return linyi.sensitivity(2020, n=16, seed=2, processes=2), linyi.county_accessibility(2020)
+
+
+HEADLINE = ["time_to_core_min", "time_to_core_car_or_rail_min", "pop_share_within_60min_of_core", "composite_score"]
+
+
+def test_linyi_defaults_are_the_headline_table_and_lie_inside_their_ranges(linyi_2020):
+    s, table = linyi_2020
+    for m in [*HEADLINE, "rank"]:
+        np.testing.assert_array_equal(s.default[m].to_numpy(), table[m].to_numpy(), err_msg=m)
+        r = s.summary(m)
+        assert ((r["min"] <= r["default"]) & (r["default"] <= r["max"])).all(), m
+    assert s.names.tolist() == table["name"].tolist()
+    ranks = s.ranks()
+    assert ranks["rank"].tolist() == table["rank"].astype(int).tolist()
+    assert len(s.design) == 16 + 2 * len(s.space)
+
+
+def test_a_linyi_sample_equals_the_network_rebuilt_with_its_speeds_and_penalty(linyi_2020):
+    from linyi_spatial import linyi
+    from linyi_spatial.accessibility import analysis_grid, seat_accessibility, travel_time_surface
+    from linyi_spatial.accessibility.population import PLACE_WEIGHTS, structure_population
+    from linyi_spatial.accessibility.scores import default_weights
+    from linyi_spatial.decay import DecayFunction
+    from linyi_spatial.linyi.defaults import CAR_MODES
+
+    s, table = linyi_2020
+    i = 7
+    v = s.design.loc[i]
+    kph = {"expressway": v["speed_expressway_kph"], "trunk": v["speed_trunk_kph"]}
+    kph |= {"urban": v["speed_urban_kph"], "connector": v["speed_urban_kph"]}
+    car = linyi.load_network(2020, modes=CAR_MODES, speeds_kph=kph)
+    both = linyi.load_network(2020, speeds_kph=kph, station_penalty_min=v["station_penalty_min"])
+    structure = linyi.load_structure(axes="anchors")
+    access = Access(speed_kph=v["access_speed_kph"], circuity=v["access_circuity"])
+    people = structure_population(
+        structure,
+        analysis_grid(structure.units, cell_km=1.0),
+        urban_density_km2=v["urban_density_km2"],
+        place_weights={**PLACE_WEIGHTS, "county_seat": v["place_weight_county_seat"]},
+    )
+    weights = {k: v[f"weight_{k}"] for k in default_weights()}
+    again = unit_accessibility(
+        car,
+        structure,
+        surface=travel_time_surface(car, structure, grid=people, access=access),
+        access=access,
+        decay=DecayFunction("exponential", half_life_min=v["half_life_min"]),
+        weights=weights,
+        reference=pd.DataFrame(table.drop(columns="geometry")),
+    )
+    rail = seat_accessibility(both, structure, access=access)["time_to_core_min"]
+    for m in ("time_to_core_min", "pop_share_within_60min_of_core", "pop_mean_time_to_core_min", "hansen_size"):
+        np.testing.assert_allclose(s.samples(m).loc[i].to_numpy(), again[m].to_numpy(), rtol=1e-9, err_msg=m)
+    np.testing.assert_allclose(s.samples("composite_score").loc[i].to_numpy(), again["composite_score"], atol=0.0101)
+    np.testing.assert_allclose(s.samples("time_to_core_car_or_rail_min").loc[i].to_numpy(), rail.to_numpy(), rtol=1e-9)
+
+
+def test_a_later_linyi_year_keeps_its_headline_times_as_defaults():
+    from linyi_spatial import linyi
+
+    s = linyi.sensitivity(2035, n=2, seed=0, processes=1, design="lhs")
+    table = linyi.county_accessibility(2035)
+    for m in ("time_to_core_min", "pop_share_within_60min_of_core", "pop_mean_time_to_core_min"):
+        np.testing.assert_allclose(s.default[m].to_numpy(), table[m].to_numpy(), rtol=1e-12, err_msg=m)

@@ -117,10 +117,10 @@ def _link_cells(
     base network, if ``G`` still has it); ``"nodes"``: the
     ``access.candidates`` nearest nodes.
     """
-    points = grid.geometry.representative_point()
     if access.link_to == "edges":
         also = None if base is None else EdgeIndex.from_graph(base, access)
-        return EdgeIndex.from_graph(G, access).link(points, access, to_point=to_cell, also=also)
+        return EdgeIndex.from_graph(G, access).link(grid.geometry, access, to_point=to_cell, also=also)
+    points = grid.geometry.representative_point()
     nodes, dist = NodeIndex.from_graph(G, access).query(points, access.candidates)
     seconds = access.seconds(dist)
     return nodes, seconds, seconds[:, 0]

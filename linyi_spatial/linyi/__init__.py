@@ -18,6 +18,7 @@ from .analysis import (
     isochrones,
     load_structure,
     seat_times_to_core,
+    sensitivity,
     sources,
     travel_time_surface,
     urbanization_targets,

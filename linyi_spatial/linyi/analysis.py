@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import accessibility as acc
 from .. import hierarchy as hier
+from .. import sensitivity as sa
 from .._io import read_text
 from ..errors import SpecError
 from ..export import to_geopackage
@@ -31,6 +32,7 @@ from .defaults import (
     CAR_MODES,
     CORE_NODE,
     PLAN_YEAR,
+    SENSITIVITY_SPACE,
     STATION_PENALTY_MIN,
     STATION_PENALTY_RANGE_MIN,
     TIER_WEIGHTS,
@@ -48,6 +50,7 @@ __all__ = [
     "isochrones",
     "load_structure",
     "seat_times_to_core",
+    "sensitivity",
     "sources",
     "travel_time_surface",
     "urbanization_targets",
@@ -361,6 +364,94 @@ def compare_scenarios(
         weights=weights,
         cell_km=cell_km,
         access=access,
+    )
+
+
+class _CountyFigures:
+    """Linyi's county figures for one sample: the car scores and the better of car and rail to the core."""
+
+    def __init__(self, cell_km: float, base: bool) -> None:
+        self.scores = sa.unit_scores(cell_km=cell_km, graph="car", base="car_base" if base else None)
+
+    def __call__(self, inputs: sa.Inputs) -> pd.DataFrame:
+        out = self.scores(inputs)
+        rail = acc.seat_accessibility(inputs.graphs["car_and_rail"], inputs.structure, access=inputs.access)
+        out.insert(
+            list(out.columns).index("time_to_core_min") + 1,
+            "time_to_core_car_or_rail_min",
+            rail["time_to_core_min"].reindex(out.index),
+        )
+        return out
+
+
+def sensitivity(
+    year: int = BASE_YEAR,
+    *,
+    n: int = 200,
+    seed: int | None = 0,
+    processes: int | None = None,
+    cell_km: float = 1.0,
+    space: sa.ParameterSpace | None = None,
+    design: str = "both",
+) -> sa.Sensitivity:
+    """How much Linyi's county figures of ``year`` depend on the assumptions: ranges, rank stability, shares.
+
+    :func:`linyi_spatial.sensitivity.sensitivity` of the county table
+    (:func:`county_accessibility`: car times, the population-weighted
+    surface measures, the composite and its rank, and
+    ``time_to_core_car_or_rail_min``) over
+    :data:`~linyi_spatial.linyi.defaults.SENSITIVITY_SPACE`: operating
+    speeds by road class, the access leg's speed and circuity, the station
+    penalty, the decay half-life, the population model's urban density and
+    seat weight, and each composite weight, every range with its source
+    (data/SOURCES.md). The defaults are the headline table itself; each
+    sample's composite is scored on the defaults' scale. For a later year
+    the cells may keep their base-year road, as in the headline table, and
+    the composite's scale is that year's defaults (its times and shares
+    compare with 2020's ranges; its composite does not).
+
+    Parameters
+    ----------
+    year : int, default 2020
+    n : int, default 200
+        Latin-hypercube samples (plus two one-at-a-time runs per parameter).
+    seed : int or None, default 0
+    processes : int, optional
+        Worker processes (default: the machine's cores, at most 4).
+    cell_km : float, default 1
+    space : ParameterSpace, optional
+        Another parameter space (default Linyi's).
+    design : {"both", "lhs", "oat"}, default "both"
+
+    Returns
+    -------
+    linyi_spatial.sensitivity.Sensitivity
+        Indexed by adcode; ``names`` are the Chinese county names.
+
+    Examples
+    --------
+    >>> s = sensitivity(2020, n=4, cell_km=10, processes=1, design="lhs")
+    >>> r = s.summary("time_to_core_min")
+    >>> bool(((r["min"] <= r["default"]) & (r["default"] <= r["max"])).all())
+    True
+    """
+    graphs = {
+        "car": load_network(year, modes=CAR_MODES),
+        "car_and_rail": load_network(year, station_penalty_min=STATION_PENALTY_MIN),
+    }
+    ref_year = _reference_year(year, "base")
+    if ref_year is not None:
+        graphs["car_base"] = load_network(ref_year, modes=CAR_MODES)
+    workers = min(os.cpu_count() or 1, 4) if processes is None else processes
+    return sa.sensitivity(
+        _CountyFigures(cell_km, base=ref_year is not None),
+        graphs,
+        load_structure(axes="anchors"),
+        SENSITIVITY_SPACE if space is None else space,
+        design=design,
+        n=n,
+        seed=seed,
+        processes=workers,
     )
 
 

@@ -7,6 +7,11 @@ this page.
 
 from __future__ import annotations
 
+from ..accessibility.population import PLACE_WEIGHTS, URBAN_DENSITY_KM2
+from ..catalog import composite_weights
+from ..network.build import OPERATING_SPEED_KPH
+from ..sensitivity import space as sa
+
 __all__ = [
     "BANDS_MIN",
     "BASE_YEAR",
@@ -23,6 +28,7 @@ __all__ = [
     "PLAN_YEAR",
     "PROJECTED_CRS",
     "ROAD_CIRCUITY",
+    "SENSITIVITY_SPACE",
     "STATION_PENALTY_MIN",
     "STATION_PENALTY_RANGE_MIN",
     "TIER_WEIGHTS",
@@ -150,3 +156,64 @@ OSM_NETWORK_SOURCE = {
     "zh": "路网：OpenStreetMap 数据 {file}（© OpenStreetMap 贡献者，ODbL）；出行时间按其速度模型计算",
 }
 """The network's source when the maps are drawn on a user's OpenStreetMap extract."""
+
+
+_STANDARDS = "JTG B01-2014 《公路工程技术标准》 and CJJ 37-2012 《城市道路工程设计规范》 design speeds"
+
+SENSITIVITY_SPACE = sa.ParameterSpace(
+    [
+        sa.speed(
+            "expressway", 80.0, 110.0, OPERATING_SPEED_KPH["expressway"],
+            source="80: the lowest expressway design speed (JTG B01-2014; mountain sections, lorries, congestion); "
+            "120 is the legal limit (道路交通安全法实施条例 §78) and the design speed of Linyi's expressways, so an "
+            "average of 110 is the fast end. The range is judgement within those bounds, not a survey",
+        ),
+        sa.speed(
+            "trunk", 45.0, 75.0, OPERATING_SPEED_KPH["trunk"],
+            source="first-class highways are designed for 60–100 km/h (JTG B01-2014); national and provincial roads "
+            "through villages, junctions and signals run well below: 45–75 is judgement around the default 60",
+        ),
+        sa.speed(
+            ["urban", "connector"], 25.0, 50.0, OPERATING_SPEED_KPH["urban"], name="speed_urban_kph",
+            source="25: commuting-peak speeds of congested Chinese cities (24–35 km/h, Baidu Maps 2020 China urban "
+            "transport report); 50: the design speed of arterials (主干路 40–60, CJJ 37-2012)",
+        ),
+        sa.access_speed(
+            20.0, 40.0, 30.0,
+            source="county and township roads (三级/四级公路) are designed for 20–40 km/h (JTG B01-2014); 30 is "
+            "the library's default",
+        ),
+        sa.access_circuity(
+            1.0, 1.4, 1.0,
+            source="road over straight-line distance is typically 1.2–1.4 between places of a region (Ballou et "
+            "al. 2002; Giacomin & Levinson 2015); 1.0, the default, takes the connector as straight",
+        ),
+        sa.station_penalty(
+            5.0, 20.0, STATION_PENALTY_MIN,
+            source="assumed (STATION_PENALTY_RANGE_MIN): 5, a traveller who knows the timetable; 20, a wait at a "
+            "station with about one train an hour the way wanted",
+        ),
+        sa.half_life(
+            20.0, 45.0, 30.0,
+            source="assumed: no decay has been fitted to Linyi's trips; 30 min is the library's default half-life",
+        ),
+        sa.urban_density(
+            8_700.0, 15_400.0, URBAN_DENSITY_KM2,
+            source="GB 50137-2011: 65–115 m² of urban construction land per person, i.e. 8,700–15,400 residents/km² "
+            "(default 100 m², 10,000/km²)",
+        ),
+        sa.place_weight(
+            "county_seat", 5.0, 15.0, PLACE_WEIGHTS["county_seat"],
+            source="assumed around the default 9, which was checked on one town (义堂, K1), not calibrated",
+        ),
+        *(
+            sa.composite_weight(k, 0.5 * w, 1.5 * w, w, source="judgement weights (catalog): each ±50 %")
+            for k, w in composite_weights("population").items()
+        ),
+    ]
+)  # fmt: skip
+"""The uncertain inputs of Linyi's county figures, each with its default, range and source (data/SOURCES.md).
+
+Speeds are averages over a trip (operating speeds), not limits; the road
+class speeds vary independently, so a sample can pair a slow expressway
+with a fast trunk road."""

@@ -13,6 +13,7 @@ zone so distances are metres.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -559,6 +560,7 @@ class EdgeIndex:
     tree: shapely.STRtree
     metric_crs: str
     _positions: dict[tuple[Hashable, Hashable], int] = field(default_factory=dict, repr=False, compare=False)
+    _located: dict[tuple[int, int], tuple[Any, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_graph(cls, G: nx.Graph, access: Access | None = None) -> EdgeIndex:
@@ -643,7 +645,7 @@ class EdgeIndex:
         EdgeIndex
         """
         uv, vu = _segment_times(layout.edges, layout.segment, layout.forward, len(self.u), values)
-        out = replace(self, time_uv_s=uv, time_vu_s=vu, _positions=self._positions)
+        out = replace(self, time_uv_s=uv, time_vu_s=vu, _positions=self._positions, _located=self._located)
         crs = str(G.graph.get("crs") or "")
         install(G, _edge_key(access, crs), out, list(layout.edges), lambda edges: _edge_signature(G, edges))
         return out
@@ -712,15 +714,11 @@ class EdgeIndex:
         (['a', 'c'], True)
         """
         geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if not (geoms.geom_type == "Point").all():
-            geoms = geoms.representative_point()
-        pts = geoms.to_crs(self.metric_crs).to_numpy()
-        (_, which), dist = self.tree.query_nearest(pts, return_distance=True, all_matches=False)
-        nodes, seconds = self._along(pts, which, access.seconds(dist), to_point)
+        pts, which, dist, share = self._locate(geoms)
+        nodes, seconds = self._along(share, which, access.seconds(dist), to_point)
         if also is None:
             return nodes, seconds, access.seconds(dist)
-        base_pts = geoms.to_crs(also.metric_crs).to_numpy()
-        (_, theirs), _ = also.tree.query_nearest(base_pts, return_distance=True, all_matches=False)
+        _, theirs, _, _ = also._locate(geoms)
         pos = self._position_of()
         mine = np.array([pos.get((a, b), -1) for a, b in zip(also.u[theirs], also.v[theirs], strict=True)])
         have = mine >= 0
@@ -728,7 +726,8 @@ class EdgeIndex:
         b_sec = np.full((len(pts), 2), np.inf)
         if have.any():
             d = shapely.distance(self.geoms[mine[have]], pts[have])
-            b_nodes[have], b_sec[have] = self._along(pts[have], mine[have], access.seconds(d), to_point)
+            at = shapely.line_locate_point(self.geoms[mine[have]], pts[have], normalized=True)
+            b_nodes[have], b_sec[have] = self._along(at, mine[have], access.seconds(d), to_point)
         b_nodes[~have] = nodes[~have]  # placeholders with inf time
         return np.hstack([nodes, b_nodes]), np.hstack([seconds, b_sec]), access.seconds(dist)
 
@@ -740,11 +739,33 @@ class EdgeIndex:
                 self._positions.setdefault((b, a), i)
         return self._positions
 
-    def _along(
-        self, pts: np.ndarray, which: np.ndarray, connector: np.ndarray, to_point: bool
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """End nodes of the edges ``which`` and the connector plus the time along each edge to (from) them."""
+    def _locate(self, geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The points in metres, the nearest edge of each, the distance to it and the share along it.
+
+        Kept for the last few point sets (shared by the re-timed copies of
+        this index): a sensitivity run links the same grid to the same
+        edges once, whatever the travel times. A set is recognised by its
+        geometry array and the very geometry objects in it, so a replaced
+        cell is never mistaken for the old one.
+        """
+        objects = np.asarray(geoms.array, dtype=object)
+        key = (len(objects), id(objects[0]) if len(objects) else 0)
+        hit = self._located.get(key)
+        if hit is not None and len(hit[0]) == len(objects) and all(map(operator.is_, hit[0], objects)):
+            return hit[1], hit[2], hit[3], hit[4]
+        g = geoms if (geoms.geom_type == "Point").all() else geoms.representative_point()
+        pts = g.to_crs(self.metric_crs).to_numpy()
+        (_, which), dist = self.tree.query_nearest(pts, return_distance=True, all_matches=False)
         share = shapely.line_locate_point(self.geoms[which], pts, normalized=True)
+        if len(self._located) >= 4:
+            self._located.clear()
+        self._located[key] = (objects.copy(), pts, which, dist, share)
+        return pts, which, dist, share
+
+    def _along(
+        self, share: np.ndarray, which: np.ndarray, connector: np.ndarray, to_point: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """End nodes of the edges ``which`` and the connector plus the time along each edge (``share`` of it)."""
         with np.errstate(invalid="ignore"):  # 0 x inf on a one-way edge's far end
             if to_point:  # from u along u->v to the point, from v along v->u
                 to_u, to_v = share * self.time_uv_s[which], (1.0 - share) * self.time_vu_s[which]

@@ -18,6 +18,7 @@ from ..accessibility.grid import analysis_grid
 from ..accessibility.population import structure_population
 from ..accessibility.scores import SHARE_LIMITS_MIN
 from ..accessibility.surface import travel_time_surface
+from ..crs import projected_crs
 from ..errors import DataError
 from ..hierarchy import hierarchy_places, primacy, rank_size
 from .run import Inputs
@@ -31,15 +32,22 @@ class _Grids:
     def __init__(self, cell_km: float) -> None:
         self.cell_km = cell_km
         self._grid: gpd.GeoDataFrame | None = None
+        self._metric: gpd.GeoDataFrame | None = None
         self._people: dict[tuple[Any, ...], gpd.GeoDataFrame] = {}
 
     def cells(self, inputs: Inputs) -> gpd.GeoDataFrame:
-        if self._grid is None:
+        if self._grid is None:  # and in metres once, so the population model skips reprojecting its cells
             self._grid = analysis_grid(inputs.structure.units, cell_km=self.cell_km)
+            self._metric = self._grid.to_crs(projected_crs(inputs.structure.units))
         pop = inputs.population
         key = (pop.get("urban_density_km2"), tuple(sorted((pop.get("place_weights") or {}).items())))
         if key not in self._people:
-            self._people[key] = structure_population(inputs.structure, self._grid, **pop)
+            if len(self._people) >= 2:  # the default's and the last sample's
+                self._people = dict(list(self._people.items())[:1])
+            people = structure_population(inputs.structure, self._metric, **pop)
+            cells = self._grid.assign(pop_est=people["pop_est"].to_numpy(), pop_density_km2=people["pop_density_km2"])
+            cells.attrs.update(people.attrs)
+            self._people[key] = cells
         return self._people[key]
 
 
@@ -57,6 +65,13 @@ class unit_scores:  # noqa: N801 - used like a function: unit_scores(cell_km=1)(
         Cell side of the surface.
     cutoffs_min : sequence of float, optional
         Passed on (default the library's 30/60/90).
+    graph : str, optional
+        The name of the graph to score in ``inputs.graphs`` (default the first).
+    base : str, optional
+        The name of a base scenario's graph: each cell may keep the road it
+        joins there (as :func:`~linyi_spatial.accessibility.unit_accessibility`
+        with a reference network), so a later year's samples link cells as
+        its headline table does.
 
     Examples
     --------
@@ -68,15 +83,28 @@ class unit_scores:  # noqa: N801 - used like a function: unit_scores(cell_km=1)(
     True
     """
 
-    def __init__(self, cell_km: float = 1.0, cutoffs_min: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        cell_km: float = 1.0,
+        cutoffs_min: Sequence[float] | None = None,
+        *,
+        graph: str | None = None,
+        base: str | None = None,
+    ) -> None:
         self.grids = _Grids(cell_km)
         self.cutoffs_min = cutoffs_min
+        self.graph = graph
+        self.base = base
 
     def __call__(self, inputs: Inputs) -> pd.DataFrame:
         """The unit scores of one sample (without geometry)."""
         cells = self.grids.cells(inputs)
-        G = inputs.G
-        surface = travel_time_surface(G, inputs.structure, grid=cells, access=inputs.access)
+        for name in (self.graph, self.base):
+            if name is not None and name not in inputs.graphs:
+                raise DataError(f"unit_scores: no graph named {name!r}; the run has {list(inputs.graphs)}")
+        G = inputs.G if self.graph is None else inputs.graphs[self.graph]
+        base = None if self.base is None else inputs.graphs[self.base]
+        surface = travel_time_surface(G, inputs.structure, grid=cells, access=inputs.access, base=base)
         size = inputs.options.get("size")
         scores = unit_accessibility(
             G,

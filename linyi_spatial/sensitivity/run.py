@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._checks import count
 from .._progress import progress
+from ..accessibility.population import PLACE_WEIGHTS
 from ..accessibility.scores import default_weights
 from ..catalog import MEASURES, higher_is_better
 from ..decay import Decay, DecayFunction, as_decay
@@ -129,7 +130,8 @@ class _Base:
             elif p.target == "urban_density_km2":
                 population["urban_density_km2"] = float(x)  # type: ignore[arg-type]
             elif p.target == "place_weight":
-                population["place_weights"] = {**population.get("place_weights", {}), str(p.key): float(x)}  # type: ignore[arg-type]
+                kinds = population.get("place_weights") or PLACE_WEIGHTS  # one kind varies, the others keep theirs
+                population["place_weights"] = {**kinds, str(p.key): float(x)}  # type: ignore[arg-type]
             elif p.target == "option":
                 options[p.name] = x
         return Inputs(
@@ -493,11 +495,14 @@ class Sensitivity:
             ``Var(E[Y|X_i]) / Var(Y)`` estimated from the hypercube by
             binning each parameter into ``⌊√n⌋`` equal-count bins (options:
             one bin per choice), less the part that chance alone gives
-            (``(bins - 1) / n`` of the pooled within-bin variance), so an
-            irrelevant parameter scores about 0; the shares need not sum
-            to 1 (interactions). ``"swing"``: the one-at-a-time swings,
-            ``(Y_high - Y_low)² / Σ (Y_high - Y_low)²``, exactly 0 for a
-            parameter with no effect at its ends.
+            (``(bins - 1) / n`` of the pooled within-bin variance). An
+            estimate no larger than chance gives is 0: the largest of the
+            same estimate over 19 seeded permutations of the parameter's
+            values (a 95 % permutation test), so a parameter that cannot
+            affect the measure scores 0 but in about one case in twenty.
+            The shares need not sum to 1 (interactions). ``"swing"``: the
+            one-at-a-time swings, ``(Y_high - Y_low)² / Σ (Y_high - Y_low)²``,
+            exactly 0 for a parameter with no effect at its ends.
 
         Returns
         -------
@@ -520,10 +525,14 @@ class Sensitivity:
         if keep.sum() < 4:
             raise DataError("first-order shares need a Latin hypercube of at least 4 samples (design='lhs' or 'both')")
         y = self.values[keep, :, self._column(measure)]
+        rng = np.random.default_rng(0)
         out = {}
         for p in self.space:
             x = self.design.loc[keep, p.name].to_numpy()
-            out[p.name] = _first_order(x, y, categorical=p.target == "option")
+            cat = p.target == "option"
+            est = _first_order(x, y, categorical=cat)
+            chance = np.max([_first_order(rng.permutation(x), y, categorical=cat) for _ in range(19)], axis=0)
+            out[p.name] = np.where(est > chance, est, 0.0)
         return pd.DataFrame(out, index=self.default.index)
 
     def swings(self, measure: str) -> pd.DataFrame:
