@@ -15,8 +15,8 @@ $(BIN)/python:
 
 maps: $(BIN)/python
 	$(PIP) install -q -e .
-	$(BIN)/linyi-spatial maps --out maps
-	$(BIN)/linyi-spatial maps --out maps/zh --lang zh --quiet
+	$(BIN)/linyi-spatial maps --out maps --ranges 200
+	$(BIN)/linyi-spatial maps --out maps/zh --lang zh --quiet --ranges 200
 
 test: $(BIN)/python
 	$(PIP) install -q -e '.[test]'

@@ -226,6 +226,38 @@ _CUTOFF_FAMILIES: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
 """Measures at any time cut-off (``cutoffs_min=``): a 45-minute column is known as the 30-minute one is."""
 
 
+_RISK_RE = re.compile(r"^p_(.+)_(above|at_most)_(-?\d+(?:\.\d+)?)$")
+"""A probability of crossing a threshold (``Sensitivity.exceedance``): ``p_<measure>_above_<threshold>``."""
+
+
+def _threshold_text(c: str, unit: str, lang: str) -> str:
+    if unit == "share":
+        return f"{float(c) * 100:g}%" if lang == "zh" else f"{float(c) * 100:g} %"
+    if lang == "zh":
+        return f"{c}{ {'min': '分钟'}.get(unit, unit) }"
+    return f"{c} {unit}".strip()
+
+
+def _risk(column: str) -> Measure | None:
+    m = _RISK_RE.match(column)
+    if m is None:
+        return None
+    name, side, c = m.groups()
+    inner = lookup(name)
+    en = re.sub(r"\s*\([^)]*\)$", "", inner.label if inner else name.replace("_", " "))
+    zh = re.sub(r"（[^）]*）$", "", inner.label_zh if inner and inner.label_zh else en)
+    unit = inner.unit if inner else ""
+    better = inner.higher_is_better if inner else True
+    word_en, word_zh = ("above", "超过") if side == "above" else ("at most", "不超过")
+    en = en[:1].lower() + en[1:]
+    return Measure(
+        f"Probability: {en} {word_en} {_threshold_text(c, unit, 'en')}",
+        "share",
+        better if side == "above" else not better,
+        f"{zh}{word_zh}{_threshold_text(c, unit, 'zh')}的概率",
+    )
+
+
 def lookup(column: str) -> Measure | None:
     """The catalogue's measure for ``column``, also at cut-offs it does not list (``size_within_45min``).
 
@@ -241,6 +273,8 @@ def lookup(column: str) -> Measure | None:
     --------
     >>> lookup("size_within_45min").label, lookup("jobs") is None
     ('Size reachable within 45 min', True)
+    >>> lookup("p_time_to_core_min_above_60").label
+    'Probability: time from the seat to the core above 60 min'
     """
     if column in MEASURES:
         return MEASURES[column]
@@ -249,7 +283,7 @@ def lookup(column: str) -> Measure | None:
         if m:
             c = m.group(1)
             return Measure(label.format(c=c), unit, True, label_zh.format(c=c))
-    return None
+    return _risk(column)
 
 
 def higher_is_better(column: str) -> bool:

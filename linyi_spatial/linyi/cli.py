@@ -26,6 +26,7 @@ from ..network import add_lines, axes_along_network, build_network, consolidate_
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
+from .analysis import sensitivity as linyi_sensitivity
 from .datasets import load_counties, load_neighbours
 from .defaults import (
     BANDS_MIN,
@@ -140,6 +141,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
             mode="car" if args.network is None else None,
             context=load_neighbours(),
             layer_sources=_layer_sources(args, LAYER_SOURCES),
+            ranges=(lambda: linyi_sensitivity(args.year, n=args.ranges, cell_km=args.cell_km)) if args.ranges else None,
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
@@ -308,6 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     maps.add_argument("--cell-km", type=float, default=1.0, help="grid cell side in km (default: 1)")
     maps.add_argument(
+        "--ranges",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Linyi's embedded network only: run linyi.sensitivity with N samples and print each county's 5-95 %% "
+        "range in the accessibility map's popups, with a layer of the probability of more than 60 min to the core "
+        "(e.g. 200; about 30 s on two cores; default 0: no ranges)",
+    )
+    maps.add_argument(
         "--lang", default="en", choices=list(LANGS), help="language of the maps and the index: en or zh (default: en)"
     )
     maps.add_argument(
@@ -391,6 +402,7 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             import matplotlib  # noqa: F401 - only whether it is installed
         except ImportError:
             parser.error("--static needs matplotlib: pip install 'linyi_spatial[charts]'")
+    _check_ranges(parser, args)
     if not (0 < args.cell_km <= 50):
         parser.error(f"--cell-km must be above 0 and at most 50 km, got {args.cell_km:g}")
     if args.spec is None or args.nodes:  # years matter for Linyi's network and for route tables
@@ -401,6 +413,13 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
                     parser.error(f"{flag} {year}: Linyi's network is documented for {low}–{high} ({NETWORK_YEARS})")
         if args.scenario_year <= args.year:
             parser.error(f"--scenario-year {args.scenario_year} must come after --year {args.year}")
+
+
+def _check_ranges(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.ranges and (args.spec is not None or args.network is not None):
+        parser.error("--ranges runs Linyi's sensitivity space on the embedded network: leave out --spec and --network")
+    if not (0 <= args.ranges <= 10_000):
+        parser.error(f"--ranges must be between 0 and 10000 samples, got {args.ranges}")
 
 
 def _terminated(signum: int, _frame: FrameType | None) -> None:

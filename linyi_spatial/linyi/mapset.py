@@ -54,6 +54,7 @@ _WORDS: dict[str, str] = {
     "Travel-time surfaces, {label} network": "出行时间面（{label} 路网）",
     "{key} map ...": "{key}地图 ...",
     "computing the {cell} km travel-time surface ...": "正在计算 {cell} km 出行时间面 ...",
+    "computing the ranges of the unit scores ...": "正在计算单元得分的区间 ...",
     "warning: {name} is {size} MB, over the 3 MB budget": "警告：{name} 为 {size} MB，超过 3 MB 预算",
     "structure": "空间结构",
     "hierarchy": "城镇等级",
@@ -165,6 +166,14 @@ class Region:
         Where each kind of data comes from, printed under the legend of every
         map that draws it (:data:`MAP_LAYERS`): keys ``plan``, ``units``,
         ``network``, ``population``; a text, or texts by language.
+    ranges : callable, optional
+        Returns a sensitivity run of the unit scores (its defaults the
+        scores drawn; e.g. ``lambda: linyi.sensitivity(2020)``): the
+        accessibility map then prints each value's 5–95 % range and adds
+        the layer of the probability of ``threshold``.
+    threshold : (str, float)
+        The measure and threshold of that layer, default more than 60
+        minutes from the seat to the core.
     """
 
     structure: SpatialStructure
@@ -181,6 +190,8 @@ class Region:
     mode: str | None = None
     context: gpd.GeoDataFrame | None = None
     layer_sources: Mapping[str, str | Mapping[str, str]] = field(default_factory=dict)
+    ranges: Callable[[], Any] | None = None
+    threshold: tuple[str, float] = ("time_to_core_min", 60.0)
 
     def map_source(self, key: str, lang: str = "en") -> str:
         """The sources of one map's layers (:data:`MAP_LAYERS`), in ``lang``; empty when none are given.
@@ -302,6 +313,18 @@ class MapInputs:
         return self._once("scores", lambda: acc.unit_accessibility(self.G, r.structure, surface=self.surface(),
                                                                    cutoffs_min=self.cutoffs()))  # fmt: skip
 
+    def ranges(self) -> Any:
+        """The region's sensitivity run of the unit scores, or None."""
+        r = self.region
+        if r.ranges is None:
+            return None
+
+        def compute() -> Any:
+            self.say("  " + tr("computing the ranges of the unit scores ...", self.lang))
+            return r.ranges() if r.ranges is not None else None
+
+        return self._once("ranges", compute)
+
     def isochrones(self) -> gpd.GeoDataFrame:
         """Isochrones from the core's anchor."""
         r = self.region
@@ -392,7 +415,8 @@ def map_builders(
         "structure": lambda: structure_map(s, G=x.drawn_network, context=region.context, source=src("structure"),
                                            **kw),
         "accessibility": lambda: accessibility_map(x.scores(), s.units, title=titles["accessibility"],
-                                                   source=src("accessibility"), **kw),
+                                                   source=src("accessibility"), sensitivity=x.ranges(),
+                                                   threshold=region.threshold if region.ranges else None, **kw),
         "surface": lambda: surface_map(x.surface(), bands_min=region.bands_min, title=titles["surface"],
                                        units=x.units, source=src("surface"), **kw),
         "isochrones": lambda: isochrone_map(x.isochrones(), origin=(x.anchor.geometry.x, x.anchor.geometry.y),

@@ -30,6 +30,7 @@ from .style import DIVERGING, OKABE_ITO
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
+    from ..sensitivity import Sensitivity
 
 __all__ = [
     "DELTA_SCALES_MIN",
@@ -42,6 +43,8 @@ __all__ = [
     "isochrone_map",
     "measure_classes",
     "opening_measure",
+    "range_text",
+    "ranges_by_unit",
     "scenario_map",
     "surface_map",
     "time_bands",
@@ -77,6 +80,7 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     scheme: str = "fisher_jenks",
     lang: str | None = None,
     source: str | None = None,
+    ranges: Mapping[str, Mapping[object, str]] | None = None,
 ) -> folium.Map:
     """Classified unit choropleths, one switchable layer (with its own legend) per column.
 
@@ -103,6 +107,9 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     source : str, optional
         Where the map's data come from (data, year or edition; "modelled
         estimate" where one is), written under its legend(s).
+    ranges : mapping of column -> (unit -> text), optional
+        A range to print beside each value in tooltips and popups (e.g.
+        :func:`ranges_by_unit` of a sensitivity run).
 
     Returns
     -------
@@ -139,17 +146,25 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         label = measure_label(col, lang)
         unit = measure_unit(col)
         switches.append(added(overlay(label, show=i == 0), m))  # the measure's switch; the polygons are shared
+        spread = (ranges or {}).get(col, {})
         for uid in shapes.index:
             fills[uid].append(colour_of[uid])
-            tips[uid].append(
-                table([(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))])
-            )
-        legends.append((label, items))
+            rows = [(unit_, names.get(uid, uid)), (id_, uid), (label, fmt_measure(values[uid], unit, lang))]
+            if uid in spread:
+                rows.append((tr(RANGE_LABEL, lang), spread[uid]))
+            tips[uid].append(table(rows))
+        legends.append((label, items, col))
     popups = {}
     for uid in shapes.index:
-        every = [(measure_label(c, lang), fmt_measure(float(data.loc[uid, c]), measure_unit(c), lang)) for c in columns]
+        every = []
+        for c in columns:
+            text = fmt_measure(float(data.loc[uid, c]), measure_unit(c), lang)
+            extra = (ranges or {}).get(c, {}).get(uid)
+            every.append((measure_label(c, lang), text if extra is None else f"{text} ({extra})"))
         if "rank" in data.columns and "rank" not in columns:
-            every.append((tr("rank", lang), fmt(data.loc[uid, "rank"], 0)))
+            extra = (ranges or {}).get("rank", {}).get(uid)
+            rank = fmt(data.loc[uid, "rank"], 0)
+            every.append((tr("rank", lang), rank if extra is None else f"{rank} ({extra})"))
         popups[uid] = table([(unit_, names.get(uid, uid)), (id_, uid), *every])
     SharedChoropleth(shift(shapes, datum), fills, tips, popups, switches).add_to(m)
     named = overlay(tr("Unit names", lang), show=True)
@@ -157,8 +172,9 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
         place_label(m, [where.y, where.x], str(names.get(uid, uid)), layer=named, unit=True)
     named.add_to(m)
     scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
-    for i, (label, items) in enumerate(legends):
-        title = tr("{label} ({scheme})", lang, label=label, scheme=scheme_name)
+    for i, (label, items, col) in enumerate(legends):
+        fixed = _is_probability(col)
+        title = tr("{label} ({scheme})", lang, label=label, scheme=tr("fixed classes", lang) if fixed else scheme_name)
         page(m).html.add_child(legend(title, items, layer=label, shown=i == 0, source=source))
     LegendSwitch().add_to(m)
     ExclusiveLayers(switches).add_to(m)
@@ -200,11 +216,41 @@ def measure_classes(
     >>> fills["c"] == items[-1][1], fills["c"]
     (True, '#fde725')
     """
+    if _is_probability(column):
+        return _probability_classes(values, column, lang)
     idx, bins = classify(values, k, scheme)
     colours = ramp(len(bins), reverse=higher_is_better(column))
     fills = pd.Series([colours[j] if j >= 0 else NO_DATA for j in idx], index=values.index)
     labels = class_labels(values, idx, len(bins), measure_unit(column), lang)
     return fills, [("box", colours[j], text) for j, text in labels.items()]
+
+
+def _is_probability(column: str) -> bool:
+    """Whether a column is a probability of crossing a threshold (``p_<measure>_above_<t>``, see the catalogue)."""
+    return column.startswith("p_") and measure_label(column).startswith("Probability")
+
+
+PROBABILITY_EDGES = (0.1, 0.5, 0.9)
+"""Class edges of a probability layer: never, below 10 %, 10–50 %, 50–90 %, 90 % or more (fixed, so maps compare)."""
+
+
+def _probability_classes(values: pd.Series, column: str, lang: str) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+    """A probability's fixed classes: 0, (0, 10 %), [10, 50 %), [50, 90 %), [90 %, 100 %]."""
+    v = values.astype(float).to_numpy()
+    a, b, c = PROBABILITY_EDGES
+    idx = np.select([v <= 0, v < a, v < b, v < c, v <= 1], [0, 1, 2, 3, 4], -1)
+    idx[~np.isfinite(v)] = -1
+    colours = ramp(5, reverse=higher_is_better(column))
+    pct = [fmt_measure(x, "share", lang).replace(".0", "") for x in (a, b, c)]
+    labels = [
+        tr("never (0 %)", lang),
+        tr("below {p}", lang, p=pct[0]),
+        f"{pct[0]} – {pct[1]}",
+        f"{pct[1]} – {pct[2]}",
+        tr("{p} or more", lang, p=pct[2]),
+    ]
+    fills = pd.Series([colours[j] if j >= 0 else NO_DATA for j in idx], index=values.index)
+    return fills, [("box", colours[j], labels[j]) for j in range(5)]
 
 
 _SHARED_JS = """
@@ -218,7 +264,9 @@ _SHARED_JS = """
     },
     onEachFeature: function(f, layer) {
       layer.bindTooltip(f.properties.tip[active], {sticky: true});
-      layer.bindPopup(f.properties.popup);
+      var size = map.getSize();
+      layer.bindPopup(f.properties.popup, {maxHeight: Math.max(160, Math.round(size.y * 0.6)),
+                                           maxWidth: Math.max(240, Math.min(480, Math.round(size.x * 0.8)))});
     }
   });
   function restyle() {
@@ -290,7 +338,7 @@ class SharedChoropleth(folium.MacroElement):
         self.switch_names = [s.get_name() for s in switches]
 
 
-def accessibility_map(
+def accessibility_map(  # noqa: PLR0913 - keyword options of a map, each documented
     scores: pd.DataFrame,
     units: gpd.GeoDataFrame,
     *,
@@ -300,8 +348,16 @@ def accessibility_map(
     tiles_key: str | None = None,
     lang: str | None = None,
     source: str | None = None,
+    sensitivity: Sensitivity | None = None,
+    threshold: tuple[str, float] | None = None,
 ) -> folium.Map:
     """Unit accessibility: the composite score and the main measures as choropleth layers.
+
+    With a ``sensitivity`` run of the same table (its defaults are the
+    values drawn), every tooltip and popup prints each measure's range over
+    the run's middle 90 % of samples beside its value, and the rank's range;
+    with a ``threshold`` too, one more layer colours each unit by the
+    probability, over the samples, that the measure lies above it.
 
     Parameters
     ----------
@@ -321,10 +377,22 @@ def accessibility_map(
     source : str, optional
         Where the map's data come from (data, year or edition; "modelled
         estimate" where one is), written under its legend(s).
+    sensitivity : Sensitivity, optional
+        From :func:`linyi_spatial.sensitivity.sensitivity` of this table
+        (e.g. :func:`linyi_spatial.linyi.sensitivity`).
+    threshold : (str, float), optional
+        A measure and a threshold (e.g. ``("time_to_core_min", 60)``): adds
+        the layer of the probability of lying above it (needs ``sensitivity``).
 
     Returns
     -------
     folium.Map
+
+    Raises
+    ------
+    OptionError
+        If a threshold is given without a sensitivity run, or the run's
+        defaults are not the values drawn.
 
     Examples
     --------
@@ -338,7 +406,95 @@ def accessibility_map(
     lang = check_lang(lang)
     cols = [c for c in (drawn_on("accessibility") if columns is None else columns) if c in scores]
     title = title if title is not None else tr("Unit accessibility", lang)
-    return choropleth_map(units, scores, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source)
+    if threshold is not None and sensitivity is None:
+        raise OptionError("a threshold layer needs a sensitivity run (sensitivity=)")
+    ranges = None
+    data = scores
+    if sensitivity is not None:
+        _check_defaults(scores, sensitivity, cols)
+        ranges = ranges_by_unit(sensitivity, [*cols, "composite_score"], lang)
+        if "composite_score" in sensitivity.measures:
+            ranges["rank"] = _rank_ranges(sensitivity, lang)
+        if threshold is not None:
+            measure, limit = threshold
+            p = sensitivity.exceedance(measure, float(limit))
+            data = scores.assign(**{str(p.name): p.reindex(scores.index)})
+            cols = [*cols, str(p.name)]
+    return choropleth_map(
+        units, data, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source, ranges=ranges
+    )
+
+
+RANGE_LABEL = "range, 90 % of samples"
+"""The label of a range in tooltips (the 5 % and 95 % quantiles of a sensitivity run)."""
+
+
+def range_text(low: float, high: float, unit: str, lang: str) -> str:
+    """A range as people read it: ``"44.2–66.4 min"``, one value when both ends print alike.
+
+    Examples
+    --------
+    >>> range_text(44.21, 66.4, "min", "en"), range_text(0.5, 0.5, "share", "en")
+    ('44.2–66.4 min', '50.0 %')
+    >>> range_text(8000, 2.3e6, "persons", "zh")
+    '8,000 人 – 230.0 万人'
+    """
+    a, b = fmt_measure(low, unit, lang), fmt_measure(high, unit, lang)
+    if a == b:
+        return a
+    pa, pb = a.rpartition(" "), b.rpartition(" ")
+    if pa[1] and pb[1] and pa[2] == pb[2]:  # the same unit word: print it once
+        return f"{pa[0]}–{b}"
+    return f"{a}–{b}" if not pa[1] and not pb[1] else f"{a} – {b}"
+
+
+def ranges_by_unit(sensitivity: Sensitivity, columns: Sequence[str], lang: str) -> dict[str, dict[object, str]]:
+    """Each measure's 5–95 % range of a sensitivity run as text, by column and unit (for tooltips and tables).
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    columns : sequence of str
+        Measures (those the run lacks are skipped).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict of column -> dict of unit -> str
+    """
+    out: dict[str, dict[object, str]] = {}
+    for c in columns:
+        if c not in sensitivity.measures:
+            continue
+        s = sensitivity.summary(c)
+        unit = measure_unit(c)
+        out[c] = {uid: range_text(lo, hi, unit, lang) for uid, lo, hi in zip(s.index, s["q05"], s["q95"], strict=True)}
+    return out
+
+
+def _rank_ranges(sensitivity: Sensitivity, lang: str) -> dict[object, str]:
+    r = sensitivity.ranks("composite_score")
+    out = {}
+    for uid, row in r.iterrows():
+        lo, hi = int(row["rank_q05"]), int(row["rank_q95"])
+        span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        out[uid] = tr("{span}; the same rank in {share} of samples", lang, span=span,
+                      share=fmt_measure(row["share_same_rank"], "share", lang))  # fmt: skip
+    return out
+
+
+def _check_defaults(scores: pd.DataFrame, sensitivity: Sensitivity, columns: Sequence[str]) -> None:
+    """The run's defaults must be the table drawn, or its ranges would describe other numbers."""
+    shared = [c for c in columns if c in sensitivity.measures]
+    if not shared:
+        raise OptionError(f"the sensitivity run has none of the drawn measures {list(columns)}")
+    mine = scores[shared].reindex(sensitivity.default.index).to_numpy(dtype=float)
+    theirs = sensitivity.default[shared].to_numpy(dtype=float)
+    if mine.shape != theirs.shape or not np.allclose(mine, theirs, rtol=1e-9, atol=1e-9, equal_nan=True):
+        raise OptionError(
+            "the sensitivity run's defaults are not the values drawn: run it on the same network, structure and "
+            "options as the scores"
+        )
 
 
 def surface_map(  # noqa: PLR0913 - keyword options of a map, each documented

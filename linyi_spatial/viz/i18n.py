@@ -33,6 +33,13 @@ _WORDS: dict[str, str] = {
     "CARTO light": "CARTO 浅色",
     "高德 Amap": "高德地图",
     "天地图 Tianditu": "天地图",
+    # ranges of a sensitivity run
+    "range, 90 % of samples": "区间（90% 的样本）",
+    "never (0 %)": "从不（0%）",
+    "fixed classes": "固定分级",
+    "below {p}": "低于 {p}",
+    "{p} or more": "{p} 及以上",
+    "{span}; the same rank in {share} of samples": "{span}；{share} 的样本中位次不变",
     # structure map
     "Units": "单元",
     "Core": "核心",
