@@ -31,6 +31,7 @@ __all__ = [
     "LEVELS",
     "MAPS",
     "MEASURES",
+    "OTHER_COLUMNS",
     "WEIGHTINGS",
     "Measure",
     "cell_measures",
@@ -230,6 +231,16 @@ _RISK_RE = re.compile(r"^p_(.+)_(above|at_most)_(-?\d+(?:\.\d+)?)$")
 """A probability of crossing a threshold (``Sensitivity.exceedance``): ``p_<measure>_above_<threshold>``."""
 
 
+OTHER_COLUMNS: dict[str, Measure] = {
+    "time_to_core_car_or_rail_min": Measure(
+        "Time from the seat to the core, the better of car and rail (min)", "min", False,
+        "驻地到核心的时间，小汽车与铁路取较快者（分钟）",
+    ),
+}  # fmt: skip
+"""Columns of the library's tables that are not unit measures of the catalogue (no weight, no map layer),
+known by name so every display labels them: the better of car and rail of a multimodal network."""
+
+
 def _threshold_text(c: str, unit: str, lang: str) -> str:
     if unit == "share":
         return f"{float(c) * 100:g}%" if lang == "zh" else f"{float(c) * 100:g} %"
@@ -278,6 +289,8 @@ def lookup(column: str) -> Measure | None:
     """
     if column in MEASURES:
         return MEASURES[column]
+    if column in OTHER_COLUMNS:
+        return OTHER_COLUMNS[column]
     for pattern, label, unit, label_zh in _CUTOFF_FAMILIES:
         m = pattern.match(column)
         if m:

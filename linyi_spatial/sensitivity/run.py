@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import count
+from .._display import Displayable
 from .._progress import progress
 from ..accessibility.population import PLACE_WEIGHTS
 from ..accessibility.scores import default_weights
@@ -318,7 +319,7 @@ def _evaluate(
 
 
 @dataclass(frozen=True, repr=False)
-class Sensitivity:
+class Sensitivity(Displayable):
     """The result of :func:`sensitivity`: the default run, the design, and every sample's values.
 
     Attributes

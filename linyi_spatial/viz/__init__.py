@@ -13,8 +13,16 @@ objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 from .._display import register_display, register_explorer
 from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
 from .basemaps import BASEMAPS
-from .charts import centrality_chart, rank_size_chart, scenario_chart, urbanization_chart
-from .displays import hierarchy_html, linkages_html, scenario_html, structure_html
+from .charts import (
+    centrality_chart,
+    range_chart,
+    rank_size_chart,
+    rank_stability_chart,
+    scenario_chart,
+    tornado_chart,
+    urbanization_chart,
+)
+from .displays import hierarchy_html, linkages_html, scenario_html, sensitivity_html, structure_html
 from .hierarchy import hierarchy_map
 from .i18n import LANGS, get_lang, set_lang
 from .mapobject import add_credits
@@ -34,13 +42,17 @@ __all__ = [
     "hierarchy_map",
     "index_page",
     "isochrone_map",
+    "range_chart",
     "rank_size_chart",
+    "rank_stability_chart",
     "save_html",
     "scenario_chart",
     "scenario_map",
+    "sensitivity_html",
     "set_lang",
     "structure_map",
     "surface_map",
+    "tornado_chart",
     "urbanization_chart",
 ]
 
@@ -51,3 +63,4 @@ register_display("linyi_spatial.structure.model.SpatialStructure", structure_htm
 register_display("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_html)
 register_display("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_html)
 register_display("linyi_spatial.hierarchy.linkages.Linkages", linkages_html)
+register_display("linyi_spatial.sensitivity.run.Sensitivity", sensitivity_html)

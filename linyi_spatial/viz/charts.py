@@ -1,4 +1,4 @@
-"""Charts for reports: rank-size, the urbanization path, scenario change per unit, centrality by tier.
+"""Charts for reports: rank-size, the urbanization path, scenario change per unit, centrality by tier, ranges.
 
 Each function draws a result the core computed onto a matplotlib
 ``Figure`` and returns it, so it can go into a notebook, be saved with
@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..catalog import MEASURES, higher_is_better, measure_label, measure_unit
 from ..errors import OptionError
+from .displays import parameter_label, parameter_value
 from .fonts import new_figure, require_cjk_font
 from .hierarchy import place_names, size_text, tier_name, units_of_analysis
 from .i18n import check_lang, tr
@@ -27,8 +28,17 @@ if TYPE_CHECKING:
 
     from ..accessibility import ScenarioComparison
     from ..hierarchy import HierarchyReport
+    from ..sensitivity import Sensitivity
 
-__all__ = ["centrality_chart", "rank_size_chart", "scenario_chart", "urbanization_chart"]
+__all__ = [
+    "centrality_chart",
+    "range_chart",
+    "rank_size_chart",
+    "rank_stability_chart",
+    "scenario_chart",
+    "tornado_chart",
+    "urbanization_chart",
+]
 
 CENTRALITY_LABELS = {
     "degree": "degree (links)",
@@ -279,4 +289,196 @@ def centrality_chart(report: HierarchyReport, measure: str = "betweenness", *, l
     ax.set_xlabel(name)
     ax.set_title(tr("Network centrality by place: {measure}", lang, measure=name), fontsize=10, wrap=True)
     ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def _unit_names(sensitivity: Sensitivity) -> pd.Series:
+    """The run's unit names (as its table gives them), or the ids."""
+    idx = sensitivity.default.index
+    given = sensitivity.names if sensitivity.names is not None else pd.Series(idx, index=idx)
+    return given.reindex(idx).fillna(pd.Series(idx, index=idx)).astype(str)
+
+
+def _unit_axis_text(unit: str, lang: str) -> str:
+    return {"min": tr("min", lang), "share": tr("share, 0–1", lang)}.get(unit, unit)
+
+
+def range_chart(
+    sensitivity: Sensitivity,
+    measure: str = "time_to_core_min",
+    *,
+    threshold: float | None = None,
+    lang: str | None = None,
+) -> Figure:
+    """Each unit's headline value and its range over a sensitivity run, best on top.
+
+    The thick bar spans the middle 90 % of the Latin-hypercube samples (5–95 %),
+    the thin line every sample (minimum to maximum), the dot the headline value;
+    a dashed line marks ``threshold``.
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    measure : str, default "time_to_core_min"
+    threshold : float, optional
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60)]), n=8)
+    >>> len(range_chart(s, threshold=30).axes[0].patches)
+    5
+    """
+    lang = _chart_lang(lang)
+    r = sensitivity.summary(measure)
+    better = higher_is_better(measure)
+    order = r["default"].sort_values(ascending=better).index  # best drawn last, i.e. on top
+    names = _unit_names(sensitivity).reindex(order)
+    fig = _figure((6.4, 0.38 * len(order) + 1.6), lang)
+    ax = fig.add_subplot()
+    y = np.arange(len(order))
+    rr = r.reindex(order)
+    ax.hlines(y, rr["min"], rr["max"], color="#888888", lw=1, label=tr("every sample (min–max)", lang))
+    ax.barh(y, rr["q95"] - rr["q05"], left=rr["q05"], height=0.5, color="#9ecae1",
+            label=tr("middle 90 % of samples", lang))  # fmt: skip
+    ax.plot(rr["default"], y, "o", color="#08306b", ms=5, label=tr("headline value", lang))
+    if threshold is not None:
+        ax.axvline(threshold, color="#b2182b", ls="--", lw=1)
+    ax.set_yticks(y, list(names))
+    unit = _unit_axis_text(measure_unit(measure), lang)
+    ax.set_xlabel(measure_label(measure, lang) if not unit or unit in measure_label(measure, lang) else
+                  f"{measure_label(measure, lang)} ({unit})")  # fmt: skip
+    n = int(sensitivity.design["design"].eq("lhs").sum())
+    ax.set_title(tr("{measure}: headline value and range ({n} samples)", lang, measure=measure_label(measure, lang),
+                    n=n), fontsize=10)  # fmt: skip
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(loc="best", fontsize=7, frameon=True)
+    return fig
+
+
+def rank_stability_chart(
+    sensitivity: Sensitivity, measure: str = "composite_score", *, lang: str | None = None
+) -> Figure:
+    """How often each unit takes each rank over a sensitivity run (rows: units by headline rank).
+
+    Each cell is the share of the Latin-hypercube samples in which the unit
+    has that rank; the outlined cell is its headline rank. A unit whose row
+    is one dark cell has a robust rank; a spread row's rank should be
+    printed as a range.
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    measure : str, default "composite_score"
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60)]), n=8)
+    >>> rank_stability_chart(s).axes[0].images[0].get_array().shape
+    (5, 5)
+    """
+    from matplotlib.patches import Rectangle
+
+    lang = _chart_lang(lang)
+    ranks = sensitivity.ranks(measure)
+    better = bool(ranks.attrs["higher_is_better"])
+    every = sensitivity.samples(measure, "lhs" if sensitivity.design["design"].eq("lhs").any() else None)
+    r = ((-1.0 if better else 1.0) * every).rank(axis=1, method="min")
+    n = len(sensitivity.default)
+    order = ranks["rank"].sort_values(kind="stable").index
+    share = np.array([[float((r[u] == k).mean()) for k in range(1, n + 1)] for u in order])
+    names = _unit_names(sensitivity).reindex(order)
+    fig = _figure((0.42 * n + 2.8, 0.38 * n + 1.6), lang)
+    ax = fig.add_subplot()
+    im = ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for i, u in enumerate(order):
+        k = int(ranks.loc[u, "rank"]) - 1
+        ax.add_patch(Rectangle((k - 0.5, i - 0.5), 1, 1, fill=False, ec="#b2182b", lw=1.5))
+        for j in range(n):
+            if share[i, j] >= 0.05:
+                ax.text(j, i, f"{share[i, j] * 100:.0f}", ha="center", va="center", fontsize=7,
+                        color="white" if share[i, j] > 0.6 else "#08306b")  # fmt: skip
+    ax.set_xticks(range(n), [str(k) for k in range(1, n + 1)])
+    ax.set_yticks(range(n), list(names))
+    ax.set_xlabel(tr("rank by {measure} (1 = best)", lang, measure=measure_label(measure, lang)))
+    ax.set_title(tr("Rank stability: % of samples at each rank (outlined: headline rank)", lang), fontsize=10)
+    fig.colorbar(im, ax=ax, fraction=0.04, label=tr("share of samples", lang))
+    return fig
+
+
+def tornado_chart(
+    sensitivity: Sensitivity,
+    unit: object,
+    measure: str = "time_to_core_min",
+    *,
+    top: int = 10,
+    lang: str | None = None,
+) -> Figure:
+    """One unit's tornado: the measure with each parameter at its low and its high end, widest swing on top.
+
+    Needs the one-at-a-time rows of the run (``design="both"`` or ``"oat"``).
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    unit : hashable
+        A unit id of the run.
+    measure : str, default "time_to_core_min"
+    top : int, default 10
+        Parameters drawn (those with no swing are left out).
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60), sa.half_life(20, 45, 30)]), design="oat")
+    >>> len(tornado_chart(s, "C").axes[0].patches)
+    2
+    """
+    lang = _chart_lang(lang)
+    t = sensitivity.tornado(measure, unit)
+    t = t[t["swing"] > 0].head(top).iloc[::-1]  # widest on top
+    params = {p.name: p for p in sensitivity.space}
+    labels = [
+        f"{parameter_label(params[str(n)], lang)}: {parameter_value(lo)}–{parameter_value(hi)}"
+        for n, lo, hi in zip(t.index, t["low_value"], t["high_value"], strict=True)
+    ]
+    name = str(_unit_names(sensitivity).to_dict().get(unit, unit))
+    fig = _figure((7.2, 0.42 * max(len(t), 1) + 1.6), lang)
+    ax = fig.add_subplot()
+    base = float(t["default"].iloc[0]) if len(t) else float(sensitivity.default[measure].to_dict()[unit])
+    y = np.arange(len(t))
+    ax.barh(y, t["at_low"] - base, left=base, height=0.6, color="#4393c3", label=tr("parameter at its low end", lang))
+    ax.barh(y, t["at_high"] - base, left=base, height=0.6, color="#d6604d",
+            label=tr("parameter at its high end", lang))  # fmt: skip
+    ax.axvline(base, color="#333333", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    unit_text = _unit_axis_text(measure_unit(measure), lang)
+    label = measure_label(measure, lang)
+    ax.set_xlabel(label if not unit_text or unit_text in label else f"{label} ({unit_text})")
+    ax.set_title(tr("{unit}: what moves {measure} (headline {value})", lang, unit=name, measure=label,
+                    value=f"{base:.1f}"), fontsize=10)  # fmt: skip
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7)
     return fig

@@ -19,15 +19,27 @@ import pandas as pd
 
 from ..catalog import measure_label, measure_unit
 from ._html import esc, fmt, fmt_measure
+from .accessibility import range_text
 from .hierarchy import size_text, units_of_analysis
 from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
     from ..accessibility import ScenarioComparison
     from ..hierarchy import HierarchyReport, Linkages
+    from ..sensitivity import Parameter, Sensitivity
     from ..structure import SpatialStructure
 
-__all__ = ["hierarchy_html", "linkages_html", "scenario_html", "structure_html"]
+__all__ = [
+    "HEADLINE_MEASURES",
+    "hierarchy_html",
+    "linkages_html",
+    "parameter_label",
+    "parameter_value",
+    "robustness",
+    "scenario_html",
+    "sensitivity_html",
+    "structure_html",
+]
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -293,3 +305,185 @@ def linkages_html(linkages: Linkages, *, lang: str | None = None, top: int = 10)
     ]
     heading = f"<p><b>{esc(tr('Gravity linkages (top {n})', lang, n=len(links)))}</b></p>"
     return heading + _table(header, rows)
+
+
+HEADLINE_MEASURES = (
+    "time_to_core_min",
+    "time_to_core_car_or_rail_min",
+    "pop_share_within_60min_of_core",
+    "composite_score",
+)
+"""The measures a sensitivity display shows first, when the run has them."""
+
+
+def parameter_label(p: Parameter, lang: str) -> str:
+    """A parameter as people read it, with its unit: "operating speed: expressway (km/h)".
+
+    Examples
+    --------
+    >>> from linyi_spatial.sensitivity import speed
+    >>> parameter_label(speed("expressway", 80, 110, 100), "zh")
+    '运行车速：高速公路（km/h）'
+    """
+    zh = lang == "zh"
+    what = "、".join(code(str(k), lang) for k in p.classes) if zh else ", ".join(map(str, p.classes))
+    unit = f"（{p.unit}）" if zh and p.unit else f" ({p.unit})" if p.unit else ""
+    texts = {
+        "speed": tr("operating speed: {what}", lang, what=what),
+        "access_speed_kph": tr("access-leg speed", lang),
+        "access_circuity": tr("access-leg circuity", lang),
+        "station_penalty_min": tr("station penalty (each end)", lang),
+        "half_life_min": tr("decay half-life", lang),
+        "weight": tr("composite weight: {what}", lang, what=measure_label(str(p.key), lang)),
+        "urban_density_km2": tr("urban density of the population model", lang),
+        "place_weight": tr("population weight of a {what}", lang, what=code(str(p.key), lang)),
+        "option": p.name,
+    }
+    if p.target == "speed" and p.ratio:
+        return tr("speed factor: {what}", lang, what=what)
+    return texts[p.target] + ("" if p.target == "weight" else unit)
+
+
+def robustness(sensitivity: Sensitivity, threshold: tuple[str, float] | None = ("time_to_core_min", 60.0)) -> pd.Series:
+    """Per unit, whether its headline figures hold over the ranges, and if not, which do not.
+
+    A unit is robust when it keeps its composite rank in at least 90 % of
+    the samples and, given a ``threshold``, its measure stays on the same
+    side of it in every sample.
+
+    Returns
+    -------
+    pandas.Series
+        ``""`` for a robust unit, else the figures that move: ``"rank"``, ``"60 min"``.
+    """
+    reasons: dict[object, list[str]] = {u: [] for u in sensitivity.default.index}
+    if "composite_score" in sensitivity.measures:
+        r = sensitivity.ranks("composite_score")
+        for u in r.index[r["share_same_rank"] < 0.9]:
+            reasons[u].append("rank")
+    if threshold is not None and threshold[0] in sensitivity.measures:
+        p = sensitivity.exceedance(threshold[0], threshold[1])
+        for u in p.index[(p > 0) & (p < 1)]:
+            reasons[u].append(f"{threshold[1]:g} min" if measure_unit(threshold[0]) == "min" else f"{threshold[1]:g}")
+    return pd.Series({u: ", ".join(v) for u, v in reasons.items()}, name="not_robust")
+
+
+def _minutes(text: str, lang: str) -> str:
+    """``"60 min"`` in the page's language."""
+    return text.replace(" min", "分钟") if lang == "zh" else text
+
+
+def parameter_value(x: object) -> str:
+    """A parameter value: whole numbers with separators, others to three significant digits.
+
+    Examples
+    --------
+    >>> parameter_value(15400.0), parameter_value(0.125), parameter_value(True)
+    ('15,400', '0.125', 'True')
+    """
+    if isinstance(x, (float, np.floating)) and np.isfinite(x):
+        return f"{int(x):,}" if float(x) == round(float(x)) else f"{float(x):.3g}"
+    return str(x)
+
+
+def sensitivity_html(
+    sensitivity: Sensitivity,
+    *,
+    lang: str | None = None,
+    measures: Sequence[str] | None = None,
+    threshold: tuple[str, float] | None = ("time_to_core_min", 60.0),
+) -> str:
+    """The ranges of a sensitivity run as a table: what holds and what should be printed as a range.
+
+    Per unit each headline figure with its 5–95 % range, the rank's
+    stability, the probability of crossing the threshold, what drives the
+    first figure and whether the unit is robust; then the parameters.
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    lang : {"en", "zh"}, optional
+    measures : sequence of str, optional
+        Default :data:`HEADLINE_MEASURES` the run has (else its first four measures).
+    threshold : (str, float), optional
+        Measure and threshold of the probability column.
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60)]), n=8)
+    >>> "5–95" in sensitivity_html(s, lang="en")
+    True
+    """
+    lang = check_lang(lang)
+    s = sensitivity
+    shown = [m for m in (HEADLINE_MEASURES if measures is None else measures) if m in s.measures] or s.measures[:4]
+    kinds = s.design["design"].value_counts().to_dict()
+    has_lhs = kinds.get("lhs", 0) > 0
+    header = [tr("unit", lang)] + [measure_label(m, lang) for m in shown]
+    ranks = s.ranks("composite_score") if "composite_score" in s.measures else None
+    if ranks is not None:
+        header.append(tr("rank (5–95 %), kept in", lang))
+    risk = None
+    if threshold is not None and threshold[0] in s.measures:
+        risk = s.exceedance(threshold[0], threshold[1])
+        header.append(measure_label(str(risk.name), lang))
+    driver_of = shown[0]
+    shares = s.shares(driver_of) if has_lhs else s.shares(driver_of, "swing")
+    header.append(tr("main driver of: {label}", lang, label=measure_label(driver_of, lang)))
+    flags = robustness(s, threshold)
+    header.append(tr("robust?", lang))
+    summaries = {m: s.summary(m) for m in shown}
+    labels = {p.name: parameter_label(p, lang) for p in s.space}
+    rows = []
+    for uid in s.default.index:
+        name = s.names.get(uid, uid) if s.names is not None else uid
+        row: list[object] = [name]
+        for m in shown:
+            r, unit = summaries[m].loc[uid], measure_unit(m)
+            row.append(f"{fmt_measure(r['default'], unit, lang)} ({range_text(r['q05'], r['q95'], unit, lang)})")
+        if ranks is not None:
+            k = ranks.loc[uid]
+            lo, hi = int(k["rank_q05"]), int(k["rank_q95"])
+            span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+            row.append(f"{int(k['rank'])} ({span}), {fmt_measure(k['share_same_rank'], 'share', lang)}")
+        if risk is not None:
+            row.append(fmt_measure(risk[uid], "share", lang))
+        top = shares.loc[uid]
+        row.append("–" if not (top > 0).any() else f"{labels[top.idxmax()]}: {fmt_measure(top.max(), 'share', lang)}")
+        why = [tr("rank", lang) if w == "rank" else _minutes(w, lang) for w in flags[uid].split(", ") if w]
+        row.append(
+            tr("yes", lang) if not why else tr("no: {why}", lang, why=("、" if lang == "zh" else ", ").join(why))
+        )
+        rows.append(row)
+    intro = tr(
+        "{n} Latin-hypercube samples and {m} one-at-a-time runs over {k} parameters; each figure is the headline "
+        "value with the middle 90 % of samples (5–95 %) in brackets; a unit is robust when it keeps its rank in at "
+        "least 90 % of samples and never crosses the threshold.",
+        lang,
+        n=kinds.get("lhs", 0),
+        m=kinds.get("oat", 0),
+        k=len(s.space),
+    )
+    params = [
+        [
+            labels[p.name],
+            f"{parameter_value(p.ends[0])} – {parameter_value(p.ends[1])}",
+            parameter_value(p.default_value),
+            p.source,
+        ]
+        for p in s.space
+    ]
+    p_header = [tr("parameter", lang), tr("range", lang), tr("default", lang), tr("source", lang)]
+    return (
+        f"<p><b>{esc(tr('Ranges, not single numbers', lang))}</b> — {esc(intro)}</p>"
+        + _table(header, rows)
+        + _table(p_header, params)
+    )

@@ -37,6 +37,41 @@ _WORDS: dict[str, str] = {
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
     "fixed classes": "固定分级",
+    "Ranges, not single numbers": "区间，而非单一数值",
+    "every sample (min–max)": "全部样本（最小–最大）",
+    "middle 90 % of samples": "中间 90% 的样本",
+    "headline value": "基准值",
+    "{measure}: headline value and range ({n} samples)": "{measure}：基准值与区间（{n} 个样本）",
+    "rank by {measure} (1 = best)": "按{measure}排名（1 = 最好）",
+    "Rank stability: % of samples at each rank (outlined: headline rank)": (
+        "排名稳定性：各名次的样本比例 %（框出者为基准排名）"
+    ),
+    "share of samples": "样本比例",
+    "parameter at its low end": "参数取下限",
+    "parameter at its high end": "参数取上限",
+    "{unit}: what moves {measure} (headline {value})": "{unit}：影响{measure}的因素（基准值 {value}）",
+    "rank (5–95 %), kept in": "位次（5–95%），保持不变的样本比例",
+    "main driver of: {label}": "主要影响因素：{label}",
+    "robust?": "稳健？",
+    "no: {why}": "否：{why}",
+    "parameter": "参数",
+    "range": "取值范围",
+    "default": "默认值",
+    "operating speed: {what}": "运行车速：{what}",
+    "speed factor: {what}": "车速系数：{what}",
+    "access-leg speed": "接入段车速",
+    "access-leg circuity": "接入段绕行系数",
+    "station penalty (each end)": "车站附加时间（每端）",
+    "decay half-life": "距离衰减半衰期",
+    "composite weight: {what}": "综合得分权重：{what}",
+    "urban density of the population model": "人口模型的城镇密度",
+    "population weight of a {what}": "人口模型中{what}的权重",
+    "{n} Latin-hypercube samples and {m} one-at-a-time runs over {k} parameters; each figure is the headline "
+    "value with the middle 90 % of samples (5–95 %) in brackets; a unit is robust when it keeps its rank in at "
+    "least 90 % of samples and never crosses the threshold.": (
+        "{k} 个参数的 {n} 个拉丁超立方样本与 {m} 次单因素运行；每个数值为基准值，括号内为中间 90% 样本的区间"
+        "（5–95%）；单元在至少 90% 的样本中位次不变且从不越过阈值时视为稳健。"
+    ),
     "below {p}": "低于 {p}",
     "{p} or more": "{p} 及以上",
     "{span}; the same rank in {share} of samples": "{span}；{share} 的样本中位次不变",
