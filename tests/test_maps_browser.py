@@ -631,3 +631,58 @@ def test_names_never_overlap_and_every_county_stays_named(browser, cli_maps, zh_
                     assert w <= 0.5 or h <= 0.5, (key, folder.name, size, a, b)
             named = {lab["text"] for lab in labels}
             assert set(s.units[column]) <= named, (key, size, sorted(set(s.units[column]) - named))
+
+
+@pytest.fixture(scope="module")
+def ranged(tmp_path_factory):
+    """Linyi's accessibility map with the ranges of a 24-sample run, in both languages."""
+    from linyi_spatial.viz import accessibility_map
+
+    s = linyi.sensitivity(2020, n=24, seed=5, processes=2)
+    scores = linyi.county_accessibility(2020)
+    out = tmp_path_factory.mktemp("ranged")
+    for lang in ("en", "zh"):
+        m = accessibility_map(
+            scores, linyi.load_counties(), tiles=None, lang=lang, sensitivity=s, threshold=("time_to_core_min", 60)
+        )
+        save_html(m, out / f"accessibility_{lang}.html")
+    return s, out
+
+
+TOOLTIP_OF = """(name) => { const out = []; for (const k of Object.keys(window)) { const m = window[k];
+  if (m instanceof L.Map) { m.eachLayer((l) => { if (l.feature && l.getTooltip && l.getTooltip()
+      && l.getTooltip().getContent().includes(name)) out.push(l.getTooltip().getContent() + l.getPopup().getContent());
+  }); } }
+  return out.join(''); }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_probability_layer_and_the_ranges_say_what_the_run_says(page, ranged, lang):
+    """The probability layer colours each county by its share of samples beyond 60 min in fixed classes (never
+    light, always dark), and each county's tooltip and popup print the run's 5-95 % range and rank range."""
+    from linyi_spatial.catalog import measure_label
+    from linyi_spatial.viz.classes import ramp
+
+    s, folder = ranged
+    open_map(page, folder / f"accessibility_{lang}.html")
+    p = s.exceedance("time_to_core_min", 60)
+    label = measure_label(str(p.name), lang)
+    page.locator(".leaflet-control-layers label", has_text=label).locator("input").check()
+    sync_api.expect(page.locator(".linyi-legend:visible")).to_contain_text(label)
+    legend, drawn = _classes(page)
+    colours = [c["colour"] for c in legend]
+    assert colours == ramp(5, reverse=False)  # five fixed classes, light = never beyond 60 min
+    assert {d["fill"] for d in drawn} <= set(colours)
+    names = linyi.load_structure().units["name_en" if lang == "en" else "name_zh"]
+    for uid, share in p.items():
+        expected = 0 if share == 0 else 1 if share < 0.1 else 2 if share < 0.5 else 3 if share < 0.9 else 4
+        assert page.evaluate(UNIT_FILL, names[uid]) == [colours[expected]], (uid, share)
+    assert p.max() == 1.0  # the run puts some county always beyond the hour: the darkest class is in use
+    assert p.min() == 0.0
+    r = s.summary("time_to_core_min").loc["371321"]  # 沂南
+    text = page.evaluate(TOOLTIP_OF, names["371321"])
+    minutes = " min" if lang == "en" else " 分钟"
+    assert f"{r['q05']:.1f}–{r['q95']:.1f}{minutes}" in text
+    k = s.ranks().loc["371321"]
+    assert f"{int(k['rank_q05'])}–{int(k['rank_q95'])}" in text or int(k["rank_q05"]) == int(k["rank_q95"])
+    assert page.errors == []

@@ -346,3 +346,72 @@ def test_a_later_linyi_year_keeps_its_headline_times_as_defaults():
     table = linyi.county_accessibility(2035)
     for m in ("time_to_core_min", "pop_share_within_60min_of_core", "pop_mean_time_to_core_min"):
         np.testing.assert_allclose(s.default[m].to_numpy(), table[m].to_numpy(), rtol=1e-12, err_msg=m)
+
+
+@pytest.fixture(scope="module")
+def made_up_run():
+    space = sa.ParameterSpace(
+        [sa.speed("trunk", 40, 75, 60), sa.speed("expressway", 80, 110, 100), sa.half_life(20, 45, 30)]
+    )
+    s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(), space, n=30, seed=3)
+    return s, unit_accessibility(made_up_network(2020), made_up_structure(), cell_km=10)
+
+
+def test_the_display_prints_each_units_range_rank_and_risk(made_up_run):
+    from linyi_spatial.viz.displays import robustness
+
+    s, _ = made_up_run
+    html = s.to_html(lang="en")
+    r = s.summary("time_to_core_min")
+    for uid in r.index:
+        row = r.loc[uid]
+        assert f"{row['default']:.1f} min ({row['q05']:.1f}–{row['q95']:.1f} min)" in html or (
+            f"{row['q05']:.1f}" == f"{row['q95']:.1f}"
+        )
+    k = s.ranks()
+    flags = robustness(s)
+    moving = k.index[k["share_same_rank"] < 0.9]
+    assert all("rank" in flags[u] for u in moving)
+    assert all(flags[u] == "" for u in k.index if u not in moving and s.exceedance("time_to_core_min", 60)[u] in (0, 1))
+    zh = s.to_html(lang="zh")
+    assert "区间，而非单一数值" in zh
+    assert "operating speed" not in zh
+
+
+def test_the_map_refuses_ranges_of_other_numbers(made_up_run):
+    from linyi_spatial.errors import OptionError
+    from linyi_spatial.viz import accessibility_map
+
+    s, scores = made_up_run
+    units = made_up_structure().units
+    accessibility_map(scores, units, tiles=None, sensitivity=s, threshold=("time_to_core_min", 30))
+    other = unit_accessibility(made_up_network(2035), made_up_structure(), cell_km=10)
+    with pytest.raises(OptionError, match="not the values drawn"):
+        accessibility_map(other, units, tiles=None, sensitivity=s)
+    with pytest.raises(OptionError, match="needs a sensitivity run"):
+        accessibility_map(scores, units, tiles=None, threshold=("time_to_core_min", 30))
+
+
+def test_the_charts_draw_the_runs_numbers(made_up_run):
+    pytest.importorskip("matplotlib")
+    from linyi_spatial.viz import range_chart, rank_stability_chart, tornado_chart
+
+    s, _ = made_up_run
+    fig = range_chart(s, threshold=30)
+    bars = fig.axes[0].patches
+    r = s.summary("time_to_core_min").sort_values("default", ascending=False)  # slowest at the bottom
+    np.testing.assert_allclose([b.get_x() for b in bars], r["q05"], rtol=1e-12)
+    np.testing.assert_allclose([b.get_width() for b in bars], r["q95"] - r["q05"], rtol=1e-9, atol=1e-12)
+    grid = rank_stability_chart(s).axes[0].images[0].get_array()
+    lhs = s.samples("composite_score", "lhs")
+    ranks = (-lhs).rank(axis=1, method="min")
+    order = s.ranks()["rank"].sort_values(kind="stable").index
+    for i, u in enumerate(order):
+        for k in range(1, len(order) + 1):
+            assert grid[i, k - 1] == pytest.approx((ranks[u] == k).mean())
+    t = s.tornado("time_to_core_min", "C")
+    t = t[t["swing"] > 0].iloc[::-1]
+    bars = tornado_chart(s, "C").axes[0].patches
+    lows, highs = bars[: len(t)], bars[len(t) :]
+    np.testing.assert_allclose([b.get_x() + b.get_width() for b in lows], t["at_low"], rtol=1e-9)
+    np.testing.assert_allclose([b.get_x() + b.get_width() for b in highs], t["at_high"], rtol=1e-9)
