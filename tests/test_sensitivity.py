@@ -415,3 +415,36 @@ def test_the_charts_draw_the_runs_numbers(made_up_run):
     lows, highs = bars[: len(t)], bars[len(t) :]
     np.testing.assert_allclose([b.get_x() + b.get_width() for b in lows], t["at_low"], rtol=1e-9)
     np.testing.assert_allclose([b.get_x() + b.get_width() for b in highs], t["at_high"], rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_linyi_headline_ranges_as_the_readme_states_them():
+    """The README's robust and range-bound Linyi figures, from the 200-sample run it describes."""
+    from linyi_spatial import linyi
+    from linyi_spatial.viz.displays import robustness
+
+    s = linyi.sensitivity(2020)  # n=200, seed 0
+    assert len(s.design) == 200 + 2 * 16
+    p60 = s.exceedance("time_to_core_min", 60)
+    never = {"371302", "371311", "371312", "371324", "371329"}  # the districts, 兰陵, 临沭
+    always = {"371323", "371326", "371328"}  # 沂水, 平邑, 蒙阴
+    assert set(p60.index[p60 == 0]) == never
+    assert set(p60.index[p60 == 1]) == always
+    expected = {"371321": 0.235, "371322": 0.325, "371325": 0.14, "371327": 0.05}  # 沂南, 郯城, 费县, 莒南
+    for uid, p in expected.items():
+        assert p60[uid] == pytest.approx(p, abs=0.05), uid
+    kept = s.ranks()["share_same_rank"]
+    assert set(kept.index[kept >= 0.96]) == {"371302", "371311", "371312", "371322", "371323"}
+    assert set(kept.index[kept < 0.5]) == {"371321", "371324", "371325"}  # 沂南, 兰陵, 费县
+    r = s.summary("time_to_core_min").loc["371321"]
+    assert (round(r["default"]), round(r["q05"]), round(r["q95"])) == (54, 44, 66)
+    p90 = s.exceedance("time_to_core_min", 90)
+    assert 0.3 < p90["371326"] < 0.5
+    assert 0.3 < p90["371328"] < 0.5
+    flags = robustness(s)
+    assert flags["371302"] == ""
+    assert flags["371321"] == "rank, 60 min"
+    # the station penalty decides 平邑's better of car and rail, and nothing of any seat's car time
+    rail = s.shares("time_to_core_car_or_rail_min").loc["371326"]
+    assert rail.idxmax() == "station_penalty_min"
+    assert (s.shares("time_to_core_min")["station_penalty_min"] == 0).all()
