@@ -114,3 +114,39 @@ def test_a_planned_line_never_slows_a_seat_and_places_keep_their_access_point(he
     c = compare_scenarios(Ga, Gb, s, labels=region.labels, cell_km=0.1)
     for col in ("time_to_core_min", "mean_time_to_seats_min", "pop_mean_time_to_core_min"):
         assert (c.units[f"{col}_delta"].fillna(0) <= 1e-9).all(), col
+
+
+def test_the_sensitivity_call_runs_on_the_city_s_osm_graph(tmp_path):
+    """The same sensitivity call as Linyi's on a real OSM drive graph and a spec made from it: defaults equal the
+    unit scores, every default inside its range, OSM highway classes varied by a factor."""
+    import warnings
+
+    import numpy as np
+
+    from linyi_spatial import sensitivity as sa
+    from linyi_spatial.accessibility import unit_accessibility
+    from linyi_spatial.network import Access, from_osm
+    from linyi_spatial.structure import SpatialStructure
+
+    files = write_helsinki_region(tmp_path / "spec")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        G = from_osm(files["osm"], network_type="drive")
+    structure = SpatialStructure.from_file(files["spec"])
+    space = sa.ParameterSpace(
+        [
+            sa.speed_factor(["primary", "secondary"], 0.7, 1.1, attr="highway"),
+            sa.speed_factor(["tertiary", "residential", "unclassified"], 0.7, 1.1, attr="highway"),
+            sa.access_speed(3, 6, 4.5),
+        ]
+    )
+    s = sa.sensitivity(sa.unit_scores(cell_km=0.1), G, structure, space, n=6, seed=0, processes=2)
+    table = unit_accessibility(G, structure, cell_km=0.1, access=Access(speed_kph=4.5))  # the space's defaults
+    assert len(s.default) == len(structure.units)
+    for m in ("time_to_core_min", "pop_mean_time_to_core_min", "composite_score"):
+        r = s.summary(m)
+        assert ((r["min"] <= r["default"] + 1e-9) & (r["default"] <= r["max"] + 1e-9)).all(), m
+    for m in ("time_to_core_min", "pop_mean_time_to_core_min", "pop_share_within_60min_of_core", "composite_score"):
+        np.testing.assert_allclose(s.default[m], table[m], rtol=1e-12, err_msg=m)
+    slower = s.design[(s.design["varied"] == "speed_factor_primary_secondary") & (s.design["end"] == "low")].index[0]
+    assert (s.samples("time_to_core_min").loc[slower] >= s.default["time_to_core_min"] - 1e-9).all()
