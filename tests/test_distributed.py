@@ -292,3 +292,16 @@ def test_an_engine_on_a_subgraph_view_works_and_still_sees_changes(client, probl
     H[u][v][k]["travel_time"] *= 10
     with pytest.raises(DataError, match="the graph changed"):
         engine.nearest(nodes[:5], nodes[5:])
+
+
+def test_a_sensitivity_run_on_the_cluster_equals_the_one_in_process(client):
+    """linyi_spatial.sensitivity on a Dask cluster (its executor): the same samples, the same values."""
+    from linyi_spatial import sensitivity as sa
+    from linyi_spatial.testing import made_up_network, made_up_structure
+
+    space = sa.ParameterSpace([sa.speed("trunk", 45, 75, 60), sa.access_speed(20, 40, 30)])
+    args = (sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(), space)
+    here = sa.sensitivity(*args, n=8, seed=3)
+    there = sa.sensitivity(*args, n=8, seed=3, executor=client.get_executor())
+    np.testing.assert_array_equal(here.values, there.values)
+    pd.testing.assert_frame_equal(here.design, there.design)
