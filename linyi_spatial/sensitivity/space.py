@@ -220,6 +220,17 @@ def speed_factor(
 def access_speed(low_kph: float, high_kph: float, default_kph: float, *, source: str = "") -> Parameter:
     """The access leg's speed (km/h): from a cell or an off-network place to the road.
 
+    Parameters
+    ----------
+    low_kph, high_kph, default_kph : float
+        The range and the default speed (km/h).
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
+
     Examples
     --------
     >>> access_speed(20, 40, 30).target
@@ -230,6 +241,19 @@ def access_speed(low_kph: float, high_kph: float, default_kph: float, *, source:
 
 def access_circuity(low: float, high: float, default: float = 1.0, *, source: str = "") -> Parameter:
     """The access leg's circuity: its length over the straight distance (≥ 1).
+
+    Parameters
+    ----------
+    low, high : float
+        The range (at least 1).
+    default : float, default 1
+        The circuity of the headline figures.
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
 
     Examples
     --------
@@ -247,6 +271,17 @@ def station_penalty(low_min: float, high_min: float, default_min: float, *, sour
     :func:`~linyi_spatial.network.build_network` records); a graph without
     station links is not affected.
 
+    Parameters
+    ----------
+    low_min, high_min, default_min : float
+        The range and the default (minutes at each end).
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
+
     Examples
     --------
     >>> station_penalty(5, 20, 10).unit
@@ -260,6 +295,17 @@ def station_penalty(low_min: float, high_min: float, default_min: float, *, sour
 def half_life(low_min: float, high_min: float, default_min: float, *, source: str = "") -> Parameter:
     """The half-life of the distance decay (minutes) of gravity-type measures (the Hansen potential).
 
+    Parameters
+    ----------
+    low_min, high_min, default_min : float
+        The range and the default half-life (minutes).
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
+
     Examples
     --------
     >>> half_life(20, 45, 30).name
@@ -271,6 +317,19 @@ def half_life(low_min: float, high_min: float, default_min: float, *, source: st
 def composite_weight(measure: str, low: float, high: float, default: float, *, source: str = "") -> Parameter:
     """The weight of one measure in the composite score (the weights are normalised by their sum).
 
+    Parameters
+    ----------
+    measure : str
+        A measure of the composite (a catalogue name).
+    low, high, default : float
+        The weight's range and default.
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
+
     Examples
     --------
     >>> composite_weight("time_to_core_min", 0.15, 0.35, 0.25).name
@@ -281,6 +340,17 @@ def composite_weight(measure: str, low: float, high: float, default: float, *, s
 
 def urban_density(low_km2: float, high_km2: float, default_km2: float, *, source: str = "") -> Parameter:
     """Residents per km² of built-up land in the population model (the size of its urban discs).
+
+    Parameters
+    ----------
+    low_km2, high_km2, default_km2 : float
+        The range and the default (residents per km²).
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
 
     Examples
     --------
@@ -295,6 +365,19 @@ def urban_density(low_km2: float, high_km2: float, default_km2: float, *, source
 def place_weight(kind: str, low: float, high: float, default: float, *, source: str = "") -> Parameter:
     """The population model's weight of a place kind (a seat's share of its county's urban residents).
 
+    Parameters
+    ----------
+    kind : str
+        A place kind of the population model (e.g. ``county_seat``).
+    low, high, default : float
+        The weight's range and default.
+    source : str
+        Where the range comes from.
+
+    Returns
+    -------
+    Parameter
+
     Examples
     --------
     >>> place_weight("seat", 5, 15, 9).name
@@ -307,6 +390,21 @@ def option(name: str, choices: Sequence[object], default: object, *, source: str
     """A choice among specifications (a size column, whether to merge the core's districts...).
 
     Sampled evenly over the choices; the analysis reads it from ``inputs.options[name]``.
+
+    Parameters
+    ----------
+    name : str
+        The option's name (the analysis reads ``inputs.options[name]``).
+    choices : sequence
+        The values.
+    default : object
+        The choice of the headline figures (one of ``choices``).
+    source : str
+        Why these choices are defensible.
+
+    Returns
+    -------
+    Parameter
 
     Examples
     --------

@@ -432,6 +432,17 @@ RANGE_LABEL = "range, 90 % of samples"
 def range_text(low: float, high: float, unit: str, lang: str) -> str:
     """A range as people read it: ``"44.2–66.4 min"``, one value when both ends print alike.
 
+    Parameters
+    ----------
+    low, high : float
+    unit : str
+        The values' unit (see :func:`~linyi_spatial.viz._html.fmt_measure`).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> range_text(44.21, 66.4, "min", "en"), range_text(0.5, 0.5, "share", "en")
@@ -461,6 +472,15 @@ def ranges_by_unit(sensitivity: Sensitivity, columns: Sequence[str], lang: str) 
     Returns
     -------
     dict of column -> dict of unit -> str
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60)]), n=6)
+    >>> sorted(ranges_by_unit(s, ["time_to_core_min"], "en")["time_to_core_min"])
+    ['A', 'B', 'C', 'D', 'E']
     """
     out: dict[str, dict[object, str]] = {}
     for c in columns:

@@ -319,6 +319,15 @@ HEADLINE_MEASURES = (
 def parameter_label(p: Parameter, lang: str) -> str:
     """A parameter as people read it, with its unit: "operating speed: expressway (km/h)".
 
+    Parameters
+    ----------
+    p : Parameter
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from linyi_spatial.sensitivity import speed
@@ -351,10 +360,24 @@ def robustness(sensitivity: Sensitivity, threshold: tuple[str, float] | None = (
     the samples and, given a ``threshold``, its measure stays on the same
     side of it in every sample.
 
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+    threshold : (str, float) or None, default ("time_to_core_min", 60)
+
     Returns
     -------
     pandas.Series
         ``""`` for a robust unit, else the figures that move: ``"rank"``, ``"60 min"``.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> from linyi_spatial import sensitivity as sa
+    >>> s = sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(),
+    ...                    sa.ParameterSpace([sa.speed("trunk", 45, 75, 60)]), n=6)
+    >>> robustness(s, ("time_to_core_min", 1000.0)).index.tolist()
+    ['A', 'B', 'C', 'D', 'E']
     """
     reasons: dict[object, list[str]] = {u: [] for u in sensitivity.default.index}
     if "composite_score" in sensitivity.measures:
@@ -375,6 +398,14 @@ def _minutes(text: str, lang: str) -> str:
 
 def parameter_value(x: object) -> str:
     """A parameter value: whole numbers with separators, others to three significant digits.
+
+    Parameters
+    ----------
+    x : object
+
+    Returns
+    -------
+    str
 
     Examples
     --------
