@@ -420,6 +420,9 @@ def accessibility_map(  # noqa: PLR0913 - keyword options of a map, each documen
             p = sensitivity.exceedance(measure, float(limit))
             data = scores.assign(**{str(p.name): p.reindex(scores.index)})
             cols = [*cols, str(p.name)]
+        n = int(sensitivity.design["design"].eq("lhs").sum()) or len(sensitivity.design)
+        note = tr("ranges and probabilities: {n} samples over the assumptions' documented ranges", lang, n=n)
+        source = note if not source else f"{source}; {note}"
     return choropleth_map(
         units, data, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source, ranges=ranges
     )

@@ -36,6 +36,9 @@ _WORDS: dict[str, str] = {
     # ranges of a sensitivity run
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
+    "ranges and probabilities: {n} samples over the assumptions' documented ranges": (
+        "区间与概率：在各项假设的既定取值范围内抽取 {n} 个样本"
+    ),
     "fixed classes": "固定分级",
     "Ranges, not single numbers": "区间，而非单一数值",
     "every sample (min–max)": "全部样本（最小–最大）",
