@@ -1,5 +1,6 @@
 """Accessibility: measures, grids, population and travel-time surfaces, isochrones, unit scores, scenarios."""
 
+from .equity import equity, gini, lorenz, theil
 from .grid import analysis_grid
 from .measures import (
     E2SFCA_ZONES,
@@ -35,16 +36,20 @@ __all__ = [
     "cumulative_opportunities",
     "detour_index",
     "enhanced_two_step_fca",
+    "equity",
+    "gini",
     "gravity_accessibility",
     "hansen_accessibility",
     "isochrones",
     "line_contributions",
+    "lorenz",
     "population_points",
     "population_surface",
     "raster_population",
     "seat_accessibility",
     "structure_nodes",
     "structure_population",
+    "theil",
     "travel_time_surface",
     "two_step_fca",
     "unit_accessibility",

@@ -11,6 +11,7 @@ the general core with Linyi's data; nothing in the core imports it.
 
 from .analysis import (
     LINYI_SPEC,
+    access_equity,
     compare_scenarios,
     county_accessibility,
     export_geopackage,

@@ -43,6 +43,7 @@ from .network import load_network
 
 __all__ = [
     "LINYI_SPEC",
+    "access_equity",
     "compare_scenarios",
     "county_accessibility",
     "export_geopackage",
@@ -365,6 +366,57 @@ def compare_scenarios(
         cell_km=cell_km,
         access=access,
     )
+
+
+def access_equity(
+    years: Sequence[int] = (BASE_YEAR, PLAN_YEAR),
+    *,
+    measure: str = "cell_time_to_core_min",
+    cell_km: float = 1.0,
+) -> pd.DataFrame:
+    """How evenly Linyi's residents are served: the Gini and Theil of a cell's car time, per county and for the city.
+
+    :func:`linyi_spatial.accessibility.equity` of each year's
+    :func:`travel_time_surface` (a later year keeping the base year's cell
+    links, as its headline table does), every cell weighted by its modelled
+    residents (one population surface for all years), so a change between
+    years is the network's alone.
+
+    Parameters
+    ----------
+    years : sequence of int, default (2020, 2035)
+    measure : str, default "cell_time_to_core_min"
+        A cell measure of the surface.
+    cell_km : float, default 1
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (year, adcode), the city's row labelled ``"linyi"`` last
+        in each year: ``name``, ``people``, ``mean``, ``gini``, ``theil``,
+        ``unreachable_people`` and, for the city, ``theil_between`` and
+        ``theil_within`` (between and within counties).
+
+    Examples
+    --------
+    >>> e = access_equity((2020,), cell_km=5)
+    >>> bool(0 < e.loc[(2020, "linyi"), "gini"] < 1)
+    True
+    """
+    s = load_structure(axes="anchors")
+    people = acc.structure_population(s, acc.analysis_grid(s.units, cell_km=cell_km))
+    names = s.unit_names()
+    parts = {}
+    for year in years:
+        ref_year = _reference_year(year, "base")
+        base = None if ref_year is None else load_network(ref_year, modes=CAR_MODES)
+        surface = acc.travel_time_surface(load_network(year, modes=CAR_MODES), s, grid=people, base=base)
+        table = acc.equity(surface, measure, region="linyi")
+        table.insert(0, "name", [names.get(u, "临沂市") for u in table.index])
+        parts[year] = table
+    out = pd.concat(parts, names=["year", "adcode"])
+    out.attrs.update(measure=measure, weight="pop_est (modelled residents)", modes=CAR_MODES, cell_km=cell_km)
+    return out
 
 
 class _CountyFigures:

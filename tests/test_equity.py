@@ -1,0 +1,83 @@
+"""Equity of access: Gini, Theil and Lorenz equal independent numpy computations; unreachable people are counted."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linyi_spatial.accessibility.equity import equity, gini, lorenz, theil
+from linyi_spatial.errors import DataError
+
+
+def _gini_pairs(x, w):
+    """The mean absolute difference over all pairs of people: an independent definition of the Gini."""
+    mu = np.average(x, weights=w)
+    return np.sum(w[:, None] * w[None, :] * np.abs(x[:, None] - x[None, :])) / (2 * w.sum() ** 2 * mu)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gini_and_theil_equal_their_definitions_on_random_data(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(2.0, 20.0, 400)
+    w = rng.integers(0, 500, 400).astype(float)
+    g = rng.choice(list("abcde"), 400)
+    assert gini(x, w) == pytest.approx(_gini_pairs(x, w), rel=1e-10)
+    assert gini(x) == pytest.approx(_gini_pairs(x, np.ones_like(x)), rel=1e-10)
+    mu = np.average(x, weights=w)
+    direct = np.sum(w / w.sum() * (x / mu) * np.log(x / mu))
+    t = theil(x, w, g)
+    assert t["theil"] == pytest.approx(direct, rel=1e-10)
+    # between: each group as if all its people had the group's mean; within: the rest
+    means = pd.Series(x * w).groupby(g).sum() / pd.Series(w).groupby(g).sum()
+    smoothed = means.reindex(g).to_numpy()
+    between = np.sum(w / w.sum() * (smoothed / mu) * np.log(smoothed / mu))
+    assert t["between"] == pytest.approx(between, rel=1e-10)
+    assert t["between"] + t["within"] == pytest.approx(t["theil"], rel=1e-10)
+
+
+def test_lorenz_ends_and_equal_values():
+    curve = lorenz([5.0, 5.0, 5.0], [1, 2, 3])
+    np.testing.assert_allclose(curve["people_share"], curve["value_share"])  # the diagonal: no inequality
+    assert gini([5.0, 5.0], [1, 9]) == 0.0
+    assert theil([5.0, 5.0], [1, 9])["theil"] == 0.0
+    assert np.isnan(gini([np.inf], [3.0]))
+
+
+def test_equity_per_unit_counts_the_unreachable_and_names_bad_columns():
+    cells = pd.DataFrame(
+        {"unit": ["a", "a", "a", "b"], "t": [10.0, 30.0, np.inf, 50.0], "pop_est": [1.0, 1.0, 7.0, 2.0]}
+    )
+    out = equity(cells, "t")
+    assert out.loc["a", "unreachable_people"] == 7.0
+    assert out.loc["a", "people"] == 2.0
+    assert out.loc["a", "gini"] == pytest.approx(_gini_pairs(np.array([10.0, 30.0]), np.array([1.0, 1.0])))
+    assert out.loc["region", "unreachable_people"] == 7.0
+    assert out.loc["region", "theil_between"] + out.loc["region", "theil_within"] == pytest.approx(
+        out.loc["region", "theil"]
+    )
+    with pytest.raises(DataError, match="no column"):
+        equity(cells, "cell_time_to_core_min")
+    with pytest.raises(DataError, match="non-negative"):
+        gini([-1.0, 2.0])
+    with pytest.raises(DataError, match="weights"):
+        gini([1.0, 2.0], [1.0, -1.0])
+
+
+def test_linyi_residents_gini_of_time_to_the_core_2020_and_2035():
+    from linyi_spatial import linyi
+    from linyi_spatial.accessibility import analysis_grid, structure_population, travel_time_surface
+    from linyi_spatial.linyi.defaults import CAR_MODES
+
+    e = linyi.access_equity()  # 1 km cells
+    g20, g35 = e.loc[(2020, "linyi"), "gini"], e.loc[(2035, "linyi"), "gini"]
+    assert (round(g20, 3), round(g35, 3)) == (0.343, 0.337)  # the plan's network narrows the spread a little
+    assert e.loc[(2020, "linyi"), "people"] == linyi.load_counties()["pop_2020"].sum()  # every resident counted
+    # independently, on 5 km cells: the mean absolute difference over all pairs of residents
+    s = linyi.load_structure(axes="anchors")
+    coarse = linyi.access_equity((2020,), cell_km=5)
+    cells = travel_time_surface(
+        linyi.load_network(2020, modes=CAR_MODES), s, grid=structure_population(s, analysis_grid(s.units, cell_km=5))
+    )
+    x, w = cells["cell_time_to_core_min"].to_numpy(), cells["pop_est"].to_numpy(dtype=float)
+    assert coarse.loc[(2020, "linyi"), "gini"] == pytest.approx(_gini_pairs(x, w), rel=1e-9)
+    yinan = cells["unit"] == "371321"
+    assert coarse.loc[(2020, "371321"), "gini"] == pytest.approx(_gini_pairs(x[yinan], w[yinan]), rel=1e-9)
