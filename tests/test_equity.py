@@ -81,3 +81,17 @@ def test_linyi_residents_gini_of_time_to_the_core_2020_and_2035():
     assert coarse.loc[(2020, "linyi"), "gini"] == pytest.approx(_gini_pairs(x, w), rel=1e-9)
     yinan = cells["unit"] == "371321"
     assert coarse.loc[(2020, "371321"), "gini"] == pytest.approx(_gini_pairs(x[yinan], w[yinan]), rel=1e-9)
+
+
+def test_the_lorenz_chart_draws_the_curves_it_is_given():
+    pytest.importorskip("matplotlib")
+    from linyi_spatial.viz import lorenz_chart
+
+    rng = np.random.default_rng(3)
+    x, w = rng.gamma(2.0, 10.0, 50), rng.integers(1, 9, 50).astype(float)
+    curve = lorenz(x, w)
+    fig = lorenz_chart({2020: curve}, ginis={2020: gini(x, w)}, lang="zh")
+    line = fig.axes[0].lines[1]
+    np.testing.assert_allclose(line.get_xdata(), curve["people_share"])
+    np.testing.assert_allclose(line.get_ydata(), curve["value_share"])
+    assert f"{gini(x, w):.3f}" in fig.axes[0].get_legend().get_texts()[1].get_text()

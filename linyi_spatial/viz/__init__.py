@@ -15,6 +15,7 @@ from .accessibility import accessibility_map, choropleth_map, isochrone_map, sce
 from .basemaps import BASEMAPS
 from .charts import (
     centrality_chart,
+    lorenz_chart,
     range_chart,
     rank_size_chart,
     rank_stability_chart,
@@ -42,6 +43,7 @@ __all__ = [
     "hierarchy_map",
     "index_page",
     "isochrone_map",
+    "lorenz_chart",
     "range_chart",
     "rank_size_chart",
     "rank_stability_chart",

@@ -10,6 +10,7 @@ and every axis carries its unit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "centrality_chart",
+    "lorenz_chart",
     "range_chart",
     "rank_size_chart",
     "rank_stability_chart",
@@ -481,4 +483,58 @@ def tornado_chart(
                     value=f"{base:.1f}"), fontsize=10)  # fmt: skip
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+def lorenz_chart(
+    curves: Mapping[object, pd.DataFrame],
+    *,
+    measure: str = "cell_time_to_core_min",
+    ginis: Mapping[object, float] | None = None,
+    lang: str | None = None,
+) -> Figure:
+    """Lorenz curves of a measure over residents, one per label (e.g. a network year), with each curve's Gini.
+
+    The further a curve bows below the diagonal, the more unevenly the
+    measure falls on people; for a travel time the top-right part holds the
+    residents farthest away.
+
+    Parameters
+    ----------
+    curves : mapping of label -> DataFrame
+        Each from :func:`linyi_spatial.accessibility.lorenz` (``people_share``, ``value_share``).
+    measure : str, default "cell_time_to_core_min"
+        What the curves are of (for the axis label).
+    ginis : mapping of label -> float, optional
+        Each curve's Gini (:func:`linyi_spatial.accessibility.gini`), printed in the legend.
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import gini, lorenz
+    >>> curves = {"a": lorenz([1.0, 2.0, 7.0]), "b": lorenz([3.0, 3.0, 4.0])}
+    >>> fig = lorenz_chart(curves, ginis={"a": gini([1.0, 2.0, 7.0])})
+    >>> len(fig.axes[0].lines)
+    3
+    """
+    lang = _chart_lang(lang)
+    fig = _figure((5.2, 5.0), lang)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="#999999", lw=0.8, ls="--", label=tr("equal for everyone", lang))
+    for label, curve in curves.items():
+        g = None if ginis is None else ginis.get(label)
+        ax.plot(curve["people_share"], curve["value_share"], lw=1.6,
+                label=str(label) if g is None else f"{label}: Gini {g:.3f}")  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(tr("share of residents (ordered from the best served)", lang))
+    ax.set_ylabel(tr("share of the total: {measure}", lang, measure=measure_label(measure, lang)))
+    ax.set_title(tr("Lorenz curve: {measure}", lang, measure=measure_label(measure, lang)), fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
     return fig

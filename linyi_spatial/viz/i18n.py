@@ -36,6 +36,10 @@ _WORDS: dict[str, str] = {
     # ranges of a sensitivity run
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
+    "equal for everyone": "人人相同",
+    "share of residents (ordered from the best served)": "居民累计比例（由可达性最好者起）",
+    "share of the total: {measure}": "累计占比：{measure}",
+    "Lorenz curve: {measure}": "洛伦兹曲线：{measure}",
     "ranges and probabilities: {n} samples over the assumptions' documented ranges": (
         "区间与概率：在各项假设的既定取值范围内抽取 {n} 个样本"
     ),
