@@ -1,5 +1,6 @@
 """Accessibility: measures, grids, population and travel-time surfaces, isochrones, unit scores, scenarios."""
 
+from .circles import cell_times_to, commuting_circles
 from .equity import equity, gini, lorenz, theil
 from .grid import analysis_grid
 from .measures import (
@@ -31,6 +32,8 @@ __all__ = [
     "MeasureContext",
     "ScenarioComparison",
     "analysis_grid",
+    "cell_times_to",
+    "commuting_circles",
     "compare_scenarios",
     "composite_score",
     "cumulative_opportunities",

@@ -44,6 +44,7 @@ from .network import load_network
 __all__ = [
     "LINYI_SPEC",
     "access_equity",
+    "commuting_circles",
     "compare_scenarios",
     "county_accessibility",
     "export_geopackage",
@@ -416,6 +417,63 @@ def access_equity(
         parts[year] = table
     out = pd.concat(parts, names=["year", "adcode"])
     out.attrs.update(measure=measure, weight="pop_est (modelled residents)", modes=CAR_MODES, cell_km=cell_km)
+    return out
+
+
+def commuting_circles(year: int = BASE_YEAR, *, cell_km: float = 1.0) -> pd.DataFrame:
+    """Linyi's residents within the 1-hour circle of the central city and the half-hour circles of the seats, by car.
+
+    The 1-hour circle (60 min from the municipal government, the core's
+    anchor) is the commuting reach of a 都市圈 (NDRC 2019); the half-hour
+    circles round each of the 12 seats are the 城镇圈 of the spatial-planning
+    guidance. Residents are the modelled population surface (census totals
+    per county); a later year keeps the base year's cell links.
+
+    Parameters
+    ----------
+    year : int, default 2020
+    cell_km : float, default 1
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``circles``, ``circle``): ``core_60min`` with the
+        central city's circle and ``none``; ``seats_30min`` with one row
+        per seat (by adcode), ``any``, ``overlap`` (within 30 min of two
+        seats or more) and ``none``. Columns: ``name``, the residents
+        inside per county (adcodes), ``total``, ``share`` of all residents
+        and ``cutoff_min``.
+
+    Examples
+    --------
+    >>> c = commuting_circles(2020, cell_km=5)
+    >>> bool(0 < c.loc[("core_60min", "central_city"), "share"] < 1)
+    True
+    """
+    s = load_structure(axes="anchors")
+    people = acc.structure_population(s, acc.analysis_grid(s.units, cell_km=cell_km))
+    G = load_network(year, modes=CAR_MODES)
+    ref_year = _reference_year(year, "base")
+    base = None if ref_year is None else load_network(ref_year, modes=CAR_MODES)
+    core_id = s.core.index[0]
+    anchor = s.core["anchor"].iloc[0]
+    seats = s.seats
+    seat_nodes = pd.Series(list(seats.index), index=list(seats["unit"]))
+    core_t = acc.cell_times_to(G, people, pd.Series([anchor], index=[core_id]), base=base)
+    seat_t = acc.cell_times_to(G, people, seat_nodes, base=base)
+    w, u = people["pop_est"].to_numpy(dtype=float), people["unit"].to_numpy()
+    core = acc.commuting_circles(core_t, w, u, 60.0).drop(index=["any", "overlap"])
+    seat = acc.commuting_circles(seat_t, w, u, 30.0)
+    out = pd.concat({"core_60min": core, "seats_30min": seat}, names=["circles", "circle"])
+    names = {
+        **s.unit_names().to_dict(),
+        core_id: "中心城区 (1 h)",
+        "any": "任一",
+        "overlap": "两个及以上",
+        "none": "无",
+    }
+    out.insert(0, "name", [names.get(c, str(c)) for _, c in out.index])
+    out.attrs.update(year=year, modes=CAR_MODES, cell_km=cell_km, people="modelled residents (census 2020 totals)")
     return out
 
 
