@@ -1,4 +1,4 @@
-"""Commuting circles: residents within T minutes of each centre equal the surface's own count; overlap and none add up."""
+"""Commuting circles: residents within T minutes of each centre equal the surface's count; overlap and none add up."""
 
 import numpy as np
 import pandas as pd
