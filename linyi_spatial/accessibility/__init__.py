@@ -2,6 +2,7 @@
 
 from .circles import cell_times_to, commuting_circles
 from .equity import equity, gini, lorenz, theil
+from .facilities import FacilityAccess, facility_accessibility, read_facilities
 from .grid import analysis_grid
 from .measures import (
     E2SFCA_ZONES,
@@ -29,6 +30,7 @@ __all__ = [
     "E2SFCA_ZONES",
     "PLACE_WEIGHTS",
     "URBAN_DENSITY_KM2",
+    "FacilityAccess",
     "MeasureContext",
     "ScenarioComparison",
     "analysis_grid",
@@ -40,6 +42,7 @@ __all__ = [
     "detour_index",
     "enhanced_two_step_fca",
     "equity",
+    "facility_accessibility",
     "gini",
     "gravity_accessibility",
     "hansen_accessibility",
@@ -49,6 +52,7 @@ __all__ = [
     "population_points",
     "population_surface",
     "raster_population",
+    "read_facilities",
     "seat_accessibility",
     "structure_nodes",
     "structure_population",
