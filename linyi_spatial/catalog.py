@@ -236,9 +236,24 @@ OTHER_COLUMNS: dict[str, Measure] = {
         "Time from the seat to the core, the better of car and rail (min)", "min", False,
         "驻地到核心的时间，小汽车与铁路取较快者（分钟）",
     ),
+    "share_within_catchment": Measure(
+        "Share of residents within the catchment of a facility", "share", True, "设施服务范围内的居民比重",
+    ),
+    "facility_score": Measure(
+        "Facility capacity per resident within reach (floating catchment)", "", True,
+        "可达范围内人均设施容量（浮动集水区法）",
+    ),
+    "mean_time_to_nearest_facility_min": Measure(
+        "Residents' mean time to the nearest facility (min)", "min", False, "居民到最近设施的平均时间（分钟）",
+    ),
+    "gini_time_to_nearest_facility": Measure(
+        "Gini of residents' time to the nearest facility (0 = equal)", "", False,
+        "居民到最近设施时间的基尼系数（0 = 均等）",
+    ),
 }  # fmt: skip
 """Columns of the library's tables that are not unit measures of the catalogue (no weight, no map layer),
-known by name so every display labels them: the better of car and rail of a multimodal network."""
+known by name so every display labels them: the better of car and rail of a multimodal network, and the
+coverage of a facility table (:func:`~linyi_spatial.accessibility.facility_accessibility`)."""
 
 
 def _threshold_text(c: str, unit: str, lang: str) -> str:

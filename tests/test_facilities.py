@@ -77,3 +77,20 @@ def test_bad_facility_tables_are_named(tmp_path):
         read_facilities(path, id_column="id")
     with pytest.raises(DataError, match="method"):
         facility_accessibility(made_up_network(2020), made_up_structure(), FACILITIES, method="gravity")
+
+
+def test_the_facility_map_draws_units_by_coverage_and_every_facility():
+    from linyi_spatial.viz import facility_map
+    from linyi_spatial.viz.accessibility import FACILITY_COLUMNS
+
+    s = made_up_structure()
+    r = facility_accessibility(made_up_network(2020), s, FACILITIES, cell_km=5)
+    html = facility_map(r, tiles=None, source="invented facilities").get_root().render()
+    assert html.count("circle_marker") >= len(FACILITIES)
+    for fid in FACILITIES.index:
+        assert f">{fid}<" in html
+    assert "invented facilities" in html
+    assert "Share of residents within the catchment of a facility" in html
+    assert r.explore(tiles=None) is not None
+    assert set(FACILITY_COLUMNS) <= set(r.units.columns)
+    assert r.units.loc["region", "name"] == s.name

@@ -159,6 +159,8 @@ class FacilityAccess(Explorable):
     cutoff_min : float
     capacity : str
         The capacity column.
+    geometry : geopandas.GeoDataFrame
+        The units' polygons (with ``name``), for maps.
     """
 
     cells: gpd.GeoDataFrame
@@ -167,6 +169,7 @@ class FacilityAccess(Explorable):
     method: str
     cutoff_min: float
     capacity: str
+    geometry: gpd.GeoDataFrame
 
     def __repr__(self) -> str:
         return (
@@ -259,7 +262,8 @@ def facility_accessibility(  # noqa: PLR0913 - keyword options of the workflow, 
     pts = points.copy()
     pts["catchment_people"] = (people[:, None] * inside).sum(axis=0)
     units = _unit_table(out, column, structure)
-    return FacilityAccess(out, units, pts, method, float(cutoff_min), capacity)
+    shapes = structure.units.assign(name=structure.unit_names())[["name", structure.units.geometry.name]]
+    return FacilityAccess(out, units, pts, method, float(cutoff_min), capacity, shapes)
 
 
 def _unit_table(cells: gpd.GeoDataFrame, people_col: str, structure: SpatialStructure) -> pd.DataFrame:
@@ -274,7 +278,7 @@ def _unit_table(cells: gpd.GeoDataFrame, people_col: str, structure: SpatialStru
         total = float(w.sum())
         finite = np.isfinite(t)
         rows[key] = {
-            "name": names.get(key, key),
+            "name": names.get(key, structure.name if key == "region" else key),
             "people": total,
             "mean_time_to_nearest_facility_min": float(np.average(t[finite], weights=w[finite]))
             if w[finite].sum() > 0

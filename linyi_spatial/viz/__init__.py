@@ -11,7 +11,14 @@ objects (:class:`~linyi_spatial.structure.SpatialStructure`,
 """
 
 from .._display import register_display, register_explorer
-from .accessibility import accessibility_map, choropleth_map, isochrone_map, scenario_map, surface_map
+from .accessibility import (
+    accessibility_map,
+    choropleth_map,
+    facility_map,
+    isochrone_map,
+    scenario_map,
+    surface_map,
+)
 from .basemaps import BASEMAPS
 from .charts import (
     centrality_chart,
@@ -39,6 +46,7 @@ __all__ = [
     "add_credits",
     "centrality_chart",
     "choropleth_map",
+    "facility_map",
     "get_lang",
     "hierarchy_map",
     "index_page",
@@ -60,6 +68,7 @@ __all__ = [
 
 register_explorer("linyi_spatial.structure.model.SpatialStructure", structure_map)
 register_explorer("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_map)
+register_explorer("linyi_spatial.accessibility.facilities.FacilityAccess", facility_map)
 register_explorer("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_map)
 register_display("linyi_spatial.structure.model.SpatialStructure", structure_html)
 register_display("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_html)

@@ -29,7 +29,7 @@ from .mapobject import finish, new_map, page
 from .style import DIVERGING, OKABE_ITO
 
 if TYPE_CHECKING:
-    from ..accessibility import ScenarioComparison
+    from ..accessibility import FacilityAccess, ScenarioComparison
     from ..sensitivity import Sensitivity
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "choropleth_map",
     "comparison_bands",
     "delta_bands",
+    "facility_map",
     "isochrone_bands",
     "isochrone_map",
     "measure_classes",
@@ -81,6 +82,8 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     lang: str | None = None,
     source: str | None = None,
     ranges: Mapping[str, Mapping[object, str]] | None = None,
+    points: Sequence[tuple[float, float, str]] = (),
+    points_name: str = "",
 ) -> folium.Map:
     """Classified unit choropleths, one switchable layer (with its own legend) per column.
 
@@ -110,6 +113,10 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     ranges : mapping of column -> (unit -> text), optional
         A range to print beside each value in tooltips and popups (e.g.
         :func:`ranges_by_unit` of a sensitivity run).
+    points : sequence of (lon, lat, tooltip HTML), optional
+        Places drawn on top as small circles in their own layer (e.g. facilities).
+    points_name : str
+        The name of that layer.
 
     Returns
     -------
@@ -171,6 +178,13 @@ def choropleth_map(  # noqa: PLR0913 - keyword options of a map, each documented
     for uid, where in shift(shapes.geometry.representative_point(), datum).items():
         place_label(m, [where.y, where.x], str(names.get(uid, uid)), layer=named, unit=True)
     named.add_to(m)
+    if points:
+        dots = overlay(points_name, show=True)
+        for lon, lat, tip in points:
+            folium.CircleMarker(point(lon, lat, datum), radius=4, color="#000", weight=1, fill=True,
+                                fill_color=OKABE_ITO["vermillion"], fill_opacity=1,
+                                tooltip=tooltip(tip)).add_to(dots)  # fmt: skip
+        dots.add_to(m)
     scheme_name = tr(scheme.replace("_", " ").replace("fisher jenks", "natural breaks"), lang)
     for i, (label, items, col) in enumerate(legends):
         fixed = _is_probability(col)
@@ -425,6 +439,89 @@ def accessibility_map(  # noqa: PLR0913 - keyword options of a map, each documen
         source = note if not source else f"{source}; {note}"
     return choropleth_map(
         units, data, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source, ranges=ranges
+    )
+
+
+FACILITY_COLUMNS = (
+    "share_within_catchment",
+    "facility_score",
+    "mean_time_to_nearest_facility_min",
+    "gini_time_to_nearest_facility",
+)
+"""The unit columns a facility map draws, in order."""
+
+
+def facility_map(
+    result: FacilityAccess,
+    units: gpd.GeoDataFrame | None = None,
+    *,
+    title: str | None = None,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+) -> folium.Map:
+    """Coverage of a facility table per unit (share within the catchment, score, time, its Gini) and the facilities.
+
+    Parameters
+    ----------
+    result : FacilityAccess
+        From :func:`linyi_spatial.accessibility.facility_accessibility`.
+    units : GeoDataFrame, optional
+        The units' polygons, indexed like ``result.units`` (default ``result.geometry``).
+    title : str, optional
+    tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+    source : str, optional
+        Where the facility table comes from (say so when it is invented).
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import facility_accessibility
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> s = made_up_structure()
+    >>> f = pd.DataFrame({"lon": [10.1], "lat": [50.1], "capacity": [400.0]}, index=["h1"])
+    >>> m = facility_map(facility_accessibility(made_up_network(2020), s, f, cell_km=5), tiles=None)
+    >>> isinstance(m, folium.Map)
+    True
+    """
+    lang = check_lang(lang)
+    data = result.units.drop(index="region", errors="ignore")
+    cap = result.capacity
+    pts = [
+        (
+            float(g.x),
+            float(g.y),
+            table(
+                [
+                    (tr("facility", lang), str(fid)),
+                    (cap, fmt(float(row[cap]), 0)),
+                    (
+                        tr("residents within {m} min", lang, m=f"{result.cutoff_min:g}"),
+                        fmt_measure(float(row["catchment_people"]), "persons", lang),
+                    ),
+                ]
+            ),
+        )
+        for (fid, row), g in zip(result.facilities.iterrows(), result.facilities.geometry, strict=True)
+    ]
+    default = tr("Facility coverage ({method}, {m} min catchment)", lang, method=result.method.upper(),
+                 m=f"{result.cutoff_min:g}")  # fmt: skip
+    return choropleth_map(
+        result.geometry if units is None else units,
+        data,
+        [c for c in FACILITY_COLUMNS if c in data.columns],
+        title=title or default,
+        tiles=tiles,
+        tiles_key=tiles_key,
+        lang=lang,
+        source=source,
+        points=pts,
+        points_name=tr("Facilities", lang),
     )
 
 

@@ -36,6 +36,10 @@ _WORDS: dict[str, str] = {
     # ranges of a sensitivity run
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
+    "facility": "设施",
+    "residents within {m} min": "{m} 分钟内居民",
+    "Facility coverage ({method}, {m} min catchment)": "设施覆盖（{method}，{m} 分钟服务范围）",
+    "Facilities": "设施",
     "equal for everyone": "人人相同",
     "share of residents (ordered from the best served)": "居民累计比例（由可达性最好者起）",
     "share of the total: {measure}": "累计占比：{measure}",
