@@ -79,3 +79,19 @@ def test_an_off_network_centre_charges_its_own_access_leg():
     at_point = cell_times_to(G, grid, centre)["market"]
     at_node = cell_times_to(G, grid, [where["node"].iloc[0]]).iloc[:, 0]
     np.testing.assert_allclose(at_point, at_node + where["access_time_s"].iloc[0] / 60, rtol=1e-12)
+
+
+def test_circle_areas_hold_the_residents_counted_and_the_map_names_them():
+    from linyi_spatial.viz import circle_map
+
+    areas = linyi.commuting_circle_areas(2020, cell_km=2)
+    table = linyi.commuting_circles(2020, cell_km=2)
+    core = areas[areas["centre"] == "central_city"].iloc[0]
+    assert core["people"] == table.loc[("core_60min", "central_city"), "total"]
+    for uid in linyi.load_counties().index:
+        row = areas[areas["centre"] == uid].iloc[0]
+        assert row["people"] == table.loc[("seats_30min", uid), "total"]
+        assert row["cutoff_min"] == 30.0
+    html = circle_map(areas, units=linyi.load_counties(), tiles=None, lang="zh").get_root().render()
+    assert "距中心城区 60 分钟内" in html
+    assert "距 12 个中心之一 30 分钟内" in html

@@ -1,6 +1,6 @@
 """Accessibility: measures, grids, population and travel-time surfaces, isochrones, unit scores, scenarios."""
 
-from .circles import cell_times_to, commuting_circles
+from .circles import cell_times_to, circle_areas, commuting_circles
 from .equity import equity, gini, lorenz, theil
 from .facilities import FacilityAccess, facility_accessibility, read_facilities
 from .grid import analysis_grid
@@ -35,6 +35,7 @@ __all__ = [
     "ScenarioComparison",
     "analysis_grid",
     "cell_times_to",
+    "circle_areas",
     "commuting_circles",
     "compare_scenarios",
     "composite_score",

@@ -18,6 +18,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from .._checks import number
 from ..errors import DataError
@@ -25,7 +26,7 @@ from ..network.link import DEFAULT_ACCESS, Access, Places, resolve_places
 from ..routing.engine import routing_graph, shortest_times
 from .surface import _best_candidate, _link_cells
 
-__all__ = ["cell_times_to", "commuting_circles"]
+__all__ = ["cell_times_to", "circle_areas", "commuting_circles"]
 
 
 def cell_times_to(
@@ -144,3 +145,65 @@ def commuting_circles(
     out.index.name = "circle"
     out.attrs.update(people=total, limits=limits)
     return out
+
+
+def circle_areas(
+    cells: gpd.GeoDataFrame,
+    times_min: pd.DataFrame,
+    cutoff_min: float | Mapping[Hashable, float] = 60.0,
+    *,
+    people: str = "pop_est",
+) -> gpd.GeoDataFrame:
+    """Each centre's circle as an area: the union of the cells within its limit, with the residents inside.
+
+    Parameters
+    ----------
+    cells : GeoDataFrame
+        The grid cells the times were computed for (same order as ``times_min``).
+    times_min : DataFrame
+        Minutes from each cell to each centre (e.g. :func:`cell_times_to`).
+    cutoff_min : float or mapping of centre -> float, default 60
+    people : str, default "pop_est"
+        The cells' residents column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per centre: ``centre``, ``cutoff_min``, ``people``,
+        ``area_km2`` and the area (in the cells' CRS).
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import analysis_grid, structure_population
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> s = made_up_structure()
+    >>> cells = structure_population(s, analysis_grid(s.units, cell_km=10))
+    >>> a = circle_areas(cells, cell_times_to(made_up_network(2020), cells, ["a"]), 30)
+    >>> a[["centre", "cutoff_min"]].values.tolist()
+    [['a', 30.0]]
+    """
+    if len(cells) != len(times_min):
+        raise DataError(f"circle_areas: {len(cells)} cells but {len(times_min)} rows of times")
+    if people not in cells.columns:
+        raise DataError(f"circle_areas: the cells have no residents column {people!r}")
+    limits = (
+        {c: number(f"cutoff_min of {c!r}", cutoff_min.get(c, 60.0), error=DataError) for c in times_min}
+        if isinstance(cutoff_min, Mapping)
+        else dict.fromkeys(times_min.columns, number("cutoff_min", cutoff_min, error=DataError))
+    )
+    geoms = cells.geometry.to_numpy()
+    w = cells[people].to_numpy(dtype=float)
+    area = cells["area_km2"].to_numpy(dtype=float) if "area_km2" in cells.columns else np.full(len(cells), np.nan)
+    rows = []
+    for c in times_min.columns:
+        inside = times_min[c].to_numpy(dtype=float) <= limits[c]
+        rows.append(
+            {
+                "centre": c,
+                "cutoff_min": float(limits[c]),
+                "people": float(w[inside].sum()),
+                "area_km2": float(area[inside].sum()),
+                "geometry": shapely.union_all(geoms[inside]) if inside.any() else shapely.Polygon(),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=cells.crs)

@@ -12,6 +12,7 @@ the general core with Linyi's data; nothing in the core imports it.
 from .analysis import (
     LINYI_SPEC,
     access_equity,
+    commuting_circle_areas,
     commuting_circles,
     compare_scenarios,
     county_accessibility,

@@ -44,6 +44,7 @@ from .network import load_network
 __all__ = [
     "LINYI_SPEC",
     "access_equity",
+    "commuting_circle_areas",
     "commuting_circles",
     "compare_scenarios",
     "county_accessibility",
@@ -420,6 +421,47 @@ def access_equity(
     return out
 
 
+def _circle_times(year: int, cell_km: float) -> tuple[SpatialStructure, gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Linyi's structure, its populated cells, and each cell's car time to the core's anchor and to every seat."""
+    s = load_structure(axes="anchors")
+    people = acc.structure_population(s, acc.analysis_grid(s.units, cell_km=cell_km))
+    G = load_network(year, modes=CAR_MODES)
+    ref_year = _reference_year(year, "base")
+    base = None if ref_year is None else load_network(ref_year, modes=CAR_MODES)
+    core_t = acc.cell_times_to(G, people, pd.Series([s.core["anchor"].iloc[0]], index=[s.core.index[0]]), base=base)
+    seat_t = acc.cell_times_to(G, people, pd.Series(list(s.seats.index), index=list(s.seats["unit"])), base=base)
+    return s, people, core_t, seat_t
+
+
+def commuting_circle_areas(year: int = BASE_YEAR, *, cell_km: float = 1.0) -> gpd.GeoDataFrame:
+    """The areas of :func:`commuting_circles`: the central city's 1-hour circle and each seat's half-hour circle.
+
+    Parameters
+    ----------
+    year : int, default 2020
+    cell_km : float, default 1
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per circle: ``centre``, ``name``, ``cutoff_min``, ``people``, ``area_km2``, geometry (WGS-84).
+
+    Examples
+    --------
+    >>> a = commuting_circle_areas(2020, cell_km=5)
+    >>> a["cutoff_min"].tolist().count(30.0)
+    12
+    """
+    s, people, core_t, seat_t = _circle_times(year, cell_km)
+    areas = pd.concat([acc.circle_areas(people, core_t, 60.0), acc.circle_areas(people, seat_t, 30.0)],
+                      ignore_index=True)  # fmt: skip
+    names = {**s.unit_names().to_dict(), s.core.index[0]: str(s.core["name_zh"].iloc[0])}
+    areas.insert(1, "name", [names.get(c, str(c)) for c in areas["centre"]])
+    out = gpd.GeoDataFrame(areas, geometry="geometry", crs=people.crs)
+    out.attrs.update(year=year, modes=CAR_MODES, cell_km=cell_km)
+    return out
+
+
 def commuting_circles(year: int = BASE_YEAR, *, cell_km: float = 1.0) -> pd.DataFrame:
     """Linyi's residents within the 1-hour circle of the central city and the half-hour circles of the seats, by car.
 
@@ -450,17 +492,8 @@ def commuting_circles(year: int = BASE_YEAR, *, cell_km: float = 1.0) -> pd.Data
     >>> bool(0 < c.loc[("core_60min", "central_city"), "share"] < 1)
     True
     """
-    s = load_structure(axes="anchors")
-    people = acc.structure_population(s, acc.analysis_grid(s.units, cell_km=cell_km))
-    G = load_network(year, modes=CAR_MODES)
-    ref_year = _reference_year(year, "base")
-    base = None if ref_year is None else load_network(ref_year, modes=CAR_MODES)
+    s, people, core_t, seat_t = _circle_times(year, cell_km)
     core_id = s.core.index[0]
-    anchor = s.core["anchor"].iloc[0]
-    seats = s.seats
-    seat_nodes = pd.Series(list(seats.index), index=list(seats["unit"]))
-    core_t = acc.cell_times_to(G, people, pd.Series([anchor], index=[core_id]), base=base)
-    seat_t = acc.cell_times_to(G, people, seat_nodes, base=base)
     w, u = people["pop_est"].to_numpy(dtype=float), people["unit"].to_numpy()
     core = acc.commuting_circles(core_t, w, u, 60.0).drop(index=["any", "overlap"])
     seat = acc.commuting_circles(seat_t, w, u, 30.0)

@@ -14,6 +14,7 @@ from .._display import register_display, register_explorer
 from .accessibility import (
     accessibility_map,
     choropleth_map,
+    circle_map,
     facility_map,
     isochrone_map,
     scenario_map,
@@ -46,6 +47,7 @@ __all__ = [
     "add_credits",
     "centrality_chart",
     "choropleth_map",
+    "circle_map",
     "facility_map",
     "get_lang",
     "hierarchy_map",

@@ -37,6 +37,7 @@ __all__ = [
     "TIME_BANDS_MIN",
     "accessibility_map",
     "choropleth_map",
+    "circle_map",
     "comparison_bands",
     "delta_bands",
     "facility_map",
@@ -440,6 +441,84 @@ def accessibility_map(  # noqa: PLR0913 - keyword options of a map, each documen
     return choropleth_map(
         units, data, cols, title=title, tiles=tiles, tiles_key=tiles_key, lang=lang, source=source, ranges=ranges
     )
+
+
+def circle_map(
+    areas: gpd.GeoDataFrame,
+    *,
+    units: gpd.GeoDataFrame | None = None,
+    title: str | None = None,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+) -> folium.Map:
+    """Commuting circles as areas, one translucent fill per limit, so the overlap of circles shows darker.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        From :func:`linyi_spatial.accessibility.circle_areas` (``centre``,
+        ``cutoff_min``, ``people``, and ``name`` when given).
+    units : GeoDataFrame, optional
+        Unit outlines and names drawn over the circles.
+    title : str, optional
+    tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+    source : str, optional
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import analysis_grid, cell_times_to, circle_areas, structure_population
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> s = made_up_structure()
+    >>> cells = structure_population(s, analysis_grid(s.units, cell_km=10))
+    >>> a = circle_areas(cells, cell_times_to(made_up_network(2020), cells, ["a", "e"]), 30)
+    >>> isinstance(circle_map(a, units=s.units, tiles=None), folium.Map)
+    True
+    """
+    lang = check_lang(lang)
+    wgs = areas.to_crs(WGS84)
+    m = new_map(wgs.total_bounds, tiles, title or tr("Commuting circles", lang), tiles_key, lang)
+    datum = m.datum
+    limits = sorted({float(x) for x in wgs["cutoff_min"]}, reverse=True)
+    palette = [OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]]
+    colour = {lim: palette[i % len(palette)] for i, lim in enumerate(limits)}
+    items = []
+    for lim in limits:
+        layer = overlay(tr("within {m} min", lang, m=f"{lim:g}"), show=True)
+        for _, row in shift(wgs[wgs["cutoff_min"] == lim], datum).iterrows():
+            if row.geometry is None or row.geometry.is_empty:
+                continue
+            name = str(row.get("name", row["centre"]))
+            within = fmt_measure(lim, "min", lang).replace(".0", "")
+            people = fmt_measure(float(row["people"]), "persons", lang)
+            tip = table([(tr("centre", lang), name), (tr("within", lang), within), (tr("residents", lang), people)])
+            folium.GeoJson(
+                row.geometry.__geo_interface__,
+                style_function=lambda _f, c=colour[lim]: {
+                    "color": c,
+                    "weight": 1.5,
+                    "fillColor": c,
+                    "fillOpacity": 0.18,
+                },
+                tooltip=tooltip(tip),
+            ).add_to(layer)
+        layer.add_to(m)
+        at = wgs[wgs["cutoff_min"] == lim]
+        if len(at) == 1:
+            one = str(at["name"].iloc[0] if "name" in at.columns else at["centre"].iloc[0])
+            text = tr("within {m} min of {name}", lang, m=f"{lim:g}", name=one)
+        else:
+            text = tr("within {m} min of one of {n} centres", lang, m=f"{lim:g}", n=len(at))
+        items.append(("box", colour[lim], text))
+    if units is not None:
+        context_units(m, units, lang, name=tr("Unit boundaries and names", lang))
+    return finish(m, legend(tr("Commuting circles (darker: inside several)", lang), items, source=source))
 
 
 FACILITY_COLUMNS = (
