@@ -536,20 +536,24 @@ class Sensitivity(Displayable):
             out[p.name] = np.where(est > chance, est, 0.0)
         return pd.DataFrame(out, index=self.default.index)
 
-    def swings(self, measure: str) -> pd.DataFrame:
-        """``Y(high end) - Y(low end)`` of each parameter (one at a time, the others at their defaults), per unit."""
+    def _ends(self, measure: str, what: str) -> tuple[np.ndarray, np.ndarray]:
+        """The measure (parameters × units) with each parameter at its low and its high end, the rest at defaults."""
         keep = self._rows("oat")
         if not keep.any():
-            raise DataError("swings need the one-at-a-time rows (design='oat' or 'both')")
-        j = self._column(measure)
+            raise DataError(f"{what} need the one-at-a-time rows (design='oat' or 'both')")
         plan = self.design.loc[keep]
-        y = self.values[keep, :, j]
-        out = {}
-        for p in self.space:
-            lo = y[((plan["varied"] == p.name) & (plan["end"] == "low")).to_numpy()][0]
-            hi = y[((plan["varied"] == p.name) & (plan["end"] == "high")).to_numpy()][0]
-            out[p.name] = hi - lo
-        return pd.DataFrame(out, index=self.default.index)
+        y = self.values[keep, :, self._column(measure)]
+
+        def at(name: str, end: str) -> np.ndarray:
+            return y[((plan["varied"] == name) & (plan["end"] == end)).to_numpy()][0]
+
+        names = [p.name for p in self.space]
+        return np.array([at(n, "low") for n in names]), np.array([at(n, "high") for n in names])
+
+    def swings(self, measure: str) -> pd.DataFrame:
+        """``Y(high end) - Y(low end)`` of each parameter (one at a time, the others at their defaults), per unit."""
+        lo, hi = self._ends(measure, "swings")
+        return pd.DataFrame((hi - lo).T, index=self.default.index, columns=[p.name for p in self.space])
 
     def tornado(self, measure: str, unit: Hashable) -> pd.DataFrame:
         """One unit's tornado: the measure at each parameter's low and high end, widest swing first.
@@ -563,19 +567,12 @@ class Sensitivity(Displayable):
         """
         if unit not in self.default.index:
             raise DataError(f"no unit {unit!r} in this result; units: {list(self.default.index)}")
-        keep = self._rows("oat")
-        if not keep.any():
-            raise DataError("a tornado needs the one-at-a-time rows (design='oat' or 'both')")
-        j, i = self._column(measure), list(self.default.index).index(unit)
-        plan = self.design.loc[keep]
-        y = self.values[keep, i, j]
-        rows = []
-        for p in self.space:
-            lo = y[((plan["varied"] == p.name) & (plan["end"] == "low")).to_numpy()][0]
-            hi = y[((plan["varied"] == p.name) & (plan["end"] == "high")).to_numpy()][0]
-            rows.append(
-                {"parameter": p.name, "low_value": p.ends[0], "high_value": p.ends[1], "at_low": lo, "at_high": hi}
-            )
+        i = list(self.default.index).index(unit)
+        lo, hi = self._ends(measure, "a tornado")
+        rows = [
+            {"parameter": p.name, "low_value": p.ends[0], "high_value": p.ends[1], "at_low": a, "at_high": b}
+            for p, a, b in zip(self.space, lo[:, i], hi[:, i], strict=True)
+        ]
         out = pd.DataFrame(rows).set_index("parameter")
         out["default"] = float(self.default[measure].to_numpy()[i])
         out["swing"] = (out["at_high"] - out["at_low"]).abs()

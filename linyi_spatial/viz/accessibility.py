@@ -47,6 +47,7 @@ __all__ = [
     "opening_measure",
     "range_text",
     "ranges_by_unit",
+    "rank_span",
     "scenario_map",
     "surface_map",
     "time_bands",
@@ -671,15 +672,38 @@ def ranges_by_unit(sensitivity: Sensitivity, columns: Sequence[str], lang: str) 
     return out
 
 
+def rank_span(row: pd.Series) -> str:
+    """A unit's rank range over a sensitivity run (a row of ``Sensitivity.ranks``): ``"4–6"``, or ``"4"``.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        With ``rank_q05`` and ``rank_q95``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rank_span(pd.Series({"rank_q05": 4.0, "rank_q95": 6.0})), rank_span(pd.Series({"rank_q05": 2, "rank_q95": 2}))
+    ('4–6', '2')
+    """
+    lo, hi = int(row["rank_q05"]), int(row["rank_q95"])
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
 def _rank_ranges(sensitivity: Sensitivity, lang: str) -> dict[object, str]:
     r = sensitivity.ranks("composite_score")
-    out = {}
-    for uid, row in r.iterrows():
-        lo, hi = int(row["rank_q05"]), int(row["rank_q95"])
-        span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-        out[uid] = tr("{span}; the same rank in {share} of samples", lang, span=span,
-                      share=fmt_measure(row["share_same_rank"], "share", lang))  # fmt: skip
-    return out
+    return {
+        uid: tr(
+            "{span}; the same rank in {share} of samples",
+            lang,
+            span=rank_span(row),
+            share=fmt_measure(row["share_same_rank"], "share", lang),
+        )
+        for uid, row in r.iterrows()
+    }
 
 
 def _check_defaults(scores: pd.DataFrame, sensitivity: Sensitivity, columns: Sequence[str]) -> None:

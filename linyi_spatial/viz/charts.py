@@ -238,7 +238,7 @@ def scenario_chart(
     ax.barh(list(names), delta.reindex(order).to_numpy(), color=colours)
     ax.axvline(0, color="#333333", lw=0.8)
     a, b = comparison.label_a, comparison.label_b
-    unit_text = {"min": tr("min", lang), "share": tr("share, 0–1", lang)}.get(unit, unit)
+    unit_text = _unit_axis_text(unit, lang)
     ax.set_xlabel(tr("change {a} → {b}", lang, a=a, b=b) + (f" ({unit_text})" if unit_text else ""))
     ax.set_title(tr("{measure}: change per unit (green = better)", lang, measure=measure_label(measure, lang)),
                  fontsize=10)  # fmt: skip
@@ -305,6 +305,12 @@ def _unit_axis_text(unit: str, lang: str) -> str:
     return {"min": tr("min", lang), "share": tr("share, 0–1", lang)}.get(unit, unit)
 
 
+def _measure_axis(measure: str, lang: str) -> str:
+    """A measure's axis label with its unit, the unit left out when the label already says it."""
+    label, unit = measure_label(measure, lang), _unit_axis_text(measure_unit(measure), lang)
+    return label if not unit or unit in label else f"{label} ({unit})"
+
+
 def range_chart(
     sensitivity: Sensitivity,
     measure: str = "time_to_core_min",
@@ -354,9 +360,7 @@ def range_chart(
     if threshold is not None:
         ax.axvline(threshold, color="#b2182b", ls="--", lw=1)
     ax.set_yticks(y, list(names))
-    unit = _unit_axis_text(measure_unit(measure), lang)
-    ax.set_xlabel(measure_label(measure, lang) if not unit or unit in measure_label(measure, lang) else
-                  f"{measure_label(measure, lang)} ({unit})")  # fmt: skip
+    ax.set_xlabel(_measure_axis(measure, lang))
     n = int(sensitivity.design["design"].eq("lhs").sum())
     ax.set_title(tr("{measure}: headline value and range ({n} samples)", lang, measure=measure_label(measure, lang),
                     n=n), fontsize=10)  # fmt: skip
@@ -476,9 +480,8 @@ def tornado_chart(
             label=tr("parameter at its high end", lang))  # fmt: skip
     ax.axvline(base, color="#333333", lw=0.8)
     ax.set_yticks(y, labels, fontsize=8)
-    unit_text = _unit_axis_text(measure_unit(measure), lang)
     label = measure_label(measure, lang)
-    ax.set_xlabel(label if not unit_text or unit_text in label else f"{label} ({unit_text})")
+    ax.set_xlabel(_measure_axis(measure, lang))
     ax.set_title(tr("{unit}: what moves {measure} (headline {value})", lang, unit=name, measure=label,
                     value=f"{base:.1f}"), fontsize=10)  # fmt: skip
     ax.grid(True, axis="x", alpha=0.3)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..catalog import measure_label, measure_unit
 from ._html import esc, fmt, fmt_measure
-from .accessibility import range_text
+from .accessibility import range_text, rank_span
 from .hierarchy import size_text, units_of_analysis
 from .i18n import check_lang, code, local_name, tr
 
@@ -482,9 +482,7 @@ def sensitivity_html(
             row.append(f"{fmt_measure(r['default'], unit, lang)} ({range_text(r['q05'], r['q95'], unit, lang)})")
         if ranks is not None:
             k = ranks.loc[uid]
-            lo, hi = int(k["rank_q05"]), int(k["rank_q95"])
-            span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-            row.append(f"{int(k['rank'])} ({span}), {fmt_measure(k['share_same_rank'], 'share', lang)}")
+            row.append(f"{int(k['rank'])} ({rank_span(k)}), {fmt_measure(k['share_same_rank'], 'share', lang)}")
         if risk is not None:
             row.append(fmt_measure(risk[uid], "share", lang))
         top = shares.loc[uid]
