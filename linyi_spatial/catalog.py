@@ -246,6 +246,18 @@ OTHER_COLUMNS: dict[str, Measure] = {
     "mean_time_to_nearest_facility_min": Measure(
         "Residents' mean time to the nearest facility (min)", "min", False, "居民到最近设施的平均时间（分钟）",
     ),
+    "superiority": Measure(
+        "Transport superiority (交通优势度; 0–1 across the units)", "", True, "交通优势度（单元间 0–1）",
+    ),
+    "density_km_per_km2": Measure(
+        "Network density (km per km²)", "km/km²", True, "交通网络密度（km/km²）",
+    ),
+    "trunk_score": Measure(
+        "Trunk-line influence (score, sum over facility kinds)", "", True, "交通干线影响度（各类设施得分之和）",
+    ),
+    "location_score": Measure(
+        "Location advantage (score by time to the core)", "", True, "区位优势度（按到核心时间计分）",
+    ),
     "gini_time_to_nearest_facility": Measure(
         "Gini of residents' time to the nearest facility (0 = equal)", "", False,
         "居民到最近设施时间的基尼系数（0 = 均等）",
@@ -253,7 +265,8 @@ OTHER_COLUMNS: dict[str, Measure] = {
 }  # fmt: skip
 """Columns of the library's tables that are not unit measures of the catalogue (no weight, no map layer),
 known by name so every display labels them: the better of car and rail of a multimodal network, and the
-coverage of a facility table (:func:`~linyi_spatial.accessibility.facility_accessibility`)."""
+coverage of a facility table (:func:`~linyi_spatial.accessibility.facility_accessibility`) and the components
+of transport superiority (:func:`~linyi_spatial.accessibility.transport_superiority`)."""
 
 
 def _threshold_text(c: str, unit: str, lang: str) -> str:

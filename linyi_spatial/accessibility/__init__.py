@@ -23,16 +23,32 @@ from .population import (
 )
 from .scenarios import ScenarioComparison, compare_scenarios, line_contributions
 from .scores import COMPOSITE_WEIGHTS, MeasureContext, composite_score, seat_accessibility, unit_accessibility
+from .superiority import (
+    FACILITY_KINDS,
+    LOCATION_BANDS_MIN,
+    SUPERIORITY_WEIGHTS,
+    TRUNK_BANDS_KM,
+    TRUNK_SCORES,
+    TransportSuperiority,
+    transport_superiority,
+    trunk_facilities,
+)
 from .surface import isochrones, structure_nodes, travel_time_surface
 
 __all__ = [
     "COMPOSITE_WEIGHTS",
     "E2SFCA_ZONES",
+    "FACILITY_KINDS",
+    "LOCATION_BANDS_MIN",
     "PLACE_WEIGHTS",
+    "SUPERIORITY_WEIGHTS",
+    "TRUNK_BANDS_KM",
+    "TRUNK_SCORES",
     "URBAN_DENSITY_KM2",
     "FacilityAccess",
     "MeasureContext",
     "ScenarioComparison",
+    "TransportSuperiority",
     "analysis_grid",
     "cell_times_to",
     "circle_areas",
@@ -58,7 +74,9 @@ __all__ = [
     "structure_nodes",
     "structure_population",
     "theil",
+    "transport_superiority",
     "travel_time_surface",
+    "trunk_facilities",
     "two_step_fca",
     "unit_accessibility",
 ]

@@ -23,6 +23,7 @@ from .analysis import (
     seat_times_to_core,
     sensitivity,
     sources,
+    transport_superiority,
     travel_time_surface,
     urbanization_targets,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "road_lengths",
     "seat_times_to_core",
     "sources",
+    "transport_superiority",
     "travel_time_surface",
     "urbanization_targets",
 ]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -32,6 +33,7 @@ from .defaults import (
     CAR_MODES,
     CORE_NODE,
     PLAN_YEAR,
+    SEAPORTS,
     SENSITIVITY_SPACE,
     STATION_PENALTY_MIN,
     STATION_PENALTY_RANGE_MIN,
@@ -55,6 +57,7 @@ __all__ = [
     "seat_times_to_core",
     "sensitivity",
     "sources",
+    "transport_superiority",
     "travel_time_surface",
     "urbanization_targets",
 ]
@@ -421,6 +424,68 @@ def access_equity(
     return out
 
 
+SUPERIORITY_EXPORT = ("density_km_per_km2", "trunk_score", "location_score", "superiority")
+"""The 交通优势度 columns the GeoPackage's units layer carries (with ``superiority_rank``)."""
+
+
+def transport_superiority(
+    year: int = BASE_YEAR,
+    *,
+    cells: bool = False,
+    cell_km: float = 1.0,
+    reference: int | str | None = "base",
+    **options: Any,
+) -> acc.TransportSuperiority:
+    """交通优势度 of Linyi's 12 units on the ``year`` network (roads and railways), seaports included.
+
+    :func:`linyi_spatial.accessibility.transport_superiority` with the
+    embedded network of ``year`` (density counts its expressways, trunk
+    and urban roads and railways — the modelled trunk network, not every
+    road), its interchanges, stations and airport, and the seaports Linyi
+    uses (:data:`~linyi_spatial.linyi.defaults.SEAPORTS`); the location
+    component times each seat to the core by car.
+
+    Parameters
+    ----------
+    year : int, default 2020
+    cells : bool, default False
+        Also score every grid cell (on the year's surface).
+    cell_km : float, default 1
+    reference : int, None or "base", default "base"
+        The year whose units' scale normalises the components: ``"base"``
+        is 2020 for a later year, so 2035's index compares with 2020's
+        (and may pass 1); ``None`` rescales the year on its own.
+    **options
+        Passed on (``scores``, ``bands_km``, ``location_bands_min``, ``weights``, ``normalise``, ``radius_km``).
+
+    Returns
+    -------
+    TransportSuperiority
+
+    Examples
+    --------
+    >>> r = transport_superiority(2020)
+    >>> r.units.loc["371302", "rank"], len(r.units)
+    (np.int64(1), 12)
+    """
+    s = load_structure(axes="anchors")
+    G = load_network(year)
+    car = load_network(year, modes=CAR_MODES)  # the location time by car, as the county table
+    surface = travel_time_surface(year, cell_km=cell_km) if cells else None
+    ports = pd.DataFrame(SEAPORTS).set_index("id")
+    ref_year = _reference_year(year, reference)
+    ref = None if ref_year is None else transport_superiority(ref_year, reference=None, **options)
+    return acc.transport_superiority(
+        G,
+        s,
+        facilities=ports,
+        surface=surface,
+        location_graph=car,
+        reference=ref,
+        **options,
+    )
+
+
 def _circle_times(year: int, cell_km: float) -> tuple[SpatialStructure, gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     """Linyi's structure, its populated cells, and each cell's car time to the core's anchor and to every seat."""
     s = load_structure(axes="anchors")
@@ -707,7 +772,9 @@ def export_geopackage(
 ) -> Path:
     """Write Linyi's structure, county scores, surface, isochrones, network and sources to one GeoPackage.
 
-    The scores, surface and isochrones are by car (as :func:`county_accessibility`); the network layer
+    The units layer also holds :func:`transport_superiority` (交通优势度,
+    its components and ``superiority_rank``). The scores, surface and
+    isochrones are by car (as :func:`county_accessibility`); the network layer
     holds the year's roads and railways. The units (composite score) and the surface (time to the core)
     carry QGIS styles with the HTML maps' classes and colours (``layer_styles``).
 
@@ -736,6 +803,10 @@ def export_geopackage(
 
     surface = travel_time_surface(year, cell_km=cell_km)
     scores = county_accessibility(year, cell_km=cell_km, surface=surface)
+    sup = transport_superiority(year).units
+    for col in SUPERIORITY_EXPORT:
+        scores[col] = sup[col].reindex(scores.index)
+    scores["superiority_rank"] = sup["rank"].reindex(scores.index)
     styles = {
         "units": unit_style(scores, "composite_score"),
         "surface": surface_style("cell_time_to_core_min", BANDS_MIN),

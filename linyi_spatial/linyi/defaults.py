@@ -58,6 +58,17 @@ BASE_YEAR = 2020
 PLAN_YEAR = 2035
 """The plan's horizon: its network year and the year of the last target."""
 
+SEAPORTS = (
+    {"id": "port_lanshan", "facility": "port", "name": "Rizhao port, Lanshan area", "name_zh": "日照港岚山港区",
+     "lon": 119.33, "lat": 35.10},
+    {"id": "port_shijiu", "facility": "port", "name": "Rizhao port, Shijiu area", "name_zh": "日照港石臼港区",
+     "lon": 119.55, "lat": 35.38},
+    {"id": "port_lianyungang", "facility": "port", "name": "Lianyungang port", "name_zh": "连云港港",
+     "lon": 119.44, "lat": 34.75},
+)  # fmt: skip
+"""The seaports Linyi uses (none lies in the city; facts T3/T15/D17): trunk facilities of 交通优势度,
+located to about 5 km (quality general, SOURCES.md)."""
+
 CAR_MODES = ("road",)
 """Modes of Linyi's county scores, surfaces and scenario comparisons: car only, so every time is a car trip.
 The best of car and rail is a separate, labelled measure (``time_to_core_car_or_rail_min``)."""

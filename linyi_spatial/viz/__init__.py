@@ -18,6 +18,7 @@ from .accessibility import (
     facility_map,
     isochrone_map,
     scenario_map,
+    superiority_map,
     surface_map,
 )
 from .basemaps import BASEMAPS
@@ -28,10 +29,18 @@ from .charts import (
     rank_size_chart,
     rank_stability_chart,
     scenario_chart,
+    superiority_chart,
     tornado_chart,
     urbanization_chart,
 )
-from .displays import hierarchy_html, linkages_html, scenario_html, sensitivity_html, structure_html
+from .displays import (
+    hierarchy_html,
+    linkages_html,
+    scenario_html,
+    sensitivity_html,
+    structure_html,
+    superiority_html,
+)
 from .hierarchy import hierarchy_map
 from .i18n import LANGS, get_lang, set_lang
 from .mapobject import add_credits
@@ -63,6 +72,9 @@ __all__ = [
     "sensitivity_html",
     "set_lang",
     "structure_map",
+    "superiority_chart",
+    "superiority_html",
+    "superiority_map",
     "surface_map",
     "tornado_chart",
     "urbanization_chart",
@@ -72,6 +84,8 @@ register_explorer("linyi_spatial.structure.model.SpatialStructure", structure_ma
 register_explorer("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_map)
 register_explorer("linyi_spatial.accessibility.facilities.FacilityAccess", facility_map)
 register_explorer("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_map)
+register_explorer("linyi_spatial.accessibility.superiority.TransportSuperiority", superiority_map)
+register_display("linyi_spatial.accessibility.superiority.TransportSuperiority", superiority_html)
 register_display("linyi_spatial.structure.model.SpatialStructure", structure_html)
 register_display("linyi_spatial.accessibility.scenarios.ScenarioComparison", scenario_html)
 register_display("linyi_spatial.hierarchy.report.HierarchyReport", hierarchy_html)

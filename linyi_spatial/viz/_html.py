@@ -257,7 +257,7 @@ def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
     ----------
     value : object
     unit : str
-        ``"persons"``, ``"share"``, ``"min"``, ``"persons/km²"``, ``"km"``, ``"km²"`` or
+        ``"persons"``, ``"share"``, ``"min"``, ``"persons/km²"``, ``"km"``, ``"km²"``, ``"km/km²"`` or
         anything else (one or two decimals).
     lang : {"en", "zh"}, default "en"
 
@@ -293,6 +293,8 @@ def fmt_measure(value: object, unit: str, lang: str = "en") -> str:
         text = f"{round(v):,} {'人/km²' if zh else 'per km²'}"
     elif unit in ("km", "km²"):
         text = f"{v:,.{0 if abs(v) >= 10 else 1}f} {unit}"
+    elif unit == "km/km²":
+        text = f"{v:.2f} km/km²"
     else:
         text = _large(v, lang) or fmt(v, 2 if abs(v) < 10 else 1, lang)
     return text

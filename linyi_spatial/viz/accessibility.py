@@ -21,7 +21,7 @@ from ._html import fmt, fmt_measure, js_data, table
 from .basemaps import point, shift
 from .classes import band_names, class_labels, classify, dissolve, ramp, readable_minutes
 from .controls import ExclusiveLayers
-from .i18n import check_lang, code, tr
+from .i18n import check_lang, code, local_name, tr
 from .layers import added, context_units, local_unit_names, overlay, simplified_units, tooltip
 from .layers import label as place_label
 from .legends import LegendSwitch, legend
@@ -29,7 +29,7 @@ from .mapobject import finish, new_map, page
 from .style import DIVERGING, OKABE_ITO
 
 if TYPE_CHECKING:
-    from ..accessibility import FacilityAccess, ScenarioComparison
+    from ..accessibility import FacilityAccess, ScenarioComparison, TransportSuperiority
     from ..sensitivity import Sensitivity
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "ranges_by_unit",
     "rank_span",
     "scenario_map",
+    "superiority_map",
     "surface_map",
     "time_bands",
 ]
@@ -602,6 +603,86 @@ def facility_map(
         source=source,
         points=pts,
         points_name=tr("Facilities", lang),
+    )
+
+
+SUPERIORITY_COLUMNS = ("superiority", "density_km_per_km2", "trunk_score", "location_score", "time_to_core_min")
+"""The layers of :func:`superiority_map`: the index, then its three components and the time behind the third."""
+
+FACILITY_KIND_LABELS = {
+    "expressway_interchange": "expressway interchange",
+    "hsr_station": "high-speed railway station",
+    "rail_station": "conventional railway station",
+    "airport": "airport",
+    "port": "port",
+}
+"""The trunk facility kinds of :mod:`~linyi_spatial.accessibility.superiority` as people read them."""
+
+
+def superiority_map(
+    result: TransportSuperiority,
+    units: gpd.GeoDataFrame | None = None,
+    *,
+    title: str | None = None,
+    tiles: str | None = "osm",
+    tiles_key: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+) -> folium.Map:
+    """交通优势度 per unit with its three components, and the trunk facilities scored.
+
+    Parameters
+    ----------
+    result : TransportSuperiority
+        From :func:`linyi_spatial.accessibility.transport_superiority`.
+    units : GeoDataFrame, optional
+        The units' polygons, indexed like ``result.units`` (default ``result.geometry``).
+    title : str, optional
+    tiles, tiles_key : basemap
+    lang : {"en", "zh"}, optional
+    source : str, optional
+        The source line under the legend (default: the framework and the scoring table's quality).
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import transport_superiority
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> m = superiority_map(transport_superiority(made_up_network(2020), made_up_structure()), tiles=None)
+    >>> isinstance(m, folium.Map)
+    True
+    """
+    lang = check_lang(lang)
+    pts = [
+        (
+            float(g.x),
+            float(g.y),
+            table(
+                [
+                    (tr("facility", lang), local_name(str(row["name_zh"] or ""), str(row["name"]), lang)),
+                    (tr("kind", lang), tr(FACILITY_KIND_LABELS[str(row["facility"])], lang)),
+                ]
+            ),
+        )
+        for (_, row), g in zip(result.facilities.iterrows(), result.facilities.geometry, strict=True)
+    ]
+    default_source = tr(
+        "After Jin, Wang & Li (2008); trunk scores and bands are the library's defaults (see the display)", lang
+    )
+    return choropleth_map(
+        result.geometry if units is None else units,
+        result.units,
+        [c for c in SUPERIORITY_COLUMNS if c in result.units.columns],
+        title=title or tr("Transport superiority (交通优势度)", lang),
+        tiles=tiles,
+        tiles_key=tiles_key,
+        lang=lang,
+        source=source or default_source,
+        points=pts,
+        points_name=tr("Trunk facilities", lang),
     )
 
 

@@ -27,7 +27,7 @@ from .layers import local_unit_names
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..accessibility import ScenarioComparison
+    from ..accessibility import ScenarioComparison, TransportSuperiority
     from ..hierarchy import HierarchyReport
     from ..sensitivity import Sensitivity
 
@@ -38,6 +38,7 @@ __all__ = [
     "rank_size_chart",
     "rank_stability_chart",
     "scenario_chart",
+    "superiority_chart",
     "tornado_chart",
     "urbanization_chart",
 ]
@@ -540,4 +541,49 @@ def lorenz_chart(
     ax.set_title(tr("Lorenz curve: {measure}", lang, measure=measure_label(measure, lang)), fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def superiority_chart(result: TransportSuperiority, *, lang: str | None = None) -> Figure:
+    """Each unit's 交通优势度 as stacked bars of its weighted components (density, trunk lines, location), best on top.
+
+    Parameters
+    ----------
+    result : TransportSuperiority
+        From :func:`linyi_spatial.accessibility.transport_superiority`.
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import transport_superiority
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> fig = superiority_chart(transport_superiority(made_up_network(2020), made_up_structure()))
+    >>> len(fig.axes[0].patches)
+    15
+    """
+    lang = _chart_lang(lang)
+    u = result.units.sort_values(["superiority"], ascending=True)
+    fig = _figure((6.4, 0.6 + 0.32 * len(u)), lang)
+    ax = fig.add_subplot()
+    names = local_unit_names(u, lang)
+    y = np.arange(len(u))
+    left = np.zeros(len(u))
+    colours = {"density": "#0072B2", "trunk": "#E69F00", "location": "#009E73"}
+    for k, colour in colours.items():
+        width = result.weights[k] * u[f"{k}_index"].to_numpy(dtype=float)
+        ax.barh(y, width, left=left, color=colour, height=0.7,
+                label=f"{tr(k, lang)} ({tr('weight', lang)} {result.weights[k]:.2f})")  # fmt: skip
+        left += width
+    for yi, total in zip(y, u["superiority"].to_numpy(dtype=float), strict=True):
+        ax.text(total + 0.01, float(yi), f"{total:.2f}", va="center", fontsize=7)
+    ax.set_yticks(y, [str(names.get(i, i)) for i in u.index], fontsize=8)
+    ax.set_xlim(0, max(1.0, float(left.max()) + 0.08))
+    ax.set_xlabel(measure_label("superiority", lang))
+    ax.set_title(tr("Transport superiority (交通优势度)", lang), fontsize=10)
+    ax.legend(loc="lower right", fontsize=7)
+    ax.grid(True, axis="x", alpha=0.3)
     return fig

@@ -24,7 +24,7 @@ from .hierarchy import size_text, units_of_analysis
 from .i18n import check_lang, code, local_name, tr
 
 if TYPE_CHECKING:
-    from ..accessibility import ScenarioComparison
+    from ..accessibility import ScenarioComparison, TransportSuperiority
     from ..hierarchy import HierarchyReport, Linkages
     from ..sensitivity import Parameter, Sensitivity
     from ..structure import SpatialStructure
@@ -39,6 +39,7 @@ __all__ = [
     "scenario_html",
     "sensitivity_html",
     "structure_html",
+    "superiority_html",
 ]
 
 
@@ -515,4 +516,79 @@ def sensitivity_html(
         f"<p><b>{esc(tr('Ranges, not single numbers', lang))}</b> — {esc(intro)}</p>"
         + _table(header, rows)
         + _table(p_header, params)
+    )
+
+
+def superiority_html(result: TransportSuperiority, *, lang: str | None = None) -> str:
+    """交通优势度 per unit (best first) with its components, then the scoring table, bands and weights used.
+
+    Parameters
+    ----------
+    result : TransportSuperiority
+    lang : {"en", "zh"}, optional
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> from linyi_spatial.accessibility import transport_superiority
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> "Ashford" in superiority_html(transport_superiority(made_up_network(2020), made_up_structure()))
+    True
+    """
+    from .accessibility import FACILITY_KIND_LABELS
+
+    lang = check_lang(lang)
+    u = result.units.sort_values(["rank", "name"])
+    kinds = [k for k in FACILITY_KIND_LABELS if f"trunk_{k}" in u.columns]
+    rows = []
+    for uid, r in u.iterrows():
+        parts = [f"{tr(FACILITY_KIND_LABELS[k], lang)} {r[f'trunk_{k}']:g}" for k in kinds if r[f"trunk_{k}"] > 0]
+        rows.append(
+            [
+                int(r["rank"]),
+                str(r["name"]) or str(uid),
+                f"{r['superiority']:.3f}",
+                fmt_measure(r["density_km_per_km2"], "km/km²", lang),
+                f"{r['trunk_score']:g}" + (f" ({'; '.join(parts)})" if parts else ""),
+                f"{fmt_measure(r['time_to_core_min'], 'min', lang)} → {r['location_score']:g}",
+            ]
+        )
+    header = [
+        tr("rank", lang),
+        tr("unit", lang),
+        measure_label("superiority", lang),
+        measure_label("density_km_per_km2", lang),
+        measure_label("trunk_score", lang),
+        tr("time to the core → location score", lang),
+    ]
+    bands = result.bands_km
+    band_heads = [tr("inside the unit", lang)] + [
+        tr("within {km} km", lang, km=f"{b:g}") for b in bands
+    ]  # fmt: skip
+    table_rows = [
+        [tr(FACILITY_KIND_LABELS[k], lang), *(f"{v:g}" for v in result.scores[k])]
+        for k in FACILITY_KIND_LABELS
+        if k in result.scores
+    ]
+    loc = "; ".join(f"≤ {fmt_measure(b, 'min', lang)}: {v:g}" for b, v in result.location_bands_min)
+    w = ", ".join(f"{tr(k, lang)} {v:.2f}" for k, v in result.weights.items())
+    note = tr(
+        "Method after Jin, Wang & Li (2008, Acta Geographica Sinica 63(8)): each component normalised ({how}) "
+        "across the units, then weighted ({weights}). Trunk distances are straight lines from the seat; "
+        "0 beyond the last band. Location score by time to the core: {loc}, else 0.",
+        lang,
+        how=result.normalise,
+        weights=w,
+        loc=loc,
+    )
+    return (
+        f"<p><b>{esc(tr('Transport superiority (交通优势度)', lang))}</b></p>"
+        + _table(header, rows)
+        + f"<p>{esc(tr('Trunk-line scores', lang))}</p>"
+        + _table([tr("facility", lang), *band_heads], table_rows)
+        + f"<p style='font-size:90%'>{esc(note)}</p>"
     )

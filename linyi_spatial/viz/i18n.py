@@ -37,6 +37,30 @@ _WORDS: dict[str, str] = {
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
     "facility": "设施",
+    "expressway interchange": "高速公路出入口",
+    "high-speed railway station": "高铁站",
+    "conventional railway station": "普速铁路车站",
+    "airport": "机场",
+    "port": "港口",
+    "Trunk facilities": "交通干线设施",
+    "time to the core → location score": "到核心时间 → 区位得分",
+    "inside the unit": "单元内拥有",
+    "within {km} km": "{km} km 以内",
+    "Trunk-line scores": "交通干线影响度赋值",
+    "density": "网络密度",
+    "weight": "权重",
+    "trunk": "干线影响度",
+    "location": "区位优势度",
+    "Method after Jin, Wang & Li (2008, Acta Geographica Sinica 63(8)): each component normalised ({how}) "
+    "across the units, then weighted ({weights}). Trunk distances are straight lines from the seat; "
+    "0 beyond the last band. Location score by time to the core: {loc}, else 0.": (
+        "方法依金凤君、王成金、李秀伟（2008，地理学报 63(8)）：各分项在单元间标准化（{how}）后加权求和（{weights}）。"
+        "干线设施距离为驻地起算的直线距离，超出最后一级记 0。区位优势度按到核心的时间计分：{loc}，其余为 0。"
+    ),
+    "Transport superiority (交通优势度)": "交通优势度",
+    "After Jin, Wang & Li (2008); trunk scores and bands are the library's defaults (see the display)": (
+        "方法依金凤君、王成金、李秀伟（2008）；干线设施得分与距离分级为本库默认值（见表格说明）"
+    ),
     "Commuting circles": "通勤圈",
     "within {m} min": "{m} 分钟内",
     "centre": "中心",
