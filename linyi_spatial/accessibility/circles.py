@@ -22,7 +22,7 @@ import shapely
 
 from .._checks import number
 from ..errors import DataError
-from ..network.link import DEFAULT_ACCESS, Access, Places, resolve_places
+from ..network.link import Access, Places, graph_access, resolve_places
 from ..routing.engine import routing_graph, shortest_times
 from .surface import _best_candidate, _link_cells
 
@@ -66,7 +66,7 @@ def cell_times_to(
     >>> list(T.columns), bool((T >= 0).all().all())
     (['a', 'e'], True)
     """
-    access = DEFAULT_ACCESS if access is None else access
+    access = graph_access(G, access)
     where = resolve_places(G, centres, access=access, label="centre")
     nodes, seconds, _ = _link_cells(G, grid, access, base=base)
     rows = routing_graph(G).rows(nodes.ravel()).reshape(nodes.shape)

@@ -506,6 +506,7 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
     >>> len(scores), int(scores["rank"].min())
     (5, 1)
     """
+    given = isinstance(weights, Mapping)
     w = dict(weights) if isinstance(weights, Mapping) else default_weights("population" if weights is None else weights)
     ref_scores: pd.DataFrame | None = reference if isinstance(reference, pd.DataFrame) else None
     if reference is not None and not isinstance(reference, (pd.DataFrame, nx.Graph)):
@@ -534,6 +535,12 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
     people = population["pop_est"].to_numpy(dtype=float)
     out = seat.join(_weighted_means(surface, people, seat.index, _cutoffs(cutoffs_min)))
     out = _computed(MeasureContext(G, structure, seats, T, mass, surface, people, out))
+    dropped = []
+    if not given:  # a default weight on a measure no unit has (a structure without poles) is left out, and said
+        for k in list(w):
+            if k in out.columns and not np.isfinite(out[k].astype(float)).any():
+                dropped.append(k)
+                del w[k]
     out = out.join(composite_score(out, w, reference=ref_scores))
     out.insert(0, "name", structure.unit_names().reindex(out.index))
     n = len(out)
@@ -543,6 +550,8 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
         else f"on the reference's scale: each measure rescaled over the {len(ref_scores)} units of the reference "
         "(values may leave 0-100), judgement weights"
     )
+    if dropped:
+        scale += f"; left out as no unit has them: {', '.join(dropped)}"
     out.attrs.update(
         size=seat.attrs["size"],
         cutoffs_min=seat.attrs["cutoffs_min"],
@@ -550,6 +559,7 @@ def unit_accessibility(  # noqa: PLR0913 - keyword options of the scores, each d
         population=dict(population.attrs.get("population", {"rule": "given"})),
         modes=G.graph.get("modes"),
         composite=scale,
+        composite_dropped=dropped,
     )
     units = structure.units
     scores = gpd.GeoDataFrame(out, geometry=units.geometry.reindex(out.index).to_numpy(), crs=units.crs)

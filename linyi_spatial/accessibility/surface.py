@@ -29,7 +29,7 @@ import shapely
 from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
-from ..network.link import DEFAULT_ACCESS, Access, EdgeIndex, NodeIndex, resolve_places
+from ..network.link import Access, EdgeIndex, NodeIndex, graph_access, resolve_places
 from ..routing.engine import RoutingGraph, routing_graph, shortest_times
 from .grid import analysis_grid
 
@@ -181,7 +181,7 @@ def travel_time_surface(
     >>> bool(s["cell_time_to_core_min"].between(0, 180).all())
     True
     """
-    access = DEFAULT_ACCESS if access is None else access
+    access = graph_access(G, access)
     if grid is None:
         grid = analysis_grid(structure.units, cell_km=cell_km)
     targets = structure_nodes(structure, G, access=access)
@@ -269,7 +269,7 @@ def isochrones(
     >>> bool(iso.geometry.iloc[1].buffer(1e-9).contains(iso.geometry.iloc[0]))
     True
     """
-    access = DEFAULT_ACCESS if access is None else access
+    access = graph_access(G, access)
     limits = sorted(number("cutoffs_min", c) for c in cutoffs_min)
     if not limits:
         raise DataError("cutoffs_min needs at least one time limit")

@@ -23,6 +23,7 @@ from .._version import __version__
 from ..errors import LinyiSpatialError
 from ..i18n import LANGS, add_words, code, local_name, tr
 from ..network import add_lines, axes_along_network, build_network, consolidate_intersections, from_osm
+from ..network.link import Access
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
 from .analysis import load_structure, urbanization_targets
@@ -85,6 +86,9 @@ def _network(args: argparse.Namespace, path: str | None, year: int) -> nx.MultiD
     if args.nodes is not None:
         G = build_network(_read_table(args.nodes, "nodes"), _read_table(args.routes, "routes"), year=year)
         G.graph["name"] = f"network {year}"
+        if args.access_link != "edges" or args.access_kph != 30.0 or args.access_circuity != 1.0:
+            G.graph["access"] = Access(link_to=args.access_link, speed_kph=args.access_kph,
+                                       circuity=args.access_circuity)  # fmt: skip
         return G
     return None
 
@@ -383,6 +387,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     region.add_argument("--nodes", default=None, help="network node table (CSV), with --routes")
     region.add_argument("--routes", default=None, help="network route table (CSV); lines enter by opening year")
+    region.add_argument(
+        "--access-link",
+        choices=("edges", "nodes"),
+        default="edges",
+        help="how grid cells join a --nodes/--routes network: the nearest usable road (default), or the nearest "
+        "node (a skeleton of expressways only, which cells may not join between interchanges)",
+    )
+    region.add_argument(
+        "--access-kph", type=float, default=30.0, help="speed of a cell's access leg, km/h (default: 30)"
+    )
+    region.add_argument(
+        "--access-circuity",
+        type=float,
+        default=1.0,
+        help="access leg length over the straight line, >= 1 (default: 1)",
+    )
     maps.set_defaults(func=cmd_maps)
     return parser
 

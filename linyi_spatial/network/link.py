@@ -39,6 +39,7 @@ __all__ = [
     "EdgeLayout",
     "NodeIndex",
     "Places",
+    "graph_access",
     "nearest_nodes",
     "resolve_places",
     "snap_points",
@@ -141,7 +142,46 @@ class Access:
 
 
 DEFAULT_ACCESS = Access()
-"""The access leg used when a function's ``access=`` is None."""
+"""The access leg used when a function's ``access=`` is None and the graph names none."""
+
+
+def graph_access(G: nx.Graph, access: Access | None = None) -> Access:
+    """The access leg a call uses: ``access`` if given, else the graph's own (``G.graph["access"]``), else the default.
+
+    A network can say how places join it: an intercity skeleton of
+    expressways only (no road a cell may join between interchanges) stores
+    ``Access(link_to="nodes", ...)`` in ``G.graph["access"]``, and every
+    surface, isochrone and score on it uses that unless told otherwise.
+
+    Parameters
+    ----------
+    G : networkx graph
+    access : Access, optional
+
+    Returns
+    -------
+    Access
+
+    Raises
+    ------
+    NetworkError
+        If ``G.graph["access"]`` is set but not an :class:`Access`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(access=Access(link_to="nodes"))
+    >>> graph_access(G).link_to, graph_access(nx.MultiDiGraph()).link_to
+    ('nodes', 'edges')
+    """
+    if access is not None:
+        return access
+    own = G.graph.get("access")
+    if own is None:
+        return DEFAULT_ACCESS
+    if not isinstance(own, Access):
+        raise NetworkError(f"G.graph['access'] must be an Access, got {type(own).__name__}")
+    return own
 
 
 def _values(dicts: Iterable[dict[str, Any]], key: str) -> list[Any]:
@@ -219,7 +259,7 @@ class NodeIndex:
         >>> len(NodeIndex.from_graph(made_up_network(2020)).nodes) > 0
         True
         """
-        access = DEFAULT_ACCESS if access is None else access
+        access = graph_access(G, access)
         if not G.graph.get("crs"):
             raise CRSError("graph has no CRS (G.graph['crs'])")
         key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
@@ -417,7 +457,7 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     >>> snap_points(made_up_network(2020), gpd.GeoSeries.from_xy([10.1], [50.11], crs=4326))["node"].tolist()
     ['a']
     """
-    access = DEFAULT_ACCESS if access is None else access
+    access = graph_access(G, access)
     nodes, dist = nearest_nodes(G, points, k=1, access=access)
     node = nodes[:, 0].astype(object)
     seconds = access.seconds(dist[:, 0])
@@ -496,7 +536,10 @@ def _segments(
         seg.append(i)
         forward.append(True)
     if not u:
-        raise NetworkError("no road edges to link to (check the access exclude_classes)")
+        raise NetworkError(
+            "no road edges to link to (check the access exclude_classes; a network of expressways only is "
+            "joined at its nodes: Access(link_to='nodes'), or --access-link nodes)"
+        )
     return edges, u, v, np.asarray(seg, dtype=np.int64), np.asarray(forward, dtype=bool)
 
 
@@ -596,7 +639,7 @@ class EdgeIndex:
         >>> len(EdgeIndex.from_graph(made_up_network(2020)).u) > 0
         True
         """
-        access = DEFAULT_ACCESS if access is None else access
+        access = graph_access(G, access)
         crs = str(G.graph.get("crs") or "")
         if not crs:
             raise CRSError("graph has no CRS (G.graph['crs'])")
@@ -663,7 +706,7 @@ class EdgeIndex:
         -------
         EdgeLayout
         """
-        edges, _, _, seg, forward = _segments(G, DEFAULT_ACCESS if access is None else access)
+        edges, _, _, seg, forward = _segments(G, graph_access(G, access))
         return EdgeLayout(edges, seg, forward)
 
     def link(

@@ -422,6 +422,8 @@ def accessibility_map(  # noqa: PLR0913 - keyword options of a map, each documen
     """
     lang = check_lang(lang)
     cols = [c for c in (drawn_on("accessibility") if columns is None else columns) if c in scores]
+    if columns is None:  # a measure no unit has (no poles in the structure) has no layer
+        cols = [c for c in cols if np.isfinite(pd.to_numeric(scores[c], errors="coerce").astype(float)).any()]
     title = title if title is not None else tr("Unit accessibility", lang)
     if threshold is not None and sensitivity is None:
         raise OptionError("a threshold layer needs a sensitivity run (sensitivity=)")
