@@ -40,5 +40,5 @@ def test_notebook_executes(path, tmp_path):
     assert charts == CHARTS.get(path.stem, 0)
 
 
-CHARTS = {"03_accessibility": 4, "04_hierarchy": 3, "07_equity_and_services": 1}
-"""Charts (matplotlib figures) each notebook shows: eight in all."""
+CHARTS = {"03_accessibility": 4, "04_hierarchy": 3, "07_equity_and_services": 2, "08_lunan": 1}
+"""Charts (matplotlib figures) each notebook shows: ten in all."""

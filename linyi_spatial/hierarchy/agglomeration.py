@@ -27,6 +27,11 @@ __all__ = ["axis_agglomeration", "urban_sizes"]
 _DECLARED = "<declared>"
 
 
+_COLUMNS = ["axis", "axis_status", "length_km", "band_km", "band_area_km2", "pop_in_band", "pop_share",
+            "area_share", "location_quotient", "null_ratio", "null_percentile", "n_null", "seats_in_band",
+            "town_share"]  # fmt: skip
+
+
 def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each documented; one pass per band
     structure: SpatialStructure,
     *,
@@ -149,7 +154,8 @@ def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each docume
 
     rows = []
     bands = {aid: line.buffer(half) for aid, line in axes.geometry.items()}
-    bands["all_axes"] = shapely.union_all(list(bands.values()))
+    if bands:  # a structure without axes (a region of cities) has no band at all, not an empty one
+        bands["all_axes"] = shapely.union_all(list(bands.values()))
     for aid, band in bands.items():
         hit = inside(band)
         p_in, a_in = float(pop[hit].sum()), float(land[hit].sum())
@@ -183,7 +189,7 @@ def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each docume
                 "town_share": float(np.mean([band.contains(g) for g in points])) if len(points) else math.nan,
             }
         )
-    out = pd.DataFrame(rows).set_index("axis")
+    out = pd.DataFrame(rows, columns=_COLUMNS).set_index("axis")
     empty = out.index[out["band_area_km2"] <= 0].tolist()
     if empty:
         warnings.warn(

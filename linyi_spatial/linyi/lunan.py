@@ -257,7 +257,7 @@ def travel_times(year: int = 2020, *, mode: str = "fastest") -> pd.DataFrame:
     cities = load_cities()
     G = load_network(year, modes=("road",) if mode == "road" else ("road", "rail"))
     ids = cities["seat_id"].tolist()
-    T = travel_time_matrix(G, ids, ids) / 60.0
+    T = travel_time_matrix(G, ids, ids)
     T.index = pd.Index(cities.index, name="adcode")
     T.columns = pd.Index(cities.index, name="adcode")
     return T
