@@ -1,5 +1,6 @@
-"""鲁南苏北: census totals against the published bulletins, boundaries, seats, the network by year, the analyses, the CLI."""
+"""鲁南苏北: census totals against the bulletins, boundaries, seats, the network by year, the analyses, the CLI."""
 
+import itertools
 import subprocess
 import sys
 
@@ -72,7 +73,7 @@ def test_the_network_adds_the_planned_lines_by_year_and_the_times_follow():
 
     g = Geod(ellps="WGS84")
     pts = [(118.36, 35.10), (118.90, 35.18), (119.53, 35.42)]
-    drawn_km = sum(g.inv(*a, *b)[2] for a, b in zip(pts, pts[1:], strict=False)) / 1000
+    drawn_km = sum(g.inv(*a, *b)[2] for a, b in itertools.pairwise(pts)) / 1000
     assert nodes.loc["rizhao", "lon"] == 119.53
     assert road.loc["371300", "371100"] == pytest.approx(drawn_km * 1.2 / 100 * 60, rel=0.01)
 

@@ -19,7 +19,7 @@ full map set (:func:`cli_arguments` gives the paths).
 >>> from linyi_spatial.linyi import lunan
 >>> s = lunan.load_structure()
 >>> len(s.units), int(s.units["pop_2020_census"].sum())
-(11, 67228573)
+(11, 73228569)
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def hierarchy_report(year: int = 2020) -> hier.HierarchyReport:
     Examples
     --------
     >>> r = hierarchy_report(2020)
-    >>> r.places.sort_values("size", ascending=False).index[0]
+    >>> r.places.sort_values("pop_2020_census", ascending=False).index[0]
     '371300'
     """
     return hier.hierarchy_report(load_structure(), load_network(year), merge_core=False, cell_km=_CELL_KM)

@@ -859,7 +859,11 @@ def surface_map(  # noqa: PLR0913 - keyword options of a map, each documented
     title = title if title is not None else tr("Travel-time surfaces", lang)
     m = new_map(surface.to_crs(WGS84).total_bounds, tiles, title, tiles_key, lang)
     datum = m.datum
-    columns = drawn_on("surface") if columns is None else columns
+    if columns is None:  # the catalogue's, less a time to places the structure lacks (no poles: every cell inf)
+        columns = [
+            c for c in drawn_on("surface")
+            if c not in surface.columns or np.isfinite(surface[c].to_numpy(dtype=float)).any()
+        ]  # fmt: skip
     missing = [c for c in columns if c not in surface.columns]
     if missing:
         raise DataError(f"surface_map: the surface has no column(s) {missing}; it has {list(surface.columns)}")

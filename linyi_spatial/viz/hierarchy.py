@@ -115,12 +115,13 @@ def units_of_analysis(report: HierarchyReport, lang: str) -> str:
     >>> from linyi_spatial.testing import made_up_network, made_up_structure
     >>> from linyi_spatial.hierarchy import hierarchy_report
     >>> units_of_analysis(hierarchy_report(made_up_structure(), made_up_network(2020)), "zh")
-    '5 个地点（核心所含单元合并为一个中心城市），规模 = 常住人口'
+    '5 个地点（每个单元单列），规模 = 常住人口'
     """
     p = report.params
+    merged = p["merge_core"] and any(len(members) > 1 for members in report.places["units"])
     how = (
         "{n} places (the core's units merged into one central city), size = {size}"
-        if p["merge_core"]
+        if merged
         else "{n} places (every unit separately), size = {size}"
     )
     text = tr(how, lang, n=p["n"], size=size_text(report, lang))
@@ -399,9 +400,11 @@ def hierarchy_map(
     merged = merged_units(report, units)
     if merged is not None:
         context_units(m, merged, lang, name=tr("Units merged into the core", lang))
-    items = [
+    tiers = set(report.places["plan_tier"])
+    items = [  # only the tiers the plan has (a region of cities has no poles)
         ("dot", TIER_COLOURS[t], tr("plan tier: {tier}", lang, tier=tier_name(report, t, lang)))
         for t in ("core", "pole", "point")
+        if t in tiers
     ]
     items += [
         ("line", OKABE_ITO["blue"], tr("gravity linkage (width ∝ strength)", lang)),
