@@ -16,7 +16,6 @@ Three layers, one way:
 SpatialStructure('Linyi': 1 core, 3 poles, 7 axes, 16 points; EPSG:4326)
 """
 
-from . import linyi, viz  # viz registers the maps behind .explore()
 from ._progress import set_progress
 from ._version import __version__
 from .accessibility import (
@@ -134,3 +133,17 @@ __all__ = [
     "viz",
     "wgs84_to_gcj02",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``linyi_spatial.linyi``, ``.viz``, ``.sensitivity`` and ``.testing`` are imported when first used.
+
+    The maps behind ``.explore()`` and the displays register when :mod:`linyi_spatial.viz` is
+    imported, which a result's ``explore()`` or ``to_html()`` does itself; ``import linyi_spatial``
+    stays light (no folium, matplotlib or mapclassify).
+    """
+    if name in ("linyi", "viz", "sensitivity", "testing", "data"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

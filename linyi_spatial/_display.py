@@ -86,10 +86,15 @@ def register_display(cls: type | str, func: Callable[..., str]) -> None:
 
 
 def _registered(table: dict[str, Callable[..., Any]], cls: type) -> Callable[..., Any] | None:
-    for klass in cls.__mro__:
-        func = table.get(_name(klass))
-        if func is not None:
-            return func
+    for attempt in range(2):
+        for klass in cls.__mro__:
+            func = table.get(_name(klass))
+            if func is not None:
+                return func
+        if attempt == 0:  # the presentation layer registers its maps and displays when imported: import it now
+            import importlib
+
+            importlib.import_module("linyi_spatial.viz")
     return None
 
 

@@ -6,7 +6,6 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -140,6 +139,8 @@ def data_tiers(df: pd.DataFrame, columns: Mapping[str, float], *, k: int = 3) ->
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "Numba not installed": exact either way
+        import mapclassify  # imported when used: it pulls in matplotlib
+
         fj = mapclassify.FisherJenks(comp.to_numpy(), k=used)
     rank = used - fj.yb  # yb = 0 is the lowest class
     out = pd.DataFrame({"composite": comp, "data_rank": rank.astype(int)}, index=df.index)

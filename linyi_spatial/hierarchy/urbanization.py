@@ -11,7 +11,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from scipy.special import expit
 
 from .._checks import number
 from ..errors import DataError
@@ -125,6 +124,8 @@ def urbanization_targets(
     rows = []
     for y in sorted(set(years) | set(targets) | {base_year}):
         # K·expit(logit(u0) + r (t − t0)): the same curve, written so no exp() can overflow
+        from scipy.special import expit  # imported when used
+
         logistic = saturation * float(expit(logit(rate0) + r_log * (y - base_year)))
         if y == base_year:
             rate, source = rate0, "base"

@@ -18,8 +18,6 @@ import networkx as nx
 import numpy as np
 import pyproj
 import shapely
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import connected_components
 
 from ..errors import NetworkError
 
@@ -339,6 +337,9 @@ def subset(t: OSMNetwork, keep_nodes: np.ndarray) -> OSMNetwork:
 def largest_strong_component(t: OSMNetwork) -> tuple[OSMNetwork, np.ndarray]:
     """The largest strongly connected component, and the OSM ids of the nodes left out."""
     n = t.n_nodes
+    from scipy.sparse import coo_array  # imported when used
+    from scipy.sparse.csgraph import connected_components
+
     A = coo_array((np.ones(t.n_edges), (t.src, t.dst)), shape=(n, n)).tocsr()
     _, labels = connected_components(A, directed=True, connection="strong")
     biggest = np.bincount(labels).argmax()

@@ -21,9 +21,6 @@ import networkx as nx
 import numpy as np
 import pyproj
 import shapely
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from .._checks import number
@@ -129,6 +126,10 @@ def _clusters(
     G: nx.MultiDiGraph, index: dict[Any, int], x: np.ndarray, y: np.ndarray, tol: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per node: its cluster of overlapping buffers, and its part of that cluster joined by the cluster's edges."""
+    from scipy.sparse import coo_array  # imported when used: import linyi_spatial stays light
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     n = len(index)
     pairs = cKDTree(np.column_stack([x, y])).query_pairs(2 * tol, output_type="ndarray")
     A = coo_array((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))

@@ -28,17 +28,33 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
 
 from .._checks import count, number
 from .._graph_cache import cached, clear, install
 from ..errors import NetworkError
 from ..network._osm_arrays import OSMNetwork
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+
+def dijkstra(*args: Any, **kwargs: Any) -> Any:
+    """Run scipy's ``csgraph.dijkstra``, imported on first use (``import linyi_spatial`` stays light)."""
+    from scipy.sparse.csgraph import dijkstra as run
+
+    return run(*args, **kwargs)
+
+
+def _csr(*args: Any, **kwargs: Any) -> csr_array:
+    from scipy.sparse import csr_array as make
+
+    return make(*args, **kwargs)
+
 
 __all__ = [
     "RoutingGraph",
@@ -137,7 +153,7 @@ def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, ob
     # undirected graphs list every edge from both ends in adjacency(), so (u, v) pairs are unique
     n = len(nodes)
     # explicit zeros stay in the matrix: csgraph treats them as zero-cost edges
-    forward = csr_array((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, n))
+    forward = _csr((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, n))
     node_ids = np.empty(n, dtype=object)
     for i, node in enumerate(nodes):  # element by element: tuple ids must stay single objects
         node_ids[i] = node
@@ -155,7 +171,7 @@ def _from_arrays(net: OSMNetwork, weight: str) -> RoutingGraph:
     s, d = net.src[order], net.dst[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
-    forward = csr_array((w[order][first], (s[first], d[first])), shape=(n, n))
+    forward = _csr((w[order][first], (s[first], d[first])), shape=(n, n))
     ids = np.empty(n, dtype=object)
     ids[:] = net.node_id.tolist()
     index = dict(zip(ids.tolist(), range(n), strict=True))
@@ -260,7 +276,7 @@ class WeightLayout:
         data = np.full(len(self.rows), np.inf)
         np.minimum.at(data, self.pair, np.asarray(values, dtype=np.float64))
         n = len(self.nodes)
-        forward = csr_array((data, (self.rows, self.cols)), shape=(n, n))
+        forward = _csr((data, (self.rows, self.cols)), shape=(n, n))
         return RoutingGraph(self.nodes, self.index, forward, forward.T.tocsr(), self.weight)
 
     def install(self, G: nx.Graph, values: np.ndarray) -> RoutingGraph:
@@ -379,6 +395,7 @@ def batched_dijkstra(
 
     Examples
     --------
+    >>> from scipy.sparse import csr_array
     >>> A = csr_array(np.array([[0.0, 2.0], [0.0, 0.0]]))
     >>> batched_dijkstra(A, np.array([0, 1])).tolist()
     [[0.0, 2.0], [inf, 0.0]]

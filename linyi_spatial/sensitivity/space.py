@@ -23,7 +23,6 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from scipy.stats import qmc
 
 from .._checks import count
 from ..errors import DataError
@@ -528,6 +527,8 @@ class ParameterSpace:
             # centred-discrepancy optimisation: about 5x smaller chance correlations between parameters, so one
             # parameter's effect is less often credited to another (skipped on large designs, where it is slow)
             opt = "random-cd" if n * len(self.parameters) <= 20_000 and n > 1 else None
+            from scipy.stats import qmc  # imported when used
+
             u = qmc.LatinHypercube(d=len(self.parameters), seed=seed, optimization=opt).random(n)
             out = pd.DataFrame(
                 {p.name: [p.value(x) for x in u[:, i]] for i, p in enumerate(self.parameters)},
