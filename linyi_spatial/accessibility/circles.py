@@ -23,7 +23,7 @@ import shapely
 from .._checks import number
 from ..errors import DataError
 from ..network.link import Access, Places, graph_access, resolve_places
-from ..routing.engine import routing_graph, shortest_times
+from ..routing.engine import routing_graph, search
 from .surface import _best_candidate, _link_cells
 
 __all__ = ["cell_times_to", "circle_areas", "commuting_circles"]
@@ -69,8 +69,9 @@ def cell_times_to(
     access = graph_access(G, access)
     where = resolve_places(G, centres, access=access, label="centre")
     nodes, seconds, _ = _link_cells(G, grid, access, base=base)
-    rows = routing_graph(G).rows(nodes.ravel()).reshape(nodes.shape)
-    to = shortest_times(G, list(where["node"]), to_sources=True)  # every node to each centre
+    rg = routing_graph(G)  # checked once for the call
+    rows = rg.rows(nodes.ravel()).reshape(nodes.shape)
+    to = search(rg, list(where["node"]), to_sources=True)  # every node to each centre
     out = {}
     for k, (label, leg) in enumerate(zip(where.index, where["access_time_s"], strict=True)):
         best, _ = _best_candidate(to[k] + float(leg), rows, seconds)

@@ -36,7 +36,7 @@ from .._progress import progress
 from ..crs import require_lonlat
 from ..decay import Decay, DecayFunction, as_decay
 from ..errors import DataError
-from ..routing.engine import batched_dijkstra, routing_graph, shortest_times
+from ..routing.engine import batched_dijkstra, routing_graph, search
 
 __all__ = [
     "E2SFCA_ZONES",
@@ -397,7 +397,7 @@ def detour_index(
     """
     dest = list(origins) if destinations is None else list(destinations)
     rg = routing_graph(G, weight)
-    T = shortest_times(G, list(origins), weight=weight)[:, rg.rows(dest, "destination")]
+    T = search(rg, list(origins))[:, rg.rows(dest, "destination")]
     require_lonlat(G.graph.get("crs"), "detour_index")
     geod = pyproj.Geod(ellps="WGS84")
     ox_ = np.array([G.nodes[o]["x"] for o in origins])

@@ -30,7 +30,7 @@ from .._checks import number
 from ..crs import WGS84
 from ..errors import DataError
 from ..network.link import Access, EdgeIndex, NodeIndex, graph_access, resolve_places
-from ..routing.engine import RoutingGraph, routing_graph, shortest_times
+from ..routing.engine import RoutingGraph, routing_graph, search
 from .grid import analysis_grid
 
 if TYPE_CHECKING:
@@ -91,20 +91,27 @@ def structure_nodes(structure: SpatialStructure, G: nx.Graph, *, access: Access 
     }
 
 
-def _nearest(
-    G: nx.Graph, rg: RoutingGraph, nodes: list[Hashable], access_s: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(rg: RoutingGraph, nodes: list[Hashable], access_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Seconds from every node to the nearest target (its access leg included) and that target's position.
 
-    With no access legs one multi-source search; otherwise one search per
-    target, since a target's leg shifts its whole cost field.
+    One multi-source search either way: with access legs, each target gets
+    a virtual node joined to it by its leg, and the search starts from the
+    virtual nodes (so a target's leg shifts its whole cost field, as it
+    must, and the search still says which target is nearest).
     """
     if not np.any(access_s > 0):
         return rg.nearest(nodes)
-    to = shortest_times(G, nodes, to_sources=True) + access_s[:, None]
-    which = np.argmin(to, axis=0)
-    cost = to[which, np.arange(to.shape[1])]
-    return cost, np.where(np.isfinite(cost), which, -1)
+    from scipy.sparse import csr_array, hstack, vstack
+    from scipy.sparse.csgraph import dijkstra
+
+    idx = rg.rows(nodes, "target")
+    n, k = rg.reverse.shape[0], len(idx)
+    legs = csr_array((np.asarray(access_s, dtype=np.float64), (np.arange(k), idx)), shape=(k, n + k))
+    A = vstack([hstack([rg.reverse, csr_array((n, k))]), legs], format="csr")
+    cost, _, source = dijkstra(A, directed=True, indices=n + np.arange(k), min_only=True, return_predecessors=True)
+    cost = cost[:n]
+    which = np.where(np.isfinite(cost) & (source[:n] >= n), source[:n] - n, -1)
+    return cost, which
 
 
 def _link_cells(
@@ -207,7 +214,7 @@ def travel_time_surface(
                 out[label] = None
             continue
         leg_s = targets["places"]["access_time_s"].reindex(legs[key]).to_numpy(dtype=float)
-        cost, which = _nearest(G, rg, targets[key], leg_s)
+        cost, which = _nearest(rg, targets[key], leg_s)
         best, pick = _best_candidate(cost, rows, seconds)
         out[col] = best / 60.0
         if label is not None and ids is not None:
@@ -285,8 +292,9 @@ def isochrones(
     if len(o) != 1:
         raise DataError(f"isochrones need exactly one origin, got {len(o)}")
     nodes, seconds, _ = _link_cells(G, grid, access, to_cell=True)
-    from_origin = shortest_times(G, [o["node"].iloc[0]])[0]
-    rows = routing_graph(G).rows(nodes.ravel()).reshape(nodes.shape)
+    rg = routing_graph(G)  # checked once for the call
+    from_origin = search(rg, [o["node"].iloc[0]])[0]
+    rows = rg.rows(nodes.ravel()).reshape(nodes.shape)
     best, _ = _best_candidate(from_origin, rows, seconds)
     t = (best + o["access_time_s"].iloc[0]) / 60.0
     out: list[dict[str, object]] = []

@@ -22,7 +22,7 @@ import pyproj
 from .._checks import count, number
 from ..crs import require_lonlat
 from ..errors import NetworkError
-from ..routing.engine import routing_graph, shortest_times
+from ..routing.engine import routing_graph, search, shortest_times
 
 __all__ = ["centrality"]
 
@@ -103,8 +103,8 @@ def centrality(
             raise NetworkError("betweenness from sampled sources cannot be cut off at max_cost; pass one of the two")
     n = G.number_of_nodes()
     rg = routing_graph(G, weight)
-    to_u = shortest_times(G, nodes, weight=weight, to_sources=True)
-    from_u = shortest_times(G, nodes, weight=weight)
+    to_u = search(rg, nodes, to_sources=True)
+    from_u = search(rg, nodes)
     own = rg.rows(nodes)
     closeness = np.zeros(len(nodes))
     mean_time = np.full(len(nodes), np.nan)

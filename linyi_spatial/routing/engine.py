@@ -63,6 +63,7 @@ __all__ = [
     "clear_cache",
     "nearest_times",
     "routing_graph",
+    "search",
     "shortest_times",
     "weight_layout",
 ]
@@ -450,7 +451,39 @@ def shortest_times(
     >>> shortest_times(G, ["a"], to_sources=True).tolist()
     [[0.0, inf, inf]]
     """
-    rg = routing_graph(G, weight)
+    return search(routing_graph(G, weight), sources, max_cost=max_cost, to_sources=to_sources, batch_size=batch_size)
+
+
+def search(
+    rg: RoutingGraph,
+    sources: Sequence[Hashable],
+    *,
+    max_cost: float | None = None,
+    to_sources: bool = False,
+    batch_size: int = 64,
+) -> np.ndarray:
+    """:func:`shortest_times` on a routing form already in hand (no second look at the graph).
+
+    Parameters
+    ----------
+    rg : RoutingGraph
+        From :func:`routing_graph`.
+    sources : sequence of node ids
+    max_cost : float, optional
+    to_sources : bool, default False
+    batch_size : int, default 64
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b", {"travel_time": 2.0})])
+    >>> search(routing_graph(G), ["a"]).tolist()
+    [[0.0, 2.0]]
+    """
     idx = rg.rows(sources, "source")
     A = rg.reverse if to_sources else rg.forward
     return batched_dijkstra(A, idx, max_cost=max_cost, batch_size=batch_size)

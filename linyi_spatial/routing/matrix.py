@@ -11,7 +11,7 @@ import pandas as pd
 from .._checks import number
 from ..errors import NetworkError
 from ..network.link import Access, Places, resolve_places
-from .engine import routing_graph, shortest_times
+from .engine import routing_graph, search
 
 __all__ = ["Places", "resolve_places", "travel_time_matrix"]  # the resolver lives with the access leg (network.link)
 
@@ -119,9 +119,7 @@ def travel_time_matrix(
         sources, others = (d_valid, o_valid) if per_destination else (o_valid, d_valid)
         uniq = list(dict.fromkeys(sources))
         pos = {n: i for i, n in enumerate(uniq)}
-        rows = shortest_times(
-            G, uniq, weight=weight, max_cost=max_cost, to_sources=per_destination, batch_size=batch_size
-        )
+        rows = search(rg, uniq, max_cost=max_cost, to_sources=per_destination, batch_size=batch_size)  # checked once
         block = rows[:, rg.rows(others)][[pos[n] for n in sources]]
         T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block.T if per_destination else block
     T = T + o["access_time_s"].to_numpy()[:, None] + d["access_time_s"].to_numpy()[None, :]
