@@ -19,6 +19,7 @@ import numpy as np
 import pyproj
 import shapely
 
+from .._graph_cache import gc_paused, track
 from ..errors import NetworkError
 
 _GEOD = pyproj.Geod(ellps="WGS84")
@@ -93,9 +94,10 @@ class OSMNetwork:
     def n_edges(self) -> int:
         return len(self.src)
 
+    @gc_paused()  # bulk build: the collector's passes over new dicts are half its time
     def to_networkx(self) -> nx.MultiDiGraph:
         """The MultiDiGraph, built in one bulk call (OSM node ids; geometry on edges of three or more nodes)."""
-        G: nx.MultiDiGraph = nx.MultiDiGraph(**self.graph)
+        G: nx.MultiDiGraph = track(nx.MultiDiGraph(**self.graph))
         ids = self.node_id.tolist()
         G.add_nodes_from(
             (n, {"x": x, "y": y, "mode": "road", "kind": "osm"})

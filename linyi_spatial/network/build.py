@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
+from .._graph_cache import track
 from ..crs import WGS84
 from ..errors import NetworkError
 from ..i18n import add_words
@@ -450,6 +451,7 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
         simplified=True,
         modes=tuple(str(m) for m in modes),
     )
+    track(G)  # attribute writes counted: caches are checked in O(1)
     for nid in used:
         row = node_tab.loc[nid]
         x, y = lonlat[nid]

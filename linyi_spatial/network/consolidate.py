@@ -24,6 +24,7 @@ import shapely
 from shapely.geometry import LineString
 
 from .._checks import number
+from .._graph_cache import track, tracked_copy
 from ..crs import projected_crs
 from ..errors import NetworkError
 
@@ -75,7 +76,7 @@ def consolidate_intersections(
     if G.graph.get("crs") is None:
         raise NetworkError("consolidate_intersections: the graph has no CRS (G.graph['crs'])")
     if not dead_ends:
-        G = G.copy()
+        G = tracked_copy(G)
         G.remove_nodes_from([n for n in list(G.nodes) if _street_count(G, n) <= 1])
     nodes = list(G.nodes)
     if not nodes:
@@ -92,7 +93,7 @@ def consolidate_intersections(
     members: dict[int, list[int]] = {}
     for i, c in enumerate(cluster.tolist()):
         members.setdefault(c, []).append(i)
-    H: nx.MultiDiGraph = nx.MultiDiGraph(**G.graph)
+    H: nx.MultiDiGraph = track(nx.MultiDiGraph(**G.graph))
     label: list[Any] = [None] * len(nodes)
     where: dict[Any, tuple[float, float]] = {}
     for idx in members.values():

@@ -42,6 +42,7 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
+from .._graph_cache import tracked_copy
 from .._io import read_toml
 from ..errors import DataError, NetworkError, SpecError
 from .build import OPERATING_SPEED_KPH, STATUSES
@@ -238,7 +239,7 @@ def add_lines(
         _check(line, G, shape, problems)
     if problems:
         raise NetworkError(problems)
-    H = G.copy()
+    H = tracked_copy(G)
     index = NodeIndex.from_graph(G, access)
     penalty_s = 60.0 * float(G.graph.get("station_penalty_min", 10.0))
     speeds = _line_speeds(G)

@@ -64,6 +64,7 @@ from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from .._checks import number
+from .._graph_cache import track
 from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
 from ..errors import NetworkError
@@ -644,7 +645,7 @@ def simplify_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
     dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
     order, starts, kept = _arrays.chains(src, dst, len(nodes))
-    H: nx.MultiDiGraph = nx.MultiDiGraph(**G.graph)
+    H: nx.MultiDiGraph = track(nx.MultiDiGraph(**G.graph))
     H.add_nodes_from((nodes[i], G.nodes[nodes[i]]) for i in np.flatnonzero(kept).tolist())
     ordered = order.tolist()
     st = starts.tolist()

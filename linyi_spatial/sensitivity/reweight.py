@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .._graph_cache import entries
+from .._graph_cache import entries, mark_written, tracked_copy
 from ..errors import NetworkError
 from ..network.link import Access, EdgeIndex, EdgeLayout
 from ..routing.engine import WeightLayout, weight_layout
@@ -62,7 +62,7 @@ class Reweighter:
     """
 
     def __init__(self, G: nx.Graph) -> None:
-        self.graph = G.copy()  # once: the caller's graph is never written
+        self.graph = tracked_copy(G)  # once: the caller's graph is never written
         H = self.graph
         self._dicts: list[dict[str, Any]] = [d for *_, d in H.edges(data=True)]
         bad = [
@@ -147,9 +147,11 @@ class Reweighter:
         networkx graph
         """
         t = self.times(values, parameters)
+        put = dict.__setitem__  # the plain write (a tracked dict's own would count each of them)
         for d, x in zip(self._dicts, t.tolist(), strict=True):  # one flat pass over the edge dicts
-            d["travel_time"] = x
+            put(d, "travel_time", x)
         H = self.graph
+        mark_written(H)  # one count for the pass, before the caches are installed against it
         self._routing.install(H, t[self._routing_pos])
         for key, value in entries(H).items():  # edge indexes built by earlier samples, re-timed
             if isinstance(key, tuple) and key and key[0] == "edges" and isinstance(value, EdgeIndex):

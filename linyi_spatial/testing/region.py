@@ -34,6 +34,7 @@ import networkx as nx
 import pandas as pd
 from shapely.geometry import box
 
+from .._graph_cache import tracked_copy
 from .._io import write_text
 from ..errors import DataError
 from ..network.build import build_network
@@ -221,7 +222,7 @@ def made_up_network(year: int = 2020) -> nx.MultiDiGraph:
     >>> made_up_network(2035).number_of_edges() > made_up_network(2020).number_of_edges()
     True
     """
-    return _network(int(year)).copy()
+    return tracked_copy(_network(int(year)))
 
 
 def write_region(folder: str | os.PathLike[str]) -> dict[str, Path]:

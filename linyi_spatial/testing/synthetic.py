@@ -25,6 +25,8 @@ import networkx as nx
 import numpy as np
 import pyproj
 
+from .._graph_cache import gc_paused, track
+
 __all__ = ["RoadArrays", "grid_road_arrays", "grid_road_graph"]
 
 
@@ -118,6 +120,7 @@ def grid_road_arrays(side: int = 450, *, spacing_m: float = 290.0, seed: int = 0
     )
 
 
+@gc_paused()  # bulk build: the collector's passes over new dicts are half its time
 def grid_road_graph(
     side: int = 450,
     *,
@@ -156,7 +159,7 @@ def grid_road_graph(
     a = grid_road_arrays(side, spacing_m=spacing_m, seed=seed)
     tf = pyproj.Transformer.from_crs(utm_crs, "EPSG:4326", always_xy=True)
     lon, lat = tf.transform(a.x_m + origin_utm[0], a.y_m + origin_utm[1])
-    G: nx.MultiDiGraph = nx.MultiDiGraph(crs="EPSG:4326", name=f"synthetic grid {side}x{side} (seed {seed})")
+    G: nx.MultiDiGraph = track(nx.MultiDiGraph(crs="EPSG:4326", name=f"synthetic grid {side}x{side} (seed {seed})"))
     G.add_nodes_from(
         (i, {"x": float(xx), "y": float(yy), "mode": "road", "kind": "synthetic"})
         for i, xx, yy in zip(range(a.n), lon, lat, strict=True)
