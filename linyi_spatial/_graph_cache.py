@@ -213,7 +213,7 @@ def mark_written(G: nx.Graph) -> None:
 
     Examples
     --------
-    >>> G = track(nx.DiGraph([("a", "b")]))
+    >>> G = tracked_copy(nx.DiGraph([("a", "b")]))
     >>> v = tracked_version(G)
     >>> mark_written(G)
     >>> tracked_version(G) == v + 1

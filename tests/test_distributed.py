@@ -180,6 +180,16 @@ def worker_pids(client):
     return client.run(os.getpid)  # address -> pid of each worker process
 
 
+def process_gone(pid):
+    """Whether ``pid`` has exited (gone, or a zombie awaiting its parent), read from /proc: no call to the
+    cluster, which may still be waiting for the worker it lost."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
 def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tmp_path):
     """SIGKILL one of two workers while it computes: the right result, or ClusterError, within the timeout."""
     G = linyi.load_network(2020)
@@ -205,7 +215,7 @@ def test_a_worker_killed_mid_surface_gives_the_right_surface_or_a_named_error(tm
             failure = ""
         print("worker killed mid-surface:", failure or "the right surface came back")
         assert time.monotonic() - start < 2 * timeout_s + 30
-        assert victim not in worker_pids(c).values()  # the kill happened during the call
+        assert process_gone(victim)  # the kill happened during the call
     if out is None:
         assert "restart" in failure or "did not finish" in failure
     else:

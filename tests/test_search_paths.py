@@ -32,3 +32,22 @@ def test_nearest_with_access_legs_equals_one_search_per_target_plus_its_leg(seed
     nx_cost = nx.single_source_dijkstra_path_length(G.reverse(), t0, weight="travel_time")
     for node, c in list(nx_cost.items())[:50]:
         assert per_target[0, rg.index[node]] == pytest.approx(c + legs[0])
+
+
+@pytest.mark.parametrize("kind", ["list", "int_array", "series", "tuples"])
+def test_many_ids_map_to_rows_in_one_lookup_exactly_as_one_by_one(kind):
+    import pandas as pd
+
+    if kind == "tuples":
+        G = nx.relabel_nodes(nx.gnm_random_graph(500, 1500, seed=3, directed=True), lambda i: (i, f"n{i}"))
+    else:
+        G = nx.gnm_random_graph(500, 1500, seed=3, directed=True)
+    nx.set_edge_attributes(G, 1.0, "travel_time")
+    rg = routing_graph(G)
+    ids = list(G.nodes)[::-1] * 3  # 1,500 ids, repeated
+    given = {"list": ids, "int_array": np.asarray(ids) if kind == "int_array" else ids,
+             "series": pd.Series(ids, dtype=object), "tuples": ids}[kind]  # fmt: skip
+    expected = np.array([rg.index[i] for i in ids])
+    assert np.array_equal(rg.rows(given), expected)
+    with pytest.raises(Exception, match="not in the graph"):
+        rg.rows([*ids, "nowhere"])

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_array
 
 
+_VECTOR_MIN = 64
+"""From this many ids on, :meth:`RoutingGraph.rows` maps them with one vectorised index lookup."""
+
+
 def dijkstra(*args: Any, **kwargs: Any) -> Any:
     """Run scipy's ``csgraph.dijkstra``, imported on first use (``import linyi_spatial`` stays light)."""
     from scipy.sparse.csgraph import dijkstra as run
@@ -93,8 +97,13 @@ class RoutingGraph:
 
     def rows(self, ids: Iterable[Hashable], label: str = "node") -> np.ndarray:
         """Matrix rows of node ids; raises NetworkError naming unknown ids."""
-        if isinstance(ids, np.ndarray) and ids.dtype == object and ids.ndim == 1 and len(ids) > 1000:
-            found = self._lookup.get_indexer(pd.Index(ids, dtype=object, tupleize_cols=False))
+        if not isinstance(ids, (np.ndarray, list, tuple, pd.Index, pd.Series)):
+            ids = list(ids)
+        if len(ids) > _VECTOR_MIN:  # one hash-index lookup in C instead of a dict lookup per id
+            arr = ids if isinstance(ids, np.ndarray) and ids.dtype == object and ids.ndim == 1 else None
+            if arr is None:
+                arr = np.fromiter(ids, dtype=object, count=len(ids))  # element by element: tuple ids stay whole
+            found = self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False))
             if (found >= 0).all():
                 return found.astype(np.int64)
         ids = list(ids)  # the slow path also names unknown ids
