@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -359,23 +360,35 @@ def build_neighbour_boundaries(path: str | os.PathLike[str] | None = None) -> gp
     minx, miny, maxx, maxy = linyi.bounds
     w = NEIGHBOUR_WINDOW_DEG
     window = shapely.box(minx - w, miny - w, maxx + w, maxy + w)
-    wgs = _amap_wgs84(tuple(NEIGHBOURS))
-    clipped = [shapely.simplify(shapely.intersection(shapely.make_valid(g), window), 0.002) for g in wgs]
-    clipped = list(shapely.set_precision(clipped, 10.0**-4, mode="pointwise"))
-    gdf = gpd.GeoDataFrame(
-        {
-            "adcode": list(NEIGHBOURS),
-            "name_zh": [v[0] for v in NEIGHBOURS.values()],
-            "name_en": [v[1] for v in NEIGHBOURS.values()],
-            "province": [v[2] for v in NEIGHBOURS.values()],
-            "province_en": [{"山东": "Shandong", "江苏": "Jiangsu"}[v[2]] for v in NEIGHBOURS.values()],
-        },
-        geometry=clipped,
-        crs=WGS84,
-    )
+    gdf = _prefecture_boundaries(NEIGHBOURS, simplify_deg=0.002, window=window)
+    gdf.insert(4, "province_en", gdf["province"].map({"山东": "Shandong", "江苏": "Jiangsu"}))
     if path is not None:
         write_text(path, gdf.to_json(ensure_ascii=False, separators=(",", ":")) + "\n")
     return gdf
+
+
+def _prefecture_boundaries(
+    names: Mapping[str, tuple[str, str, str]], *, simplify_deg: float, window: shapely.Geometry | None = None
+) -> gpd.GeoDataFrame:
+    """Amap boundaries of prefectures in WGS-84, clipped to ``window``, simplified and rounded to 1e-4°.
+
+    ``names`` maps adcode -> (Chinese name, English name, province); used by
+    the maps' neighbours and the 鲁南苏北 case study.
+    """
+    geoms = []
+    for g in _amap_wgs84(tuple(names)):
+        valid = shapely.make_valid(g)
+        geoms.append(shapely.simplify(valid if window is None else shapely.intersection(valid, window), simplify_deg))
+    return gpd.GeoDataFrame(
+        {
+            "adcode": list(names),
+            "name_zh": [v[0] for v in names.values()],
+            "name_en": [v[1] for v in names.values()],
+            "province": [v[2] for v in names.values()],
+        },
+        geometry=list(shapely.set_precision(geoms, 10.0**-4, mode="pointwise")),
+        crs=WGS84,
+    )
 
 
 def load_neighbours() -> gpd.GeoDataFrame:

@@ -30,17 +30,15 @@ from collections.abc import Sequence
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
-import shapely
 
 from .. import accessibility as acc
 from .. import hierarchy as hier
 from .._io import write_text
-from ..crs import WGS84
 from ..network import RoadLengths, build_network
 from ..network.link import Access
 from ..routing import travel_time_matrix
 from ..structure import SpatialStructure
-from .datasets import _amap_wgs84, data_path
+from .datasets import _prefecture_boundaries, data_path
 
 __all__ = [
     "ACCESS",
@@ -116,19 +114,7 @@ def build_boundaries(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataF
     --------
     >>> gdf = build_boundaries()  # doctest: +SKIP
     """
-    wgs = _amap_wgs84(tuple(CITIES))
-    geoms = [shapely.simplify(shapely.make_valid(g), _SIMPLIFY_DEG) for g in wgs]
-    geoms = list(shapely.set_precision(geoms, 10.0**-4, mode="pointwise"))
-    gdf = gpd.GeoDataFrame(
-        {
-            "adcode": list(CITIES),
-            "name_zh": [v[0] for v in CITIES.values()],
-            "name_en": [v[1] for v in CITIES.values()],
-            "province": [v[2] for v in CITIES.values()],
-        },
-        geometry=geoms,
-        crs=WGS84,
-    )
+    gdf = _prefecture_boundaries(CITIES, simplify_deg=_SIMPLIFY_DEG)
     if path is not None:
         write_text(path, gdf.to_json(ensure_ascii=False, separators=(",", ":")) + "\n")
     return gdf
@@ -318,11 +304,10 @@ def centrality(years: Sequence[int] = (2020, 2035)) -> pd.DataFrame:
     """
     cities = load_cities()
     names = cities["name_zh"]
+    seats = cities["seat_id"]  # the seats are nodes of the network
     parts = {}
-    road = hier.hierarchy_report(
-        load_structure(), load_network(max(years), modes=("road",)), merge_core=False, cell_km=_CELL_KM
-    ).centrality["betweenness"]
     for year in years:
+        road = hier.centrality(load_network(year, modes=("road",)), seats.tolist())["betweenness"]
         report = hierarchy_report(year)
         c, m = report.centrality, report.linkages.membership
         out = pd.DataFrame(index=pd.Index(cities.index, name="adcode"))
@@ -330,7 +315,7 @@ def centrality(years: Sequence[int] = (2020, 2035)) -> pd.DataFrame:
         out["pop_2020_census"] = cities["pop_2020_census"]
         out["mean_time_to_others_min"] = c["mean_time_min"].reindex(out.index)
         out["closeness_rank"] = out["mean_time_to_others_min"].rank(method="min").astype(int)
-        out["betweenness"] = road.reindex(out.index)
+        out["betweenness"] = road.reindex(seats).to_numpy()
         out["betweenness_rank"] = out["betweenness"].rank(ascending=False, method="min").astype(int)
         strength = m["total_strength"].reindex(out.index).astype(float)
         out["gravity_share"] = strength / strength.sum()
