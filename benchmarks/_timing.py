@@ -16,3 +16,50 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         out = fn()
         runs.append(time.perf_counter() - t0)
     return statistics.median(runs), out
+
+
+TARGETS: list[tuple[str, float, float, bool]] = []
+
+
+def header(title: str) -> None:
+    """Print what ran where and when: the script, the machine, the versions (each table says which run it is)."""
+    import datetime
+    import os
+    import platform
+
+    import numpy
+    import scipy
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9 if hasattr(os, "sysconf") else float("nan")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"# {title}")
+    print(
+        f"# run {now} on {cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GB; Python {platform.python_version()}, "
+        f"numpy {numpy.__version__}, scipy {scipy.__version__}",
+        flush=True,
+    )
+
+
+def target(label: str, value: float, limit: float, unit: str = "x", *, at_most: bool = True) -> bool:
+    """Print one goal as met or not met (the script goes on either way: timings are not tests)."""
+    ok = value <= limit if at_most else value >= limit
+    TARGETS.append((label, value, limit, ok))
+    sign = "<=" if at_most else ">="
+    print(f"  target {label}: {value:.2f}{unit} (goal {sign} {limit:g}{unit}) {'met' if ok else 'NOT MET'}", flush=True)
+    return ok
+
+
+def summary() -> None:
+    """Every goal of the run, met or not, at the end of the output."""
+    if not TARGETS:
+        return
+    met = sum(ok for *_, ok in TARGETS)
+    print(f"# targets: {met} of {len(TARGETS)} met")
+    for label, value, limit, ok in TARGETS:
+        print(f"#   {'met    ' if ok else 'NOT MET'} {label}: {value:.2f} (goal {limit:g})")

@@ -262,6 +262,51 @@ def test_a_cluster_that_lost_every_worker_is_a_named_error_within_the_timeout(pr
         assert time.monotonic() - start < 30
 
 
+def test_a_scatter_or_gather_that_never_returns_is_a_named_error_within_the_timeout(
+    client, problem, monkeypatch, tmp_path
+):
+    """A broadcast to a worker killed a moment before can wait forever, past ``Client.scatter``'s own timeout
+    (seen on a loaded machine); the engine gives up at its ``timeout_s`` instead. Run in a thread, so a
+    regression fails here instead of hanging the suite."""
+    import asyncio
+
+    G, origins, dests, _ = problem
+    engine = DaskEngine(client, G, timeout_s=2)
+
+    async def never(*_args, **_kwargs):
+        await asyncio.sleep(3600)
+
+    def call(fn):
+        box = {}
+        thread = threading.Thread(target=lambda: box.update(out=_capture(fn)), daemon=True)
+        start = time.monotonic()
+        thread.start()
+        thread.join(60)
+        assert not thread.is_alive(), "the engine waited past its timeout_s"
+        return box["out"], time.monotonic() - start
+
+    grid = analysis_grid(linyi.load_structure(axes="anchors").units, cell_km=16.0)
+    on_linyi = DaskEngine(client, linyi.load_network(2020), timeout_s=2)
+    monkeypatch.setattr(client, "_scatter", never)
+    err, took = call(lambda: on_linyi.surface_to_parquet(grid, {"t_min": ["city_hall"]}, tmp_path / "g", npartitions=1))
+    assert isinstance(err, ClusterError)
+    assert "scattering the grid's link index" in str(err)
+    assert took < 30
+    monkeypatch.undo()
+    monkeypatch.setattr(client, "_gather", never)
+    err, took = call(lambda: engine.nearest(origins, dests))
+    assert isinstance(err, ClusterError)
+    assert "could not be fetched within 2 s" in str(err)
+    assert took < 30
+
+
+def _capture(fn):
+    try:
+        return fn()
+    except Exception as exc:  # the test inspects what was raised
+        return exc
+
+
 def test_a_partial_parquet_folder_is_refused(client, problem, tmp_path):
     G, origins, dests, ref = problem
     engine = DaskEngine(client, G, block_size=10)

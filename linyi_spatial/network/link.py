@@ -262,6 +262,8 @@ class NodeIndex:
         True
         """
         access = graph_access(G, access)
+        if not isinstance(G, nx.Graph):  # a compiled routing handle: all its nodes, by its coordinates
+            return _handle_index(G)
         if not G.graph.get("crs"):
             raise CRSError("graph has no CRS (G.graph['crs'])")
         key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
@@ -287,10 +289,13 @@ class NodeIndex:
         ids[:] = [r[0] for r in rows]
         x = np.array([r[1] for r in rows], dtype=float)
         y = np.array([r[2] for r in rows], dtype=float)
+        return cls._from_xy(ids, x, y, str(G.graph["crs"]))
+
+    @classmethod
+    def _from_xy(cls, ids: np.ndarray, x: np.ndarray, y: np.ndarray, graph_crs: str) -> NodeIndex:
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             bad = ids[~(np.isfinite(x) & np.isfinite(y))].tolist()
             raise NetworkError(f"node(s) without finite x/y: {bad[:10]}")
-        graph_crs = str(G.graph["crs"])
         lon, lat = pyproj.Transformer.from_crs(graph_crs, "EPSG:4326", always_xy=True).transform(x, y)
         bounds = (float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat)))
         if pyproj.CRS.from_user_input(graph_crs).is_geographic:
@@ -468,6 +473,29 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     if access.max_distance_m is not None:
         node[~np.isfinite(seconds)] = None
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
+
+
+def _check_ids(G: nx.Graph, ids: list[Hashable], label: str) -> None:
+    """Refuse ids not in ``G`` (a compiled routing handle: one vectorised lookup), naming them."""
+    if not isinstance(G, nx.Graph):
+        G.rows(ids, label)
+        return
+    missing = [i for i in ids if i not in G]
+    if missing:
+        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
+
+
+def _handle_index(rg: Any) -> NodeIndex:
+    """The node index of a compiled routing handle (kept on it: the handle cannot change)."""
+    kept = rg.derived.get("node_index")
+    if kept is None:
+        if rg.x is None or rg.y is None:
+            raise NetworkError(
+                "this RoutingGraph has no node coordinates, so points cannot be linked to it: build it with x= and "
+                "y= (RoutingGraph.from_arrays) or from a graph with node x/y and G.graph['crs'], or pass node ids"
+            )
+        kept = rg.derived["node_index"] = NodeIndex._from_xy(rg.nodes, rg.x, rg.y, rg.crs)
+    return kept
 
 
 def _objects(items: Sequence[Hashable]) -> np.ndarray:
@@ -897,8 +925,6 @@ def resolve_places(
         labels = ids
     if not ids:
         raise NetworkError(f"empty {label} set")
-    missing = [i for i in ids if i not in G]
-    if missing:
-        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
+    _check_ids(G, ids, label)
     index = pd.Index(labels, name=label, tupleize_cols=False)  # tuple node ids stay single labels
     return pd.DataFrame({"node": _objects(ids), "snap_distance_m": 0.0, "access_time_s": 0.0}, index=index)

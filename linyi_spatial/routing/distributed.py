@@ -304,13 +304,26 @@ class DaskEngine:
     def _scatter(self, data: Any, what: str) -> Any:
         """Scatter ``data`` to every worker, or a ClusterError naming it when that does not finish in time."""
         try:
-            return self.client.scatter(data, broadcast=True, hash=False, timeout=self.timeout_s)
+            return self._bounded("scatter", data, broadcast=True, hash=False, timeout=self.timeout_s)
         except (TimeoutError, OSError, CancelledError) as exc:
             raise ClusterError(
                 f"scattering {what} to the workers did not finish within {self.timeout_s:g} s "
                 f"({type(exc).__name__}): the cluster may have lost workers; check client.scheduler_info(), "
                 "or restart it (client.restart()) and build a new DaskEngine"
             ) from None
+
+    def _bounded(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a client method, given up (``TimeoutError``) after ``timeout_s`` whatever the cluster does.
+
+        ``Client.scatter``'s own ``timeout`` only bounds the wait for workers: a
+        broadcast to a worker killed a moment before waits for it indefinitely.
+        Running the method's coroutine under the client's ``callback_timeout``
+        cancels it at the deadline instead.
+        """
+        coroutine = getattr(self.client, f"_{method}", None)
+        if coroutine is None or self.client.asynchronous:  # pragma: no cover - a client without the coroutine form
+            return getattr(self.client, method)(*args, **kwargs)
+        return self.client.sync(coroutine, *args, callback_timeout=self.timeout_s, **kwargs)
 
     def _wait(self, futures: list[Any], what: str) -> list[Any]:
         """Results of ``futures``, waiting at most ``timeout_s``; the futures are cancelled on a timeout."""
@@ -324,7 +337,13 @@ class DaskEngine:
                 f"{what} did not finish within {self.timeout_s:g} s (timeout_s); workers may have died or be "
                 "overloaded: check client.scheduler_info()"
             ) from None
-        return list(self.client.gather(futures))
+        try:
+            return list(self._bounded("gather", futures))
+        except TimeoutError:
+            raise ClusterError(
+                f"the results of {what} could not be fetched within {self.timeout_s:g} s (timeout_s): the worker "
+                "holding them may have died; restart the cluster (client.restart()) and build a new DaskEngine"
+            ) from None
 
     def _run(self, submit: Callable[[Any], list[Any]], what: str) -> list[Any]:
         """Submit work on the scattered graph and wait; scatter the graph again and rerun once if it was lost."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -73,48 +73,255 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoutingGraph:
-    """A graph's CSR form for one weight.
+    """A compiled routing handle: a graph's CSR form for one weight, immutable.
+
+    :func:`routing_graph` (``RoutingGraph.from_graph``) builds it from a
+    networkx graph and caches it there; :meth:`from_arrays` builds it from
+    edge arrays with numpy, with no networkx graph at all (2 M nodes in
+    seconds). Every routing function (:func:`nearest_times`,
+    :func:`shortest_times`, :func:`~linyi_spatial.routing.travel_time_matrix`,
+    :func:`~linyi_spatial.hierarchy.centrality`...) accepts it in place of
+    ``G``; it cannot change, so no staleness check is made. New weights make
+    a new handle (:meth:`with_weights`) without rebuilding the structure.
 
     Attributes
     ----------
     nodes : numpy.ndarray
         Node ids in matrix order.
-    index : dict
-        Node id -> row.
     forward, reverse : scipy.sparse.csr_array
         Weight matrix and its transpose (minimum over parallel edges).
     weight : str
-        Edge attribute used.
+        What the weights are (an edge attribute name, e.g. ``"travel_time"``).
+    x, y : numpy.ndarray or None
+        Node coordinates in ``crs`` (points are linked to the nearest node by them).
+    crs : str
+        The coordinates' CRS, default WGS-84.
+    edge_entry : numpy.ndarray or None
+        For a handle from arrays, the CSR entry of each input edge (parallel
+        edges share one), so :meth:`with_weights` takes one value per input edge.
     """
 
     nodes: np.ndarray
-    index: dict[Hashable, int]
     forward: csr_array
     reverse: csr_array
     weight: str
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+    crs: str = "EPSG:4326"
+    edge_entry: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def derived(self) -> dict[Any, Any]:
+        """What the library derives from the handle and keeps on it (e.g. the node index for linking points)."""
+        return {}
+
+    @property
+    def graph(self) -> dict[str, Any]:
+        """Graph attributes as on a networkx graph: the coordinates' CRS."""
+        return {"crs": self.crs}
+
+    def __repr__(self) -> str:
+        return f"RoutingGraph({len(self.nodes):,} nodes, {self.forward.nnz:,} edges, weight={self.weight!r})"
+
+    @classmethod
+    def from_graph(cls, G: nx.Graph, weight: str = "travel_time") -> RoutingGraph:
+        """The handle of a networkx graph (:func:`routing_graph`: cached on ``G``, rebuilt when ``G`` changes).
+
+        Parameters
+        ----------
+        G : networkx graph or OSMNetwork
+        weight : str, default "travel_time"
+
+        Returns
+        -------
+        RoutingGraph
+
+        Examples
+        --------
+        >>> G = nx.DiGraph([("a", "b", {"travel_time": 5.0})])
+        >>> RoutingGraph.from_graph(G).forward.nnz
+        1
+        """
+        return routing_graph(G, weight)
+
+    @classmethod
+    def from_arrays(  # noqa: PLR0913 - arrays, and how to read them
+        cls,
+        src: np.ndarray,
+        dst: np.ndarray,
+        weights: np.ndarray,
+        *,
+        n_nodes: int | None = None,
+        node_ids: np.ndarray | Sequence[Hashable] | None = None,
+        x: np.ndarray | None = None,
+        y: np.ndarray | None = None,
+        crs: str = "EPSG:4326",
+        weight: str = "travel_time",
+        both_ways: bool = False,
+    ) -> RoutingGraph:
+        """Build the handle from edge arrays with numpy: no networkx graph, no per-edge Python work.
+
+        Parameters
+        ----------
+        src, dst : array of int
+            Each directed edge's tail and head as node positions ``0 .. n_nodes - 1``.
+        weights : array of float
+            Each edge's cost (finite, non-negative); the minimum over parallel edges is kept.
+        n_nodes : int, optional
+            Default: ``len(node_ids)``, else one more than the largest position.
+        node_ids : array, optional
+            The id of each position (default: the positions themselves).
+        x, y : array of float, optional
+            Node coordinates in ``crs``, to link points to nodes.
+        crs : str, default "EPSG:4326"
+        weight : str, default "travel_time"
+            What the weights are (``"travel_time"`` in seconds for travel-time functions).
+        both_ways : bool, default False
+            Add every edge in both directions (an undirected network).
+
+        Returns
+        -------
+        RoutingGraph
+
+        Raises
+        ------
+        NetworkError
+            Naming the first edges with a position out of range or an invalid weight, or arrays of unequal length.
+
+        Examples
+        --------
+        >>> rg = RoutingGraph.from_arrays(np.array([0, 0, 1]), np.array([1, 1, 2]), np.array([9.0, 5.0, 2.0]))
+        >>> rg.forward.toarray().tolist()
+        [[0.0, 5.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
+        >>> rg.with_weights(np.array([1.0, 8.0, 3.0])).forward.toarray()[0].tolist()  # one value per input edge
+        [0.0, 1.0, 0.0]
+        """
+        src = np.asarray(src)
+        dst = np.asarray(dst)
+        w = np.asarray(weights, dtype=np.float64)
+        if not (src.ndim == dst.ndim == w.ndim == 1 and len(src) == len(dst) == len(w)):
+            raise NetworkError(
+                f"src, dst and weights must be 1-d arrays of one length (got {src.shape}, {dst.shape}, {w.shape})"
+            )
+        if len(src) and not (np.issubdtype(src.dtype, np.integer) and np.issubdtype(dst.dtype, np.integer)):
+            raise NetworkError(f"src and dst must be integer node positions (got {src.dtype} and {dst.dtype})")
+        if node_ids is not None:
+            ids = np.asarray(node_ids) if not isinstance(node_ids, np.ndarray) else node_ids
+            n = len(ids) if n_nodes is None else int(n_nodes)
+            if len(ids) != n:
+                raise NetworkError(f"node_ids has {len(ids):,} ids for n_nodes={n:,}")
+        else:
+            n = int(n_nodes) if n_nodes is not None else (int(max(src.max(), dst.max())) + 1 if len(src) else 0)
+            ids = np.arange(n, dtype=np.int64)
+        bad = (src < 0) | (src >= n) | (dst < 0) | (dst >= n)
+        if bad.any():
+            first = np.flatnonzero(bad)[:10].tolist()
+            raise NetworkError(f"edge(s) {first} have a node position outside 0..{n - 1}")
+        bad = ~np.isfinite(w) | (w < 0)
+        if bad.any():
+            first = np.flatnonzero(bad)[:10]
+            raise NetworkError(
+                f"edge(s) {first.tolist()} have {weight}={w[first].tolist()}; weights must be finite and non-negative"
+            )
+        for name, arr in (("x", x), ("y", y)):
+            if arr is not None and len(arr) != n:
+                raise NetworkError(f"{name} has {len(arr):,} values for {n:,} nodes")
+        if both_ways:
+            src, dst, w = np.concatenate([src, dst]), np.concatenate([dst, src]), np.concatenate([w, w])
+        forward, entry = _csr_min(src, dst, w, n)
+        if both_ways:
+            entry = entry[: len(entry) // 2]  # one value per given edge: both directions take it
+        xs = None if x is None else np.asarray(x, dtype=np.float64)
+        ys = None if y is None else np.asarray(y, dtype=np.float64)
+        return cls(ids, forward, forward.T.tocsr(), weight, xs, ys, crs, entry if not both_ways else None)
+
+    def with_weights(self, values: np.ndarray, weight: str | None = None) -> RoutingGraph:
+        """The same structure with new weights: one per CSR entry (``forward.data`` order), or per input edge.
+
+        Parameters
+        ----------
+        values : array of float
+            ``forward.nnz`` values, or for a handle from arrays one per input
+            edge (the minimum over parallel edges is kept).
+        weight : str, optional
+            The new weights' name (default: this handle's).
+
+        Returns
+        -------
+        RoutingGraph
+
+        Raises
+        ------
+        NetworkError
+            For a wrong number of values or an invalid one.
+
+        Examples
+        --------
+        >>> rg = RoutingGraph.from_arrays(np.array([0]), np.array([1]), np.array([5.0]))
+        >>> rg.with_weights(np.array([7.0])).forward.toarray().tolist()
+        [[0.0, 7.0], [0.0, 0.0]]
+        """
+        v = np.asarray(values, dtype=np.float64)
+        bad = ~np.isfinite(v) | (v < 0)
+        if bad.any():
+            raise NetworkError(f"weight(s) at {np.flatnonzero(bad)[:10].tolist()} are not finite and non-negative")
+        nnz = self.forward.nnz
+        if len(v) == nnz:
+            data = v.copy()
+        elif self.edge_entry is not None and len(v) == len(self.edge_entry):
+            data = np.full(nnz, np.inf)
+            np.minimum.at(data, self.edge_entry, v)
+        else:
+            per_edge = "" if self.edge_entry is None else f" or {len(self.edge_entry):,} (one per input edge)"
+            raise NetworkError(f"with_weights needs {nnz:,} values (one per CSR entry){per_edge}, got {len(v):,}")
+        forward = _csr((data, self.forward.indices, self.forward.indptr), shape=self.forward.shape)
+        return replace(self, forward=forward, reverse=forward.T.tocsr(), weight=weight or self.weight)
+
+    @cached_property
+    def index(self) -> dict[Hashable, int]:
+        """Node id -> row (built on first use)."""
+        return dict(zip(self.nodes.tolist(), range(len(self.nodes)), strict=True))
 
     def rows(self, ids: Iterable[Hashable], label: str = "node") -> np.ndarray:
-        """Matrix rows of node ids; raises NetworkError naming unknown ids."""
+        """Matrix rows of node ids; raises NetworkError naming unknown ids.
+
+        Many ids (or any on a handle whose id dict was never built) are looked
+        up in one vectorised hash-index call; a few on a graph's handle by dict.
+        """
         if not isinstance(ids, (np.ndarray, list, tuple, pd.Index, pd.Series)):
             ids = list(ids)
-        if len(ids) > _VECTOR_MIN:  # one hash-index lookup in C instead of a dict lookup per id
-            arr = ids if isinstance(ids, np.ndarray) and ids.dtype == object and ids.ndim == 1 else None
-            if arr is None:
-                arr = np.fromiter(ids, dtype=object, count=len(ids))  # element by element: tuple ids stay whole
-            found = self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False))
-            if (found >= 0).all():
-                return found.astype(np.int64)
-        ids = list(ids)  # the slow path also names unknown ids
-        missing = [i for i in ids if i not in self.index]
-        if missing:
-            raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}{' ...' if len(missing) > 10 else ''}")
-        return np.fromiter((self.index[i] for i in ids), dtype=np.int64, count=len(ids))
+        n = len(ids)
+        known = self.__dict__.get("index")
+        if known is not None and n <= _VECTOR_MIN:
+            try:
+                return np.fromiter((known[i] for i in ids), dtype=np.int64, count=n)
+            except (KeyError, TypeError):
+                found = np.array([known.get(i, -1) if _hashable(i) else -1 for i in ids], dtype=np.int64)
+        else:
+            found = self._find(ids)
+        if (found >= 0).all():
+            return found
+        missing = _object_array(ids)[found < 0][:11].tolist()
+        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}{' ...' if len(missing) > 10 else ''}")
+
+    def _find(self, ids: Sequence[Hashable] | np.ndarray | pd.Index | pd.Series) -> np.ndarray:
+        """Rows of ``ids``, -1 where unknown (one hash-index lookup in C)."""
+        if self.nodes.dtype != object and isinstance(ids, (np.ndarray, pd.Index, pd.Series)) and ids.dtype.kind in "iu":
+            # integer ids on an integer handle: no Python objects on the way
+            return self._lookup.get_indexer(pd.Index(ids)).astype(np.int64)
+        arr = _object_array(i if _hashable(i) else _Unhashable() for i in ids)
+        return self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False)).astype(np.int64)
+
+    def __contains__(self, node: object) -> bool:
+        return _hashable(node) and len(self._find([node])) == 1 and bool(self._find([node])[0] >= 0)
 
     @cached_property
     def _lookup(self) -> pd.Index:
         """The node ids as a hash index (vectorized lookups of many ids)."""
+        if self.nodes.dtype != object:
+            return pd.Index(self.nodes)
         return pd.Index(self.nodes, dtype=object, tupleize_cols=False)
 
     def nearest(self, targets: Sequence[Hashable], *, max_cost: float | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -129,6 +336,68 @@ class RoutingGraph:
         lut[idx[::-1]] = np.arange(len(idx))[::-1]  # first occurrence wins for repeated targets
         nearest = np.where((source >= 0) & np.isfinite(cost), lut[np.maximum(source, 0)], -1)
         return cost, nearest
+
+    @cached_property
+    def igraph(self) -> Any:
+        """The handle as a directed, weighted ``igraph.Graph`` (vertex i = row i), built once and kept.
+
+        Betweenness (:func:`~linyi_spatial.hierarchy.centrality`) runs on it;
+        needs the ``igraph`` extra.
+        """
+        import igraph as ig
+
+        coo = self.forward.tocoo()
+        keep = coo.row != coo.col  # loops never lie on a shortest path between two places
+        g = ig.Graph(n=len(self.nodes), edges=np.column_stack([coo.row[keep], coo.col[keep]]), directed=True)
+        g.es["weight"] = coo.data[keep]
+        return g
+
+
+class _Unhashable:
+    """Stands in for an unhashable id in a lookup (it matches no node)."""
+
+
+def _object_array(items: Iterable[Hashable]) -> np.ndarray:
+    """A 1-d object array, element by element (tuple ids stay single elements)."""
+    return np.fromiter(items, dtype=object)
+
+
+def _hashable(item: object) -> bool:
+    try:
+        hash(item)
+    except TypeError:
+        return False
+    return True
+
+
+def _coordinates(G: nx.Graph) -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    """The nodes' x/y in matrix order and their CRS, or None when any node lacks them or the graph has no CRS."""
+    crs = G.graph.get("crs")
+    if not crs:
+        return None, None, "EPSG:4326"
+    try:
+        xy = np.array([(d["x"], d["y"]) for d in G._node.values()], dtype=np.float64)  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError):
+        return None, None, str(crs)
+    if xy.size == 0 or not np.isfinite(xy).all():
+        return None, None, str(crs)
+    return xy[:, 0].copy(), xy[:, 1].copy(), str(crs)
+
+
+def _csr_min(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int) -> tuple[csr_array, np.ndarray]:
+    """The CSR of edges (minimum over parallel ones), built with numpy sorts, and each edge's entry in it."""
+    order = np.lexsort((w, dst, src))  # by tail, head, then cheapest first
+    s, d = src[order], dst[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
+    entry_sorted = np.cumsum(first) - 1
+    entry = np.empty(len(order), dtype=np.int64)
+    entry[order] = entry_sorted
+    itype = np.int32 if max(n, len(order)) < 2**31 - 1 else np.int64  # csgraph's own index type: no copy per call
+    indptr = np.zeros(n + 1, dtype=itype)
+    np.cumsum(np.bincount(s[first], minlength=n), out=indptr[1:])
+    forward = _csr((w[order][first], d[first].astype(itype), indptr), shape=(n, n))
+    return forward, entry
 
 
 def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, object]]]:
@@ -167,7 +436,8 @@ def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, ob
     node_ids = np.empty(n, dtype=object)
     for i, node in enumerate(nodes):  # element by element: tuple ids must stay single objects
         node_ids[i] = node
-    rg = RoutingGraph(node_ids, index, forward, forward.T.tocsr(), weight)
+    rg = RoutingGraph(node_ids, forward, forward.T.tocsr(), weight, *_coordinates(G))
+    rg.__dict__["index"] = index  # already built: kept instead of built again on first use
     return rg, edges
 
 
@@ -176,25 +446,19 @@ def _from_arrays(net: OSMNetwork, weight: str) -> RoutingGraph:
     if weight not in ("travel_time", "length"):
         raise NetworkError(f"an OSMNetwork routes on 'travel_time' or 'length', not {weight!r}")
     w = net.travel_time if weight == "travel_time" else net.length
-    n = net.n_nodes
-    order = np.lexsort((w, net.dst, net.src))  # the cheapest of parallel edges first
-    s, d = net.src[order], net.dst[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
-    forward = _csr((w[order][first], (s[first], d[first])), shape=(n, n))
-    ids = np.empty(n, dtype=object)
-    ids[:] = net.node_id.tolist()
-    index = dict(zip(ids.tolist(), range(n), strict=True))
-    return RoutingGraph(ids, index, forward, forward.T.tocsr(), weight)
+    return RoutingGraph.from_arrays(
+        net.src, net.dst, w, node_ids=net.node_id, x=net.x, y=net.y, crs="EPSG:4326", weight=weight
+    )
 
 
-def routing_graph(G: nx.Graph | OSMNetwork, weight: str = "travel_time") -> RoutingGraph:
+def routing_graph(G: nx.Graph | OSMNetwork | RoutingGraph, weight: str = "travel_time") -> RoutingGraph:
     """Return the CSR form of ``G`` for ``weight``: cached, and rebuilt whenever ``G`` has changed.
 
     Parameters
     ----------
-    G : networkx.Graph, DiGraph, MultiGraph or MultiDiGraph, or OSMNetwork
-        An :class:`~linyi_spatial.network.OSMNetwork` (from
+    G : networkx.Graph, DiGraph, MultiGraph or MultiDiGraph, OSMNetwork or RoutingGraph
+        A :class:`RoutingGraph` is returned as it is (its weight must be
+        ``weight``). An :class:`~linyi_spatial.network.OSMNetwork` (from
         :func:`~linyi_spatial.network.read_osm`) is routed from its arrays,
         with no networkx graph; its arrays are read-only, so its CSR form is
         kept on it.
@@ -221,6 +485,13 @@ def routing_graph(G: nx.Graph | OSMNetwork, weight: str = "travel_time") -> Rout
     >>> routing_graph(G).forward.toarray().tolist()
     [[0.0, 7.0], [0.0, 0.0]]
     """
+    if isinstance(G, RoutingGraph):
+        if G.weight != weight:
+            raise NetworkError(
+                f"this RoutingGraph holds {G.weight!r} weights, not {weight!r}: pass weight={G.weight!r} or build a "
+                f"handle for {weight!r} (RoutingGraph.from_graph(G, {weight!r}) or rg.with_weights(values, {weight!r}))"
+            )
+        return G
     if isinstance(G, OSMNetwork):
         kept = G.derived.get(("routing", weight))
         if kept is None:
@@ -256,6 +527,8 @@ class WeightLayout:
     nodes : numpy.ndarray
     index : dict
     weight : str
+    coords : tuple
+        The nodes' x, y and their CRS, passed on to each routing form.
     """
 
     edges: list[Mapping[str, object]]
@@ -265,6 +538,7 @@ class WeightLayout:
     nodes: np.ndarray
     index: dict[Hashable, int]
     weight: str
+    coords: tuple[np.ndarray | None, np.ndarray | None, str] = (None, None, "EPSG:4326")
 
     def routing(self, values: np.ndarray) -> RoutingGraph:
         """The CSR form for ``values`` (one per entry of ``edges``), the minimum over parallel edges.
@@ -287,7 +561,9 @@ class WeightLayout:
         np.minimum.at(data, self.pair, np.asarray(values, dtype=np.float64))
         n = len(self.nodes)
         forward = _csr((data, (self.rows, self.cols)), shape=(n, n))
-        return RoutingGraph(self.nodes, self.index, forward, forward.T.tocsr(), self.weight)
+        rg = RoutingGraph(self.nodes, forward, forward.T.tocsr(), self.weight, *self.coords)
+        rg.__dict__["index"] = self.index  # the same nodes: the id dict is shared, not built again
+        return rg
 
     def install(self, G: nx.Graph, values: np.ndarray) -> RoutingGraph:
         """Cache :meth:`routing` of ``values`` on ``G``, whose edges now hold those values."""
@@ -335,7 +611,7 @@ def weight_layout(G: nx.Graph, weight: str = "travel_time") -> WeightLayout:
             cols.append(base.index[v])
     return WeightLayout(
         edges, np.asarray(pair, dtype=np.int64), np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-        base.nodes, base.index, weight,
+        base.nodes, base.index, weight, (base.x, base.y, base.crs),
     )  # fmt: skip
 
 
