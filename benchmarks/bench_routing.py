@@ -20,12 +20,12 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from _timing import timed
+from _timing import header, summary, target, timed
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from linyi_spatial.accessibility import gravity_accessibility
-from linyi_spatial.routing import clear_cache, nearest_times, routing_graph, travel_time_matrix
+from linyi_spatial.routing import RoutingGraph, clear_cache, nearest_times, routing_graph, travel_time_matrix
 from linyi_spatial.testing.synthetic import grid_road_arrays, grid_road_graph
 
 ROWS: list[tuple[str, str, float, str]] = []
@@ -54,6 +54,7 @@ def main() -> None:
     repeat = 3 if args.quick else 5
     rng = np.random.default_rng(7)
 
+    header("bench_routing: routing and accessibility, library against raw csgraph, networkx and pandana")
     print(f"== building the synthetic graph ({side}x{side})", flush=True)
     arrays = grid_road_arrays(side)
     n = arrays.n
@@ -78,12 +79,29 @@ def main() -> None:
 
     # ---------------------------------------------------------------- T1
     print("== T1 time from every node to the nearest of 12 centres")
-    t_raw, ref1 = timed(lambda: dijkstra(AT, directed=True, indices=centres, min_only=True), repeat)
-    record("T1", "raw scipy dijkstra(AT, indices=12, min_only=True)  [baseline]", t_raw)
+
+    def raw_nearest() -> np.ndarray:
+        cost, _, src = dijkstra(AT, directed=True, indices=centres, min_only=True, return_predecessors=True)
+        lut = np.full(n, -1)
+        lut[centres] = np.arange(len(centres))
+        return cost, np.where(src >= 0, lut[np.maximum(src, 0)], -1)  # the time and which centre
+
+    t_raw, (ref1, which1) = timed(raw_nearest, repeat)
+    record("T1", "raw scipy dijkstra(AT, indices=12, min_only=True) + which centre  [baseline]", t_raw)
     routing_graph(G)
-    t_lib, (got1, _) = timed(lambda: nearest_times(G, centres.tolist()), repeat)
+    t_lib, (got1, got_which) = timed(lambda: nearest_times(G, centres.tolist()), repeat)
     check("T1", got1, ref1)  # node order of grid_road_graph is 0..n-1
+    assert np.array_equal(got_which, which1)
     record("T1", "library nearest_times(G, centres) (CSR cached)", t_lib, f"ratio {t_lib / t_raw:.2f}x")
+    t_h, handle = timed(
+        lambda: RoutingGraph.from_arrays(arrays.u, arrays.v, arrays.travel_time_s, n_nodes=n, x=arrays.x_m,
+                                         y=arrays.y_m, crs="EPSG:32650"), 1)  # fmt: skip
+    record("T1", "library RoutingGraph.from_arrays (the handle, built once; not in the ratio)", t_h)
+    t_libh, (goth, _) = timed(lambda: nearest_times(handle, centres), repeat)
+    check("T1 handle", goth, ref1)
+    record("T1", "library nearest_times(handle, centres)", t_libh, f"ratio {t_libh / t_raw:.2f}x")
+    target("T1 nearest_times(G) / csgraph", t_lib / t_raw, 1.15)
+    target("T1 nearest_times(handle) / csgraph", t_libh / t_raw, 1.15)
     GR = G.reverse(copy=False)
     t_nx, nxd = timed(lambda: nx.multi_source_dijkstra_path_length(GR, set(centres.tolist()), weight="travel_time"), 1)
     check("T1 networkx", np.array([nxd[i] for i in range(n)]), ref1)
@@ -99,6 +117,11 @@ def main() -> None:
     record(
         "T2", "library travel_time_matrix(G, origins, centres) (CSR cached)", t_lib2, f"ratio {t_lib2 / t_raw2:.2f}x"
     )
+    t_lib2h, got2h = timed(lambda: travel_time_matrix(handle, origins, centres), repeat)
+    check("T2 handle", got2h.to_numpy() * 60.0, ref2)
+    record("T2", "library travel_time_matrix(handle, origins, centres)", t_lib2h, f"ratio {t_lib2h / t_raw2:.2f}x")
+    target("T2 travel_time_matrix(G) / csgraph", t_lib2 / t_raw2, 1.15)
+    target("T2 travel_time_matrix(handle) / csgraph", t_lib2h / t_raw2, 1.15)
     k = 3 if not args.quick else 12
 
     def nx_per_destination() -> np.ndarray:
@@ -204,6 +227,8 @@ def main() -> None:
         for t, lbl, s, _ in ROWS:
             if t == task:
                 print(f"  {task}  {lbl[:70]:70s} {s / base:8.2f}x")
+    target("T4 Linyi 1 km grid, all surfaces, seconds", t4, 3.0, " s")
+    summary()
 
 
 if __name__ == "__main__":

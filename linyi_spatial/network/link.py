@@ -499,11 +499,8 @@ def _handle_index(rg: Any) -> NodeIndex:
 
 
 def _objects(items: Sequence[Hashable]) -> np.ndarray:
-    """A 1-d object array of node ids (tuples stay elements, not rows)."""
-    out = np.empty(len(items), dtype=object)
-    for i, item in enumerate(items):
-        out[i] = item
-    return out
+    """A 1-d object array of node ids (tuples stay elements, not rows), filled in C."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _edge_lines(

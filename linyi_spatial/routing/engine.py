@@ -308,9 +308,12 @@ class RoutingGraph:
 
     def _find(self, ids: Sequence[Hashable] | np.ndarray | pd.Index | pd.Series) -> np.ndarray:
         """Rows of ``ids``, -1 where unknown (one hash-index lookup in C)."""
-        if self.nodes.dtype != object and isinstance(ids, (np.ndarray, pd.Index, pd.Series)) and ids.dtype.kind in "iu":
-            # integer ids on an integer handle: no Python objects on the way
-            return self._lookup.get_indexer(pd.Index(ids)).astype(np.int64)
+        if self._lookup.dtype.kind in "iu":  # integer ids: looked up as a numeric array, no Python objects
+            arr = ids.to_numpy() if isinstance(ids, (pd.Index, pd.Series)) else np.asarray(ids)
+            if arr.ndim == 1 and arr.dtype.kind in "iu":
+                return self._lookup.get_indexer(arr).astype(np.int64)
+            if arr.ndim == 1 and arr.dtype == object and len(arr) and all(map(_is_int, arr)):
+                return self._lookup.get_indexer(arr.astype(np.int64)).astype(np.int64)
         arr = _object_array(i if _hashable(i) else _Unhashable() for i in ids)
         return self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False)).astype(np.int64)
 
@@ -322,6 +325,11 @@ class RoutingGraph:
         """The node ids as a hash index (vectorized lookups of many ids)."""
         if self.nodes.dtype != object:
             return pd.Index(self.nodes)
+        if self.nodes.size and all(type(i) is int for i in self.nodes.tolist()):  # plain int ids: a numeric index
+            try:
+                return pd.Index(self.nodes.astype(np.int64))
+            except OverflowError:  # beyond int64
+                pass
         return pd.Index(self.nodes, dtype=object, tupleize_cols=False)
 
     def nearest(self, targets: Sequence[Hashable], *, max_cost: float | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -360,6 +368,11 @@ class _Unhashable:
 def _object_array(items: Iterable[Hashable]) -> np.ndarray:
     """A 1-d object array, element by element (tuple ids stay single elements)."""
     return np.fromiter(items, dtype=object)
+
+
+def _is_int(item: object) -> bool:
+    """A Python or numpy integer, not a bool (``True == 1`` must not find node 1)."""
+    return type(item) is int or (isinstance(item, np.integer) and not isinstance(item, np.bool_))
 
 
 def _hashable(item: object) -> bool:

@@ -11,7 +11,7 @@ import pandas as pd
 from .._checks import number
 from ..errors import NetworkError
 from ..network.link import Access, Places, resolve_places
-from .engine import routing_graph, search
+from .engine import batched_dijkstra, routing_graph
 
 __all__ = ["Places", "resolve_places", "travel_time_matrix"]  # the resolver lives with the access leg (network.link)
 
@@ -112,15 +112,15 @@ def travel_time_matrix(
     o_ok = o["node"].notna().to_numpy()
     d_ok = d["node"].notna().to_numpy()
     T = np.full((len(o), len(d)), np.inf)
-    o_valid = o["node"][o_ok].tolist()
-    d_valid = d["node"][d_ok].tolist()
-    if o_valid and d_valid:
-        per_destination = len(set(d_valid)) <= len(set(o_valid))
-        sources, others = (d_valid, o_valid) if per_destination else (o_valid, d_valid)
-        uniq = list(dict.fromkeys(sources))
-        pos = {n: i for i, n in enumerate(uniq)}
-        rows = search(rg, uniq, max_cost=max_cost, to_sources=per_destination, batch_size=batch_size)  # checked once
-        block = rows[:, rg.rows(others)][[pos[n] for n in sources]]
+    if o_ok.any() and d_ok.any():
+        o_rows = rg.rows(o["node"].to_numpy()[o_ok], "origin")  # one vectorised lookup per side
+        d_rows = rg.rows(d["node"].to_numpy()[d_ok], "destination")
+        o_uniq, o_inv = np.unique(o_rows, return_inverse=True)
+        d_uniq, d_inv = np.unique(d_rows, return_inverse=True)
+        per_destination = len(d_uniq) <= len(o_uniq)  # search from the smaller side
+        A = rg.reverse if per_destination else rg.forward
+        src, src_inv, cols = (d_uniq, d_inv, o_rows) if per_destination else (o_uniq, o_inv, d_rows)
+        block = batched_dijkstra(A, src, max_cost=max_cost, batch_size=batch_size, columns=cols)[src_inv]
         T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block.T if per_destination else block
     T = T + o["access_time_s"].to_numpy()[:, None] + d["access_time_s"].to_numpy()[None, :]
     if max_cost is not None:
