@@ -311,14 +311,14 @@ class RoutingGraph:
         if self._lookup.dtype.kind in "iu":  # integer ids: looked up as a numeric array, no Python objects
             arr = ids.to_numpy() if isinstance(ids, (pd.Index, pd.Series)) else np.asarray(ids)
             if arr.ndim == 1 and arr.dtype.kind in "iu":
-                return self._lookup.get_indexer(arr).astype(np.int64)
+                return self._lookup.get_indexer(pd.Index(arr, copy=False)).astype(np.int64)
             if arr.ndim == 1 and arr.dtype == object and len(arr) and all(map(_is_int, arr)):
-                return self._lookup.get_indexer(arr.astype(np.int64)).astype(np.int64)
+                return self._lookup.get_indexer(pd.Index(arr.astype(np.int64), copy=False)).astype(np.int64)
         arr = _object_array(i if _hashable(i) else _Unhashable() for i in ids)
         return self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False)).astype(np.int64)
 
     def __contains__(self, node: object) -> bool:
-        return _hashable(node) and len(self._find([node])) == 1 and bool(self._find([node])[0] >= 0)
+        return _hashable(node) and bool(self._find([node])[0] >= 0)
 
     @cached_property
     def _lookup(self) -> pd.Index:
