@@ -2,6 +2,7 @@
 #   make maps   create .venv, install the package, write the interactive maps into maps/ (Chinese: maps/zh/)
 #   make test   install the test extras and run the full test suite (make test-fast: the unit tests only)
 #   make docs   build the documentation site into docs/_build/html
+#   make bench  time the library against its baselines and peers (≈ 45 min; every table into benchmarks/results/last_run.txt)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -55,8 +56,14 @@ dist: $(BIN)/python
 	$(BIN)/python -m twine check --strict dist/*
 
 bench: $(BIN)/python
-	$(PIP) install -q -e '.[test]'
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	$(PIP) install -q -e '.[bench]'
+	mkdir -p benchmarks/results
+	: > benchmarks/results/last_run.txt
+	for b in benchmarks/bench_*.py; do \
+	  $(BIN)/python $$b > benchmarks/results/.one.txt 2>&1; rc=$$?; \
+	  cat benchmarks/results/.one.txt | tee -a benchmarks/results/last_run.txt; \
+	  [ $$rc -eq 0 ] || exit $$rc; \
+	done; rm -f benchmarks/results/.one.txt
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info maps/*.html docs/_build
