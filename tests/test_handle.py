@@ -155,3 +155,29 @@ def test_a_real_osm_extract_routes_from_its_arrays_through_the_public_functions(
     assert np.isfinite(b.to_numpy()).mean() > 0.5
     np.testing.assert_allclose(b.to_numpy(), a.to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(nearest_times(h, targets)[0], nearest_times(G, targets.tolist())[0], rtol=1e-12)
+
+
+def test_surfaces_and_isochrones_run_on_a_handle_with_cells_joining_nodes():
+    """Node-linked cells need only coordinates: the handle gives the graph's surfaces; edge linking is named."""
+    from linyi_spatial import accessibility as acc
+    from linyi_spatial.network import Access
+
+    G, S = ls.testing.made_up_network(2020), ls.testing.made_up_structure()
+    rg = routing_graph(G)
+    coo = rg.forward.tocoo()
+    h = RoutingGraph.from_arrays(
+        coo.row, coo.col, coo.data, node_ids=rg.nodes, x=rg.x, y=rg.y, crs=rg.crs, modes=rg.modes, kinds=rg.kinds
+    )  # the nodes' modes and kinds: cells join road nodes only, as on the graph
+    assert set(rg.modes) == {"road", "rail"}
+    grid = acc.analysis_grid(S.units, cell_km=10)
+    nodes = Access(link_to="nodes")
+    a = acc.travel_time_surface(G, S, grid=grid, access=nodes)
+    b = acc.travel_time_surface(h, S, grid=grid, access=nodes)
+    cols = [c for c in a.columns if c.endswith("_min")]
+    assert np.isfinite(b[cols].to_numpy()).any()
+    np.testing.assert_allclose(b[cols].to_numpy(), a[cols].to_numpy(), rtol=1e-12)
+    ia = acc.isochrones(G, S.places.iloc[:1], [10, 30], grid=grid, access=nodes)
+    ib = acc.isochrones(h, S.places.iloc[:1], [10, 30], grid=grid, access=nodes)
+    assert ib["area_km2"].tolist() == ia["area_km2"].tolist()
+    with pytest.raises(NetworkError, match="no edge geometry to link cells to"):
+        acc.travel_time_surface(h, S, grid=grid)

@@ -262,8 +262,8 @@ class NodeIndex:
         True
         """
         access = graph_access(G, access)
-        if not isinstance(G, nx.Graph):  # a compiled routing handle: all its nodes, by its coordinates
-            return _handle_index(G)
+        if not isinstance(G, nx.Graph):  # a compiled routing handle: the nodes access allows, by its coordinates
+            return _handle_index(G, access)
         if not G.graph.get("crs"):
             raise CRSError("graph has no CRS (G.graph['crs'])")
         key = ("nodes", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds),
@@ -485,16 +485,24 @@ def _check_ids(G: nx.Graph, ids: list[Hashable], label: str) -> None:
         raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
 
 
-def _handle_index(rg: Any) -> NodeIndex:
-    """The node index of a compiled routing handle (kept on it: the handle cannot change)."""
-    kept = rg.derived.get("node_index")
+def _handle_index(rg: Any, access: Access) -> NodeIndex:
+    """The node index of a compiled routing handle for ``access`` (kept on it: the handle cannot change)."""
+    key = ("node_index", None if access.modes is None else frozenset(access.modes), frozenset(access.exclude_kinds))
+    kept = rg.derived.get(key)
     if kept is None:
         if rg.x is None or rg.y is None:
             raise NetworkError(
                 "this RoutingGraph has no node coordinates, so points cannot be linked to it: build it with x= and "
                 "y= (RoutingGraph.from_arrays) or from a graph with node x/y and G.graph['crs'], or pass node ids"
             )
-        kept = rg.derived["node_index"] = NodeIndex._from_xy(rg.nodes, rg.x, rg.y, rg.crs)
+        keep = np.ones(len(rg.nodes), dtype=bool)
+        if rg.modes is not None and access.modes is not None:
+            keep &= np.isin(rg.modes, list(access.modes))
+        if rg.kinds is not None and access.exclude_kinds:
+            keep &= ~np.isin(rg.kinds, list(access.exclude_kinds))
+        if not keep.any():
+            raise NetworkError("no nodes to link to (check the access modes and exclude_kinds)")
+        kept = rg.derived[key] = NodeIndex._from_xy(rg.nodes[keep], rg.x[keep], rg.y[keep], rg.crs)
     return kept
 
 
@@ -668,6 +676,11 @@ class EdgeIndex:
         >>> len(EdgeIndex.from_graph(made_up_network(2020)).u) > 0
         True
         """
+        if not isinstance(G, nx.Graph):
+            raise NetworkError(
+                "a RoutingGraph handle has no edge geometry to link cells to: pass access=Access(link_to='nodes') "
+                "(cells join their nearest node) or the networkx graph"
+            )
         access = graph_access(G, access)
         crs = str(G.graph.get("crs") or "")
         if not crs:

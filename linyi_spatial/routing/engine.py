@@ -101,6 +101,10 @@ class RoutingGraph:
     edge_entry : numpy.ndarray or None
         For a handle from arrays, the CSR entry of each input edge (parallel
         edges share one), so :meth:`with_weights` takes one value per input edge.
+    modes, kinds : numpy.ndarray or None
+        Each node's ``mode`` (``"road"``, ``"rail"``...) and ``kind``, which
+        an :class:`~linyi_spatial.network.Access` uses to choose the nodes
+        points may join, as on the graph (None: every node is a road node).
     """
 
     nodes: np.ndarray
@@ -111,6 +115,8 @@ class RoutingGraph:
     y: np.ndarray | None = None
     crs: str = "EPSG:4326"
     edge_entry: np.ndarray | None = field(default=None, repr=False)
+    modes: np.ndarray | None = field(default=None, repr=False)
+    kinds: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
     def derived(self) -> dict[Any, Any]:
@@ -160,6 +166,8 @@ class RoutingGraph:
         crs: str = "EPSG:4326",
         weight: str = "travel_time",
         both_ways: bool = False,
+        modes: np.ndarray | Sequence[str] | None = None,
+        kinds: np.ndarray | Sequence[str] | None = None,
     ) -> RoutingGraph:
         """Build the handle from edge arrays with numpy: no networkx graph, no per-edge Python work.
 
@@ -180,6 +188,10 @@ class RoutingGraph:
             What the weights are (``"travel_time"`` in seconds for travel-time functions).
         both_ways : bool, default False
             Add every edge in both directions (an undirected network).
+        modes, kinds : array of str, optional
+            Each node's mode and kind (e.g. ``"rail"``, ``"station"``), so
+            points join only the nodes an access leg allows (default: all
+            nodes are road nodes).
 
         Returns
         -------
@@ -225,7 +237,7 @@ class RoutingGraph:
             raise NetworkError(
                 f"edge(s) {first.tolist()} have {weight}={w[first].tolist()}; weights must be finite and non-negative"
             )
-        for name, arr in (("x", x), ("y", y)):
+        for name, arr in (("x", x), ("y", y), ("modes", modes), ("kinds", kinds)):
             if arr is not None and len(arr) != n:
                 raise NetworkError(f"{name} has {len(arr):,} values for {n:,} nodes")
         if both_ways:
@@ -235,7 +247,8 @@ class RoutingGraph:
             entry = entry[: len(entry) // 2]  # one value per given edge: both directions take it
         xs = None if x is None else np.asarray(x, dtype=np.float64)
         ys = None if y is None else np.asarray(y, dtype=np.float64)
-        return cls(ids, forward, forward.T.tocsr(), weight, xs, ys, crs, entry if not both_ways else None)
+        labels = [None if a is None else np.asarray(a, dtype=object) for a in (modes, kinds)]
+        return cls(ids, forward, forward.T.tocsr(), weight, xs, ys, crs, None if both_ways else entry, *labels)
 
     def with_weights(self, values: np.ndarray, weight: str | None = None) -> RoutingGraph:
         """The same structure with new weights: one per CSR entry (``forward.data`` order), or per input edge.
@@ -383,18 +396,27 @@ def _hashable(item: object) -> bool:
     return True
 
 
-def _coordinates(G: nx.Graph) -> tuple[np.ndarray | None, np.ndarray | None, str]:
-    """The nodes' x/y in matrix order and their CRS, or None when any node lacks them or the graph has no CRS."""
-    crs = G.graph.get("crs")
-    if not crs:
-        return None, None, "EPSG:4326"
+def _node_fields(G: nx.Graph) -> dict[str, Any]:
+    """The nodes' x/y, CRS, mode and kind in matrix order for a graph's routing handle.
+
+    x/y are left out when any node lacks them or the graph has no CRS; modes
+    and kinds are what an access leg chooses link nodes by.
+    """
+    data = list(G._node.values())  # type: ignore[attr-defined]  # networkx's own node dict: no view per call
+    out: dict[str, Any] = {
+        "modes": np.fromiter((d.get("mode", "road") for d in data), dtype=object, count=len(data)),
+        "kinds": np.fromiter((d.get("kind") for d in data), dtype=object, count=len(data)),
+        "crs": str(G.graph.get("crs") or "EPSG:4326"),
+    }
+    if not G.graph.get("crs"):
+        return out
     try:
-        xy = np.array([(d["x"], d["y"]) for d in G._node.values()], dtype=np.float64)  # type: ignore[attr-defined]
+        xy = np.array([(d["x"], d["y"]) for d in data], dtype=np.float64)
     except (KeyError, TypeError, ValueError):
-        return None, None, str(crs)
-    if xy.size == 0 or not np.isfinite(xy).all():
-        return None, None, str(crs)
-    return xy[:, 0].copy(), xy[:, 1].copy(), str(crs)
+        return out
+    if xy.size and np.isfinite(xy).all():
+        out["x"], out["y"] = xy[:, 0].copy(), xy[:, 1].copy()
+    return out
 
 
 def _csr_min(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int) -> tuple[csr_array, np.ndarray]:
@@ -449,7 +471,7 @@ def _build(G: nx.Graph, weight: str) -> tuple[RoutingGraph, list[Mapping[str, ob
     node_ids = np.empty(n, dtype=object)
     for i, node in enumerate(nodes):  # element by element: tuple ids must stay single objects
         node_ids[i] = node
-    rg = RoutingGraph(node_ids, forward, forward.T.tocsr(), weight, *_coordinates(G))
+    rg = RoutingGraph(node_ids, forward, forward.T.tocsr(), weight, **_node_fields(G))
     rg.__dict__["index"] = index  # already built: kept instead of built again on first use
     return rg, edges
 
@@ -541,7 +563,7 @@ class WeightLayout:
     index : dict
     weight : str
     coords : tuple
-        The nodes' x, y and their CRS, passed on to each routing form.
+        The nodes' x, y, their CRS, modes and kinds, passed on to each routing form.
     """
 
     edges: list[Mapping[str, object]]
@@ -551,7 +573,7 @@ class WeightLayout:
     nodes: np.ndarray
     index: dict[Hashable, int]
     weight: str
-    coords: tuple[np.ndarray | None, np.ndarray | None, str] = (None, None, "EPSG:4326")
+    coords: tuple[Any, ...] = (None, None, "EPSG:4326", None, None)
 
     def routing(self, values: np.ndarray) -> RoutingGraph:
         """The CSR form for ``values`` (one per entry of ``edges``), the minimum over parallel edges.
@@ -574,7 +596,8 @@ class WeightLayout:
         np.minimum.at(data, self.pair, np.asarray(values, dtype=np.float64))
         n = len(self.nodes)
         forward = _csr((data, (self.rows, self.cols)), shape=(n, n))
-        rg = RoutingGraph(self.nodes, forward, forward.T.tocsr(), self.weight, *self.coords)
+        x, y, crs, modes, kinds = self.coords
+        rg = RoutingGraph(self.nodes, forward, forward.T.tocsr(), self.weight, x, y, crs, None, modes, kinds)
         rg.__dict__["index"] = self.index  # the same nodes: the id dict is shared, not built again
         return rg
 
@@ -624,7 +647,7 @@ def weight_layout(G: nx.Graph, weight: str = "travel_time") -> WeightLayout:
             cols.append(base.index[v])
     return WeightLayout(
         edges, np.asarray(pair, dtype=np.int64), np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-        base.nodes, base.index, weight, (base.x, base.y, base.crs),
+        base.nodes, base.index, weight, (base.x, base.y, base.crs, base.modes, base.kinds),
     )  # fmt: skip
 
 
