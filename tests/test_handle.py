@@ -181,3 +181,17 @@ def test_surfaces_and_isochrones_run_on_a_handle_with_cells_joining_nodes():
     assert ib["area_km2"].tolist() == ia["area_km2"].tolist()
     with pytest.raises(NetworkError, match="no edge geometry to link cells to"):
         acc.travel_time_surface(h, S, grid=grid)
+
+
+def test_betweenness_split_between_processes_is_the_one_process_sum():
+    pytest.importorskip("igraph")
+    G = grid_road_graph(14, seed=8)
+    one = ls.centrality(G, measures=["betweenness"])
+    two = ls.centrality(G, measures=["betweenness"], workers=2)
+    np.testing.assert_allclose(two["betweenness"], one["betweenness"], rtol=1e-12, atol=0)
+    ref = nx.betweenness_centrality(nx.DiGraph(G), weight="travel_time", normalized=True)
+    np.testing.assert_allclose(two["betweenness"], [ref[n] for n in two.index], rtol=1e-9, atol=1e-12)
+    sampled = [ls.centrality(G, measures=["betweenness"], betweenness_sources=37, workers=w) for w in (1, 2)]
+    np.testing.assert_allclose(sampled[1]["betweenness"], sampled[0]["betweenness"], rtol=1e-12, atol=0)
+    with pytest.raises(NetworkError, match="workers must be"):
+        ls.centrality(G, measures=["betweenness"], workers=0)

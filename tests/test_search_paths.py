@@ -51,3 +51,23 @@ def test_many_ids_map_to_rows_in_one_lookup_exactly_as_one_by_one(kind):
     assert np.array_equal(rg.rows(given), expected)
     with pytest.raises(Exception, match="not in the graph"):
         rg.rows([*ids, "nowhere"])
+
+
+def test_the_nearest_edge_query_split_between_threads_equals_one_query(monkeypatch):
+    """Large point sets are linked in parallel chunks: the same edges and distances as one query, in order."""
+    import shapely
+
+    from linyi_spatial.network import link
+    from linyi_spatial.testing.synthetic import grid_road_graph
+
+    G = grid_road_graph(60, seed=4)
+    index = link.EdgeIndex.from_graph(G)
+    x0, y0, x1, y1 = shapely.total_bounds(index.geoms)
+    rng = np.random.default_rng(3)
+    pts = shapely.points(rng.uniform(x0, x1, 3001), rng.uniform(y0, y1, 3001))
+    (_, one), dist = index.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    monkeypatch.setattr(link, "_THREADED_MIN", 100)
+    monkeypatch.setattr(link.os, "cpu_count", lambda: 3)  # three uneven chunks
+    which, d = link._nearest_in_tree(index.tree, pts)
+    np.testing.assert_array_equal(which, one)
+    np.testing.assert_array_equal(d, dist)

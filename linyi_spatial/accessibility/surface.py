@@ -101,13 +101,18 @@ def _nearest(rg: RoutingGraph, nodes: list[Hashable], access_s: np.ndarray) -> t
     """
     if not np.any(access_s > 0):
         return rg.nearest(nodes)
-    from scipy.sparse import csr_array, hstack, vstack
+    from scipy.sparse import csr_array
     from scipy.sparse.csgraph import dijkstra
 
     idx = rg.rows(nodes, "target")
-    n, k = rg.reverse.shape[0], len(idx)
-    legs = csr_array((np.asarray(access_s, dtype=np.float64), (np.arange(k), idx)), shape=(k, n + k))
-    A = vstack([hstack([rg.reverse, csr_array((n, k))]), legs], format="csr")
+    R = rg.reverse
+    n, k = R.shape[0], len(idx)
+    # the reverse matrix with k more rows, one entry each (virtual node -> its target, at the leg's cost), built
+    # from its arrays: no sparse stacking of the whole matrix per call
+    indptr = np.concatenate([R.indptr, R.indptr[-1] + np.arange(1, k + 1, dtype=R.indptr.dtype)])
+    indices = np.concatenate([R.indices, idx.astype(R.indices.dtype)])
+    data = np.concatenate([R.data, np.asarray(access_s, dtype=np.float64)])
+    A = csr_array((data, indices, indptr), shape=(n + k, n + k))
     cost, _, source = dijkstra(A, directed=True, indices=n + np.arange(k), min_only=True, return_predecessors=True)
     cost = cost[:n]
     which = np.where(np.isfinite(cost) & (source[:n] >= n), source[:n] - n, -1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -30,7 +31,7 @@ MEASURES = ("degree", "closeness_per_min", "mean_time_min", "betweenness", "stra
 """What :func:`centrality` can compute, in its column order."""
 
 
-def centrality(
+def centrality(  # noqa: PLR0913 - the graph, the places, and keyword-only options
     G: nx.Graph | RoutingGraph,
     places: Sequence[Hashable] | None = None,
     *,
@@ -40,6 +41,7 @@ def centrality(
     max_cost: float | None = None,
     seed: int = 0,
     measures: Sequence[str] = MEASURES,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Network centrality of places on the transport graph.
 
@@ -80,6 +82,11 @@ def centrality(
     measures : sequence of str, default all
         Which of ``degree``, ``closeness_per_min``, ``mean_time_min``,
         ``betweenness`` and ``straightness`` to compute (each costs searches).
+    workers : int, default 1
+        Processes for igraph betweenness: the sources are split between
+        them and the parts summed (igraph holds the GIL, hence processes;
+        forked, so the graph is not copied up front). One process with
+        ``max_cost`` (igraph cannot cut off a subset of sources).
 
     Returns
     -------
@@ -115,6 +122,7 @@ def centrality(
         raise NetworkError(f"unknown backend {backend!r}")
     if betweenness_sources is not None:
         betweenness_sources = count("betweenness_sources", betweenness_sources, error=NetworkError)
+    workers = count("workers", workers, error=NetworkError)
     rg = routing_graph(
         G, weight
     )  # a networkx graph's form, checked once for the call; an undirected link runs both ways
@@ -135,7 +143,7 @@ def centrality(
         if "mean_time_min" in measures:
             columns["mean_time_min"] = mean_time
     if "betweenness" in measures:
-        btw = _betweenness(rg, weight, backend, betweenness_sources, max_cost, seed)
+        btw = _betweenness(rg, weight, backend, betweenness_sources, max_cost, seed, workers)
         columns["betweenness"] = btw[own]
     if "straightness" in measures:
         if not isinstance(G, nx.Graph):
@@ -192,7 +200,7 @@ def _straightness(G: nx.Graph, rg: RoutingGraph, nodes: list[Hashable], own: np.
 
 def _betweenness(
     rg: RoutingGraph, weight: str, backend: str, k: int | None, cutoff: float | None,
-    seed: int,
+    seed: int, workers: int = 1,
 ) -> np.ndarray:  # fmt: skip
     """Betweenness of every row of ``rg`` (normalised as networkx does for directed graphs)."""
     n = len(rg.nodes)
@@ -226,7 +234,10 @@ def _betweenness(
             scale = n / k
         del igraph  # the graph comes from the handle
         g = rg.igraph  # built once per routing form and kept on it
-        vals = g.betweenness(directed=True, weights="weight", cutoff=cutoff, sources=sources)
+        if workers > 1 and n > 2 and cutoff is None:  # igraph cannot cut off a subset of sources
+            vals = _split_betweenness(g, list(range(n)) if sources is None else sources, cutoff, workers)
+        else:
+            vals = np.asarray(g.betweenness(directed=True, weights="weight", cutoff=cutoff, sources=sources))
         return np.asarray(vals, dtype=np.float64) * norm * scale
     if cutoff is not None:
         raise NetworkError("cutoff-limited betweenness needs backend='igraph' (pip install igraph)")
@@ -245,3 +256,29 @@ def _simple_digraph(rg: RoutingGraph) -> nx.DiGraph:
         zip(coo.row[keep].tolist(), coo.col[keep].tolist(), coo.data[keep].tolist(), strict=True), weight="w"
     )
     return H
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(g: Any, cutoff: float | None) -> None:
+    """Process-pool initializer: the forked worker keeps the igraph graph it inherited."""
+    _WORKER.update(g=g, cutoff=cutoff)
+
+
+def _betweenness_part(sources: list[int]) -> np.ndarray:
+    g = _WORKER["g"]
+    return np.asarray(g.betweenness(directed=True, weights="weight", cutoff=_WORKER["cutoff"], sources=sources))
+
+
+def _split_betweenness(g: Any, sources: list[int], cutoff: float | None, workers: int) -> np.ndarray:
+    """Brandes' sum over sources, split between ``workers`` forked processes (dependencies add up by source)."""
+    import concurrent.futures
+    import multiprocessing
+
+    parts = [sources[i::workers] for i in range(workers)]
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(g, cutoff)
+    ) as pool:
+        return np.sum(list(pool.map(_betweenness_part, [p for p in parts if p])), axis=0)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .._checks import count, number
 from .._graph_cache import cached, clear, install
@@ -325,8 +326,11 @@ class RoutingGraph:
             arr = ids.to_numpy() if isinstance(ids, (pd.Index, pd.Series)) else np.asarray(ids)
             if arr.ndim == 1 and arr.dtype.kind in "iu":
                 return self._lookup.get_indexer(pd.Index(arr, copy=False)).astype(np.int64)
-            if arr.ndim == 1 and arr.dtype == object and len(arr) and all(map(_is_int, arr)):
-                return self._lookup.get_indexer(pd.Index(arr.astype(np.int64), copy=False)).astype(np.int64)
+            if arr.ndim == 1 and arr.dtype == object and len(arr) and infer_dtype(arr, skipna=False) == "integer":
+                try:
+                    return self._lookup.get_indexer(pd.Index(arr.astype(np.int64), copy=False)).astype(np.int64)
+                except OverflowError:  # beyond int64: such an id is not a node here; name it below
+                    pass
         arr = _object_array(i if _hashable(i) else _Unhashable() for i in ids)
         return self._lookup.get_indexer(pd.Index(arr, dtype=object, tupleize_cols=False)).astype(np.int64)
 
@@ -338,7 +342,7 @@ class RoutingGraph:
         """The node ids as a hash index (vectorized lookups of many ids)."""
         if self.nodes.dtype != object:
             return pd.Index(self.nodes)
-        if self.nodes.size and all(type(i) is int for i in self.nodes.tolist()):  # plain int ids: a numeric index
+        if self.nodes.size and infer_dtype(self.nodes, skipna=False) == "integer":  # int ids: a numeric index
             try:
                 return pd.Index(self.nodes.astype(np.int64))
             except OverflowError:  # beyond int64
@@ -381,11 +385,6 @@ class _Unhashable:
 def _object_array(items: Iterable[Hashable]) -> np.ndarray:
     """A 1-d object array, element by element (tuple ids stay single elements)."""
     return np.fromiter(items, dtype=object)
-
-
-def _is_int(item: object) -> bool:
-    """A Python or numpy integer, not a bool (``True == 1`` must not find node 1)."""
-    return type(item) is int or (isinstance(item, np.integer) and not isinstance(item, np.bool_))
 
 
 def _hashable(item: object) -> bool:
