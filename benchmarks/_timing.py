@@ -63,3 +63,16 @@ def summary() -> None:
     print(f"# targets: {met} of {len(TARGETS)} met")
     for label, value, limit, ok in TARGETS:
         print(f"#   {'met    ' if ok else 'NOT MET'} {label}: {value:.2f} (goal {limit:g})")
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, Any]]:
+    """Median wall time of each function, calls alternating (a, b, a, b...), so machine drift and memory state
+    fall on all of them alike; and each one's last result."""
+    runs: dict[str, list[float]] = {k: [] for k in fns}
+    out: dict[str, Any] = {}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            out[k] = fn()
+            runs[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in runs.items()}, out

@@ -13,6 +13,7 @@ import argparse
 import time
 
 import numpy as np
+from _timing import header
 
 from linyi_spatial.routing import routing_graph, shortest_times
 from linyi_spatial.testing.synthetic import grid_road_graph
@@ -22,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    header("bench_dask: the Dask engine on a LocalCluster against one process")
     try:
         import distributed
 

@@ -272,8 +272,10 @@ def main() -> None:
     if a.child:
         child(a.child, json.loads(a.files), a.cell_km, a.pairs)
         return
+    import _timing
     import province_pbf
 
+    _timing.header("bench_osm: an OSM extract read, simplified and routable, library against OSMnx and pyrosm")
     target = a.nodes or (60_000 if a.quick else 2_000_000)
     cell_km = 4.0 if a.quick else 1.0
     t = time.perf_counter()
@@ -322,6 +324,12 @@ def main() -> None:
         ok["nodes"] = same
     print(f"  check: every cell reached {lib['cells_reached']:.3f}, every node reaches a centre "
           f"{lib['nearest12_reached']:.3f}")  # fmt: skip
+    if not a.quick:
+        _timing.target("extract imported and routable, seconds", routable, 180.0, " s")
+        _timing.target("extract imported and routable, peak GB", lib["routable_peak_mb"] / 1024, 8.0, " GB")
+        if "osmnx" in base:
+            _timing.target("OSMnx time / library time", base["osmnx"]["import_s"] / routable, 3.0, "x", at_most=False)
+    _timing.summary()
     if not all(ok.values()):
         raise SystemExit(f"results disagree: {ok}")
 

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _timing import timed
+from _timing import header, summary, target, timed
 
 from linyi_spatial import linyi
 from linyi_spatial import sensitivity as sa
@@ -75,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI size")
     args = parser.parse_args()
+    header("bench_sensitivity: ranges over Latin-hypercube samples, library against rebuilding per sample")
     n = 20 if args.quick else 200
     side = 120 if args.quick else 450
 
@@ -84,6 +85,7 @@ def main() -> None:
     t_run = time.perf_counter() - t0
     runs = len(s.design) + 1
     print(f"  whole run, 2 processes: {t_run:.1f} s for {runs} evaluations; goal 60 s: {t_run / 60.0:.2f}x")
+    target("sensitivity run, seconds", t_run, 60.0, " s")
 
     print("== one sample of the county figures: re-timed against built from scratch (1 process)")
     table = linyi.county_accessibility(2020)
@@ -121,6 +123,8 @@ def main() -> None:
     print(f"  compile once: {t_compile:.2f} s")
     print(f"  rebuild the routing form from the graph: {t_rebuild:.3f} s per sample")
     print(f"  re-time (library): {t_apply:.3f} s per sample; the rebuild costs {t_rebuild / t_apply:.1f}x")
+
+    summary()
 
 
 if __name__ == "__main__":

@@ -195,3 +195,16 @@ def test_betweenness_split_between_processes_is_the_one_process_sum():
     np.testing.assert_allclose(sampled[1]["betweenness"], sampled[0]["betweenness"], rtol=1e-12, atol=0)
     with pytest.raises(NetworkError, match="workers must be"):
         ls.centrality(G, measures=["betweenness"], workers=0)
+
+
+def test_a_graph_s_handle_follows_a_node_moved_in_place():
+    """The handle carries coordinates: moving a node (plain or library-built graph) gives a handle that links
+    points by the new position."""
+    for G in (nx.MultiDiGraph(ls.testing.made_up_network(2020)), ls.testing.made_up_network(2020)):
+        before = routing_graph(G)
+        pos = before.rows(["b"])[0]
+        G.nodes["b"]["x"] += 0.5
+        after = routing_graph(G)
+        assert after.x[pos] == pytest.approx(before.x[pos] + 0.5)
+        G.nodes["b"]["mode"] = "rail"
+        assert routing_graph(G).modes[pos] == "rail"

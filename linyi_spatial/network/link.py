@@ -486,25 +486,39 @@ def _check_ids(G: nx.Graph, ids: list[Hashable], label: str) -> None:
         raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
 
 
-_THREADED_MIN = 20_000
-"""From this many points on, the nearest-edge query is split between threads (GEOS releases the GIL)."""
+_THREADED_MIN = 5_000
+"""From this many points on, representative points and the nearest-edge query are split between threads
+(GEOS releases the GIL: 1.8x on 2 cores)."""
+
+
+def _in_threads(fn: Any, items: np.ndarray) -> list[Any]:
+    """``fn`` over consecutive chunks of ``items``, one per thread (one call below ``_THREADED_MIN`` items)."""
+    workers = min(4, os.cpu_count() or 1)
+    if len(items) < _THREADED_MIN or workers < 2:
+        return [fn(items)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(fn, np.array_split(items, workers)))
 
 
 def _nearest_in_tree(tree: Any, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest tree item of each point and its distance; large sets in parallel chunks (1.8x on 2 cores)."""
-    workers = min(4, os.cpu_count() or 1)
-    if len(pts) < _THREADED_MIN or workers < 2:
-        (_, which), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
-        return which, dist
-    from concurrent.futures import ThreadPoolExecutor
+    """The nearest tree item of each point and its distance, in order."""
 
     def query(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (_, found), d = tree.query_nearest(chunk, return_distance=True, all_matches=False)
         return found, d
 
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(query, np.array_split(pts, workers)))
+    parts = _in_threads(query, pts)
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _points_of(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Points as they are; any other geometry by its representative point (in threads for many)."""
+    if (geoms.geom_type == "Point").all():
+        return geoms
+    parts = _in_threads(shapely.point_on_surface, np.asarray(geoms.array, dtype=object))
+    return gpd.GeoSeries(np.concatenate(parts), index=geoms.index, crs=geoms.crs)
 
 
 def _handle_index(rg: Any, access: Access) -> NodeIndex:
@@ -860,8 +874,7 @@ class EdgeIndex:
         hit = self._located.get(key)
         if hit is not None and len(hit[0]) == len(objects) and all(map(operator.is_, hit[0], objects)):
             return hit[1], hit[2], hit[3], hit[4]
-        g = geoms if (geoms.geom_type == "Point").all() else geoms.representative_point()
-        pts = g.to_crs(self.metric_crs).to_numpy()
+        pts = _points_of(geoms).to_crs(self.metric_crs).to_numpy()
         which, dist = _nearest_in_tree(self.tree, pts)
         share = shapely.line_locate_point(self.geoms[which], pts, normalized=True)
         if len(self._located) >= 4:

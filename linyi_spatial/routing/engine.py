@@ -535,8 +535,18 @@ def routing_graph(G: nx.Graph | OSMNetwork | RoutingGraph, weight: str = "travel
 
 
 def _signature(G: nx.Graph, weight: str) -> Callable[[list[Mapping[str, object]]], object]:
-    """What a routing form depends on: the node count and every edge's weight (in the builder's order)."""
-    return lambda edges: (G.number_of_nodes(), [d.get(weight) for d in edges])
+    """What a routing form depends on: the node count, every edge's weight (in the builder's order) and each
+    node's position, mode and kind (the handle carries them, to link points)."""
+
+    def signature(edges: list[Mapping[str, object]]) -> object:
+        nodes = G._node.values()  # type: ignore[attr-defined]  # networkx's own node dict: no view per call
+        return (
+            G.number_of_nodes(),
+            [d.get(weight) for d in edges],
+            [(d.get("x"), d.get("y"), d.get("mode"), d.get("kind")) for d in nodes],
+        )
+
+    return signature
 
 
 @dataclass(frozen=True)
