@@ -535,8 +535,11 @@ def routing_graph(G: nx.Graph | OSMNetwork | RoutingGraph, weight: str = "travel
 
 
 def _signature(G: nx.Graph, weight: str) -> Callable[[list[Mapping[str, object]]], object]:
-    """What a routing form depends on: the node count, every edge's weight (in the builder's order) and each
-    node's position, mode and kind (the handle carries them, to link points)."""
+    """What a routing form depends on, for a graph not built by the library (checked value by value).
+
+    The node count, every edge's weight (in the builder's order) and each
+    node's position, mode and kind (the handle carries them, to link points).
+    """
 
     def signature(edges: list[Mapping[str, object]]) -> object:
         nodes = G._node.values()  # type: ignore[attr-defined]  # networkx's own node dict: no view per call
