@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 import linyi_spatial as ls
@@ -208,3 +209,25 @@ def test_a_graph_s_handle_follows_a_node_moved_in_place():
         assert after.x[pos] == pytest.approx(before.x[pos] + 0.5)
         G.nodes["b"]["mode"] = "rail"
         assert routing_graph(G).modes[pos] == "rail"
+
+
+def test_integer_ids_as_arrays_and_lists_resolve_as_one_by_one():
+    """Integer ids take a vectorised path (arrays and lists); the table and the errors are those of the general
+    path, and ids that merely look like integers (bools, big ints) take the general path."""
+    from linyi_spatial.network.link import resolve_places
+
+    G, h = grid_road_graph(10, seed=1), None
+    h = routing_graph(G)
+    for graph in (G, h):
+        fast = resolve_places(graph, np.array([5, 3, 5]), label="origin")
+        listed = resolve_places(graph, [5, 3, 5], label="origin")
+        assert fast.index.tolist() == listed.index.tolist() == [5, 3, 5]
+        assert fast["node"].tolist() == [5, 3, 5]
+        assert (fast["access_time_s"] == 0).all()
+        with pytest.raises(NetworkError, match=r"origin\(s\) not in the graph: \[999\]"):
+            resolve_places(graph, np.array([1, 999]), label="origin")
+        with pytest.raises(NetworkError, match=r"not in the graph: \[1180591620717411303424\]"):
+            resolve_places(graph, [2**70], label="origin")
+    by_array = travel_time_matrix(G, np.array([5, 3]), [0, 99])
+    one_by_one = travel_time_matrix(G, pd.Series([5, 3], index=[5, 3]), [0, 99])  # the general path
+    pd.testing.assert_frame_equal(by_array, one_by_one, check_index_type=False, check_names=False)

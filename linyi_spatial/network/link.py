@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+from pandas.api.types import infer_dtype
 
 from .._checks import number
 from .._graph_cache import cached, install
@@ -474,6 +475,34 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     if access.max_distance_m is not None:
         node[~np.isfinite(seconds)] = None
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
+
+
+def _integer_ids(places: object) -> np.ndarray | None:
+    """Integer node ids as one int64 array (an integer array, or a list or tuple of ints), else None."""
+    if isinstance(places, (np.ndarray, pd.Index)) and places.ndim == 1 and places.dtype.kind in "iu":
+        return np.asarray(places)
+    if isinstance(places, (list, tuple)) and places and infer_dtype(places, skipna=False) == "integer":
+        try:
+            return np.asarray(places, dtype=np.int64)
+        except OverflowError:  # beyond int64: the general path names them
+            return None
+    return None
+
+
+def _integer_places(G: nx.Graph, ids: np.ndarray, label: str) -> pd.DataFrame:
+    """The table of integer node ids given as an array: labelled by themselves, access 0.
+
+    Built without a Python object per id.
+    """
+    if len(ids) == 0:
+        raise NetworkError(f"empty {label} set")
+    if isinstance(G, nx.Graph):
+        _check_ids(G, ids.tolist(), label)
+    else:
+        G.rows(ids, label)
+    zeros = np.zeros(len(ids))
+    index = pd.Index(ids, name=label)
+    return pd.DataFrame({"node": ids, "snap_distance_m": zeros, "access_time_s": zeros}, index=index, copy=False)
 
 
 def _check_ids(G: nx.Graph, ids: list[Hashable], label: str) -> None:
@@ -961,6 +990,9 @@ def resolve_places(
         if len(places) == 0:
             raise NetworkError(f"empty {label} set")
         return places[["node", "snap_distance_m", "access_time_s"]]
+    ints = _integer_ids(places)
+    if ints is not None:  # integer ids: one array, no Python object per id
+        return _integer_places(G, ints, label)
     if isinstance(places, pd.Series):
         labels, ids = list(places.index), list(places)
     elif isinstance(places, (str, bytes)):

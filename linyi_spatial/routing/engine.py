@@ -317,7 +317,8 @@ class RoutingGraph:
             found = self._find(ids)
         if (found >= 0).all():
             return found
-        missing = _object_array(ids)[found < 0][:11].tolist()
+        shown = ids if isinstance(ids, np.ndarray) and ids.dtype != object else _object_array(ids)
+        missing = shown[found < 0][:11].tolist()  # numeric arrays give plain Python numbers
         raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}{' ...' if len(missing) > 10 else ''}")
 
     def _find(self, ids: Sequence[Hashable] | np.ndarray | pd.Index | pd.Series) -> np.ndarray:
