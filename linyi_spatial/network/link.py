@@ -510,9 +510,14 @@ def _check_ids(G: nx.Graph, ids: list[Hashable], label: str) -> None:
     if not isinstance(G, nx.Graph):
         G.rows(ids, label)
         return
+    nodes = G._node  # type: ignore[attr-defined]  # networkx's node dict: membership tested in C, no frame per id
+    try:
+        if all(map(nodes.__contains__, ids)):
+            return
+    except TypeError:  # an unhashable id: named below
+        pass
     missing = [i for i in ids if i not in G]
-    if missing:
-        raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
+    raise NetworkError(f"{label}(s) not in the graph: {missing[:10]}")
 
 
 _THREADED_MIN = 5_000

@@ -115,15 +115,24 @@ def travel_time_matrix(
     if o_ok.any() and d_ok.any():
         o_rows = rg.rows(o["node"].to_numpy()[o_ok], "origin")  # one vectorised lookup per side
         d_rows = rg.rows(d["node"].to_numpy()[d_ok], "destination")
-        o_uniq, o_inv = np.unique(o_rows, return_inverse=True)
-        d_uniq, d_inv = np.unique(d_rows, return_inverse=True)
-        per_destination = len(d_uniq) <= len(o_uniq)  # search from the smaller side
+        per_destination = len(d_rows) <= len(o_rows)  # search from the smaller side
         A = rg.reverse if per_destination else rg.forward
-        src, src_inv, cols = (d_uniq, d_inv, o_rows) if per_destination else (o_uniq, o_inv, d_rows)
-        block = batched_dijkstra(A, src, max_cost=max_cost, batch_size=batch_size, columns=cols)[src_inv]
-        T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block.T if per_destination else block
-    T = T + o["access_time_s"].to_numpy()[:, None] + d["access_time_s"].to_numpy()[None, :]
+        src, cols = (d_rows, o_rows) if per_destination else (o_rows, d_rows)
+        uniq, inv = np.unique(src, return_inverse=True)
+        if len(uniq) < len(src):  # repeated sources: search each once, then spread
+            block = batched_dijkstra(A, uniq, max_cost=max_cost, batch_size=batch_size, columns=cols)[inv]
+        else:
+            block = batched_dijkstra(A, src, max_cost=max_cost, batch_size=batch_size, columns=cols)
+        block = block.T if per_destination else block
+        if o_ok.all() and d_ok.all():
+            T = np.ascontiguousarray(block)
+        else:
+            T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block
+    o_acc, d_acc = o["access_time_s"].to_numpy(), d["access_time_s"].to_numpy()
+    if o_acc.any() or d_acc.any():  # linked points: their access legs at both ends
+        T = T + o_acc[:, None] + d_acc[None, :]
     if max_cost is not None:
         T[T > max_cost] = np.inf
-    out = pd.DataFrame(T / 60.0, index=o.index, columns=d.index)
+    T /= 60.0
+    out = pd.DataFrame(T, index=o.index, columns=d.index, copy=False)
     return (out, o, d) if return_snaps else out
