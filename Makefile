@@ -2,7 +2,7 @@
 #   make maps   create .venv, install the package, write the interactive maps into maps/ (Chinese: maps/zh/)
 #   make test   install the test extras and run the full test suite (make test-fast: the unit tests only)
 #   make docs   build the documentation site into docs/_build/html
-#   make bench  time the library against its baselines and peers (≈ 45 min; every table into benchmarks/results/last_run.txt)
+#   make bench  time the library against its baselines and peers (≈ 30 min; every table into benchmarks/results/last_run.txt)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
