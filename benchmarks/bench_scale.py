@@ -72,6 +72,13 @@ def stage(out: dict[str, Any], name: str, fn: Any, repeat: int = 1) -> Any:
     return result
 
 
+def stages_interleaved(out: dict[str, Any], fns: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Time ``fns`` with their calls alternating, record each as a stage, and return their results."""
+    seconds, results = interleaved(fns, repeat)
+    out.update({k: {"s": v} for k, v in seconds.items()})
+    return results
+
+
 def child(side: int, with_networkx: bool, repeat: int) -> dict[str, Any]:
     """One size, in this process: every stage, checked against csgraph."""
     import networkx as nx
@@ -114,7 +121,8 @@ def child(side: int, with_networkx: bool, repeat: int) -> dict[str, Any]:
         return dijkstra(AT, indices=centres)[:, origins].T / 60.0
 
     # library and baseline alternate call by call, so both see the same machine and memory state
-    t, res = interleaved(
+    res = stages_interleaved(
+        out,
         {
             "nearest": lambda: nearest_times(h, centres),
             "csgraph nearest": raw_nearest,
@@ -123,8 +131,6 @@ def child(side: int, with_networkx: bool, repeat: int) -> dict[str, Any]:
         },
         repeat,
     )
-    for k, v in t.items():
-        out[k] = {"s": v}
     near, ref_near, T, ref_T = res["nearest"], res["csgraph nearest"], res["matrix"], res["csgraph matrix"]
     np.testing.assert_allclose(near[0], ref_near[0], rtol=1e-12)
     np.testing.assert_array_equal(near[1], ref_near[1])
@@ -150,7 +156,8 @@ def child(side: int, with_networkx: bool, repeat: int) -> dict[str, Any]:
         G = stage(out, "networkx build", build)
         stage(out, "networkx routing form", lambda: routing_graph(G))
         o_list, c_list = origins.tolist(), centres.tolist()  # a user's lists of node ids
-        t, res = interleaved(
+        res = stages_interleaved(
+            out,
             {
                 "nearest through G": lambda: nearest_times(G, c_list),
                 "csgraph nearest beside G": raw_nearest,
@@ -159,8 +166,6 @@ def child(side: int, with_networkx: bool, repeat: int) -> dict[str, Any]:
             },
             repeat,
         )
-        for k, v in t.items():
-            out[k] = {"s": v}
         g_near, g_T = res["nearest through G"], res["matrix through G"]
         np.testing.assert_allclose(g_near[0], ref_near[0], rtol=1e-12)
         np.testing.assert_allclose(g_T.to_numpy(), ref_T, rtol=1e-12)

@@ -10,6 +10,7 @@ References
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -123,9 +124,8 @@ def centrality(  # noqa: PLR0913 - the graph, the places, and keyword-only optio
     if betweenness_sources is not None:
         betweenness_sources = count("betweenness_sources", betweenness_sources, error=NetworkError)
     workers = count("workers", workers, error=NetworkError)
-    rg = routing_graph(
-        G, weight
-    )  # a networkx graph's form, checked once for the call; an undirected link runs both ways
+    # a networkx graph's routing form, checked once for the call (an undirected link runs both ways)
+    rg = routing_graph(G, weight)
     n = len(rg.nodes)
     nodes = list(rg.nodes) if places is None else list(places)
     own = rg.rows(nodes, "place")
@@ -157,8 +157,8 @@ def centrality(  # noqa: PLR0913 - the graph, the places, and keyword-only optio
 def _degree(rg: RoutingGraph, own: np.ndarray) -> list[int]:
     """Distinct neighbours of each row, either way (loops left out)."""
     out = []
+    f, b = rg.forward, rg.reverse
     for r in own.tolist():
-        f, b = rg.forward, rg.reverse
         near = set(f.indices[f.indptr[r] : f.indptr[r + 1]].tolist()) | set(
             b.indices[b.indptr[r] : b.indptr[r + 1]].tolist()
         )
@@ -205,19 +205,8 @@ def _betweenness(
     """Betweenness of every row of ``rg`` (normalised as networkx does for directed graphs)."""
     n = len(rg.nodes)
     norm = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    use_igraph = backend == "igraph"
-    if backend == "auto":
-        try:
-            import igraph
-
-            use_igraph = True
-        except ImportError:
-            use_igraph = False
+    use_igraph = backend == "igraph" or (backend == "auto" and importlib.util.find_spec("igraph") is not None)
     if use_igraph:
-        try:
-            import igraph
-        except ImportError as exc:
-            raise NetworkError("backend='igraph' needs python-igraph: pip install igraph") from exc
         coo = rg.forward.tocoo()
         zero = (coo.data <= 0) & (coo.row != coo.col)  # a loop never lies on a shortest path between two places
         if zero.any():
@@ -232,8 +221,10 @@ def _betweenness(
             rng = np.random.default_rng(seed)
             sources = rng.choice(n, k, replace=False).tolist()
             scale = n / k
-        del igraph  # the graph comes from the handle
-        g = rg.igraph  # built once per routing form and kept on it
+        try:
+            g = rg.igraph  # built once per routing form and kept on it
+        except ImportError as exc:
+            raise NetworkError("backend='igraph' needs python-igraph: pip install igraph") from exc
         if workers > 1 and n > 2 and cutoff is None:  # igraph cannot cut off a subset of sources
             vals = _split_betweenness(g, list(range(n)) if sources is None else sources, cutoff, workers)
         else:

@@ -496,10 +496,7 @@ def _integer_places(G: nx.Graph, ids: np.ndarray, label: str) -> pd.DataFrame:
     """
     if len(ids) == 0:
         raise NetworkError(f"empty {label} set")
-    if isinstance(G, nx.Graph):
-        _check_ids(G, ids.tolist(), label)
-    else:
-        G.rows(ids, label)
+    _check_ids(G, ids.tolist() if isinstance(G, nx.Graph) else ids, label)  # plain ints name unknown ids
     zeros = np.zeros(len(ids))
     index = pd.Index(ids, name=label)
     return pd.DataFrame({"node": ids, "snap_distance_m": zeros, "access_time_s": zeros}, index=index, copy=False)

@@ -150,8 +150,24 @@ class RoutingGraph:
         >>> G = nx.DiGraph([("a", "b", {"travel_time": 5.0})])
         >>> RoutingGraph.from_graph(G).forward.nnz
         1
+
+        Notes
+        -----
+        The cached form is checked against the graph's structure and weights
+        on every routing call; node positions, modes and kinds (which only
+        linking points to a handle reads) are checked here, so a node moved in
+        place on a graph the library did not build gives a handle with the
+        new position without slowing every search.
         """
-        return routing_graph(G, weight)
+        rg = routing_graph(G, weight)
+        if not isinstance(G, nx.Graph):
+            return rg
+        now = _node_fields(G)
+        if _same_fields(rg, now):
+            return rg
+        fresh = replace(rg, x=now.get("x"), y=now.get("y"), crs=now["crs"], modes=now["modes"], kinds=now["kinds"])
+        fresh.__dict__["index"] = rg.index  # the same nodes: the id dict is shared
+        return fresh
 
     @classmethod
     def from_arrays(  # noqa: PLR0913 - arrays, and how to read them
@@ -213,7 +229,7 @@ class RoutingGraph:
         """
         src = np.asarray(src)
         dst = np.asarray(dst)
-        w = np.asarray(weights, dtype=np.float64)
+        w = np.asarray(weights)
         if not (src.ndim == dst.ndim == w.ndim == 1 and len(src) == len(dst) == len(w)):
             raise NetworkError(
                 f"src, dst and weights must be 1-d arrays of one length (got {src.shape}, {dst.shape}, {w.shape})"
@@ -232,12 +248,7 @@ class RoutingGraph:
         if bad.any():
             first = np.flatnonzero(bad)[:10].tolist()
             raise NetworkError(f"edge(s) {first} have a node position outside 0..{n - 1}")
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            first = np.flatnonzero(bad)[:10]
-            raise NetworkError(
-                f"edge(s) {first.tolist()} have {weight}={w[first].tolist()}; weights must be finite and non-negative"
-            )
+        w = _checked_weights(w, weight, "edge(s)")
         for name, arr in (("x", x), ("y", y), ("modes", modes), ("kinds", kinds)):
             if arr is not None and len(arr) != n:
                 raise NetworkError(f"{name} has {len(arr):,} values for {n:,} nodes")
@@ -277,10 +288,7 @@ class RoutingGraph:
         >>> rg.with_weights(np.array([7.0])).forward.toarray().tolist()
         [[0.0, 7.0], [0.0, 0.0]]
         """
-        v = np.asarray(values, dtype=np.float64)
-        bad = ~np.isfinite(v) | (v < 0)
-        if bad.any():
-            raise NetworkError(f"weight(s) at {np.flatnonzero(bad)[:10].tolist()} are not finite and non-negative")
+        v = _checked_weights(values, weight or self.weight, "value(s)")
         nnz = self.forward.nnz
         if len(v) == nnz:
             data = v.copy()
@@ -419,6 +427,34 @@ def _node_fields(G: nx.Graph) -> dict[str, Any]:
     return out
 
 
+def _same_fields(rg: RoutingGraph, fields: dict[str, Any]) -> bool:
+    """Whether a handle's node positions, CRS, modes and kinds are ``fields`` (from :func:`_node_fields`)."""
+
+    def same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+        return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+
+    return (
+        rg.crs == fields["crs"]
+        and same(rg.x, fields.get("x"))
+        and same(rg.y, fields.get("y"))
+        and same(rg.modes, fields["modes"])
+        and same(rg.kinds, fields["kinds"])
+    )
+
+
+def _checked_weights(values: np.ndarray, weight: str, what: str) -> np.ndarray:
+    """``values`` as float64, or a NetworkError naming the first ones that are not finite and non-negative."""
+    v = np.asarray(values, dtype=np.float64)
+    bad = ~np.isfinite(v) | (v < 0)
+    if bad.any():
+        first = np.flatnonzero(bad)[:10]
+        raise NetworkError(
+            f"{what} {first.tolist()} have {weight}={v[first].tolist()}: not finite and non-negative, as weights "
+            "must be"
+        )
+    return v
+
+
 def _csr_min(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int) -> tuple[csr_array, np.ndarray]:
     """The CSR of edges (minimum over parallel ones), built with numpy sorts, and each edge's entry in it."""
     order = np.lexsort((w, dst, src))  # by tail, head, then cheapest first
@@ -536,21 +572,8 @@ def routing_graph(G: nx.Graph | OSMNetwork | RoutingGraph, weight: str = "travel
 
 
 def _signature(G: nx.Graph, weight: str) -> Callable[[list[Mapping[str, object]]], object]:
-    """What a routing form depends on, for a graph not built by the library (checked value by value).
-
-    The node count, every edge's weight (in the builder's order) and each
-    node's position, mode and kind (the handle carries them, to link points).
-    """
-
-    def signature(edges: list[Mapping[str, object]]) -> object:
-        nodes = G._node.values()  # type: ignore[attr-defined]  # networkx's own node dict: no view per call
-        return (
-            G.number_of_nodes(),
-            [d.get(weight) for d in edges],
-            [(d.get("x"), d.get("y"), d.get("mode"), d.get("kind")) for d in nodes],
-        )
-
-    return signature
+    """What a routing form depends on: the node count and every edge's weight (in the builder's order)."""
+    return lambda edges: (G.number_of_nodes(), [d.get(weight) for d in edges])
 
 
 @dataclass(frozen=True)
