@@ -198,6 +198,34 @@ def test_betweenness_split_between_processes_is_the_one_process_sum():
         ls.centrality(G, measures=["betweenness"], workers=0)
 
 
+def test_betweenness_over_three_processes_and_a_failing_worker_is_named(monkeypatch):
+    """Three processes sum to the one-process figures; a worker that dies is an error naming it, and no child is
+    left behind."""
+    pytest.importorskip("igraph")
+    import importlib
+    import os
+
+    cmod = importlib.import_module("linyi_spatial.hierarchy.centrality")
+
+    G = grid_road_graph(12, seed=5)
+    one = ls.centrality(G, measures=["betweenness"], betweenness_sources=40)
+    three = ls.centrality(G, measures=["betweenness"], betweenness_sources=40, workers=3)
+    np.testing.assert_allclose(three["betweenness"], one["betweenness"], rtol=1e-12, atol=0)
+    parent = os.getpid()
+    real = cmod._betweenness_part
+
+    def dies_in_a_child(g, sources, cutoff):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(g, sources, cutoff)
+
+    monkeypatch.setattr(cmod, "_betweenness_part", dies_in_a_child)
+    with pytest.raises(NetworkError, match=r"worker process 1 of 1 failed \(exit status 768"):
+        ls.centrality(G, measures=["betweenness"], workers=2)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child reaped
+
+
 def test_a_graph_s_handle_follows_a_node_moved_in_place():
     """The handle carries coordinates: moving a node (plain or library-built graph) gives a handle that links
     points by the new position (checked when the handle is compiled, not on every search)."""

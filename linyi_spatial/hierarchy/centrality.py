@@ -10,8 +10,12 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib.util
 import math
+import os
+import signal
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -85,9 +89,10 @@ def centrality(  # noqa: PLR0913 - the graph, the places, and keyword-only optio
         ``betweenness`` and ``straightness`` to compute (each costs searches).
     workers : int, default 1
         Processes for igraph betweenness: the sources are split between
-        them and the parts summed (igraph holds the GIL, hence processes;
-        forked, so the graph is not copied up front). One process with
-        ``max_cost`` (igraph cannot cut off a subset of sources).
+        this process and ``workers - 1`` forked children and the parts
+        summed (igraph holds the GIL, hence processes; forked, so the graph
+        is not copied). One process with ``max_cost`` (igraph cannot cut
+        off a subset of sources) and where ``os.fork`` does not exist.
 
     Returns
     -------
@@ -249,27 +254,59 @@ def _simple_digraph(rg: RoutingGraph) -> nx.DiGraph:
     return H
 
 
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(g: Any, cutoff: float | None) -> None:
-    """Process-pool initializer: the forked worker keeps the igraph graph it inherited."""
-    _WORKER.update(g=g, cutoff=cutoff)
-
-
-def _betweenness_part(sources: list[int]) -> np.ndarray:
-    g = _WORKER["g"]
-    return np.asarray(g.betweenness(directed=True, weights="weight", cutoff=_WORKER["cutoff"], sources=sources))
+def _betweenness_part(g: Any, sources: list[int], cutoff: float | None) -> np.ndarray:
+    return np.asarray(g.betweenness(directed=True, weights="weight", cutoff=cutoff, sources=sources), dtype=np.float64)
 
 
 def _split_betweenness(g: Any, sources: list[int], cutoff: float | None, workers: int) -> np.ndarray:
-    """Brandes' sum over sources, split between ``workers`` forked processes (dependencies add up by source)."""
-    import concurrent.futures
-    import multiprocessing
+    """Brandes' sum over sources, split between this process and ``workers - 1`` forked children.
 
-    parts = [sources[i::workers] for i in range(workers)]
-    ctx = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(g, cutoff)
-    ) as pool:
-        return np.sum(list(pool.map(_betweenness_part, [p for p in parts if p])), axis=0)
+    Dependencies add up by source, so each process sums its share of the
+    sources and the parts are added. The children inherit the igraph graph
+    (forked, nothing copied up front), send their part back as raw float64
+    bytes through a pipe and leave with ``os._exit`` (no interpreter shutdown,
+    no garbage collection touching the inherited heap). Where ``os.fork`` does
+    not exist, one process computes every source.
+    """
+    parts = [p for p in (sources[i::workers] for i in range(workers)) if p]
+    if len(parts) < 2 or not hasattr(os, "fork"):
+        return _betweenness_part(g, sources, cutoff)
+    children: list[tuple[int, int]] = []
+    try:
+        for part in parts[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # child: compute, write, leave without running the parent's cleanup
+                status = 1
+                try:
+                    os.close(read_end)
+                    gc.disable()
+                    out = _betweenness_part(g, part, cutoff).tobytes()
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pipe.write(out)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            children.append((pid, read_end))
+        total = _betweenness_part(g, parts[0], cutoff)
+        for i, (pid, read_end) in enumerate(children):
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            children[i] = (pid, -1)
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or len(data) != total.nbytes:
+                raise NetworkError(
+                    f"betweenness: worker process {i + 1} of {len(parts) - 1} failed (exit status {status}, "
+                    f"{len(data):,} of {total.nbytes:,} bytes); run with workers=1"
+                )
+            total += np.frombuffer(data, dtype=np.float64)
+        return total
+    finally:  # on an error or an interrupt, no child is left running or unreaped
+        for pid, read_end in children:
+            if read_end >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(read_end)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
