@@ -66,12 +66,14 @@ def summary() -> None:
 
 
 def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> tuple[dict[str, float], dict[str, Any]]:
-    """Median wall time of each function, calls alternating (a, b, a, b...), so machine drift and memory state
-    fall on all of them alike; and each one's last result."""
+    """Median wall time of each function, calls alternating and the order reversed every other round
+    (a, b, b, a, a, b...), so machine drift and the memory state one call leaves to the next fall on all of them
+    alike; and each one's last result."""
     runs: dict[str, list[float]] = {k: [] for k in fns}
     out: dict[str, Any] = {}
-    for _ in range(repeat):
-        for k, fn in fns.items():
+    order = list(fns.items())
+    for r in range(repeat):
+        for k, fn in order if r % 2 == 0 else order[::-1]:
             t0 = time.perf_counter()
             out[k] = fn()
             runs[k].append(time.perf_counter() - t0)

@@ -497,6 +497,11 @@ def _integer_places(G: nx.Graph, ids: np.ndarray, label: str) -> pd.DataFrame:
     if len(ids) == 0:
         raise NetworkError(f"empty {label} set")
     _check_ids(G, ids.tolist() if isinstance(G, nx.Graph) else ids, label)  # plain ints name unknown ids
+    return _integer_frame(ids, label)
+
+
+def _integer_frame(ids: np.ndarray, label: str) -> pd.DataFrame:
+    """The places' table of integer node ids known to be nodes: labelled by themselves, access 0."""
     zeros = np.zeros(len(ids))
     index = pd.Index(ids, name=label)
     return pd.DataFrame({"node": ids, "snap_distance_m": zeros, "access_time_s": zeros}, index=index, copy=False)

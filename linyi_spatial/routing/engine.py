@@ -761,6 +761,9 @@ def batched_dijkstra(
     batch_size = count("batch_size", batch_size, error=NetworkError)
     limit = _limit(max_cost)
     idx = np.asarray(indices, dtype=np.int64)
+    if 0 < len(idx) <= batch_size:  # one call: its result as it comes (no second array)
+        rows = dijkstra(A, directed=True, indices=idx, limit=limit)
+        return rows if columns is None else rows[:, columns]
     width = A.shape[0] if columns is None else len(columns)
     out = np.empty((len(idx), width), dtype=np.float64)
     for s in range(0, len(idx), batch_size):

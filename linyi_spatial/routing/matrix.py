@@ -10,8 +10,8 @@ import pandas as pd
 
 from .._checks import number
 from ..errors import NetworkError
-from ..network.link import Access, Places, resolve_places
-from .engine import batched_dijkstra, routing_graph
+from ..network.link import Access, Places, _integer_frame, _integer_ids, resolve_places
+from .engine import RoutingGraph, batched_dijkstra, routing_graph
 
 __all__ = ["Places", "resolve_places", "travel_time_matrix"]  # the resolver lives with the access leg (network.link)
 
@@ -105,16 +105,20 @@ def travel_time_matrix(
         )
     if cutoff_min is not None:
         cutoff_min = number("cutoff_min", cutoff_min, error=NetworkError)
-    o = resolve_places(G, origins, access=access, label="origin")
-    d = resolve_places(G, destinations, access=access, label="destination")
     rg = routing_graph(G, weight)
+    o, o_rows = _places_and_rows(G, rg, origins, access, "origin")
+    d, d_rows = _places_and_rows(G, rg, destinations, access, "destination")
     max_cost = None if cutoff_min is None else float(cutoff_min) * 60.0
     o_ok = o["node"].notna().to_numpy()
     d_ok = d["node"].notna().to_numpy()
-    T = np.full((len(o), len(d)), np.inf)
+    T = np.empty((0, 0))
+    if not (o_ok.all() and d_ok.all()):
+        T = np.full((len(o), len(d)), np.inf)
     if o_ok.any() and d_ok.any():
-        o_rows = rg.rows(o["node"].to_numpy()[o_ok], "origin")  # one vectorised lookup per side
-        d_rows = rg.rows(d["node"].to_numpy()[d_ok], "destination")
+        if o_rows is None:  # one vectorised lookup per side
+            o_rows = rg.rows(o["node"].to_numpy()[o_ok], "origin")
+        if d_rows is None:
+            d_rows = rg.rows(d["node"].to_numpy()[d_ok], "destination")
         per_destination = len(d_rows) <= len(o_rows)  # search from the smaller side
         A = rg.reverse if per_destination else rg.forward
         src, cols = (d_rows, o_rows) if per_destination else (o_rows, d_rows)
@@ -136,3 +140,14 @@ def travel_time_matrix(
     T /= 60.0
     out = pd.DataFrame(T, index=o.index, columns=d.index, copy=False)
     return (out, o, d) if return_snaps else out
+
+
+def _places_and_rows(
+    G: nx.Graph, rg: RoutingGraph, places: Places, access: Access | None, label: str
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The places' table and, for integer node ids, their rows, found in one lookup that also checks them."""
+    ints = _integer_ids(places)
+    if ints is None or len(ints) == 0:
+        return resolve_places(G, places, access=access, label=label), None
+    rows = rg.rows(ints, label)  # names unknown ids, as resolve_places would
+    return _integer_frame(ints, label), rows
