@@ -218,3 +218,8 @@ def test_linyi_display_map_and_geopackage_carry_it(tmp_path):
     units = gpd.read_file(p, layer="units").set_index("adcode")
     assert units["superiority_rank"].astype(int).to_dict() == r.units["rank"].to_dict()
     assert np.allclose(units["superiority"].to_numpy(), r.units["superiority"].reindex(units.index).to_numpy())
+    # the same units carry each county's residents' equity of time to the core, as access_equity gives it
+    fair = linyi.access_equity((2020,), cell_km=5).loc[2020]
+    for col, name in {"gini": "gini_time_to_core", "theil": "theil_time_to_core"}.items():
+        assert np.allclose(units[name].to_numpy(), fair[col].reindex(units.index).to_numpy(), rtol=1e-12), name
+    assert units["mean_time_to_core_residents_min"].between(0, 180).all()

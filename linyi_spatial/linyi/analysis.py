@@ -424,6 +424,13 @@ def access_equity(
     return out
 
 
+EQUITY_EXPORT = {
+    "mean": "mean_time_to_core_residents_min",
+    "gini": "gini_time_to_core",
+    "theil": "theil_time_to_core",
+}
+"""The :func:`access_equity` columns the GeoPackage's units layer carries, by their names there."""
+
 SUPERIORITY_EXPORT = ("density_km_per_km2", "trunk_score", "location_score", "superiority")
 """The 交通优势度 columns the GeoPackage's units layer carries (with ``superiority_rank``)."""
 
@@ -773,7 +780,10 @@ def export_geopackage(
     """Write Linyi's structure, county scores, surface, isochrones, network and sources to one GeoPackage.
 
     The units layer also holds :func:`transport_superiority` (交通优势度,
-    its components and ``superiority_rank``). The scores, surface and
+    its components and ``superiority_rank``) and the residents' equity of
+    car time to the core within each county (:func:`access_equity`:
+    ``mean_time_to_core_residents_min``, ``gini_time_to_core``,
+    ``theil_time_to_core``). The scores, surface and
     isochrones are by car (as :func:`county_accessibility`); the network layer
     holds the year's roads and railways. The units (composite score) and the surface (time to the core)
     carry QGIS styles with the HTML maps' classes and colours (``layer_styles``).
@@ -807,6 +817,9 @@ def export_geopackage(
     for col in SUPERIORITY_EXPORT:
         scores[col] = sup[col].reindex(scores.index)
     scores["superiority_rank"] = sup["rank"].reindex(scores.index)
+    fair = access_equity((year,), cell_km=cell_km).loc[year]  # residents' equity of the year's car time to the core
+    for col, name in EQUITY_EXPORT.items():
+        scores[name] = fair[col].reindex(scores.index)
     styles = {
         "units": unit_style(scores, "composite_score"),
         "surface": surface_style("cell_time_to_core_min", BANDS_MIN),
