@@ -183,8 +183,8 @@ def compare_scenarios(
     for m in cell_measures():
         cells[f"{m}_{a_label}"] = sa[m].to_numpy()
         cells[f"{m}_{b_label}"] = sb[m].to_numpy()
-        cells[f"{m}_delta"] = sb[m].to_numpy() - sa[m].to_numpy()
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # unreachable in both scenarios: inf - inf, no change to measure (NaN)
+            cells[f"{m}_delta"] = sb[m].to_numpy() - sa[m].to_numpy()
             cells[f"{m}_delta_pct"] = 100.0 * cells[f"{m}_delta"] / sa[m].where(sa[m] != 0).to_numpy()
     named = {c: structure.units[c] for c in ("name_zh", "name_en") if c in structure.units}  # names by language
     geometry = gpd.GeoDataFrame(

@@ -401,7 +401,7 @@ def _weighted_means(
         for key, col in (("core", "cell_time_to_core_min"), ("pole", "cell_time_to_nearest_pole_min"),
                          ("seat", "cell_time_to_nearest_seat_min")):  # fmt: skip
             t = grid[col].to_numpy(dtype=float)
-            parts[key] = np.where(w > 0, w * t, 0.0)  # an empty cell adds nothing, even if unreachable
+            parts[key] = np.multiply(w, t, out=np.zeros_like(w), where=w > 0)  # an empty cell adds nothing
         t_core = grid["cell_time_to_core_min"].to_numpy(dtype=float)
         for limit in cutoffs_min:
             parts[f"near{limit:g}"] = np.where(t_core <= limit, w, 0.0)
