@@ -107,16 +107,16 @@ def centrality(  # noqa: PLR0913 - the graph, the places, and keyword-only optio
     Notes
     -----
     Speed, end to end (``benchmarks/bench_centrality.py``, 2-core machine,
-    run of 2026-12-06 in ``benchmarks/README.md``): exact betweenness of a
-    2,025-node graph with all five measures takes 5.0 s, 3.9x faster than
-    networkx's betweenness alone (19.7 s; the igraph kernel itself is
+    the run stated in ``benchmarks/README.md``): exact betweenness of a
+    2,025-node graph with all five measures takes 5.6 s, 3.7x faster than
+    networkx's betweenness alone (20.7 s; the igraph kernel itself is
     40-70x). Sampled betweenness (50 sources) of a 202,500-node graph, asked
     alone (``measures=["betweenness"]``): the first call also builds the
-    CSR and igraph forms (9.1 s); later calls on the unchanged graph take
-    1.19x igraph's own time on a prebuilt graph (5.7 vs 4.8 s), on a
-    :class:`~linyi_spatial.routing.RoutingGraph` handle 0.99x, and with
-    ``workers=2`` 2.9 s (0.61x), as fast as cityseer on two threads (3.0 s)
-    and 2.4x faster than networkit's ``EstimateBetweenness`` on one (7.1 s).
+    CSR and igraph forms (7.6 s); later calls on the unchanged graph take
+    1.05x igraph's own time on a prebuilt graph (4.8 vs 4.6 s), as on a
+    :class:`~linyi_spatial.routing.RoutingGraph` handle, and with
+    ``workers=2`` 2.8 s (0.62x), against 3.5 s for cityseer on two threads
+    and 6.2 s for networkit's ``EstimateBetweenness`` on one.
 
     Examples
     --------

@@ -817,7 +817,8 @@ def export_geopackage(
     for col in SUPERIORITY_EXPORT:
         scores[col] = sup[col].reindex(scores.index)
     scores["superiority_rank"] = sup["rank"].reindex(scores.index)
-    fair = access_equity((year,), cell_km=cell_km).loc[year]  # residents' equity of the year's car time to the core
+    residents = acc.structure_population(load_structure(axes="anchors"), surface)  # the cells access_equity weighs
+    fair = acc.equity(residents, "cell_time_to_core_min", region="linyi")  # as access_equity, on this surface
     for col, name in EQUITY_EXPORT.items():
         scores[name] = fair[col].reindex(scores.index)
     styles = {

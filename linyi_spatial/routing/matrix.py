@@ -111,9 +111,8 @@ def travel_time_matrix(
     max_cost = None if cutoff_min is None else float(cutoff_min) * 60.0
     o_ok = o["node"].notna().to_numpy()
     d_ok = d["node"].notna().to_numpy()
-    T = np.empty((0, 0))
-    if not (o_ok.all() and d_ok.all()):
-        T = np.full((len(o), len(d)), np.inf)
+    every = bool(o_ok.all() and d_ok.all())  # every place on the network: the searched block is the whole matrix
+    T = np.empty((0, 0)) if every else np.full((len(o), len(d)), np.inf)
     if o_ok.any() and d_ok.any():
         if o_rows is None:  # one vectorised lookup per side
             o_rows = rg.rows(o["node"].to_numpy()[o_ok], "origin")
@@ -128,7 +127,7 @@ def travel_time_matrix(
         else:
             block = batched_dijkstra(A, src, max_cost=max_cost, batch_size=batch_size, columns=cols)
         block = block.T if per_destination else block
-        if o_ok.all() and d_ok.all():
+        if every:
             T = np.ascontiguousarray(block)
         else:
             T[np.ix_(np.flatnonzero(o_ok), np.flatnonzero(d_ok))] = block
