@@ -686,3 +686,15 @@ def test_the_probability_layer_and_the_ranges_say_what_the_run_says(page, ranged
     k = s.ranks().loc["371321"]
     assert f"{int(k['rank_q05'])}–{int(k['rank_q95'])}" in text or int(k["rank_q05"]) == int(k["rank_q95"])
     assert page.errors == []
+
+
+def test_the_tile_key_given_as_a_layer_option_is_filled_into_the_tile_requests(page, tmp_path):
+    """The key reaches the page as data (a Leaflet option), and Leaflet puts it into each tile URL."""
+    from linyi_spatial.testing import made_up_structure
+
+    key = "0123456789abcdef0123456789abcdef"
+    path = save_html(structure_map(made_up_structure(), tiles="tianditu", tiles_key=key), tmp_path / "t.html")
+    open_map(page, path)
+    tiles = [u for u in page.requests if "tianditu.gov.cn" in u]
+    assert tiles
+    assert all(u.endswith(f"&tk={key}") for u in tiles)

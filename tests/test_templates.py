@@ -22,6 +22,7 @@ test of ``tests/test_injection.py`` reads the same text on screen).
 import json
 import re
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -222,20 +223,44 @@ def canary(tmp_path_factory):
     return tmp_path_factory.mktemp("canary") / "ran"
 
 
+@contextmanager
+def compiled_sources():
+    """Every source string compiled as a Jinja2 template (folium's, branca's and jinja2's own) inside the block."""
+    import jinja2
+
+    seen: list[str] = []
+    original = jinja2.Environment.from_string
+
+    def spy(self, source, *args, **kwargs):
+        seen.append(source if isinstance(source, str) else "")
+        return original(self, source, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jinja2.Environment, "from_string", spy)
+        yield seen
+
+
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory, canary):
-    """Every page written from the tagged region: CLI (tables and OSM, en and zh) and Python API."""
+def compiled_and_pages(tmp_path_factory, canary):
+    """Every page written from the tagged region (CLI: tables and OSM, en and zh; Python API), and every
+    template source compiled while writing them."""
     folder = tmp_path_factory.mktemp("templates")
     files = template_region(folder / "in", tagged(canary))
     out = {}
-    for source in ("tables", "osm"):
+    with compiled_sources() as seen:
+        for source in ("tables", "osm"):
+            for lang in ("en", "zh"):
+                for name, text in cli_pages(files, folder / f"{source}_{lang}", source=source, lang=lang).items():
+                    out[f"cli {source} {lang}: {name}"] = text
         for lang in ("en", "zh"):
-            for name, text in cli_pages(files, folder / f"{source}_{lang}", source=source, lang=lang).items():
-                out[f"cli {source} {lang}: {name}"] = text
-    for lang in ("en", "zh"):
-        for name, text in api_pages(files, lang, folder / f"api_{lang}").items():
-            out[f"api {lang}: {name}"] = text
-    return out
+            for name, text in api_pages(files, lang, folder / f"api_{lang}").items():
+                out[f"api {lang}: {name}"] = text
+    return seen, out
+
+
+@pytest.fixture(scope="module")
+def pages(compiled_and_pages):
+    return compiled_and_pages[1]
 
 
 def test_command_payload_is_live(tmp_path):
@@ -255,6 +280,17 @@ def test_no_command_runs(pages, canary):
 def test_nothing_is_evaluated(pages):
     evaluated = {k: EVALUATED.findall(v)[:3] for k, v in pages.items() if EVALUATED.search(v)}
     assert evaluated == {}
+
+
+def test_no_template_source_holds_user_text(compiled_and_pages):
+    """Of the thousands of strings folium, branca and jinja2 compile, none carries a payload's delimiters:
+    user text reaches a compiled source only escaped (``&#123;``), never as ``{{``."""
+    seen, _ = compiled_and_pages
+    assert len(seen) > 1000
+    assert any("~core.name~&#123;&#123; 6*7" in s for s in seen)  # the payloads do pass through, escaped
+    raw = [s[max(0, s.find("6*7") - 80) : s.find("6*7") + 20] for s in seen if "{{ 6*7 }}" in s]
+    assert raw == []
+    assert [s for s in seen if "cycler.__init__" in s and "{{ cycler" in s] == []
 
 
 def test_every_shown_field_is_literal(pages):
@@ -310,3 +346,83 @@ def test_no_template_is_built_from_anything_but_constants():
                     if isinstance(sub, ast.JoinedStr) or (isinstance(sub, ast.Name) and not sub.id.isupper()):
                         problems.append(f"{where}: Template built from {ast.unparse(sub)}")
     assert problems == []
+
+
+# ---- map-service keys: the three routes a key takes into a page ------------------------------------------------
+
+GOOD_KEY = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def made_up_files(tmp_path_factory):
+    from linyi_spatial.testing import write_region
+
+    return write_region(tmp_path_factory.mktemp("keys") / "in")
+
+
+def _cli_maps(files, out, *extra):
+    return main(["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes",
+                 str(files["routes"]), "--out", str(out), "--quiet", "--cell-km", "5", *extra])  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ["command", "K{{ 6*7 }}", "K{% if 1 %}x{% endif %}", "K{#", "short", 'K"onload'])
+def test_a_key_through_the_cli_flag_is_refused_before_any_work(made_up_files, tmp_path, canary, capsys, key):
+    key = command(canary) if key == "command" else key
+    with pytest.raises(SystemExit) as exc:
+        _cli_maps(made_up_files, tmp_path / "out", "--tiles", "tianditu", "--tiles-key", key)
+    assert exc.value.code == 2
+    assert "--tiles-key is not a map-service key" in capsys.readouterr().err
+    assert not canary.exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_key_in_the_environment_with_the_default_tiles_is_left_out_and_said(
+    made_up_files, tmp_path, canary, monkeypatch, capsys
+):
+    """The default ``--tiles osm`` offers Tianditu as an alternative when ``TIANDITU_KEY`` is set: a hostile
+    value leaves that basemap out with a warning (said once); the maps are written and nothing runs."""
+    monkeypatch.setenv("TIANDITU_KEY", command(canary))
+    assert _cli_maps(made_up_files, tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: TIANDITU_KEY is not a map-service key: character '{' at position 1") == 1
+    assert "the 天地图 Tianditu basemap is left out" in err
+    page = (tmp_path / "out" / "structure.html").read_text(encoding="utf-8")
+    assert "tianditu.gov.cn" not in page
+    assert "cycler" not in page
+    assert not canary.exists()
+    monkeypatch.setenv("TIANDITU_KEY", GOOD_KEY)  # the same route with a real key draws the alternative
+    assert _cli_maps(made_up_files, tmp_path / "out2") == 0
+    page = (tmp_path / "out2" / "structure.html").read_text(encoding="utf-8")
+    assert "tianditu.gov.cn" in page
+    assert f'"tk": "{GOOD_KEY}"' in page
+
+
+def test_a_key_in_the_environment_chosen_by_the_cli_is_refused(made_up_files, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TIANDITU_KEY", "K{{ 6*7 }}")
+    with pytest.raises(SystemExit):
+        _cli_maps(made_up_files, tmp_path / "out", "--tiles", "tianditu")
+    assert "TIANDITU_KEY is not a map-service key: character '{' at position 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tiles", ["tianditu", "osm"])
+@pytest.mark.parametrize("key", ["command", "K{{ 6*7 }}", "K{% if %}", "K{#"])
+def test_a_key_through_the_api_is_a_named_error_never_a_template(canary, tiles, key):
+    from linyi_spatial.errors import OptionError
+    from linyi_spatial.testing import made_up_structure
+    from linyi_spatial.viz import structure_map
+
+    key = command(canary) if key == "command" else key
+    with compiled_sources() as seen, pytest.raises(OptionError, match="tiles_key is not a map-service key"):
+        structure_map(made_up_structure(), tiles=tiles, tiles_key=key).get_root().render()
+    assert [s for s in seen if key in s] == []
+    assert not canary.exists()
+
+
+def test_a_good_key_reaches_the_page_as_a_leaflet_option_not_in_the_url():
+    from linyi_spatial.testing import made_up_structure
+    from linyi_spatial.viz import structure_map
+
+    page = structure_map(made_up_structure(), tiles="tianditu", tiles_key=GOOD_KEY).get_root().render()
+    assert "\\u0026tk={tk}" in page  # Leaflet fills {tk} from the layer's options
+    assert f'"tk": "{GOOD_KEY}"' in page
+    assert f"tk={GOOD_KEY}" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import signal
 import sys
 import threading
@@ -20,12 +21,13 @@ import pandas as pd
 from .._io import read_csv
 from .._progress import set_progress
 from .._version import __version__
-from ..errors import LinyiSpatialError
+from ..errors import LinyiSpatialError, OptionError
 from ..i18n import LANGS, add_words, code, local_name, tr
 from ..network import add_lines, axes_along_network, build_network, consolidate_intersections, from_osm
 from ..network.link import Access
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
+from ..viz.basemaps import check_tile_key
 from .analysis import load_structure, urbanization_targets
 from .analysis import sensitivity as linyi_sensitivity
 from .datasets import load_counties, load_neighbours
@@ -407,10 +409,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_tile_keys(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Check a map-service key (charset, length) before it goes anywhere.
+
+    The flag always; the environment variable when its basemap is the chosen one (otherwise the maps leave
+    that alternative out and say so).
+    """
+    if args.tiles == "tianditu" and not (args.tiles_key or os.environ.get("TIANDITU_KEY")):
+        parser.error("--tiles tianditu needs --tiles-key KEY (a Tianditu API key)")
+    for given, where in ((args.tiles_key, "--tiles-key"), (os.environ.get("TIANDITU_KEY"), "TIANDITU_KEY")):
+        if given and (where == "--tiles-key" or args.tiles == "tianditu"):
+            try:
+                check_tile_key(given, where)
+            except OptionError as exc:
+                parser.error(str(exc))
+
+
 def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse bad flag values before any work starts, naming the flag."""
-    if args.tiles == "tianditu" and not args.tiles_key:
-        parser.error("--tiles tianditu needs --tiles-key KEY (a Tianditu API key)")
+    _check_tile_keys(parser, args)
     if args.consolidate_m is not None and not (0 < args.consolidate_m <= 500):
         parser.error(f"--consolidate-m must be above 0 and at most 500 m, got {args.consolidate_m:g}")
     if args.consolidate_m is not None and args.network is None:
@@ -461,11 +478,17 @@ def _clean_exit_on_sigterm() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _plain_warnings() -> Iterator[None]:
-    """Warnings said as ``linyi-spatial: warning: ...`` (no source line: the user reads them, not a developer)."""
+    """Warnings said as ``linyi-spatial: warning: ...``, each text once per run.
+
+    No source line: the user reads them, not a developer; a map set draws the same basemaps six times.
+    """
     shown = warnings.showwarning
+    said: set[str] = set()
 
     def say(message: Warning | str, *_: object, **__: object) -> None:
-        print(f"linyi-spatial: warning: {message}", file=sys.stderr)
+        if str(message) not in said:
+            said.add(str(message))
+            print(f"linyi-spatial: warning: {message}", file=sys.stderr)
 
     warnings.showwarning = say
     try:

@@ -10,6 +10,8 @@ layer control offers only the basemaps of its overlays' datum.
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from typing import Any, TypeVar
 
 import folium
@@ -21,7 +23,16 @@ from ..errors import OptionError
 from ._html import esc, no_template
 from .i18n import tr
 
-__all__ = ["BASEMAPS", "COORD_PRECISION_DEG", "basemap_layers", "basemap_spec", "point", "shift"]
+__all__ = [
+    "BASEMAPS",
+    "COORD_PRECISION_DEG",
+    "TILE_KEY_PATTERN",
+    "basemap_layers",
+    "basemap_spec",
+    "check_tile_key",
+    "point",
+    "shift",
+]
 
 
 _Geo = TypeVar("_Geo", gpd.GeoDataFrame, gpd.GeoSeries)
@@ -59,7 +70,7 @@ BASEMAPS: dict[str, dict[str, Any]] = {
     },
     "tianditu": {
         "tiles": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
-        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}",
         "attr": {"en": "&copy; 天地图 Tianditu", "zh": "&copy; 天地图"},
         "datum": WGS84,
         "subdomains": "01234567",
@@ -156,16 +167,70 @@ def point(x: float, y: float, datum: str) -> list[float]:
     return [y, x]
 
 
-def _tile_url(key: str, tiles_key: str | None) -> str | None:
-    """The tile URL of a basemap, None when it needs a key nobody gave."""
+TILE_KEY_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,128}")
+"""What a map-service key may be: 8–128 URL-safe characters (letters, digits, ``. _ ~ -``).
+
+Tianditu keys are 32 hexadecimal digits. Anything else (a brace, a quote, a
+space, a slash) is refused before it reaches a page: a key is placed into
+the map as a Leaflet option (data), never into a template or a URL string."""
+
+
+def check_tile_key(key: str, where: str) -> str:
+    """``key`` if it is a plausible map-service key, else an :class:`OptionError` saying what is wrong.
+
+    The message names where the key came from and the first character that
+    is not allowed, never the key itself (it is a secret).
+
+    Parameters
+    ----------
+    key : str
+    where : str
+        Where the key came from, for the message ("--tiles-key", "TIANDITU_KEY").
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    OptionError
+        If the key is not 8–128 characters of :data:`TILE_KEY_PATTERN`.
+
+    Examples
+    --------
+    >>> check_tile_key("0123456789abcdef0123456789abcdef", "tiles_key")
+    '0123456789abcdef0123456789abcdef'
+    >>> check_tile_key("K{{ 6*7 }}", "tiles_key")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.OptionError: tiles_key is not a map-service key: character '{' at position 2 ...
+    """
+    if not isinstance(key, str):
+        raise OptionError(f"{where} must be text, got {type(key).__name__}")
+    if TILE_KEY_PATTERN.fullmatch(key):
+        return key
+    bad = next((i for i, c in enumerate(key) if not re.fullmatch(r"[A-Za-z0-9._~-]", c)), None)
+    what = f"character {key[bad]!r} at position {bad + 1}" if bad is not None else f"{len(key)} characters long"
+    raise OptionError(
+        f"{where} is not a map-service key: {what} (a key is 8–128 letters, digits or . _ ~ -; "
+        "Tianditu keys are 32 hexadecimal digits)"
+    )
+
+
+def _tile_key(key: str, tiles_key: str | None) -> str | None:
+    """The key a basemap gets (checked), None when it needs one nobody gave.
+
+    A key passed as ``tiles_key`` must be valid; a key from the environment
+    that is not valid leaves that basemap out of the alternatives with a
+    warning, unless it is the chosen one (then it is an error).
+    """
     spec = BASEMAPS[key]
-    url = str(spec["tiles"])
-    if spec.get("needs_key"):
-        given = tiles_key or os.environ.get(spec["needs_key"])
-        if not given:
-            return None
-        url = url.replace("{key}", given)
-    return url
+    if not spec.get("needs_key"):
+        return ""
+    if tiles_key:
+        return check_tile_key(tiles_key, "tiles_key")
+    given = os.environ.get(spec["needs_key"])
+    return check_tile_key(given, spec["needs_key"]) if given else None
 
 
 def basemap_layers(m: folium.Map, chosen: str, tiles_key: str | None, lang: str) -> None:
@@ -197,17 +262,26 @@ def basemap_layers(m: folium.Map, chosen: str, tiles_key: str | None, lang: str)
     ['basemap: OpenStreetMap', 'basemap: CARTO light', 'no basemap']
     """
     datum = BASEMAPS[chosen]["datum"]
-    if _tile_url(chosen, tiles_key) is None:
+    if tiles_key:  # a key given explicitly is checked whichever basemap is chosen
+        check_tile_key(tiles_key, "tiles_key")
+    if _tile_key(chosen, tiles_key) is None:
         raise OptionError(f"tiles={chosen!r} needs a key: pass tiles_key or set {BASEMAPS[chosen]['needs_key']}")
     keys = [chosen] + [k for k, v in BASEMAPS.items() if k != chosen and v["tiles"] and v["datum"] == datum]
     for key in keys:
-        url = _tile_url(key, tiles_key)
-        if url is None:  # another basemap that needs a key: left out
+        try:
+            tk = _tile_key(key, tiles_key)
+        except OptionError as exc:  # an unusable key in the environment for an alternative: left out, said
+            warnings.warn(f"{exc}; the {BASEMAPS[key]['name']} basemap is left out", UserWarning, stacklevel=2)
+            continue
+        if tk is None:  # another basemap that needs a key: left out
             continue
         spec = BASEMAPS[key]
         name = esc(tr("basemap: {tiles}", lang, tiles=tr(spec["name"], lang)))
         attr = no_template(spec["attr"][lang])
+        options: dict[str, Any] = (
+            {"tk": tk} if tk else {}
+        )  # Leaflet fills {tk} in the URL from its options: the key stays data
         folium.TileLayer(
-            url, attr=attr, name=name, show=key == chosen, subdomains=spec.get("subdomains", "abc")
+            spec["tiles"], attr=attr, name=name, show=key == chosen, subdomains=spec.get("subdomains", "abc"), **options
         ).add_to(m)
     folium.FeatureGroup(name=esc(tr("no basemap", lang)), overlay=False, show=False).add_to(m)
