@@ -23,15 +23,20 @@ import re
 import secrets
 import shutil
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,11 +44,14 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = [
+    "FORMATS",
     "Stage",
     "clean_stale",
+    "local_file",
     "read_csv",
     "read_text",
     "read_toml",
+    "read_vector",
     "refuse_foreign",
     "replacing",
     "staged_set",
@@ -59,6 +67,143 @@ def _encoding_hint(raw: bytes) -> str:
             continue
         return f"it decodes as {name.upper()}: save it as UTF-8"
     return "save it as UTF-8"
+
+
+FORMATS: dict[str, tuple[str, ...]] = {
+    "vector": ("GeoJSON", "GeoPackage", "shapefile"),
+    "raster": ("GeoTIFF",),
+    "osm": ("OSM XML", "OSM PBF", "bzip2", "gzip"),
+    "text": ("text", "GeoJSON"),
+}
+"""The file formats each kind of user file may have, recognised by content (not by name).
+
+A units file is GeoJSON, a GeoPackage or a shapefile; a population raster a
+GeoTIFF; an OSM extract OSM XML or PBF (bzip2/gzip compressed XML too); a
+spec, scenario or table plain text. Anything else — in particular a GDAL
+virtual dataset (VRT), which can make GDAL read other files or fetch a URL —
+is refused before any reader opens it."""
+
+_VSI = re.compile(r"(^|[/\\])vsi[a-z0-9_]*([/\\]|$)|://|^[A-Za-z][A-Za-z0-9_+.-]+:", re.IGNORECASE)
+_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
+
+
+_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x00\x00\x27\x0a", "shapefile"),
+    (0, b"II*\x00", "GeoTIFF"),
+    (0, b"MM\x00*", "GeoTIFF"),
+    (0, b"II+\x00", "GeoTIFF"),
+    (0, b"MM\x00+", "GeoTIFF"),
+    (0, b"BZh", "bzip2"),
+    (0, b"\x1f\x8b", "gzip"),
+)
+
+
+def _content_format(head: bytes) -> str:
+    """What the first bytes of a file say it is (one of the names in :data:`FORMATS`, or a description)."""
+    if head.startswith(b"SQLite format 3\x00"):
+        return "GeoPackage" if head[68:72] in _GPKG_IDS else "SQLite database (not a GeoPackage)"
+    found = next((name for at, magic, name in _MAGIC if head[at : at + len(magic)] == magic), None)
+    if found is None and head[4:40].find(b"OSMHeader") >= 0:
+        found = "OSM PBF"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if found is None and text.startswith(b"<"):
+        low = head.lower()
+        vrt = b"<ogrvrtdatasource" in low or b"<vrtdataset" in low
+        found = "GDAL virtual dataset (VRT)" if vrt else ("OSM XML" if b"<osm" in low else "XML")
+    if found is None:
+        found = "GeoJSON" if text.startswith(b"{") else ("binary" if b"\x00" in head else "text")
+    return found
+
+
+def local_file(path: str | os.PathLike[str], what: str, *, kind: str) -> Path:
+    """``path`` if it is a local regular file whose content is a format of ``kind``, else a named :class:`DataError`.
+
+    The one gate every user file passes before a reader (GDAL, rasterio,
+    osmium, pandas) opens it: GDAL virtual and network paths (``/vsicurl/``,
+    ``/vsizip/``, any ``/vsi*`` part, ``http://``, ``PG:``) are refused, only
+    regular files are read (a FIFO, device, socket or folder is refused at
+    once, never opened: a FIFO would block forever), and the content must be
+    one of :data:`FORMATS` ``[kind]`` — a VRT named ``units.geojson`` is
+    refused, so GDAL never sees it.
+
+    Parameters
+    ----------
+    path : path-like
+    what : str
+        What the file is, for messages ("units file").
+    kind : {"vector", "raster", "osm", "text"}
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    DataError
+        Naming the file and what is wrong.
+
+    Examples
+    --------
+    >>> local_file("/vsicurl/http://example.com/u.geojson", "units file", kind="vector")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: the units file is a GDAL virtual or network path (...); give a local file in ...
+    """
+    text = os.fspath(path)
+    if _VSI.search(text) and not (len(text) > 2 and text[1] == ":" and text[2] in "/\\"):  # C:\\... is a path
+        raise DataError(f"the {what} is a GDAL virtual or network path ({text[:60]!r}); give a local file", source=text)
+    p = Path(text)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise DataError(f"{what if what.endswith('file') else what + ' file'} not found", source=p) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the {what}: {exc.strerror}", source=p) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError(f"the {what} path is a folder, not a file", source=p)
+    if not stat.S_ISREG(st.st_mode):
+        kind_of = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        raise DataError(f"the {what} is {kind_of}, not a regular file; give a file on disk", source=p)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise DataError(f"cannot read the {what}: {exc.strerror}", source=p) from None
+    found = _content_format(head)
+    allowed = FORMATS[kind]
+    if found not in allowed and not (kind == "text" and found == "binary"):  # binary text: read_text names the NUL
+        names = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+        raise DataError(f"the {what} is not {names}: its content reads as {found}", source=p)
+    return p
+
+
+def read_vector(path: str | os.PathLike[str], what: str, **kwargs: object) -> gpd.GeoDataFrame:
+    """A local GeoJSON, GeoPackage or shapefile as a GeoDataFrame, through :func:`local_file` first.
+
+    Parameters
+    ----------
+    path : path-like
+    what : str
+        What the file is, for messages.
+    **kwargs
+        Passed to :func:`geopandas.read_file` (e.g. ``layer=``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    DataError
+        As :func:`local_file`, or when the reader fails (naming the file).
+    """
+    import geopandas as gpd
+
+    p = local_file(path, what, kind="vector")
+    try:
+        return gpd.read_file(p, **kwargs)
+    except Exception as exc:  # any reader failure is reported with the file name
+        raise DataError(f"cannot read the {what}: {exc}", source=p) from None
 
 
 MAX_TEXT_BYTES = 256 * 2**20
@@ -101,14 +246,10 @@ def read_text(path: str | os.PathLike[str], what: str, *, max_bytes: int = MAX_T
     ...
     linyi_spatial.errors.DataError: spec file not found in no/such/file.toml
     """
-    p = Path(path)
+    p = local_file(path, what, kind="text")
     try:
         with p.open("rb") as fh:
             raw = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise DataError(f"{what} file not found", source=p) from None
-    except IsADirectoryError:
-        raise DataError(f"the {what} path is a folder, not a file", source=p) from None
     except OSError as exc:
         raise DataError(f"cannot read the {what}: {exc.strerror}", source=p) from None
     if len(raw) > max_bytes:

@@ -26,7 +26,7 @@ import networkx as nx
 import pandas as pd
 from shapely.geometry import LineString
 
-from ._io import replacing
+from ._io import local_file, replacing
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -124,6 +124,7 @@ def read_network_layers(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     >>> read_network_layers(p).number_of_edges() == G.number_of_edges()
     True
     """
+    path = local_file(path, "GeoPackage", kind="vector")
     layers = set(gpd.list_layers(path)["name"])
     if not {"network_nodes", "network_edges"} <= layers:
         raise DataError(f"{path} has no network layers (network_nodes, network_edges): export it with G=")

@@ -134,8 +134,15 @@ def test_a_deeply_nested_spec_is_refused_quickly(tmp_path):
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_an_endless_spec_is_refused_not_read_forever():
-    with pytest.raises(SpecError, match=r"larger than 4 MiB"):
+    with pytest.raises(SpecError, match=r"the spec is a device or socket, not a regular file"):
         ls.SpatialStructure.from_file("/dev/zero")
+
+
+def test_a_spec_larger_than_the_limit_is_refused_by_size(tmp_path):
+    path = tmp_path / "huge.toml"
+    path.write_bytes(b"# " + b"x" * (4 * 2**20 + 10))
+    with pytest.raises(SpecError, match=r"larger than 4 MiB"):
+        ls.SpatialStructure.from_file(path)
 
 
 def test_a_binary_table_is_refused(tmp_path):

@@ -129,7 +129,7 @@ def test_from_osm_gcj02_shifts_nodes(tmp_path):
     [
         ("<osm><node id='1' lat='35' lon='118'>", "cannot read OSM data"),
         ('<?xml version="1.0"?><osm version="0.6"></osm>', "no routable ways|cannot read OSM data"),
-        ("this is not xml", "cannot read OSM data"),
+        ("this is not xml", "the OSM file is not OSM XML, OSM PBF, bzip2 or gzip: its content reads as text"),
     ],
 )
 def test_malformed_files_raise_named_error(tmp_path, content, message):

@@ -259,5 +259,5 @@ def test_raster_population_is_summed_and_rescaled(tmp_path):
     assert scaled["pop_est"].iloc[0] / 1000 == pytest.approx(a / (a + b), abs=0.002)
     # and it can weight the scores instead of the dasymetric estimate
     assert scaled.attrs["population"]["rule"] == "raster"
-    with pytest.raises(DataError, match="does not exist"):
+    with pytest.raises(DataError, match="population raster file not found"):
         raster_population(cells, tmp_path / "missing.tif")

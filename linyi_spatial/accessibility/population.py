@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 
 from .._checks import number
+from .._io import local_file
 from ..crs import WGS84, projected_crs
 from ..errors import DataError
 
@@ -431,9 +432,7 @@ def raster_population(
         import rasterio
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("raster_population needs rasterio: pip install 'linyi_spatial[raster]'") from exc
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"population raster {str(path)!r} does not exist")
+    path = local_file(path, "population raster", kind="raster")  # a local GeoTIFF, never a VRT or URL
     with rasterio.open(path) as src:
         if src.crs is None:
             raise DataError(f"population raster {str(path)!r} has no CRS")

@@ -53,7 +53,6 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Hashable, Mapping
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -65,9 +64,10 @@ from shapely.geometry.base import BaseGeometry
 
 from .._checks import number
 from .._graph_cache import track
+from .._io import local_file
 from .._progress import progress
 from ..crs import GCJ02, WGS84, gcj02_to_wgs84, projected_crs, transform_geometry
-from ..errors import NetworkError
+from ..errors import DataError, NetworkError
 from ..i18n import add_words
 from . import _osm_arrays as _arrays
 from ._osm_arrays import OSMNetwork
@@ -333,9 +333,10 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
     >>> net.n_nodes, net.n_edges  # doctest: +SKIP
     (612803, 1402554)
     """
-    path = Path(path)
-    if not path.is_file():
-        raise NetworkError("OSM file not found", source=path)
+    try:
+        path = local_file(path, "OSM file", kind="osm")
+    except DataError as exc:
+        raise NetworkError(exc.problems, source=exc.source) from None
     if custom_filter is None and network_type not in NETWORK_TYPES:
         raise NetworkError(f"unknown network_type {network_type!r}; expected one of {sorted(NETWORK_TYPES)}")
     if class_speeds not in CLASS_SPEEDS:

@@ -55,7 +55,7 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from .._checks import non_numeric
-from .._io import read_csv, read_toml
+from .._io import read_csv, read_toml, read_vector
 from ..crs import GCJ02, WGS84, _datum, projected_crs, to_wgs84, transform_geometry
 from ..errors import CRSError, DataError, SpecError
 from ..i18n import add_words
@@ -343,9 +343,9 @@ class _Builder:
                 self.fail("region.units is missing: give a polygon file of the areal units")
             return None
         try:
-            units = gpd.read_file(path)
-        except Exception as exc:  # any reader failure is reported with the file name
-            self.fail(f"region.units: cannot read {path.name}: {exc}")
+            units = read_vector(path, "units file")
+        except DataError as exc:  # a foreign format, a FIFO, a VRT, or a reader failure: named with the file
+            self.fail(f"region.units: {exc}")
             return None
         if units.crs is None or unit_id not in units:
             self.fail(
