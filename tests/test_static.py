@@ -3,6 +3,7 @@
 import warnings
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pyproj
 import pytest
@@ -259,3 +260,54 @@ def test_crowded_names_are_moved_apart_not_drawn_over_each_other():
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in names]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[:i])
+
+
+def _named_units(n: int):
+    import shapely
+
+    side = int(n**0.5) + 1
+    boxes = [shapely.box(10 + i * 0.05, 50 + j * 0.05, 10 + (i + 1) * 0.05, 50 + (j + 1) * 0.05)
+             for i in range(side) for j in range(side)][:n]  # fmt: skip
+    return gpd.GeoDataFrame({"name": [f"Unit {k}" for k in range(n)]}, geometry=boxes, crs=4326)
+
+
+def test_name_placement_compares_each_name_with_its_neighbours_only(monkeypatch):
+    """Placing names compares a candidate position with the names in the grid cells it covers, at most
+    ``crowd`` per cell: a bounded number per position, a few per cent of what comparing with every name placed
+    costs (that all-pairs placement took 57 s for 625 units; 2,000 units now take about 5 s)."""
+    from linyi_spatial.viz import static
+
+    compared = []
+    overlap = static._BoxIndex.overlap
+
+    def counting(self, box):
+        cells = list(self._cells(*box))
+        compared.append((len({k for key in cells for k in self.grid.get(key, ())[-self.crowd :]}), len(cells)))
+        return overlap(self, box)
+
+    monkeypatch.setattr(static._BoxIndex, "overlap", counting)
+    n = 1000
+    units = _named_units(n)
+    fig = static.static_map([StaticLayer(units, labels=list(units["name"]), label_kind="unit")], title="t")
+    assert sum(t.get_text().startswith("Unit ") for t in fig.axes[0].texts) == n  # every unit named
+    assert all(k <= cells * static._BoxIndex.crowd for k, cells in compared)
+    all_pairs = len(compared) * n / 2  # each position against the names placed before it, on average
+    assert sum(k for k, _ in compared) < 0.1 * all_pairs
+
+
+def test_placed_names_do_not_overlap_where_there_is_room():
+    from matplotlib.transforms import Bbox
+
+    units = _named_units(40)
+    fig = static_map([StaticLayer(units, labels=list(units["name"]), label_kind="unit")], title="t")
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text().startswith("Unit ")]
+    assert len(boxes) == 40
+    clashes = [
+        (i, j)
+        for i in range(40)
+        for j in range(i)
+        if Bbox.intersection(boxes[i], boxes[j]) is not None
+        and Bbox.intersection(boxes[i], boxes[j]).width * Bbox.intersection(boxes[i], boxes[j]).height > 1
+    ]
+    assert clashes == []

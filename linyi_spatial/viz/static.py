@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -225,57 +225,117 @@ def _candidates(centred: bool) -> list[tuple[float, tuple[float, float, str, str
     return [(ring, p) for ring in (1.0, 2.5, 4.0) for p in positions if ring == 1.0 or p[:2] != (0, 0)]
 
 
+class _BoxIndex:
+    """Placed label boxes (pixels) in a uniform grid, so a candidate is compared with its neighbours only.
+
+    Adding and querying touch the grid cells a box covers: placing *n*
+    names costs O(n) box comparisons instead of O(n²). Where names pile up
+    (more than :attr:`crowd` in one cell: a sheet with more names than room),
+    a query counts the cell's most recent :attr:`crowd` names only — any
+    position there is taken already, so the choice does not change, and the
+    cost stays linear.
+    """
+
+    crowd = 32
+
+    def __init__(self, cell_px: float = 48.0) -> None:
+        self.cell = cell_px
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self.grid: dict[tuple[int, int], list[int]] = {}
+
+    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> Iterator[tuple[int, int]]:
+        c = self.cell
+        for i in range(math.floor(x0 / c), math.floor(x1 / c) + 1):
+            for j in range(math.floor(y0 / c), math.floor(y1 / c) + 1):
+                yield i, j
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        n = len(self.boxes)
+        self.boxes.append(box)
+        for key in self._cells(*box):
+            self.grid.setdefault(key, []).append(n)
+
+    def overlap(self, box: tuple[float, float, float, float]) -> float:
+        """Sum of the areas this box shares with the boxes placed (each counted once)."""
+        x0, y0, x1, y1 = box
+        near = {k for key in self._cells(*box) for k in self.grid.get(key, ())[-self.crowd :]}
+        total = 0.0
+        for k in near:
+            a0, b0, a1, b1 = self.boxes[k]
+            w, h = min(x1, a1) - max(x0, a0), min(y1, b1) - max(y0, b0)
+            if w > 0 and h > 0:
+                total += w * h
+        return total
+
+
+def _aligned(x: float, y: float, w: float, h: float, ha: str, va: str) -> tuple[float, float, float, float]:
+    """The box of a text of size ``w`` × ``h`` anchored at ``(x, y)`` with this alignment, padded as before."""
+    x0 = x if ha == "left" else (x - w if ha == "right" else x - w / 2)
+    y0 = y if va == "bottom" else (y - h if va == "top" else y - h / 2)
+    pw, ph = 0.025 * w, 0.05 * h  # the 1.05 × 1.1 expansion about the centre
+    return x0 - pw, y0 - ph, x0 + w + pw, y0 + h + ph
+
+
 def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.GeoDataFrame]]) -> None:
-    """Write every layer's names, each where it overlaps no name placed before it (places first)."""
+    """Write every layer's names, each where it overlaps no name placed before it (places first).
+
+    Each name is measured once; its candidate positions are boxes computed
+    from that size, compared with the names already placed through a grid
+    index (linear in the number of names), and the text is drawn once, at
+    the best position.
+    """
     from matplotlib import patheffects
-    from matplotlib.transforms import Bbox, offset_copy
+    from matplotlib.transforms import offset_copy
 
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    index = _BoxIndex()
     # the north arrow and the scale bar are furniture: no name goes over them
-    taken: list[Bbox] = [a.get_window_extent(renderer) for a in [*ax.patches, *ax.texts] if a.get_zorder() >= 29]
-    frame_box = ax.get_window_extent(renderer)
+    for a in [*ax.patches, *ax.texts]:
+        if a.get_zorder() >= 29:
+            e = a.get_window_extent(renderer)
+            index.add((e.x0, e.y0, e.x1, e.y1))
+    frame = ax.get_window_extent(renderer)
+    px_per_pt = fig.dpi / 72.0
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     visible = shapely.box(x0, y0, x1, y1)
     order = {"place": 0, "axis": 1, "unit": 2, "context": 3}
-    for layer, frame in sorted(drawn, key=lambda item: order.get(item[0].label_kind, 4)):
-        if layer.labels is None or frame.empty:
+    for layer, rows in sorted(drawn, key=lambda item: order.get(item[0].label_kind, 4)):
+        if layer.labels is None or rows.empty:
             continue
         style = LABEL_STYLES.get(layer.label_kind, LABEL_STYLES["place"])
         centred = layer.label_kind != "place"
+        candidates = _candidates(centred)
         # a name sits in the part of its area that the map shows
-        where = frame.geometry.intersection(visible).representative_point() if centred else frame.geometry.centroid
+        where = rows.geometry.intersection(visible).representative_point() if centred else rows.geometry.centroid
         offset = layer.label_offset_pt
-        offsets = cast("Sequence[float]", offset if _per_row(offset) else [offset] * len(frame))
+        offsets = cast("Sequence[float]", offset if _per_row(offset) else [offset] * len(rows))
         for text, pt, gap in zip(layer.labels, where, offsets, strict=True):
             if not text or pt is None or pt.is_empty:
                 continue
-            best: tuple[float, Any] | None = None
-            for ring, (dx, dy, ha, va) in _candidates(centred):
+            artist = ax.text(pt.x, pt.y, str(text), ha="left", va="bottom", zorder=20, **style)
+            size = artist.get_window_extent(renderer)
+            ax_x, ax_y = ax.transData.transform((pt.x, pt.y))
+            best: tuple[float, tuple[float, float, float, float], tuple[float, float, str, str]] | None = None
+            for ring, (dx, dy, ha, va) in candidates:
                 step = (4.0 if centred else float(gap) + 2.0) * ring
-                shifted = offset_copy(ax.transData, fig=fig, x=dx * step, y=dy * step, units="points")
-                artist = ax.text(pt.x, pt.y, str(text), transform=shifted, ha=ha, va=va, zorder=20, **style)
-                artist.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
-                box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
-                outside = 0.0 if frame_box.contains(box.x0, box.y0) and frame_box.contains(box.x1, box.y1) else 1e9
-                overlap = outside + sum(_area(Bbox.intersection(box, other)) for other in taken)
+                box = _aligned(ax_x + dx * step * px_per_pt, ax_y + dy * step * px_per_pt,
+                               size.width, size.height, ha, va)  # fmt: skip
+                inside = frame.x0 <= box[0] and frame.y0 <= box[1] and box[2] <= frame.x1 and box[3] <= frame.y1
+                overlap = (0.0 if inside else 1e9) + index.overlap(box)
                 if best is None or overlap < best[0]:
-                    if best is not None:
-                        best[1][0].remove()
-                    best = (overlap, (artist, box))
-                else:
-                    artist.remove()
+                    best = (overlap, box, (dx * step, dy * step, ha, va))
                 if overlap == 0.0:
                     break
-            if best is not None and best[0] > 0 and layer.context:  # surroundings are named only where there is room
-                best[1][0].remove()
-            elif best is not None:
-                taken.append(best[1][1])
-
-
-def _area(box: Any) -> float:
-    """A box's area, 0 for None (:meth:`~matplotlib.transforms.Bbox.intersection` of boxes apart)."""
-    return 0.0 if box is None else float(box.width * box.height)
+            if best is None or (best[0] > 0 and layer.context):  # surroundings are named only where there is room
+                artist.remove()
+                continue
+            sx, sy, ha, va = best[2]
+            artist.set_transform(offset_copy(ax.transData, fig=fig, x=sx, y=sy, units="points"))
+            artist.set_horizontalalignment(ha)  # type: ignore[arg-type]
+            artist.set_verticalalignment(va)  # type: ignore[arg-type]
+            artist.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
+            index.add(best[1])
 
 
 def _north_arrow(ax: Axes, extent: Sequence[float], angle_deg: float, lang: str) -> None:
