@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import geopandas as gpd
 import numpy as np
@@ -14,10 +17,112 @@ from .._progress import progress
 from ..crs import WGS84, projected_crs
 from ..errors import DataError
 
-__all__ = ["MAX_CELLS", "analysis_grid"]
+__all__ = ["BYTES_PER_CELL", "MAX_CELLS", "MEMORY_BUDGET_BYTES", "analysis_grid", "cell_budget", "grid_cell_count"]
 
-MAX_CELLS = 20_000_000
-"""Largest square grid :func:`analysis_grid` builds (about 10 GB of cell geometries)."""
+BYTES_PER_CELL = 4_000
+"""Peak memory one grid cell costs from grid to maps, in bytes.
+
+Measured: the CLI's whole map set (grid, population, surfaces, scores,
+isochrones, six maps) on the made-up region at 0.4, 0.2 and 0.1 km cells
+(11,900 / 47,800 / 191,000 cells) peaked at 410 / 546 / 1,083 MB: 3.75 kB
+a cell above a fixed 365 MB, rounded up to 4 kB."""
+
+MEMORY_BUDGET_BYTES = 8_000_000_000
+"""The memory a grid may cost by default (8 GB): :data:`MAX_CELLS` cells at :data:`BYTES_PER_CELL`."""
+
+MAX_CELLS = MEMORY_BUDGET_BYTES // BYTES_PER_CELL
+"""Largest square grid :func:`analysis_grid` builds by default: 2,000,000 cells (the cells of the
+region's bounding box, which is what is laid out). Raise it with ``max_cells=`` or :func:`cell_budget`
+(the CLI's ``--max-cells``) on a machine with the memory."""
+
+_BUDGET: ContextVar[int] = ContextVar("max_cells", default=MAX_CELLS)
+
+
+@contextmanager
+def cell_budget(max_cells: int) -> Iterator[None]:
+    """Inside the block, grids may have up to ``max_cells`` cells (instead of :data:`MAX_CELLS`).
+
+    Every function that builds a grid for itself (surfaces, scores,
+    scenarios) honours it; the CLI's ``--max-cells`` sets it for a run.
+
+    Parameters
+    ----------
+    max_cells : int
+        A positive number of cells.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    DataError
+        If ``max_cells`` is not a positive whole number.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> units = made_up_structure().units
+    >>> with cell_budget(100):
+    ...     analysis_grid(units, cell_km=1)
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.DataError: a 1 km grid over this region needs 2,024 cells (about 0.0081 GB at 4 kB a cell), ...
+    """
+    if isinstance(max_cells, bool) or not isinstance(max_cells, (int, np.integer)) or max_cells < 1:
+        raise DataError(f"max_cells must be a positive whole number, got {max_cells!r}")
+    token = _BUDGET.set(int(max_cells))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def grid_cell_count(region: gpd.GeoDataFrame | gpd.GeoSeries, cell_km: float, crs: str | None = None) -> float:
+    """How many square cells :func:`analysis_grid` lays out over ``region`` (its bounding box), before any work.
+
+    Parameters
+    ----------
+    region : GeoDataFrame or GeoSeries
+        Polygons with a CRS.
+    cell_km : float
+        Cell side.
+    crs : str, optional
+        The projected CRS the cells are laid out in (default: the region's UTM zone).
+
+    Returns
+    -------
+    float
+        ``inf`` when the count overflows.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_structure
+    >>> grid_cell_count(made_up_structure().units, 5)
+    90.0
+    """
+    if region.crs is None:
+        raise DataError("region has no CRS")
+    proj = region.to_crs(projected_crs(region) if crs is None else crs)
+    minx, miny, maxx, maxy = proj.total_bounds
+    size = cell_km * 1000.0
+    with np.errstate(over="ignore", invalid="ignore"):  # a tiny cell gives inf cells
+        cols = np.ceil((maxx - np.floor(minx / size) * size) / size)
+        rows = np.ceil((maxy - np.floor(miny / size) * size) / size)
+        count = float(cols) * float(rows)
+    return count if math.isfinite(count) else math.inf
+
+
+def _check_budget(cells: float, cell_km: float, max_cells: int) -> None:
+    if cells <= max_cells:
+        return
+    shown = f"{cells:,.0f}" if math.isfinite(cells) else "more than 10^308"
+    gb = f"{cells * BYTES_PER_CELL / 1e9:.2g}" if math.isfinite(cells) else "inf"
+    raise DataError(
+        f"a {cell_km:g} km grid over this region needs {shown} cells (about {gb} GB at "
+        f"{BYTES_PER_CELL / 1000:g} kB a cell), over the limit of {max_cells:,} cells; use a larger cell_km "
+        "(CLI: --cell-km), or raise max_cells (CLI: --max-cells) on a machine with the memory"
+    )
 
 
 def analysis_grid(
@@ -27,6 +132,7 @@ def analysis_grid(
     unit_id: str | None = None,
     h3_resolution: int | None = None,
     crs: str | None = None,
+    max_cells: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Square (or H3 hexagon) cells over a region, clipped to it and split by its units.
 
@@ -49,6 +155,10 @@ def analysis_grid(
     crs : str, optional
         Projected CRS in which cells are laid out and areas measured;
         default: the region's UTM zone (:func:`linyi_spatial.crs.projected_crs`).
+    max_cells : int, optional
+        Refuse, before any work, a square grid whose bounding box holds
+        more cells (default: :data:`MAX_CELLS`, or the :func:`cell_budget`
+        in force).
 
     Returns
     -------
@@ -59,7 +169,9 @@ def analysis_grid(
     Raises
     ------
     DataError
-        For a non-positive cell size or a region without CRS.
+        For a non-positive cell size, a region without CRS, or more cells
+        than ``max_cells`` (naming the count, the memory it would take and
+        the knobs).
 
     Examples
     --------
@@ -83,14 +195,7 @@ def analysis_grid(
     else:
         size = cell_km * 1000.0
         minx, miny, maxx, maxy = proj.total_bounds
-        with np.errstate(over="ignore"):  # a tiny cell gives inf cells, named below
-            span_cells = float((maxx - minx) / size + 1) * float((maxy - miny) / size + 1)
-        if not span_cells <= MAX_CELLS:
-            shown = f"{span_cells:,.0f}" if math.isfinite(span_cells) else "more than 10^308"
-            raise DataError(
-                f"a {cell_km:g} km grid over this region needs {shown} cells, over the limit of {MAX_CELLS:,}; "
-                "use a larger cell_km (or H3 at a coarser resolution)"
-            )
+        _check_budget(grid_cell_count(proj, cell_km, crs), cell_km, _BUDGET.get() if max_cells is None else max_cells)
         x0, y0 = math.floor(minx / size) * size, math.floor(miny / size) * size
         cols = np.arange(x0, maxx, size)
         rows = np.arange(y0, maxy, size)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -21,6 +22,7 @@ import pandas as pd
 from .._io import read_csv
 from .._progress import set_progress
 from .._version import __version__
+from ..accessibility.grid import BYTES_PER_CELL, MAX_CELLS, cell_budget, grid_cell_count
 from ..errors import LinyiSpatialError, OptionError
 from ..i18n import LANGS, add_words, code, local_name, tr
 from ..network import add_lines, axes_along_network, build_network, consolidate_intersections, from_osm
@@ -117,8 +119,21 @@ def _axes_on(structure: SpatialStructure, G: nx.MultiDiGraph) -> SpatialStructur
     return structure if structure.axes.empty else axes_along_network(structure, G)
 
 
+def _check_cells(args: argparse.Namespace, units: Any) -> None:
+    """Refuse a grid over the memory budget before any network is read, naming --cell-km and --max-cells."""
+    cells = grid_cell_count(units, args.cell_km)
+    if cells > args.max_cells:
+        shown = f"{cells:,.0f}" if math.isfinite(cells) else "more than 10^308"
+        raise OptionError(
+            f"--cell-km {args.cell_km:g} lays out {shown} cells over this region (about "
+            f"{cells * BYTES_PER_CELL / 1e9:.2g} GB at {BYTES_PER_CELL / 1000:g} kB a cell), over --max-cells "
+            f"{args.max_cells:,}; use a larger --cell-km, or raise --max-cells on a machine with the memory"
+        )
+
+
 def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Region, str]:
     if args.spec is None:
+        _check_cells(args, load_counties())
         if args.network is None:
             G, G_b = load_network(args.year, modes=CAR_MODES), load_network(args.scenario_year, modes=CAR_MODES)
             labels = (args.year, args.scenario_year)
@@ -151,6 +166,7 @@ def _region(args: argparse.Namespace, say: Callable[[str], None]) -> tuple[Regio
         )
         return region, "Linyi"
     structure = SpatialStructure.from_file(args.spec)
+    _check_cells(args, structure.units)
     G_spec = _network(args, args.network, args.year)
     if args.network is not None:
         labels = (code("base", args.lang), code("scenario", args.lang))  # two extracts: no years to name them by
@@ -219,11 +235,17 @@ def cmd_maps(args: argparse.Namespace) -> int:
             print(msg, file=sys.stderr, flush=True)
 
     say(tr("loading the structure and the networks ...", args.lang))
-    with warnings.catch_warnings():
-        if args.quiet:
-            warnings.simplefilter("ignore")
-        region, name = _region(args, say)
-        region = _with_lines(args, region)
+    with cell_budget(args.max_cells):  # every grid of the run (surfaces, scores, figures) within --max-cells
+        with warnings.catch_warnings():
+            if args.quiet:
+                warnings.simplefilter("ignore")
+            region, name = _region(args, say)
+            region = _with_lines(args, region)
+        return _write(args, region, name, say)
+
+
+def _write(args: argparse.Namespace, region: Region, name: str, say: Callable[[str], None]) -> int:
+    """Draw and write the map set (and figures) of a loaded region."""
     tiles = "none" if args.offline else args.tiles
     lang = args.lang
     name = local_name(region.structure.meta.get("name_zh"), name, lang)
@@ -315,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario-year", type=int, default=PLAN_YEAR, help="year of the compared network (default: 2035)"
     )
     maps.add_argument("--cell-km", type=float, default=1.0, help="grid cell side in km (default: 1)")
+    maps.add_argument(
+        "--max-cells",
+        type=int,
+        default=MAX_CELLS,
+        help=f"refuse, before any work, a grid of more cells (default: {MAX_CELLS:,}, about "
+        f"{MAX_CELLS * BYTES_PER_CELL / 1e9:g} GB at {BYTES_PER_CELL / 1000:g} kB a cell)",
+    )
     maps.add_argument(
         "--ranges",
         type=int,
@@ -440,6 +469,8 @@ def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         except ImportError:
             parser.error("--static needs matplotlib: pip install 'linyi_spatial[charts]'")
     _check_ranges(parser, args)
+    if args.max_cells < 1:
+        parser.error(f"--max-cells must be a positive number of cells, got {args.max_cells}")
     if not (0 < args.cell_km <= 50):
         parser.error(f"--cell-km must be above 0 and at most 50 km, got {args.cell_km:g}")
     if args.spec is None or args.nodes:  # years matter for Linyi's network and for route tables
