@@ -1,6 +1,7 @@
 """Budgets stated and enforced before the work: grid cells from a memory budget, OSM parallel edges collapsed,
 and the knob named in every refusal."""
 
+import json
 import time
 
 import geopandas as gpd
@@ -83,3 +84,67 @@ def test_the_cli_budget_reaches_every_grid_of_the_run(tmp_path, capsys):
     assert "a 2 km grid over this region needs 552 cells" in capsys.readouterr().err
     assert main([*argv, "--out", str(tmp_path / "c"), "--max-cells", "552"]) == 0
     assert not (tmp_path / "a").exists()
+
+
+# ---- OSM: a few kB of bz2 that unpack into millions of edges ----------------------------------------------------
+
+
+def zigzag(path, pairs: int, ways=((10, None),)):
+    """A one-way road zig-zagging between two nodes ``pairs`` times per way (bz2), a two-way road 2-3-1 beside."""
+    import bz2
+
+    nodes = '<node id="1" lat="35.0" lon="118.0"/><node id="2" lat="35.001" lon="118.0"/>'
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n', nodes,
+             '<node id="3" lat="35.002" lon="118.0"/>\n']  # fmt: skip
+    for way_id, maxspeed in ways:
+        speed = f'<tag k="maxspeed" v="{maxspeed}"/>' if maxspeed else ""
+        parts += [f'<way id="{way_id}">', '<nd ref="1"/><nd ref="2"/>' * pairs,
+                  f'<tag k="highway" v="residential"/><tag k="oneway" v="yes"/>{speed}</way>\n']  # fmt: skip
+    parts.append('<way id="11"><nd ref="2"/><nd ref="3"/><nd ref="1"/><tag k="highway" v="residential"/></way>\n')
+    path.write_bytes(bz2.compress("".join([*parts, "</osm>\n"]).encode()))
+    return path
+
+
+def test_a_way_longer_than_osm_allows_is_left_out_unread_in_bounded_memory(tmp_path):
+    """3 kB of bz2: one way of 2 M references (OSM allows 2,000). It used to give 2 M parallel edges in 16 s and
+    2 GB (13 kB: a MemoryError at 9.7 GB); now the way is named and left out before its references are read."""
+    import subprocess
+    import sys
+
+    path = zigzag(tmp_path / "zigzag.osm.bz2", 1_000_000)
+    assert path.stat().st_size < 3_000
+    code = (
+        "import resource, warnings, json\n"
+        "from linyi_spatial.network import from_osm\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        f"    G = from_osm({str(path)!r}, simplify=False)\n"
+        "print(json.dumps({'nodes': sorted(G.nodes), 'edges': G.number_of_edges(),\n"
+        "                  'too_long': G.graph['too_long_way_ids'], 'said': [str(x.message) for x in w],\n"
+        "                  'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["nodes"] == [1, 2, 3]
+    assert out["edges"] == 4  # way 11's two segments, both ways
+    assert out["too_long"] == [10]
+    assert any("ways 10 (2,000,000); left out" in s for s in out["said"])
+    assert out["rss_mb"] < 700  # measured 450 MB, most of it the libraries (2 GB before)
+
+
+def test_repeated_segments_are_kept_once_the_fastest_and_counted(tmp_path):
+    """Three one-way ways zig-zag 1,000 times each over the same segment at 30, 80 and 50 km/h: 5,997 segments,
+    two directed pairs; the 5,995 repeats are dropped, the 80 km/h way's kept, and the ways named."""
+    from linyi_spatial.network import from_osm
+
+    path = zigzag(tmp_path / "z.osm.bz2", 1000, ways=((10, 30), (12, 80), (13, 50)))
+    with pytest.warns(
+        UserWarning, match=r"5,995 segment\(s\) repeat another .*\(ways \[10, 12, 13\]\); each kept once"
+    ):
+        G = from_osm(path, simplify=False)
+    assert G.graph["collapsed_segments"] == 5995
+    assert G.number_of_edges() == 2 + 4  # 1->2 and 2->1 once each; way 11's two segments both ways
+    (d12,) = G.get_edge_data(1, 2).values()
+    assert d12["osmid"] == 12
+    assert d12["travel_time"] == pytest.approx(d12["length"] / (80 / 3.6))
+    assert G.number_of_edges(2, 1) == 1

@@ -50,9 +50,10 @@ def cell_budget(max_cells: int) -> Iterator[None]:
     max_cells : int
         A positive number of cells.
 
-    Yields
-    ------
-    None
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager (use it in a ``with`` statement).
 
     Raises
     ------

@@ -24,6 +24,11 @@ from ..errors import NetworkError
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 
+MAX_WAY_NODES = 2_000
+"""Most node references a way may have: OpenStreetMap's own limit (API 0.6 capabilities, ``waynodes
+maximum="2000"``). Longer ways are not OSM data (a tiny compressed file can hold a way of millions of
+references zig-zagging between two nodes); they are left out unread, and named."""
+
 
 @dataclass
 class WayTable:
@@ -36,6 +41,7 @@ class WayTable:
     lat: np.ndarray
     tags: list[dict[str, str]]  # the kept tags of each way
     dropped: Counter[str] = field(default_factory=Counter)
+    too_long: list[tuple[int, int]] = field(default_factory=list)  # (way id, node references) over MAX_WAY_NODES
 
     @property
     def way_of_ref(self) -> np.ndarray:
@@ -170,6 +176,7 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
     lat = array.array("d")
     tags_out: list[dict[str, str]] = []
     dropped: Counter[str] = Counter()
+    too_long: list[tuple[int, int]] = []
     nan = float("nan")
     try:
         reader = (
@@ -184,6 +191,10 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
             tags = {t.k: t.v for t in w.tags}
             if not keeps(tags):
                 dropped[tags["highway"]] += 1
+                continue
+            n_refs = len(w.nodes)
+            if n_refs > MAX_WAY_NODES:  # not OSM data: left out before its references are read
+                too_long.append((w.id, n_refs))
                 continue
             for nd in w.nodes:
                 ref.append(nd.ref)
@@ -209,6 +220,7 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
         np.frombuffer(lat, dtype=np.float64).copy(),
         tags_out,
         dropped,
+        too_long,
     )
 
 
@@ -289,8 +301,16 @@ def directed_edges(
     src, dst = inverse[: len(ea)], inverse[len(ea) :]
     at = ends[first]
     time = elen / (speed_kph[ew] / 3.6)
+    keep = fastest_of_duplicates(src, dst, time, len(ids))
+    collapsed = len(src) - len(keep)
+    collapsed_ways: list[int] = []
+    if collapsed:
+        gone = np.ones(len(src), dtype=bool)
+        gone[keep] = False
+        collapsed_ways = np.unique(ways.way_id[ew[gone]]).tolist()
+        ea, eb, ew, elen, erev, src, dst, time = (v[keep] for v in (ea, eb, ew, elen, erev, src, dst, time))
     n = len(ea)
-    return OSMNetwork(
+    net = OSMNetwork(
         node_id=ids,
         x=ways.lon[at],
         y=ways.lat[at],
@@ -307,6 +327,31 @@ def directed_edges(
         path_start=np.arange(0, 2 * n + 1, 2, dtype=np.int64),
         path_xy=np.column_stack([ways.lon[ea], ways.lat[ea], ways.lon[eb], ways.lat[eb]]).reshape(-1, 2),
     )
+    net.graph["collapsed_segments"] = collapsed
+    net.graph["collapsed_way_ids"] = collapsed_ways
+    return net
+
+
+def fastest_of_duplicates(src: np.ndarray, dst: np.ndarray, time: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Positions of the edges to keep: of edges joining the same two nodes in the same direction, the fastest.
+
+    Segments (before simplification) with the same ends and direction are
+    the same piece of road drawn twice (overlapping ways, or a way that
+    runs back and forth over it): routing only ever uses the fastest, so
+    the others are dropped, in linear memory. Kept in their order; ties go
+    to the first.
+    """
+    key = src.astype(np.int64) * np.int64(n_nodes) + dst
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    if len(starts) == len(key):
+        return np.arange(len(key))
+    ts = time[order]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
+    cand = np.flatnonzero(ts == np.minimum.reduceat(ts, starts)[group])
+    first_min = cand[np.r_[True, group[cand][1:] != group[cand][:-1]]]
+    return np.sort(order[first_min])
 
 
 def subset(t: OSMNetwork, keep_nodes: np.ndarray) -> OSMNetwork:

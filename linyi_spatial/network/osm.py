@@ -366,6 +366,8 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
     if seg.length.size == 0:
         raise NetworkError("no routable way segment in the file", source=path)
     net = _arrays.directed_edges(ways, seg, speed, oneway, backwards, records, sources)
+    collapsed, collapsed_ways = net.graph.pop("collapsed_segments"), net.graph.pop("collapsed_way_ids")
+    _say_left_out(ways, collapsed, collapsed_ways)
     next(steps, None)
     net, left_out = _arrays.largest_strong_component(net)
     if net.n_nodes < 2:
@@ -396,6 +398,9 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         clip_buffer_km=None if clip is None else float(buffer_km),
         dropped_nodes=dropped_nodes,
         speed_fixes=odd,
+        collapsed_segments=collapsed,
+        too_long_way_ids=[w for w, _ in ways.too_long],
+        collapsed_way_ids=collapsed_ways,
         class_speeds=class_speeds,
         speed_sources=dict(Counter(net.speed_source).most_common()),
         simplified=simplify,
@@ -408,6 +413,23 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         dict(Counter(net.speed_source).most_common(5)),
     )  # fmt: skip
     return net
+
+
+def _say_left_out(ways: _arrays.WayTable, collapsed: int, collapsed_ways: list[int]) -> None:
+    """Warn of the ways too long to be OSM data and of the repeated segments kept once (naming the ways)."""
+    if ways.too_long:
+        named = ", ".join(f"{w} ({n:,})" for w, n in ways.too_long[:10])
+        warnings.warn(
+            f"from_osm: {len(ways.too_long)} way(s) have more node references than OpenStreetMap allows "
+            f"({_arrays.MAX_WAY_NODES:,}): ways {named}{' ...' if len(ways.too_long) > 10 else ''}; left out",
+            stacklevel=4,
+        )
+    if collapsed:
+        warnings.warn(
+            f"from_osm: {collapsed:,} segment(s) repeat another between the same two nodes in the same direction "
+            f"(ways {collapsed_ways[:10]}{' ...' if len(collapsed_ways) > 10 else ''}); each kept once, the fastest",
+            stacklevel=4,
+        )
 
 
 def from_osm(  # noqa: PLR0913 - OSMnx-style keyword options, each documented
