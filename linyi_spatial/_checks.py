@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, LinyiSpatialError
+from .errors import DataError, LinyiSpatialError, OptionError
 
-__all__ = ["count", "masses", "non_numeric", "number"]
+__all__ = ["TILE_KEY_PATTERN", "check_tile_key", "count", "masses", "non_numeric", "number"]
 
 
 def number(
@@ -164,3 +165,53 @@ def non_numeric(values: pd.Series) -> str | None:
     hint = "write plain numbers such as " + example.replace(",", "").replace(" ", "").replace("_", "")
     hint += ", without separators" if digits.isdigit() else ""
     return f"holds text where numbers belong at {bad.index[:5].tolist()} (e.g. {example!r}): {hint}"
+
+
+TILE_KEY_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,128}")
+"""What a map-service key may be: 8–128 URL-safe characters (letters, digits, ``. _ ~ -``).
+
+Tianditu keys are 32 hexadecimal digits. Anything else (a brace, a quote, a
+space, a slash) is refused before it reaches a page: a key is placed into
+the map as a Leaflet option (data), never into a template or a URL string."""
+
+
+def check_tile_key(key: str, where: str) -> str:
+    """``key`` if it is a plausible map-service key, else an :class:`OptionError` saying what is wrong.
+
+    The message names where the key came from and the first character that
+    is not allowed, never the key itself (it is a secret).
+
+    Parameters
+    ----------
+    key : str
+    where : str
+        Where the key came from, for the message ("--tiles-key", "TIANDITU_KEY").
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    OptionError
+        If the key is not 8–128 characters of :data:`TILE_KEY_PATTERN`.
+
+    Examples
+    --------
+    >>> check_tile_key("0123456789abcdef0123456789abcdef", "tiles_key")
+    '0123456789abcdef0123456789abcdef'
+    >>> check_tile_key("K{{ 6*7 }}", "tiles_key")
+    Traceback (most recent call last):
+    ...
+    linyi_spatial.errors.OptionError: tiles_key is not a map-service key: character '{' at position 2 ...
+    """
+    if not isinstance(key, str):
+        raise OptionError(f"{where} must be text, got {type(key).__name__}")
+    if TILE_KEY_PATTERN.fullmatch(key):
+        return key
+    bad = next((i for i, c in enumerate(key) if not re.fullmatch(r"[A-Za-z0-9._~-]", c)), None)
+    what = f"character {key[bad]!r} at position {bad + 1}" if bad is not None else f"{len(key)} characters long"
+    raise OptionError(
+        f"{where} is not a map-service key: {what} (a key is 8–128 letters, digits or . _ ~ -; "
+        "Tianditu keys are 32 hexadecimal digits)"
+    )

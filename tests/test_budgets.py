@@ -148,3 +148,50 @@ def test_repeated_segments_are_kept_once_the_fastest_and_counted(tmp_path):
     assert d12["osmid"] == 12
     assert d12["travel_time"] == pytest.approx(d12["length"] / (80 / 3.6))
     assert G.number_of_edges(2, 1) == 1
+
+
+# ---- maxspeed: plausible tags or a warning naming them --------------------------------------------------------
+
+
+def chain(path, speeds):
+    """Residential ways in a chain of nodes 100 m apart, way ``100 + i`` carrying ``maxspeed=speeds[i]``."""
+    nodes = "".join(f'<node id="{i + 1}" lat="35.0" lon="{118 + i * 0.0011:.4f}"/>' for i in range(len(speeds) + 1))
+    ways = "".join(
+        f'<way id="{100 + i}"><nd ref="{i + 1}"/><nd ref="{i + 2}"/><tag k="highway" v="residential"/>'
+        + (f'<tag k="maxspeed" v="{s}"/>' if s is not None else "") + "</way>"
+        for i, s in enumerate(speeds)
+    )  # fmt: skip
+    path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("absurd", ["3000", "99999999", "99999 mph", "0.0001", "250 km/h"])
+def test_an_absurd_maxspeed_is_ignored_for_its_way_and_kept_out_of_the_class_mean(tmp_path, absurd):
+    """Residential ways at 30 and one at 3000 gave every untagged residential way 642 km/h (the class mean):
+    the absurd tag is named and ignored, the class mean stays 30."""
+    from linyi_spatial.network import from_osm
+
+    path = chain(tmp_path / "c.osm", ["30", "30", "30", "30", "30", absurd, None])
+    with pytest.warns(UserWarning, match=rf"1 way\(s\) have a maxspeed outside the plausible 5–200 km/h.*way 105 "
+                      rf"'{absurd}'"):  # fmt: skip
+        G = from_osm(path, simplify=False)
+    speeds = {d["osmid"]: round(d["speed_kph"], 9) for _, _, d in G.edges(data=True)}
+    assert speeds == dict.fromkeys(range(100, 107), 30.0)
+    assert (105, absurd) in G.graph["speed_fixes"]
+
+
+def test_maxspeed_at_the_ends_of_the_plausible_range_is_kept(tmp_path):
+    from linyi_spatial.network import from_osm
+
+    G = from_osm(chain(tmp_path / "c.osm", ["5", "200", "120 mph", "30 knots"]), simplify=False, impute_speeds=False)
+    speeds = {d["osmid"]: round(d["speed_kph"], 3) for _, _, d in G.edges(data=True)}
+    assert speeds == {100: 5.0, 101: 200.0, 102: 193.121, 103: 55.56}  # 120 mph, 30 knots = 55.56 km/h
+
+
+@pytest.mark.parametrize("speed", [True, 1e300, float("inf"), 0, -5])
+def test_user_speeds_that_are_no_speeds_are_named(tmp_path, speed):
+    from linyi_spatial.errors import NetworkError
+    from linyi_spatial.network import from_osm
+
+    with pytest.raises(NetworkError, match="speeds must be numbers of km/h above 0 and at most 1,000"):
+        from_osm(chain(tmp_path / "c.osm", ["30"]), speeds_kph={"residential": speed})

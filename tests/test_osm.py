@@ -159,12 +159,15 @@ def test_a_clipped_way_is_cut_where_its_nodes_are_missing(tmp_path):
     # way 1 runs 1-2-(3 outside the extract)-4-5-6; way 2 closes a loop so 4-5-6 and 1-2 are routable
     nodes = [(1, 118.30, 35.0), (2, 118.31, 35.0), (4, 118.33, 35.0), (5, 118.34, 35.0), (6, 118.35, 35.0)]
     ways = [(1, [1, 2, 3, 4, 5, 6], {"highway": "primary"}), (2, [6, 5], {"highway": "residential"})]
-    G = from_osm(_xml(tmp_path / "clipped.osm", nodes, ways), simplify=False)
+    with pytest.warns(UserWarning, match=r"2 segment\(s\) repeat another .*\(ways \[2\]\)"):
+        G = from_osm(_xml(tmp_path / "clipped.osm", nodes, ways), simplify=False)
     assert G.graph["repaired_ways"] == 1
     assert set(G.nodes) == {4, 5, 6}  # 1-2 is cut off from the rest: not in the largest component
     assert G.has_edge(4, 5)
     assert not G.has_edge(2, 4)  # no segment across the missing node
-    assert {d["osmid"] for *_, d in G.edges(data=True)} == {1, 2}
+    # way 2 draws 6-5 again, which way 1 (primary, faster) has in both directions: kept once, way 1's
+    assert {d["osmid"] for *_, d in G.edges(data=True)} == {1}
+    assert G.graph["collapsed_segments"] == 2
 
 
 def test_network_types_and_custom_filters_choose_the_ways(tmp_path, caplog):

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from .._checks import check_tile_key
 from .._io import read_csv
 from .._progress import set_progress
 from .._version import __version__
@@ -29,7 +30,6 @@ from ..network import add_lines, axes_along_network, build_network, consolidate_
 from ..network.link import Access
 from ..network.osm import NETWORK_TYPES
 from ..structure import SpatialStructure
-from ..viz.basemaps import check_tile_key
 from .analysis import load_structure, urbanization_targets
 from .analysis import sensitivity as linyi_sensitivity
 from .datasets import load_counties, load_neighbours

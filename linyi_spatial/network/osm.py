@@ -77,6 +77,7 @@ __all__ = [
     "CLASS_SPEEDS",
     "CN_DESIGN_SPEED_KPH",
     "IMPUTE_MIN_WAYS",
+    "MAXSPEED_RANGE_KPH",
     "NETWORK_TYPES",
     "OSM_SPEED_KPH",
     "OSMNetwork",
@@ -245,6 +246,11 @@ _NO_NUMBER = re.compile(r"^\s*(none|signals|walk|variable|[A-Za-z]{2}:[\w:]+)\s*
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph|knots)?\s*$")
 
 
+MAXSPEED_RANGE_KPH = (5.0, 200.0)
+"""Plausible ``maxspeed`` values of roads, km/h: a tag outside is ignored for its way (with a warning naming it)
+and never enters its class's mean. The world's highest posted limits are 140–160 km/h; 5 km/h is walking pace."""
+
+
 def parse_maxspeed(value: object) -> float | None:
     """A ``maxspeed`` tag as km/h, or None when it gives no number.
 
@@ -343,9 +349,9 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         raise NetworkError(f"unknown class_speeds {class_speeds!r}; expected one of {sorted(CLASS_SPEEDS)}")
     clauses = _parse_filter(custom_filter if custom_filter is not None else NETWORK_TYPES[network_type])
     user = dict(speeds_kph or {})
-    bad = {k: v for k, v in user.items() if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0)}
+    bad = {k: v for k, v in user.items() if not _speed_given(v)}
     if bad:
-        raise NetworkError(f"speeds must be positive numbers, got {bad}")
+        raise NetworkError(f"speeds must be numbers of km/h above 0 and at most 1,000, got {bad}")
     steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
     next(steps, None)
     area = _clip_area(clip, buffer_km, gcj02)
@@ -413,6 +419,11 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         dict(Counter(net.speed_source).most_common(5)),
     )  # fmt: skip
     return net
+
+
+def _speed_given(v: object) -> bool:
+    """Whether a user's class speed is a number of km/h a road can have (above 0, at most 1,000; no booleans)."""
+    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= 1000
 
 
 def _say_left_out(ways: _arrays.WayTable, collapsed: int, collapsed_ways: list[int]) -> None:
@@ -543,6 +554,24 @@ def _class_means(ways: _arrays.WayTable, seg: _arrays.Segments, limit: np.ndarra
     return means
 
 
+def _say_speed_fixes(odd: list[tuple[int, str]], implausible: list[tuple[int, str]]) -> None:
+    """Warn of the ways whose maxspeed is no speed, or a speed no road has (naming them)."""
+    if odd:
+        warnings.warn(
+            f"from_osm: {len(odd)} way(s) have a maxspeed that is not a speed, so their class's speed is "
+            f"used: {', '.join(f'way {w} {v!r}' for w, v in odd[:5])}{' ...' if len(odd) > 5 else ''}",
+            stacklevel=5,
+        )
+    if implausible:
+        low, high = MAXSPEED_RANGE_KPH
+        warnings.warn(
+            f"from_osm: {len(implausible)} way(s) have a maxspeed outside the plausible {low:g}–{high:g} km/h, "
+            "ignored (and kept out of their class's mean), so their class's speed is used: "
+            f"{', '.join(f'way {w} {v!r}' for w, v in implausible[:5])}{' ...' if len(implausible) > 5 else ''}",
+            stacklevel=5,
+        )
+
+
 def _way_speeds(
     ways: _arrays.WayTable,
     seg: _arrays.Segments,
@@ -557,6 +586,7 @@ def _way_speeds(
     parsed: dict[str, float | None] = {}
     limit = np.full(n, np.nan)
     odd: list[tuple[int, str]] = []
+    implausible: list[tuple[int, str]] = []
     for i, tags in enumerate(ways.tags):
         raw = tags.get("maxspeed")
         if raw is None:
@@ -564,8 +594,10 @@ def _way_speeds(
         if raw not in parsed:
             parsed[raw] = parse_maxspeed(raw)
         x = parsed[raw]
-        if x is not None:
+        if x is not None and MAXSPEED_RANGE_KPH[0] <= x <= MAXSPEED_RANGE_KPH[1]:
             limit[i] = x
+        elif x is not None:  # a number no road has: ignored for this way, kept out of the class means
+            implausible.append((int(ways.way_id[i]), raw))
         elif not _NO_NUMBER.match(raw):
             odd.append((int(ways.way_id[i]), raw))
     means = _class_means(ways, seg, limit) if impute else {}
@@ -598,13 +630,8 @@ def _way_speeds(
             "highway": h, "class": h, "mode": "road", "oneway": one, "speed_kph": float(speed[i]),
             **{k: tags[k] for k in ("name", "ref", "maxspeed", "lanes") if k in tags},
         })  # fmt: skip
-    if odd:
-        warnings.warn(
-            f"from_osm: {len(odd)} way(s) have a maxspeed that is not a speed, so their class's speed is "
-            f"used: {', '.join(f'way {w} {v!r}' for w, v in odd[:5])}{' ...' if len(odd) > 5 else ''}",
-            stacklevel=4,
-        )
-    return speed, oneway, backwards, records, sources, odd
+    _say_speed_fixes(odd, implausible)
+    return speed, oneway, backwards, records, sources, odd + implausible
 
 
 def _clip_area(

@@ -10,7 +10,6 @@ layer control offers only the basemaps of its overlays' datum.
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ import folium
 import geopandas as gpd
 import shapely
 
+from .._checks import TILE_KEY_PATTERN, check_tile_key
 from ..crs import GCJ02, WGS84, transform_geometry
 from ..errors import OptionError
 from ._html import esc, no_template
@@ -165,56 +165,6 @@ def point(x: float, y: float, datum: str) -> list[float]:
         g = transform_geometry([shapely.Point(x, y)], WGS84, GCJ02)[0]
         x, y = g.x, g.y
     return [y, x]
-
-
-TILE_KEY_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,128}")
-"""What a map-service key may be: 8–128 URL-safe characters (letters, digits, ``. _ ~ -``).
-
-Tianditu keys are 32 hexadecimal digits. Anything else (a brace, a quote, a
-space, a slash) is refused before it reaches a page: a key is placed into
-the map as a Leaflet option (data), never into a template or a URL string."""
-
-
-def check_tile_key(key: str, where: str) -> str:
-    """``key`` if it is a plausible map-service key, else an :class:`OptionError` saying what is wrong.
-
-    The message names where the key came from and the first character that
-    is not allowed, never the key itself (it is a secret).
-
-    Parameters
-    ----------
-    key : str
-    where : str
-        Where the key came from, for the message ("--tiles-key", "TIANDITU_KEY").
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    OptionError
-        If the key is not 8–128 characters of :data:`TILE_KEY_PATTERN`.
-
-    Examples
-    --------
-    >>> check_tile_key("0123456789abcdef0123456789abcdef", "tiles_key")
-    '0123456789abcdef0123456789abcdef'
-    >>> check_tile_key("K{{ 6*7 }}", "tiles_key")
-    Traceback (most recent call last):
-    ...
-    linyi_spatial.errors.OptionError: tiles_key is not a map-service key: character '{' at position 2 ...
-    """
-    if not isinstance(key, str):
-        raise OptionError(f"{where} must be text, got {type(key).__name__}")
-    if TILE_KEY_PATTERN.fullmatch(key):
-        return key
-    bad = next((i for i, c in enumerate(key) if not re.fullmatch(r"[A-Za-z0-9._~-]", c)), None)
-    what = f"character {key[bad]!r} at position {bad + 1}" if bad is not None else f"{len(key)} characters long"
-    raise OptionError(
-        f"{where} is not a map-service key: {what} (a key is 8–128 letters, digits or . _ ~ -; "
-        "Tianditu keys are 32 hexadecimal digits)"
-    )
 
 
 def _tile_key(key: str, tiles_key: str | None) -> str | None:
