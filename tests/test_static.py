@@ -311,3 +311,41 @@ def test_placed_names_do_not_overlap_where_there_is_room():
         and Bbox.intersection(boxes[i], boxes[j]).width * Bbox.intersection(boxes[i], boxes[j]).height > 1
     ]
     assert clashes == []
+
+
+def _png_with_text(key: bytes, value: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"tEXt", key + b"\x00" + value)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))  # fmt: skip
+
+
+def test_a_users_figure_that_merely_quotes_the_mark_is_not_the_librarys(tmp_path):
+    """Figures used a substring test on their first and last 64 kB: a user's ``structure.pdf`` quoting the mark
+    sentence was overwritten without ``--overwrite``. Now the metadata field must be the mark, as for the maps."""
+    from linyi_spatial.viz.static import STATIC_MARK, save_figure, static_written_by_us
+
+    mark = STATIC_MARK.encode()
+    quoting = {
+        "quote.pdf": b"%PDF-1.4\n1 0 obj\n<< /Length 80 >>\nstream\nBT (" + mark + b") Tj ET\nendstream\nendobj\n"
+        b"2 0 obj\n<< /Creator (my word processor) >>\nendobj\n%%EOF\n",
+        "quote.svg": b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>' + mark + b"</text></svg>",
+        "comment.png": _png_with_text(b"Comment", mark),
+        "late.png": _png_with_text(b"Title", b"mine")[:-12] + b"\x00\x00\x00\x00tEXt" + mark,  # after the image
+        "text.txt": b"Software\x00" + mark,
+    }
+    for name, content in quoting.items():
+        (tmp_path / name).write_bytes(content)
+        assert not static_written_by_us(tmp_path / name), name
+    (tmp_path / "ours.png").write_bytes(_png_with_text(b"Software", mark))
+    assert static_written_by_us(tmp_path / "ours.png")
+    fig = static_map([StaticLayer(made_up_structure().units)], title="t")
+    for fmt in ("png", "pdf", "svg"):
+        with pytest.raises(DataError, match="did not write"):
+            save_figure(fig, tmp_path / f"quote.{fmt}" if fmt != "png" else tmp_path / "comment.png")
+        assert static_written_by_us(save_figure(fig, tmp_path / f"new.{fmt}"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -667,8 +668,35 @@ def _inset(
         spine.set_color("#777777")
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+_SVG_MARK = re.compile(
+    r"<metadata>.*?<dc:creator>\s*<cc:Agent>\s*<dc:title>" + re.escape(STATIC_MARK) + r"</dc:title>.*?</metadata>",
+    re.DOTALL,
+)
+
+
+def _png_marked(head: bytes) -> bool:
+    """A PNG whose header chunks (before the image data) hold the ``Software`` text chunk equal to the mark."""
+    want = b"Software\x00" + STATIC_MARK.encode("ascii")
+    at = len(_PNG)
+    while at + 8 <= len(head):
+        size, kind = int.from_bytes(head[at : at + 4], "big"), head[at + 4 : at + 8]
+        if kind in (b"IDAT", b"IEND"):
+            return False
+        if kind == b"tEXt" and head[at + 8 : at + 8 + size] == want:
+            return True
+        at += 12 + size
+    return False
+
+
 def static_written_by_us(path: str | os.PathLike[str]) -> bool:
-    """Whether a PNG, PDF or SVG file carries the library's mark (:data:`STATIC_MARK`) in its metadata.
+    """Whether a PNG, PDF or SVG file carries the library's mark (:data:`STATIC_MARK`) as its metadata, exactly.
+
+    As the HTML maps' exact mark: a PNG's ``Software`` text chunk before
+    the image data, a PDF's ``/Creator`` entry in its closing information,
+    an SVG's ``dc:creator`` in its ``<metadata>`` must *be* the mark; a
+    file that merely contains the sentence (a user's report quoting it)
+    is not the library's.
 
     Parameters
     ----------
@@ -682,14 +710,13 @@ def static_written_by_us(path: str | os.PathLike[str]) -> bool:
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "figure.png"
-    >>> _ = p.write_bytes(b"not ours")
+    >>> _ = p.write_bytes(b"not ours " + STATIC_MARK.encode())
     >>> static_written_by_us(p)
     False
     """
     p = Path(path)
     if p.is_symlink() or not p.is_file():
         return False
-    mark = STATIC_MARK.encode("ascii")
     try:
         size = p.stat().st_size
         with p.open("rb") as fh:
@@ -698,7 +725,13 @@ def static_written_by_us(path: str | os.PathLike[str]) -> bool:
             tail = fh.read()
     except OSError:
         return False
-    return mark in head or mark in tail
+    if head.startswith(_PNG):
+        return _png_marked(head)
+    if head.startswith(b"%PDF-"):
+        return b"\n/Creator (" + STATIC_MARK.encode("ascii") + b")\n" in tail
+    if head.lstrip().startswith((b"<?xml", b"<svg")):
+        return _SVG_MARK.search(head.decode("utf-8", "replace")) is not None
+    return False
 
 
 FORMATS = ("png", "pdf", "svg")
