@@ -1,5 +1,7 @@
 """Equity of access: Gini, Theil and Lorenz equal independent numpy computations; unreachable people are counted."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,3 +97,32 @@ def test_the_lorenz_chart_draws_the_curves_it_is_given():
     np.testing.assert_allclose(line.get_xdata(), curve["people_share"])
     np.testing.assert_allclose(line.get_ydata(), curve["value_share"])
     assert f"{gini(x, w):.3f}" in fig.axes[0].get_legend().get_texts()[1].get_text()
+
+
+THEIL_1_3 = (0.5 * math.log(0.5) + 1.5 * math.log(1.5)) / 2  # values 1 and 3, equal weights: 0.130812...
+
+
+@pytest.mark.parametrize("scale", [1e-320, 1e-300, 1.0, 1e300])
+@pytest.mark.parametrize("people", [5e-324, 1e-300, 1.0, 7.7e8, 1e300])
+def test_gini_and_theil_do_not_depend_on_magnitudes(scale, people):
+    """Values 1 and 3 for equal numbers of people: Gini 0.25 and Theil 0.1308 at any scale of either (gini of
+    [1e300] with weight 7.7e8 was NaN; theil with subnormal weights 0.5)."""
+    values, weights = [1.0 * scale, 3.0 * scale], [people, people]
+    assert gini(values, weights) == pytest.approx(0.25, rel=1e-6)
+    assert theil(values, weights)["theil"] == pytest.approx(THEIL_1_3, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([1e300], 0.0), ([5.0, 5.0, 5.0], 0.0), ([0.0, 0.0], 0.0), ([float("nan")] * 3, "nan"),
+     ([float("inf"), float("nan")], "nan"), ([float("inf"), 1.0, 3.0], 0.25)],
+)  # fmt: skip
+def test_gini_and_theil_edge_cases_are_defined(values, expected):
+    """One value or all equal: 0; no finite value: NaN; people at an infinite time are left out of both."""
+    g, t = gini(values, [7.7e8] * len(values)), theil(values, [7.7e8] * len(values))["theil"]
+    if expected == "nan":
+        assert math.isnan(g)
+        assert math.isnan(t)
+    else:
+        assert g == pytest.approx(expected)
+        assert t == pytest.approx(THEIL_1_3 if expected == 0.25 else 0.0)

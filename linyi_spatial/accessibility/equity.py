@@ -50,6 +50,14 @@ def _clean(values: object, weights: object, label: str) -> tuple[np.ndarray, np.
     return x[keep], w[keep], lost
 
 
+def _scaled(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values and weights divided by their largest: the shares, Gini and Theil do not change, and no product
+    or sum overflows (values near 1e300) or underflows (subnormal weights)."""
+    top_x = x.max() if len(x) else 0.0
+    top_w = w.max() if len(w) else 0.0
+    return (x / top_x if top_x > 0 else x), (w / top_w if top_w > 0 else w)
+
+
 def lorenz(values: object, weights: object = None) -> pd.DataFrame:
     """The Lorenz curve: cumulative share of people against cumulative share of the measure, values ascending.
 
@@ -75,7 +83,7 @@ def lorenz(values: object, weights: object = None) -> pd.DataFrame:
     >>> lorenz([1.0, 3.0], [1.0, 1.0]).round(2).values.tolist()
     [[0.0, 0.0], [0.5, 0.25], [1.0, 1.0]]
     """
-    x, w, _ = _clean(values, weights, "lorenz")
+    x, w = _scaled(*_clean(values, weights, "lorenz")[:2])
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     people = np.concatenate([[0.0], np.cumsum(w)])
@@ -100,14 +108,17 @@ def gini(values: object, weights: object = None) -> float:
     Returns
     -------
     float
-        0–1; NaN when no person has a finite value; 0 when the total is 0.
+        0–1; NaN when no person has a finite value (all NaN or inf, or no
+        weight); 0 when every value is equal (one value included) or the
+        total is 0. Values and weights are scaled by their largest first, so
+        magnitudes from subnormal to 1e300 give the same answer.
 
     Examples
     --------
     >>> gini([1.0, 1.0, 1.0]), round(gini([0.0, 0.0, 0.0, 1.0]), 2)
     (0.0, 0.75)
     """
-    x, w, _ = _clean(values, weights, "gini")
+    x, w = _scaled(*_clean(values, weights, "gini")[:2])
     if w.sum() <= 0:
         return float("nan")
     if (w * x).sum() <= 0:
@@ -133,6 +144,8 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
     -------
     pandas.Series
         ``theil``; with groups also ``between`` and ``within`` (summing to ``theil``).
+        ``theil`` is NaN when no person has a finite value, 0 when every
+        value is equal or all are 0; any magnitude (scaled first, as :func:`gini`).
 
     Examples
     --------
@@ -146,7 +159,7 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
         raise DataError(f"theil: {len(x)} values but {len(g)} groups")
     keep_all = np.isfinite(x)
     w_all = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
-    xs, ws, _ = _clean(x, w_all, "theil")
+    xs, ws = _scaled(*_clean(x, w_all, "theil")[:2])
     gs = None if g is None else g[keep_all & (w_all > 0)]
     out = {"theil": _theil(xs, ws)}
     if gs is not None:
