@@ -51,8 +51,10 @@ def _clean(values: object, weights: object, label: str) -> tuple[np.ndarray, np.
 
 
 def _scaled(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Values and weights divided by their largest: the shares, Gini and Theil do not change, and no product
-    or sum overflows (values near 1e300) or underflows (subnormal weights).
+    """Values and weights divided by their largest.
+
+    The shares, Gini and Theil do not change, and no product or sum overflows (values near 1e300) or underflows
+    (subnormal weights).
     """
     top_x = x.max() if len(x) else 0.0
     top_w = w.max() if len(w) else 0.0

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84, projected_crs
+from ..errors import OptionError
 from ._html import fmt_measure
 from .i18n import tr
 from .style import SEQUENTIAL
@@ -53,19 +54,33 @@ def classify(values: pd.Series, k: int = 5, scheme: str = "quantiles") -> tuple[
     >>> classify(pd.Series([1.0, 2.0, 3.0, 4.0]), k=2)[0].tolist()
     [0, 0, 1, 1]
     """
+    schemes = {
+        "quantiles": mapclassify.Quantiles,
+        "fisher_jenks": mapclassify.FisherJenks,
+        "equal_interval": mapclassify.EqualInterval,
+    }
+    if scheme not in schemes:
+        raise OptionError(f"unknown scheme {scheme!r}; expected one of {sorted(schemes)}")
     v = values.astype(float).to_numpy()
     finite = np.isfinite(v)
-    k = max(1, min(k, len(np.unique(v[finite]))))
+    idx = np.full(len(v), -1)
+    distinct = np.unique(v[finite])
+    if len(distinct) <= 1:  # nothing finite (no class), or one value (one class holding it)
+        idx[finite] = 0
+        return idx, [float(d) for d in distinct]
+    half = not np.isfinite(float(distinct[-1]) - float(distinct[0]))  # a range beyond the float limit: halved
+    d, x = (distinct / 2, v[finite] / 2) if half else (distinct, v[finite])
+    low, span = float(d[0]), float(d[-1] - d[0])
+    scaled = (x - low) / span  # 0-1: the classes of any magnitude (all three schemes are affine-invariant)
+    k = max(1, min(k, len(np.unique(scaled))))  # values that rounding made equal count once
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cls = {
-            "quantiles": mapclassify.Quantiles,
-            "fisher_jenks": mapclassify.FisherJenks,
-            "equal_interval": mapclassify.EqualInterval,
-        }[scheme](v[finite], k=k)
-    idx = np.full(len(v), -1)
-    idx[finite] = cls.yb
-    return idx, list(cls.bins)
+        cls = schemes[scheme](scaled, k=k)
+    bins = np.maximum.accumulate(np.asarray(cls.bins, dtype=float))  # ascending, whatever rounding did
+    idx[finite] = np.minimum(np.searchsorted(bins, scaled, side="left"), len(bins) - 1)
+    out = [(low + float(b) * span) * (2.0 if half else 1.0) for b in bins]
+    out[-1] = float(distinct[-1])
+    return idx, out
 
 
 def class_labels(values: pd.Series, idx: np.ndarray, n: int, unit: str, lang: str) -> dict[int, str]:

@@ -96,7 +96,8 @@ def unit_style(data: pd.DataFrame, column: str, *, k: int = 5, scheme: str = "fi
     idx, bins = classify(values, k, scheme)
     colours = ramp(len(bins), reverse=higher_is_better(column))
     labels = class_labels(values, idx, len(bins), measure_unit(column), lang)  # as the map's legend
-    lowers = [float(np.nanmin(values.to_numpy())) if len(values) else 0.0, *map(float, bins[:-1])]
+    finite = values.to_numpy()[np.isfinite(values.to_numpy())]
+    lowers = [float(finite.min()) if len(finite) else 0.0, *map(float, bins[:-1])]  # no class when none is finite
     ranges = [(lowers[j], float(bins[j]), colours[j], text) for j, text in labels.items()]
     return graduated_qml(column, ranges)
 
