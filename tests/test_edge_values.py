@@ -66,3 +66,95 @@ def test_maps_and_qgis_styles_of_such_measures_draw(value, scheme):
     assert qml.startswith("<!DOCTYPE qgis")
     finite = np.isfinite(np.asarray(value, dtype=float)).any()
     assert (qml.count("<range ") > 0) == finite
+
+
+# ---- raw tracebacks from realistic regions, now named errors or right results ----------------------------------
+
+
+def _region_with(tmp_path, **unit_e):
+    """The made-up region's files with unit E's properties changed."""
+    import json
+
+    from linyi_spatial.testing import write_region
+
+    files = write_region(tmp_path / "in")
+    data = json.loads(files["units"].read_text(encoding="utf-8"))
+    data["features"][4]["properties"].update(unit_e)
+    files["units"].write_text(json.dumps(data), encoding="utf-8")
+    return files
+
+
+def test_a_unit_where_nobody_lives_gets_maps_and_empty_scores_not_a_traceback(tmp_path, capsys):
+    """A unit with 0 residents was a ZeroDivisionError in the structure map's popup; now every map is written,
+    its residents' measures and composite are empty (said), and the hierarchy leaves it out of the size figures."""
+    from linyi_spatial.accessibility import unit_accessibility
+    from linyi_spatial.hierarchy import hierarchy_report
+    from linyi_spatial.linyi.cli import main
+    from linyi_spatial.network import build_network
+    from linyi_spatial.structure import SpatialStructure
+
+    files = _region_with(tmp_path, residents=0, townsfolk=0)
+    code = main(["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes",
+                 str(files["routes"]), "--out", str(tmp_path / "out"), "--offline", "--quiet",
+                 "--cell-km", "5"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert len(list((tmp_path / "out").glob("*.html"))) == 7
+    assert "measure 'pop_mean_time_to_core_min' is undefined for unit(s) ['E']" in err
+    assert "place(s) ['E'] have residents 0; left out of rank-size, primacy and tiers" in err
+    s = SpatialStructure.from_file(files["spec"])
+    G = build_network(pd.read_csv(files["nodes"]), pd.read_csv(files["routes"]), year=2020)
+    with pytest.warns(UserWarning, match="composite and rank are left empty"):
+        scores = unit_accessibility(G, s, cell_km=5)
+    assert math.isnan(scores.loc["E", "composite_score"])
+    assert scores["rank"].isna().tolist() == [False, False, False, False, True]
+    assert sorted(scores["rank"].dropna().astype(int).tolist()) == [1, 2, 3, 4]
+    with pytest.warns(UserWarning, match="have residents 0"):
+        report = hierarchy_report(s, G)
+    assert report.tiers.loc["E", "note"] == "residents is 0: left out of rank-size, primacy and tiers"
+
+
+def test_a_unit_without_an_id_is_named(tmp_path):
+    from linyi_spatial.errors import SpecError
+    from linyi_spatial.structure import SpatialStructure
+
+    files = _region_with(tmp_path, code=None)
+    with pytest.raises(SpecError, match=r"feature\(s\) \[4\] \(0-based\) have no 'code': every unit needs an id"):
+        SpatialStructure.from_file(files["spec"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("[region.expected]\npoles = 2\naxes = 2\npoints = 3\n", "", None),
+        ('pattern = "one core, two poles, two axes"', 'pattern = "x"\nexpected = true',
+         r"region.expected must be a table \(\[region.expected\] with its fields\), got True"),
+        ('pattern = "one core, two poles, two axes"', 'pattern = "x"\nexpected = 2.5',
+         "region.expected must be a table .* got 2.5"),
+        ("[[places]]\nid = \"a\"", "[[places]]\nid = \"a\"", None),
+    ],
+)  # fmt: skip
+def test_a_table_given_as_a_value_is_named(tmp_path, old, new, message):
+    """``region.expected = true`` or a float was a raw TypeError (29 of the fuzz's raw errors)."""
+    from linyi_spatial.errors import SpecError
+    from linyi_spatial.structure import SpatialStructure
+    from linyi_spatial.testing import write_region
+
+    files = write_region(tmp_path / "in")
+    text = files["spec"].read_text(encoding="utf-8")
+    text = text.replace("[region.expected]\npoles = 2\naxes = 2\npoints = 3\n", "").replace(old, new)
+    files["spec"].write_text(text, encoding="utf-8")
+    if message is None:
+        assert len(SpatialStructure.from_file(files["spec"]).units) == 5
+    else:
+        with pytest.raises(SpecError, match=message):
+            SpatialStructure.from_file(files["spec"])
+
+
+def test_places_given_as_a_number_is_named(tmp_path):
+    from linyi_spatial.structure.spec import type_problems
+
+    assert type_problems({"places": 5, "axes": [3]}) == [
+        "places must be an array of tables ([[places]]), got 5",
+        "axes[0] must be a table, got 3",
+    ]

@@ -73,7 +73,8 @@ def test_every_problem_reported_at_once():
     with pytest.raises(ls.NetworkError) as info:
         add_lines(G, bad, region=made_up_structure().units)
     text = str(info.value)
-    for needle in ("'nowhere' is not a node", "speed_kph must be a positive number, got 0", "at least two stops",
+    for needle in ("'nowhere' is not a node", "speed_kph must be a number of km/h above 0 and at most 1,000, got 0",
+                   "at least two stops",
                    "lies outside the region", "is a road node, not a rail node", "duplicate line id 'y'",
                    "unknown class 'teleport'"):  # fmt: skip
         assert needle in text, needle
@@ -112,3 +113,34 @@ def test_linyi_planned_line(tmp_path):
     t = ls.line_contributions(G, read_lines(scenario), linyi.load_structure(axes="anchors"))
     assert t.loc["371328", "mengyin_pingyi"] < -1  # 蒙阴 gains on its mean time to the other seats
     assert H.graph["added_lines"] == ["mengyin_pingyi"]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ('stops = "ce"', r"stops must be a list of node ids or \[lon, lat\] pairs, got 'ce'"),
+        ("stops = 5", r"stops must be a list of node ids or \[lon, lat\] pairs, got 5"),
+        (
+            'stops = ["c", "d"]\nspeed_kph = true',
+            "speed_kph must be a number of km/h above 0 and at most 1,000, got True",
+        ),
+        ('stops = ["c", "d"]\nspeed_kph = 1e300', "speed_kph must be a number of km/h above 0 and at most 1,000"),
+        ('stops = ["c", "d"]\nopened = "soon"', "opened must be a year between 1800 and 2200, got 'soon'"),
+        ('stops = ["c", "d"]\nopened = 2030.5', "opened must be a year between 1800 and 2200, got 2030.5"),
+    ],
+)
+def test_line_fields_that_are_not_what_they_say_are_named(tmp_path, field, message):
+    """``stops = "ce"`` was the line c -> e; ``speed_kph = true`` 1 km/h and 1e300 a 0 s line; "soon" a year."""
+    path = write(tmp_path, f'[[lines]]\nid = "x"\n{field}\n')
+    with pytest.raises(ls.errors.SpecError, match=message):
+        read_lines(path)
+
+
+def test_a_coordinate_stop_never_takes_over_a_node_of_the_network():
+    """A coordinate stop of line ``st`` is the new node ``st:stop0``: a network that has that node already
+    (e.g. from an earlier scenario) is refused, not moved."""
+    G = add_lines(made_up_network(2020), [PlannedLine("st", "First", ((10.3, 50.2), "d"))])
+    before = (G.nodes["st:stop0"]["x"], G.nodes["st:stop0"]["y"])
+    with pytest.raises(ls.errors.NetworkError, match="stop 0 would be the new node 'st:stop0', which the network"):
+        add_lines(G, [PlannedLine("st", "Second", ((10.1, 50.3), "c"))])
+    assert (G.nodes["st:stop0"]["x"], G.nodes["st:stop0"]["y"]) == before

@@ -179,7 +179,7 @@ def test_gcj02_spec_is_converted(tmp_path):
         ('place = "east"', 'place = "west"', r"poles\[0\] \(id='east_pole'\): unknown place 'west'"),
         ('anchor = "hall"', 'anchor = "east"', "core 'centre': place 'east' lies outside the core's units"),
         ('units = "units.geojson"', 'units = "missing.geojson"', "region.units: file 'missing.geojson' not found"),
-        ("[core]", "[[core]]", "exactly one core"),
+        ("[core]", "[[core]]", r"core must be a table \(\[core\] with its fields\)"),
         ('place = "village"', 'place = "east"', "place 'east' is both a pole and a point"),
     ],
 )

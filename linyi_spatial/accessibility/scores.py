@@ -19,6 +19,7 @@ the area-weighted one).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -143,14 +144,18 @@ def composite_score(
     Returns
     -------
     pandas.DataFrame
-        ``composite_score`` (rounded to 0.01) and ``rank``.
+        ``composite_score`` (rounded to 0.01) and ``rank``. A unit with an
+        undefined measure (NaN or infinite, e.g. the residents' mean time
+        of a unit where nobody lives) gets no composite (NaN) and no rank
+        (``<NA>``, the column then nullable ``Int64``), with a warning
+        naming it; the scale comes from the units where it is defined.
 
     Raises
     ------
     DataError
         For columns missing from ``measures`` or from the catalogue
         (:data:`linyi_spatial.catalog.MEASURES`), negative weights, a zero
-        sum or undefined values.
+        sum, or a measure no reference unit has.
 
     Examples
     --------
@@ -178,8 +183,11 @@ def composite_score(
     top = max(w.values())
     w = {k: v / top for k, v in w.items()}  # relative weights: their sum cannot overflow
     total = pd.Series(0.0, index=measures.index)
+    undefined: dict[str, list[Hashable]] = {}
     for k, wk in w.items():
-        x = _defined(measures, k)
+        x = measures[k].astype(float).replace([np.inf, -np.inf], np.nan)
+        if x.isna().any():  # e.g. a residents' mean where nobody lives: no score, said below
+            undefined[k] = x[x.isna()].index.tolist()
         r = _defined(ref, k)
         lo, hi = r.min(), r.max()
         scale = max(abs(lo), abs(hi)) or 1.0  # measured in its own scale, so max - min cannot overflow
@@ -193,9 +201,16 @@ def composite_score(
                 score = 100.0 - score
         total = total + wk * score
     composite = (total / sum(w.values())).round(2)
-    return pd.DataFrame(
-        {"composite_score": composite, "rank": composite.rank(ascending=False, method="min").astype(int)}
-    )
+    rank = composite.rank(ascending=False, method="min")
+    if undefined:
+        warnings.warn(
+            "composite_score: "
+            + "; ".join(f"measure {k!r} is undefined for unit(s) {units}" for k, units in undefined.items())
+            + " (e.g. a residents' mean where nobody lives): their composite and rank are left empty",
+            UserWarning,
+            stacklevel=2,
+        )
+    return pd.DataFrame({"composite_score": composite, "rank": rank.astype("Int64" if undefined else int)})
 
 
 def _real(value: object) -> bool:
@@ -203,9 +218,10 @@ def _real(value: object) -> bool:
 
 
 def _defined(frame: pd.DataFrame, k: str) -> pd.Series:
-    x = frame[k].astype(float).replace([np.inf, -np.inf], np.nan)
-    if x.isna().any():
-        raise DataError(f"measure {k!r} is undefined for unit(s) {x[x.isna()].index.tolist()}")
+    """A reference measure's defined values (the scale); an error when no unit has one."""
+    x = frame[k].astype(float).replace([np.inf, -np.inf], np.nan).dropna()
+    if x.empty:
+        raise DataError(f"measure {k!r} is undefined for every unit of the reference: it has no scale")
     return x
 
 

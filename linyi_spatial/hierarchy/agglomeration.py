@@ -121,7 +121,7 @@ def axis_agglomeration(  # noqa: PLR0913, PLR0915 - keyword options, each docume
     rotations = count("rotations", rotations)
     units = structure.units
     size_col = structure.column("size", size)
-    sizes(units, size_col, min_places=1, label="axis agglomeration")
+    sizes(units, size_col, min_places=1, label="axis agglomeration", allow_zero=True)  # summed into shares
     urban_col = structure.column("urban", required=False) if urban == _DECLARED else urban
     if urban_col is not None:
         urban_sizes(units, urban_col, units[size_col].astype(float))

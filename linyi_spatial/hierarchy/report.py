@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -246,6 +247,17 @@ def _size_figures(
 ) -> dict[str, Any]:
     """Places, rank-size, primacy, centrality and tiers of one specification (size column, core merged or not)."""
     shown = hierarchy_places(structure, G, size=size_col, merge_core=merge_core)
+    size = pd.to_numeric(shown[size_col], errors="coerce")
+    empty = shown.index[size.notna() & ~(size > 0)]
+    if len(empty):  # nobody lives there: no place in a size distribution (log of 0), shown with the reason
+        shown = shown.copy()
+        shown.loc[empty, "excluded_reason"] = f"{size_col} is 0: left out of rank-size, primacy and tiers"
+        shown.loc[empty, size_col] = np.nan
+        warnings.warn(
+            f"hierarchy_report: place(s) {empty.tolist()} have {size_col} 0; left out of rank-size, primacy and tiers",
+            UserWarning,
+            stacklevel=3,
+        )
     places = shown[shown[size_col].notna()]  # a pole without its own size is shown, never sized by its host
     core = str(structure.core.index[0]) if merge_core else None
     core_members = [core] if merge_core else list(structure.core["units"].iloc[0])

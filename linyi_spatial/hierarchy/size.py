@@ -21,7 +21,9 @@ from ..errors import DataError
 __all__ = ["merge_places", "primacy", "rank_size", "rank_size_table", "sizes"]
 
 
-def sizes(df: pd.DataFrame, size: str, *, min_places: int = 3, label: str | None = None) -> pd.Series:
+def sizes(
+    df: pd.DataFrame, size: str, *, min_places: int = 3, label: str | None = None, allow_zero: bool = False
+) -> pd.Series:
     """Validated positive sizes of ``df[size]``, indexed like ``df``.
 
     Parameters
@@ -32,6 +34,10 @@ def sizes(df: pd.DataFrame, size: str, *, min_places: int = 3, label: str | None
     min_places : int, default 3
     label : str, optional
         Measure name used in errors.
+    allow_zero : bool, default False
+        Accept places of size 0 (where sizes are only summed: shares,
+        totals) as long as the total is positive; a size distribution
+        (rank-size, primacy) needs every size positive.
 
     Returns
     -------
@@ -55,10 +61,13 @@ def sizes(df: pd.DataFrame, size: str, *, min_places: int = 3, label: str | None
     if repeated:
         raise DataError(f"place id(s) {repeated[:10]} appear more than once; each place needs its own row")
     s = pd.to_numeric(df[size], errors="coerce")
-    bad = s[~np.isfinite(s) | (s <= 0)]
+    bad = s[~np.isfinite(s) | ((s < 0) if allow_zero else (s <= 0))]
     if len(bad):
         values = df[size][bad.index].tolist()[:10]
-        raise DataError(f"{size} must be positive numbers; bad values at {bad.index.tolist()[:10]} ({values})")
+        what = "non-negative" if allow_zero else "positive"
+        raise DataError(f"{size} must be {what} numbers; bad values at {bad.index.tolist()[:10]} ({values})")
+    if allow_zero and len(s) and not s.sum() > 0:
+        raise DataError(f"{size} is 0 everywhere: {label or 'this measure'} needs somebody somewhere")
     if len(s) < min_places:
         raise DataError(f"{label or 'this measure'} needs at least {min_places} places, got {len(s)}")
     return s.astype(float)

@@ -101,7 +101,7 @@ def urbanization_targets(
     targets = {int(number("target year", y, low=-10_000, high=10_000)): number(f"target rate of {y}", r)
                for y, r in targets.items()}  # fmt: skip
     years = [int(number("years", y, low=-10_000, high=10_000)) for y in years]
-    p = sizes(df, size, min_places=1)
+    p = sizes(df, size, min_places=1, allow_zero=True)  # summed into the region's rate
     u = urban_sizes(df, urban, p)
     p0, u0 = float(p.sum()), float(u.sum())
     rate0 = u0 / p0

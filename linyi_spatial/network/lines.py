@@ -123,6 +123,13 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
         if missing:
             problems.append(f"lines[{i}]: missing {', '.join(missing)}")
             continue
+        if not isinstance(item["stops"], list):  # "ce" would be the stops c and e; 5 no stops at all
+            problems.append(
+                f"lines[{i}] ({str(item['id'])!r}): stops must be a list of node ids or [lon, lat] pairs, "
+                f"got {item['stops']!r}"
+            )
+            continue
+        problems += _field_problems(i, item)
         stops = tuple(tuple(s) if isinstance(s, list) else s for s in item["stops"])
         lines.append(
             PlannedLine(
@@ -141,6 +148,32 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
     return lines
 
 
+MAX_LINE_SPEED_KPH = 1000.0
+"""Fastest a planned line may be, km/h (maglev runs at 430-600 km/h): above it is a typing slip."""
+
+OPENED_YEARS = (1800, 2200)
+"""Years a planned line may open in."""
+
+
+def _field_problems(i: int, item: dict[str, Any]) -> list[str]:
+    """A line's speed and opening year read as the numbers they must be (``true`` is no speed, ``"soon"`` no year)."""
+    where, out = f"lines[{i}] ({str(item['id'])!r})", []
+    speed = item.get("speed_kph")
+    if speed is not None and (
+        isinstance(speed, bool)
+        or not isinstance(speed, (int, float))
+        or not (math.isfinite(speed) and 0 < speed <= MAX_LINE_SPEED_KPH)
+    ):
+        out.append(f"{where}: speed_kph must be a number of km/h above 0 and at most {MAX_LINE_SPEED_KPH:,.0f}, "
+                   f"got {speed!r}")  # fmt: skip
+    year = item.get("opened")
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not OPENED_YEARS[0] <= year <= OPENED_YEARS[1]
+    ):
+        out.append(f"{where}: opened must be a year between {OPENED_YEARS[0]} and {OPENED_YEARS[1]}, got {year!r}")
+    return out
+
+
 def _line_speeds(G: nx.Graph) -> dict[str, float]:
     """Speeds of the classes a planned line may have: the network's own classes, and OSM ``highway`` values."""
     return {**OSM_SPEED_KPH, **G.graph.get("speeds_kph", OPERATING_SPEED_KPH)}
@@ -153,10 +186,15 @@ def _check(line: PlannedLine, G: nx.Graph, region: BaseGeometry | None, problems
     speeds = _line_speeds(G)
     if line.speed_kph is None and line.line_class not in speeds:
         problems.append(f"{where}: unknown class {line.line_class!r}; known: {sorted(speeds)}")
-    if line.speed_kph is not None and not (
-        isinstance(line.speed_kph, (int, float)) and math.isfinite(line.speed_kph) and line.speed_kph > 0
+    if line.speed_kph is not None and (
+        isinstance(line.speed_kph, bool)
+        or not isinstance(line.speed_kph, (int, float))
+        or not (math.isfinite(line.speed_kph) and 0 < line.speed_kph <= MAX_LINE_SPEED_KPH)
     ):
-        problems.append(f"{where}: speed_kph must be a positive number, got {line.speed_kph!r}")
+        problems.append(
+            f"{where}: speed_kph must be a number of km/h above 0 and at most {MAX_LINE_SPEED_KPH:,.0f}, "
+            f"got {line.speed_kph!r}"
+        )
     if line.status not in STATUSES:
         problems.append(f"{where}: unknown status {line.status!r}; expected one of {list(STATUSES)}")
     if len(line.stops) < 2:
@@ -165,6 +203,11 @@ def _check(line: PlannedLine, G: nx.Graph, region: BaseGeometry | None, problems
         if isinstance(stop, tuple) and len(stop) == 2 and all(isinstance(c, (int, float)) for c in stop):
             if region is not None and not region.covers(Point(stop)):
                 problems.append(f"{where}: stop {k} at {list(stop)} lies outside the region")
+            if f"{line.id}:stop{k}" in G:  # the new stop's node would take over a node of the network
+                problems.append(
+                    f"{where}: stop {k} would be the new node {line.id + ':stop' + str(k)!r}, which the network "
+                    "has already; give the line another id"
+                )
         elif stop not in G:
             problems.append(f"{where}: stop {k} {stop!r} is not a node of the network (give a node id or [lon, lat])")
         elif G.nodes[stop].get("mode", "road") != line.mode:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
@@ -353,6 +354,11 @@ class _Builder:
                 if units.crs is None
                 else f"region.unit_id: column {unit_id!r} not in {path.name} (columns: {list(units.columns)})"
             )
+            return None
+        blank = units[unit_id].isna() | units[unit_id].map(lambda v: isinstance(v, str) and not v.strip())
+        if blank.any():  # a unit without an id cannot be joined, named or found again
+            self.fail(f"{path.name}: feature(s) {np.flatnonzero(blank.to_numpy())[:10].tolist()} (0-based) have no "
+                      f"{unit_id!r}: every unit needs an id")  # fmt: skip
             return None
         raw = units[unit_id].astype(str)
         units[unit_id] = raw.map(nfc)
@@ -880,11 +886,17 @@ def type_problems(spec: dict[str, Any], schema: dict[str, Any] = SCHEMA, where: 
         if isinstance(kind, dict):
             if isinstance(value, dict):
                 problems += type_problems(value, kind, f"{name}.")
+            else:  # region.expected = true: a table was meant
+                problems.append(f"{name} must be a table ([{name}] with its fields), got {value!r}")
         elif isinstance(kind, list):
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, dict):
-                        problems += type_problems(item, kind[0], f"{name}[{i}].")
+            if not isinstance(value, list):
+                problems.append(f"{name} must be an array of tables ([[{name}]]), got {value!r}")
+                continue
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    problems += type_problems(item, kind[0], f"{name}[{i}].")
+                else:
+                    problems.append(f"{name}[{i}] must be a table, got {item!r}")
         elif (problem := _type_problem(value, kind)) is not None:
             problems.append(f"{name} {problem}")
         elif _nul_problem(value):

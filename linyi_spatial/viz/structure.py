@@ -285,7 +285,8 @@ def _unit_tips(s: SpatialStructure, units: gpd.GeoDataFrame, lang: str) -> list[
             what = size if words["template"] == "{column}" else tr(str(words["template"]), lang, **fields)
             rows.append((tr("size ({column})", lang, column=what), fmt_measure(unit[size], "persons", lang)))
         if size and urban:
-            rows.append((tr("urban share", lang), fmt_measure(unit[urban] / unit[size], "share", lang)))
+            share = float(unit[urban]) / float(unit[size]) if float(unit[size]) > 0 else float("nan")  # nobody: "–"
+            rows.append((tr("urban share", lang), fmt_measure(share, "share", lang)))
         if "area_km2" in unit:
             rows.append((tr("area (km²)", lang), fmt_measure(unit["area_km2"], "km²", lang)))
         tips.append(table(rows))
