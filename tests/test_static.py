@@ -349,3 +349,16 @@ def test_a_users_figure_that_merely_quotes_the_mark_is_not_the_librarys(tmp_path
         with pytest.raises(DataError, match="did not write"):
             save_figure(fig, tmp_path / f"quote.{fmt}" if fmt != "png" else tmp_path / "comment.png")
         assert static_written_by_us(save_figure(fig, tmp_path / f"new.{fmt}"))
+
+
+def test_names_that_look_like_tex_draw_as_written_in_every_figure(tmp_path):
+    """``$x^$`` in a unit, core, pole, axis, place or route name was a mathtext ValueError with ``--static``
+    (the names were measured before ``parse_math=False`` applied); every figure now draws them as written."""
+    from .test_templates import template_region
+
+    files = template_region(tmp_path / "in", lambda field: f"$x^$ {field}")
+    code = main(["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes",
+                 str(files["routes"]), "--out", str(tmp_path / "out"), "--offline", "--quiet", "--cell-km", "5",
+                 "--static"])  # fmt: skip
+    assert code == 0
+    assert len(list((tmp_path / "out").glob("*.png"))) >= 5

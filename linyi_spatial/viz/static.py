@@ -491,7 +491,8 @@ def static_map(  # noqa: PLR0913 - a sheet's parts, each documented
     import matplotlib
 
     fig = new_figure((width_mm * MM, height_mm * MM), lang)
-    with matplotlib.rc_context(cast(Any, use_font(lang))):  # text is measured while the sheet is laid out
+    # text is measured while the sheet is laid out: in its fonts, and names as written (never as TeX: "$x^$")
+    with matplotlib.rc_context(cast(Any, {**use_font(lang), "text.parse_math": False})):
         _lay_out(fig, layers, title=title, legends=legends, sources=sources, subtitle=subtitle, inset=inset,
                  bounds=bounds, paper=paper, orientation=orientation, lang=lang)  # fmt: skip
     return fig
