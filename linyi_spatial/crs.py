@@ -308,6 +308,8 @@ def projected_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
     if data.crs is None:
         raise CRSError("cannot choose a projected CRS for data without a CRS")
     minx, miny, maxx, maxy = data.to_crs(WGS84).total_bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
+        raise CRSError("cannot choose a projected CRS: the data have no geometry with coordinates (all empty)")
     lon, lat = (minx + maxx) / 2.0, (miny + maxy) / 2.0
     zone = int((lon + 180.0) // 6.0) % 60 + 1
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"

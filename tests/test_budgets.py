@@ -80,9 +80,8 @@ def test_the_cli_budget_reaches_every_grid_of_the_run(tmp_path, capsys):
             "--offline", "--quiet", "--cell-km", "5"]  # fmt: skip
     assert main([*argv, "--out", str(tmp_path / "a"), "--max-cells", "89"]) != 0  # refused up front
     assert "--cell-km 5 lays out 90 cells over this region" in capsys.readouterr().err
-    assert main([*argv, "--out", str(tmp_path / "b"), "--max-cells", "100"]) != 0  # the population's finer grid
-    assert "a 2 km grid over this region needs 552 cells" in capsys.readouterr().err
-    assert main([*argv, "--out", str(tmp_path / "c"), "--max-cells", "552"]) == 0
+    # every grid of the run (surfaces, scores, the population and the hierarchy's) is within the map's cells
+    assert main([*argv, "--out", str(tmp_path / "c"), "--max-cells", "90"]) == 0
     assert not (tmp_path / "a").exists()
 
 
@@ -195,3 +194,29 @@ def test_user_speeds_that_are_no_speeds_are_named(tmp_path, speed):
 
     with pytest.raises(NetworkError, match="speeds must be numbers of km/h above 0 and at most 1,000"):
         from_osm(chain(tmp_path / "c.osm", ["30"]), speeds_kph={"residential": speed})
+
+
+def test_coordinates_off_the_globe_and_absurd_segments_are_named_by_node_and_way(tmp_path):
+    """``lat="91"`` was dropped and only counted as a repaired way; ``lat="1e308"`` is read by libosmium as 0
+    (a node on the equator, 3,875 km away). Both are now named, and no such segment enters the network."""
+    from linyi_spatial.network import from_osm
+
+    path = tmp_path / "c.osm"
+    path.write_text(
+        '<?xml version="1.0"?><osm version="0.6"><node id="1" lat="35.0" lon="118.0"/>'
+        '<node id="2" lat="1e308" lon="118.001"/><node id="3" lat="91" lon="118.002"/>'
+        '<node id="4" lat="35.0" lon="181"/><node id="5" lat="35.001" lon="118.0"/>'
+        '<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="5"/><nd ref="1"/>'
+        '<tag k="highway" v="residential"/></way></osm>',
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match="from_osm") as said:
+        G = from_osm(path, simplify=False)
+    text = " | ".join(str(w.message) for w in said)
+    assert "2 node(s) lie outside longitude ±180 / latitude ±90 (node 3 (118.002, 91), node 4 (181, 35))" in text
+    assert (
+        "1 segment(s) are longer than 200 km, so a coordinate is wrong (way 10 nodes 1-2 (3,875 km)); left out" in text
+    )
+    assert sorted(G.nodes) == [1, 5]
+    assert G.graph["off_globe_node_ids"] == [3, 4]
+    assert max(d["length"] for *_, d in G.edges(data=True)) < 200

@@ -2,6 +2,7 @@
 measures, in maps and QGIS styles."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -158,3 +159,67 @@ def test_places_given_as_a_number_is_named(tmp_path):
         "places must be an array of tables ([[places]]), got 5",
         "axes[0] must be a table, got 3",
     ]
+
+
+def test_a_network_far_from_the_region_is_said_and_its_axes_keep_their_lines(tmp_path, capsys):
+    """The made-up region stretched over a continent with the small OSM grid at its old place: every place snaps
+    to one node. That was 'cannot convert float NaN to integer' (crs.py); now the maps are written, the far
+    places named with their distances, the axes' straight lines kept, and no numpy warning escapes."""
+    import warnings
+
+    from linyi_spatial.linyi.cli import main
+
+    from .test_budgets import continent
+
+    files = continent(tmp_path / "in")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code = main(["maps", "--spec", str(files["spec"]), "--network", str(files["osm"]), "--out",
+                     str(tmp_path / "o"), "--offline", "--cell-km", "50"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "6 point(s) lie more than 100 km from the network ('d' 8,390 km from node 42, 'b' 7,838 km" in err
+    assert "axis 'east': its places ['centre', 'b', 'd'] all join network node 42" in err
+    assert "Mean of empty slice" not in err
+
+
+def test_a_facility_on_another_continent_is_named_with_its_distance():
+    import geopandas as gpd
+
+    from linyi_spatial.network import snap_points
+    from linyi_spatial.testing import made_up_network
+
+    points = gpd.GeoSeries.from_xy([10.1, 151.2], [50.11, -33.87], crs=4326, index=["here", "sydney"])
+    with pytest.warns(UserWarning, match=r"1 point\(s\) lie more than 100 km from the network \('sydney' 16,354 km"):
+        linked = snap_points(made_up_network(2020), points)
+    assert linked.loc["sydney", "snap_distance_m"] > 16e6
+
+
+def test_a_projected_crs_for_nothing_is_a_named_error():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    from linyi_spatial.crs import projected_crs
+    from linyi_spatial.errors import CRSError
+
+    with pytest.raises(CRSError, match="no geometry with coordinates"):
+        projected_crs(gpd.GeoSeries([LineString()], crs=4326))
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("x" * 300, r"--out: the folder name 'xxxxxxxxxxxxxxxxxxxxxxxx'\.\.\. is 300 bytes long, over this file system"),
+     ("深" * 90, r"is 270 bytes long"),
+     ("units.geojson", "is a file, not a folder")],
+)  # fmt: skip
+def test_an_output_folder_that_cannot_be_made_is_refused_before_any_work(tmp_path, capsys, out, message):
+    """A 300-character ``--out`` was a raw OSError after every map had been computed."""
+    from linyi_spatial.linyi.cli import main
+    from linyi_spatial.testing import write_region
+
+    files = write_region(tmp_path / "in")
+    with pytest.raises(SystemExit) as exc:
+        main(["maps", "--spec", str(files["spec"]), "--nodes", str(files["nodes"]), "--routes", str(files["routes"]),
+              "--out", str(tmp_path / "in" / out), "--offline", "--quiet"])  # fmt: skip
+    assert exc.value.code == 2
+    assert re.search(message, capsys.readouterr().err)

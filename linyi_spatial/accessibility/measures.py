@@ -409,6 +409,8 @@ def detour_index(
     straight = geod.inv(lon1, lat1, lon2, lat2)[2]
     valid = np.isfinite(T) & (straight > 1.0)
     ratio = np.where(valid, T / np.where(valid, straight, 1.0), np.nan)
-    with np.errstate(all="ignore"):
-        mean = np.nanmean(np.where(valid, ratio, np.nan), axis=1)
+    n = valid.sum(axis=1)
+    total = np.where(valid, ratio, 0.0).sum(axis=1)
+    mean = np.full(len(n), np.nan)
+    np.divide(total, n, out=mean, where=n > 0)  # NaN where no destination is reachable (no numpy warning)
     return pd.Series(mean, index=pd.Index(list(origins)), name="detour_index")

@@ -438,6 +438,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_out(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The output folder can be made: every name within the file system's limit, not a file already."""
+    out = Path(args.out)
+    parent = next((p for p in [out, *out.parents] if os.path.exists(p)), Path("."))  # never raises
+    try:
+        name_max = os.pathconf(parent if parent.is_dir() else parent.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows) or unknown: the common limit
+        name_max = 255
+    for part in out.parts:
+        if len(os.fsencode(part)) > name_max:
+            parser.error(
+                f"--out: the folder name {part[:24]!r}... is {len(os.fsencode(part))} bytes long, over this file "
+                f"system's limit of {name_max}"
+            )
+    if len(os.fsencode(str(out.absolute()))) > 3800:  # PATH_MAX is 4096 with room for the file names inside
+        parser.error(f"--out: the path is {len(os.fsencode(str(out.absolute())))} bytes long; give a shorter one")
+    if os.path.exists(out) and not os.path.isdir(out):
+        parser.error(f"--out {str(out)!r} is a file, not a folder")
+
+
 def _check_tile_keys(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Check a map-service key (charset, length) before it goes anywhere.
 
@@ -457,6 +477,7 @@ def _check_tile_keys(parser: argparse.ArgumentParser, args: argparse.Namespace) 
 def _check_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse bad flag values before any work starts, naming the flag."""
     _check_tile_keys(parser, args)
+    _check_out(parser, args)
     if args.consolidate_m is not None and not (0 < args.consolidate_m <= 500):
         parser.error(f"--consolidate-m must be above 0 and at most 500 m, got {args.consolidate_m:g}")
     if args.consolidate_m is not None and args.network is None:

@@ -340,7 +340,9 @@ class MapInputs:
     def report(self) -> Any:
         """The hierarchy report."""
         r = self.region
-        return self._once("report", lambda: hierarchy_report(r.structure, self.G, **cast(Any, dict(r.hierarchy))))
+        # its agglomeration grid: 2 km (the report's default), or the map's cells where those are coarser
+        options = {"cell_km": max(2.0, float(r.cell_km)), **dict(r.hierarchy)}
+        return self._once("report", lambda: hierarchy_report(r.structure, self.G, **cast(Any, options)))
 
     def map_keys(self) -> list[str]:
         """The maps the region's inputs allow, in :data:`MAPS` order."""

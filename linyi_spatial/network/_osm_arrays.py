@@ -24,6 +24,12 @@ from ..errors import NetworkError
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 
+_UNDEFINED = 2**31 - 1  # libosmium's undefined coordinate (a node the file does not have)
+
+MAX_SEGMENT_M = 200_000.0
+"""Longest segment a road way may have between two consecutive nodes (200 km): a longer one means a wrong
+coordinate (libosmium reads ``lat="1e308"`` as 0, putting the node on the equator); it is left out, named."""
+
 MAX_WAY_NODES = 2_000
 """Most node references a way may have: OpenStreetMap's own limit (API 0.6 capabilities, ``waynodes
 maximum="2000"``). Longer ways are not OSM data (a tiny compressed file can hold a way of millions of
@@ -42,6 +48,7 @@ class WayTable:
     tags: list[dict[str, str]]  # the kept tags of each way
     dropped: Counter[str] = field(default_factory=Counter)
     too_long: list[tuple[int, int]] = field(default_factory=list)  # (way id, node references) over MAX_WAY_NODES
+    off_globe: list[tuple[int, float, float]] = field(default_factory=list)  # (node id, lon, lat) beyond ±180/±90
 
     @property
     def way_of_ref(self) -> np.ndarray:
@@ -177,6 +184,7 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
     tags_out: list[dict[str, str]] = []
     dropped: Counter[str] = Counter()
     too_long: list[tuple[int, int]] = []
+    off_globe: list[tuple[int, float, float]] = []
     nan = float("nan")
     try:
         reader = (
@@ -202,7 +210,9 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
                 if loc.valid():
                     lon.append(loc.lon)
                     lat.append(loc.lat)
-                else:
+                else:  # not in the file, or outside ±180/±90 (named: libosmium only says "invalid")
+                    if loc.x != _UNDEFINED and len(off_globe) < 1000:
+                        off_globe.append((nd.ref, loc.x / 1e7, loc.y / 1e7))
                     lon.append(nan)
                     lat.append(nan)
             way_id.append(w.id)
@@ -221,6 +231,7 @@ def read_ways(path: str, keeps: Any, keep_tags: tuple[str, ...]) -> WayTable:
         tags_out,
         dropped,
         too_long,
+        off_globe,
     )
 
 
@@ -235,6 +246,8 @@ class Segments:
     repaired: int
     cut: int
     repaired_ids: list[int] = field(default_factory=list)
+    too_far: list[tuple[int, int, int, float]] = field(default_factory=list)  # (way, node, node, km) left out
+    n_too_far: int = 0
 
 
 def segments(ways: WayTable, area: Any = None, to_wgs84: Any = None) -> Segments:
@@ -264,7 +277,14 @@ def segments(ways: WayTable, area: Any = None, to_wgs84: Any = None) -> Segments
     )  # a repeated node reference makes no segment
     b = a + 1
     length = np.asarray(_GEOD.inv(ways.lon[a], ways.lat[a], ways.lon[b], ways.lat[b])[2], dtype=np.float64)
-    return Segments(owner[a], a, b, length, repaired, cut, ways.way_id[missing > 0].tolist())
+    too_far = length > MAX_SEGMENT_M
+    far = [(int(ways.way_id[owner[i]]), int(ways.ref[i]), int(ways.ref[i + 1]), float(d) / 1e3)
+           for i, d in zip(a[too_far][:10], length[too_far][:10], strict=True)]  # fmt: skip
+    if too_far.any():
+        a, b, length = a[~too_far], b[~too_far], length[~too_far]
+    out = Segments(owner[a], a, b, length, repaired, cut, ways.way_id[missing > 0].tolist())
+    out.too_far, out.n_too_far = far, int(too_far.sum())
+    return out
 
 
 def directed_edges(

@@ -127,6 +127,13 @@ def axes_along_network(
                 leg = nx.shortest_path(G, a, b, weight=weight)
                 fallbacks.append(f"{a}->{b}")
             path.extend(leg[1:])
+        if len(set(path)) < 2:  # a sparse extract: every place of the axis joins one node, so no route to draw
+            warnings.warn(
+                f"axis {aid!r}: its places {list(axis['places'])} all join network node {path[0]!r} (the network "
+                "is too sparse or too far there); its straight line is kept",
+                stacklevel=2,
+            )
+            continue
         geoms[aid] = network_path_geometry(G, path, weight=weight)
         sources[aid] = "network" if not fallbacks else f"network (fallback: full network for {', '.join(fallbacks)})"
     out = structure

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import operator
 import os
+import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -30,7 +31,7 @@ from pandas.api.types import infer_dtype
 
 from .._checks import number
 from .._graph_cache import cached, install
-from ..crs import projected_crs
+from ..crs import WGS84, projected_crs
 from ..errors import CRSError, NetworkError
 
 if TYPE_CHECKING:
@@ -474,7 +475,39 @@ def snap_points(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, *, access
     seconds = access.seconds(dist[:, 0])
     if access.max_distance_m is not None:
         node[~np.isfinite(seconds)] = None
+    else:
+        _say_far(G, points, node, dist[:, 0])
     return pd.DataFrame({"node": node, "snap_distance_m": dist[:, 0], "access_time_s": seconds}, index=points.index)
+
+
+FAR_LINK_KM = 100.0
+"""A point linked to a node farther than this (km) is named in a warning: its straight access leg, not the
+network, decides its times (a facility on another continent, a network that does not cover the region)."""
+
+
+def _say_far(G: nx.Graph, points: gpd.GeoDataFrame | gpd.GeoSeries, node: np.ndarray, dist_m: np.ndarray) -> None:
+    """Warn of points linked farther than :data:`FAR_LINK_KM`.
+
+    The distances said are geodesic: far from the network's UTM zone the projected ones are distorted.
+    """
+    far = np.flatnonzero(np.isfinite(dist_m) & (dist_m > FAR_LINK_KM * 1000.0))
+    if not len(far):
+        return
+    worst = far[np.argsort(-dist_m[far])][:5]
+    geom = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+    at = geom.iloc[worst].to_crs(WGS84).representative_point()
+    ends = gpd.GeoSeries.from_xy([G.nodes[node[i]]["x"] for i in worst], [G.nodes[node[i]]["y"] for i in worst],
+                                 crs=G.graph.get("crs")).to_crs(WGS84)  # fmt: skip
+    km = pyproj.Geod(ellps="WGS84").inv(at.x.to_numpy(), at.y.to_numpy(), ends.x.to_numpy(), ends.y.to_numpy())[2] / 1e3
+    order = np.argsort(-km)
+    named = ", ".join(f"{points.index[worst[j]]!r} {km[j]:,.0f} km from node {node[worst[j]]!r}" for j in order)
+    warnings.warn(
+        f"{len(far)} point(s) lie more than {FAR_LINK_KM:g} km from the network ({named}"
+        f"{' ...' if len(far) > 5 else ''}): their straight access legs decide their times; "
+        "does the network cover them?",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def _integer_ids(places: object) -> np.ndarray | None:

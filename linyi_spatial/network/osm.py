@@ -366,6 +366,7 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
             source=path,
         )
     seg = _arrays.segments(ways, area, to_wgs84=gcj02_to_wgs84 if gcj02 else None)
+    _say_bad_coordinates(ways, seg)
     bidirectional = custom_filter is None and network_type in _BIDIRECTIONAL
     speed, oneway, backwards, records, sources, odd = _way_speeds(ways, seg, user, class_speeds, impute_speeds,
                                                                   bidirectional)  # fmt: skip
@@ -406,6 +407,8 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         speed_fixes=odd,
         collapsed_segments=collapsed,
         too_long_way_ids=[w for w, _ in ways.too_long],
+        off_globe_node_ids=[n for n, _, _ in ways.off_globe],
+        too_long_segments=seg.n_too_far,
         collapsed_way_ids=collapsed_ways,
         class_speeds=class_speeds,
         speed_sources=dict(Counter(net.speed_source).most_common()),
@@ -424,6 +427,24 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
 def _speed_given(v: object) -> bool:
     """Whether a user's class speed is a number of km/h a road can have (above 0, at most 1,000; no booleans)."""
     return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= 1000
+
+
+def _say_bad_coordinates(ways: _arrays.WayTable, seg: _arrays.Segments) -> None:
+    """Warn of nodes outside ±180/±90 and of segments too long to be a road's (a wrong coordinate), by id."""
+    if ways.off_globe:
+        named = ", ".join(f"node {n} ({x:g}, {y:g})" for n, x, y in ways.off_globe[:10])
+        warnings.warn(
+            f"from_osm: {len(ways.off_globe)} node(s) lie outside longitude ±180 / latitude ±90 ({named}"
+            f"{' ...' if len(ways.off_globe) > 10 else ''}); their ways are cut there",
+            stacklevel=4,
+        )
+    if seg.n_too_far:
+        named = ", ".join(f"way {w} nodes {u}-{v} ({km:,.0f} km)" for w, u, v, km in seg.too_far)
+        warnings.warn(
+            f"from_osm: {seg.n_too_far} segment(s) are longer than {_arrays.MAX_SEGMENT_M / 1000:g} km, so a "
+            f"coordinate is wrong ({named}{' ...' if seg.n_too_far > 10 else ''}); left out",
+            stacklevel=4,
+        )
 
 
 def _say_left_out(ways: _arrays.WayTable, collapsed: int, collapsed_ways: list[int]) -> None:
