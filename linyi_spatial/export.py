@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -63,7 +64,38 @@ def _flat(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         out[col] = [";".join(map(str, v)) if isinstance(v, (tuple, list)) else v for v in out[col]]
         if not all(v is None or isinstance(v, str) for v in out[col]):
             out[col] = out[col].map(lambda v: None if v is None else str(v))
-    return out
+    return _field_names(out, geometry)
+
+
+_RESERVED = {"fid", "geom", "geometry"}
+"""Field names a GeoPackage layer keeps for itself (its feature id and geometry column), in any case."""
+
+
+def _field_names(frame: pd.DataFrame, geometry: str | None) -> pd.DataFrame:
+    """Columns renamed where a GeoPackage would refuse them, said in a warning.
+
+    A reserved name (``fid``, ``geom``) or a name equal to another's but for case (SQLite compares names
+    without case) becomes ``<name>_2``, ``_3``...
+    """
+    taken: set[str] = set()
+    renamed: dict[str, str] = {}
+    for col in frame.columns:
+        if col == geometry:
+            continue
+        name, k = str(col), 2
+        while name.lower() in _RESERVED or name.lower() in taken:
+            name, k = f"{col}_{k}", k + 1
+        taken.add(name.lower())
+        if name != str(col):
+            renamed[str(col)] = name
+    if not renamed:
+        return frame
+    warnings.warn(
+        f"to_geopackage: column(s) renamed for the GeoPackage (reserved or equal but for case): {renamed}",
+        UserWarning,
+        stacklevel=4,
+    )
+    return frame.rename(columns=renamed)
 
 
 def _network_layers(G: nx.Graph) -> dict[str, gpd.GeoDataFrame]:

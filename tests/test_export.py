@@ -166,3 +166,26 @@ def test_linyi_geopackage_carries_qgis_styles_with_the_map_classes(tmp_path):
     assert styles["surface"][1].count("<range ") == 7  # the six bands of 15–120 min and beyond
     with pytest.raises(ls.DataError, match="styles for layer"):
         ls.to_geopackage(tmp_path / "bad.gpkg", made_up_structure(), styles={"nowhere": "<qgis/>"})
+
+
+@pytest.mark.parametrize(
+    ("extra", "renamed"),
+    [({"geom": 1}, {"geom": "geom_2"}), ({"fid": "x"}, {"fid": "fid_2"}), ({"Label": "y"}, {"Label": "Label_2"}),
+     ({"GEOM": 2, "geom_2": 3}, {"GEOM": "GEOM_2", "geom_2": "geom_2_2"})],
+)  # fmt: skip
+def test_columns_a_geopackage_refuses_are_renamed_and_said_not_the_whole_file_lost(tmp_path, extra, renamed):
+    """A units column ``geom`` or ``fid``, or one equal to another but for case, made the whole export fail."""
+    import dataclasses
+
+    import geopandas as gpd
+
+    from linyi_spatial.testing import made_up_structure
+
+    s = made_up_structure()
+    s = dataclasses.replace(s, units=s.units.assign(**extra))
+    with pytest.warns(UserWarning, match="column\\(s\\) renamed for the GeoPackage"):
+        path = ls.to_geopackage(tmp_path / "v.gpkg", s)
+    units = gpd.read_file(path, layer="units")
+    for old, new in renamed.items():
+        assert units[new].tolist() == [extra[old]] * len(units)
+    assert len(units) == 5
