@@ -311,6 +311,7 @@ def test_fuzz_parameters_give_named_errors_or_results(G, s, T, cutoff, batch, ha
     y=st.floats(allow_nan=True, allow_infinity=True, width=32),
     crs=st.sampled_from([4326, 32632, None]),
 )
+@pytest.mark.filterwarnings("ignore:.*lie more than 100 km from the network")  # points anywhere on the globe
 def test_fuzz_points_give_named_errors_or_results(G, x, y, crs):
     pts = gpd.GeoSeries([Point(x, y)], crs=crs)
     try:
