@@ -64,7 +64,11 @@ class OptionError(_ProblemsError):
 
 
 class ClusterError(LinyiSpatialError, RuntimeError):
-    """A Dask cluster failed a computation: lost workers, lost data, or no answer within the timeout."""
+    """Workers failed a computation.
+
+    A Dask cluster (lost workers, lost data, no answer within the timeout) or the library's own worker
+    processes (one killed or out of memory).
+    """
 
 
 class MissingFontError(LinyiSpatialError, RuntimeError):

@@ -448,3 +448,21 @@ def test_linyi_headline_ranges_as_the_readme_states_them():
     rail = s.shares("time_to_core_car_or_rail_min").loc["371326"]
     assert rail.idxmax() == "station_penalty_min"
     assert (s.shares("time_to_core_min")["station_penalty_min"] == 0).all()
+
+
+def _dies(args):
+    import os
+
+    os._exit(9)  # as a worker killed by the system (OOM killer, kill -9)
+
+
+def test_a_worker_process_that_dies_is_a_named_error(monkeypatch):
+    """A killed sensitivity worker was a raw BrokenProcessPool; it is a ClusterError saying what to do."""
+    from linyi_spatial.errors import ClusterError
+    from linyi_spatial.sensitivity import run
+
+    monkeypatch.setattr(run, "_run_chunk", _dies)  # the pool's workers run this instead
+    space = sa.ParameterSpace([sa.speed("trunk", 45, 70, 60)])
+    with pytest.raises(ClusterError, match=r"a sensitivity worker process died .* run again, with fewer processes"):
+        sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(), space, n=6,
+                       processes=2)  # fmt: skip

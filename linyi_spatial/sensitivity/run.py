@@ -12,6 +12,7 @@ design, re-timing the graphs with :class:`~linyi_spatial.sensitivity.reweight.Re
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import math
 import multiprocessing
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -29,7 +30,7 @@ from ..accessibility.population import PLACE_WEIGHTS
 from ..accessibility.scores import default_weights
 from ..catalog import MEASURES, higher_is_better
 from ..decay import Decay, DecayFunction, as_decay
-from ..errors import DataError, LinyiSpatialError
+from ..errors import ClusterError, DataError, LinyiSpatialError
 from ..network.link import DEFAULT_ACCESS, Access
 from .reweight import EDGE_TARGETS, Reweighter
 from .space import ParameterSpace
@@ -311,10 +312,16 @@ def _evaluate(
         parts = [f.result() for f in futures]
     else:
         ctx = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(
-            processes, mp_context=ctx, initializer=_init_worker, initargs=(shipped,)
-        ) as pool:
-            parts = list(pool.map(_run_chunk, [(c, units, measures, None) for c in chunks]))
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                processes, mp_context=ctx, initializer=_init_worker, initargs=(shipped,)
+            ) as pool:
+                parts = list(pool.map(_run_chunk, [(c, units, measures, None) for c in chunks]))
+        except concurrent.futures.process.BrokenProcessPool:
+            raise ClusterError(
+                f"a sensitivity worker process died (killed, or out of memory) while running {len(rows)} samples "
+                f"in {processes} processes; nothing was kept: run again, with fewer processes or processes=1"
+            ) from None
     return np.concatenate(parts) if parts else np.empty((0, len(units), len(measures)))
 
 
