@@ -1,5 +1,8 @@
 """Fuzz the public API with hypothesis for a fixed time: every call gives a result or a named error.
 
+Entry points include the input gates: user files by content (local_file), OSM tags and coordinates
+(from_osm), scenario lines files (read_lines), classes (classify) and equity (gini, theil).
+
     python benchmarks/fuzz_api.py                # 10 minutes (600 s)
     python benchmarks/fuzz_api.py --seconds 30   # a quick run
 
@@ -409,6 +412,116 @@ def e_spec(d: Draw) -> bool:
     files["spec"].write_text(text.replace(field, f"{key} = {value}", 1), encoding="utf-8")
     s = ls.SpatialStructure.from_file(files["spec"])
     return len(s.units) == 5
+
+
+def _weights_and_values(d: Draw) -> tuple[list[Any], list[Any]]:
+    n = d(st.integers(0, 6))
+    magnitude = st.one_of(st.floats(0, 1e6), st.sampled_from([0.0, 5e-324, 1e-300, 1e300, 1.7e308]))
+    values = d(st.lists(st.one_of(magnitude, st.sampled_from([float("nan"), float("inf"), -1.0, "x"])),
+                        min_size=n, max_size=n))  # fmt: skip
+    weights = d(st.lists(st.one_of(magnitude, st.sampled_from([float("nan"), -1.0])), min_size=n, max_size=n))
+    return values, weights
+
+
+def e_gini(d: Draw) -> bool:
+    from linyi_spatial.accessibility import gini
+
+    values, weights = _weights_and_values(d)
+    g = gini(values, weights)
+    if math.isnan(g):
+        return not any(
+            isinstance(v, float) and math.isfinite(v) and w > 0 for v, w in zip(values, weights, strict=True)
+        )
+    finite = [(float(v), float(w)) for v, w in zip(values, weights, strict=True) if math.isfinite(float(v)) and w > 0]
+    top = max(v for v, _ in finite) or 1.0  # of the people counted (a value without people scales nothing)
+    scaled = gini([v / top * 7.0 for v, _ in finite], [w for _, w in finite])  # the same at any magnitude
+    return 0.0 <= g <= 1.0 and abs(g - scaled) < 1e-9
+
+
+def e_theil(d: Draw) -> bool:
+    from linyi_spatial.accessibility import theil
+
+    values, weights = _weights_and_values(d)
+    out = theil(values, weights, groups=d(st.lists(st.sampled_from("ab"), min_size=len(values), max_size=len(values))))
+    t = float(out["theil"])
+    return math.isnan(t) or (t >= -1e-12 and abs(t - out["between"] - out["within"]) < 1e-9)
+
+
+def e_classify(d: Draw) -> bool:
+    from linyi_spatial.viz.classes import classify
+
+    extreme = st.sampled_from([0.0, 1e308, -1e308])
+    values = d(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), extreme), max_size=12))
+    scheme = d(st.sampled_from(["quantiles", "fisher_jenks", "equal_interval", "natural"]))
+    idx, bins = classify(pd.Series(values, dtype=float), k=d(st.integers(1, 7)), scheme=scheme)
+    finite = [v for v in values if math.isfinite(v)]
+    ok_idx = all((i == -1) == (not math.isfinite(v)) for i, v in zip(idx, values, strict=True)) and all(
+        0 <= i < max(len(bins), 1) for i in idx if i >= 0
+    )
+    return ok_idx and bins == sorted(bins) and (not finite or bins[-1] == max(finite))
+
+
+def e_read_lines(d: Draw) -> bool:
+    import tempfile
+    from pathlib import Path
+
+    stops = d(st.sampled_from(['["c", "d"]', '"ce"', "5", "[]", '["c", [10.3, 50.2], "d"]', '[["x", 1]]']))
+    speed = d(st.sampled_from(["", "speed_kph = true", "speed_kph = 1e300", "speed_kph = 80", "speed_kph = -3",
+                               'speed_kph = "fast"', "speed_kph = nan"]))  # fmt: skip
+    opened = d(st.sampled_from(["", "opened = 2030", 'opened = "soon"', "opened = 2030.5", "opened = false"]))
+    line_id = d(st.sampled_from(['"x"', '"a"', "3", '""']))
+    path = Path(tempfile.mkdtemp(prefix="fuzz_lines_")) / "s.toml"
+    path.write_text(f"[[lines]]\nid = {line_id}\nstops = {stops}\n{speed}\n{opened}\n", encoding="utf-8")
+    H = ls.network.add_lines(G, path, region=S.units)
+    return all(math.isfinite(t) and t >= 0 for *_, t in H.edges(data="travel_time"))
+
+
+def e_local_file(d: Draw) -> bool:
+    import tempfile
+    from pathlib import Path
+
+    from linyi_spatial._io import local_file
+
+    head = d(st.sampled_from([b"", b"{", b"<osm", b"<OGRVRTDataSource>", b"SQLite format 3\x00", b"\x00\x00\x27\x0a",
+                              b"II*\x00", b"BZh9", b"PK\x03\x04", b"\xef\xbb\xbf{", b"id,lon\n"]))  # fmt: skip
+    body = d(st.binary(max_size=64))
+    kind = d(st.sampled_from(["vector", "raster", "osm", "text"]))
+    name = d(st.sampled_from(["u.geojson", "/vsicurl/http://127.0.0.1:9/u.geojson", "u.gpkg", "dir"]))
+    folder = Path(tempfile.mkdtemp(prefix="fuzz_files_"))
+    path = folder / name if not name.startswith("/vsi") else Path(name)
+    if name == "dir":
+        path.mkdir()
+    elif not name.startswith("/vsi"):
+        path.write_bytes(head + body)
+    return local_file(path, "file", kind=kind) == path
+
+
+def e_from_osm(d: Draw) -> bool:
+    import tempfile
+    from pathlib import Path
+
+    from linyi_spatial.network.osm import MAXSPEED_RANGE_KPH
+
+    lat = d(st.sampled_from(["35.0", "35.001", "91", "-90", "1e308", "nan", "abc", "0"]))
+    lon = d(st.sampled_from(["118.0", "181", "-180", "118.002"]))
+    speeds = d(st.lists(st.sampled_from(["30", "3000", "99999 mph", "0.0001", "50 knots", "none", "30;3000", "-5",
+                                         "DE:urban", ""]), min_size=5, max_size=5))  # fmt: skip
+    refs = d(st.lists(st.sampled_from([1, 2, 3, 4]), min_size=2, max_size=8))
+    nodes = (f'<node id="1" lat="35.0" lon="118.0"/><node id="2" lat="35.002" lon="118.0"/>'
+             f'<node id="3" lat="{lat}" lon="{lon}"/><node id="4" lat="35.002" lon="118.002"/>')  # fmt: skip
+    ways = "".join(
+        f'<way id="{10 + i}">' + "".join(f'<nd ref="{r}"/>' for r in (refs if i == 0 else [1, 2, 4, 1][i % 3 :]))
+        + '<tag k="highway" v="residential"/>' + (f'<tag k="maxspeed" v="{s}"/>' if s else "") + "</way>"
+        for i, s in enumerate(speeds)
+    )  # fmt: skip
+    path = Path(tempfile.mkdtemp(prefix="fuzz_osm_")) / "x.osm"
+    path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{ways}</osm>', encoding="utf-8")
+    H = ls.from_osm(path, simplify=d(st.booleans()))
+    low, high = MAXSPEED_RANGE_KPH
+    return all(low <= s <= high for *_, s in H.edges(data="speed_kph")) and all(
+        math.isfinite(t) and t >= 0
+        for *_, t in H.edges(data="travel_time")  # 0 between nodes at one point
+    )
 
 
 ENTRIES: dict[str, Callable[[Draw], bool]] = {

@@ -126,3 +126,14 @@ def test_gini_and_theil_edge_cases_are_defined(values, expected):
     else:
         assert g == pytest.approx(expected)
         assert t == pytest.approx(THEIL_1_3 if expected == 0.25 else 0.0)
+
+
+def test_gini_of_equal_values_is_zero_not_a_rounding_below_it():
+    """Fuzz: gini([1e300, 1e300], [0.19, 114317.28]) was -2.2e-16."""
+    assert gini([1e300, 1e300], [0.19, 114317.28053721083]) == 0.0
+
+
+@pytest.mark.parametrize("call", [lambda: gini([1, "x"]), lambda: gini([1, 2], [1, "y"]), lambda: theil(["a", 1])])
+def test_values_that_are_not_numbers_are_named(call):
+    with pytest.raises(DataError, match=r"must be numbers; position \d is '[xya]'"):
+        call()

@@ -333,3 +333,14 @@ def test_osm_tags_let_osmnx_read_the_embedded_graph(g2020):
     hsr = [d for _, _, d in g2020.edges(data=True) if d.get("class") == "hsr"]
     assert hsr
     assert all(d["railway"] == "rail" and d["highspeed"] == "yes" for d in hsr)
+
+
+def test_a_link_between_two_nodes_at_one_point_is_named():
+    """Fuzz: two seats given the same coordinates made a 0 m, 0 s road between them."""
+    from linyi_spatial.network import build_network
+    from linyi_spatial.testing import made_up_tables
+
+    nodes, routes = made_up_tables()
+    nodes.loc[nodes["id"] == "d", ["lon", "lat"]] = nodes.loc[nodes["id"] == "b", ["lon", "lat"]].to_numpy()
+    with pytest.raises(NetworkError, match=r"link b-d \(route t5\) has length 0: nodes 'b' and 'd' lie at the same"):
+        build_network(nodes, routes, year=2035)

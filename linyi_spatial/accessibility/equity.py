@@ -32,10 +32,28 @@ from ..errors import DataError
 __all__ = ["equity", "gini", "lorenz", "theil"]
 
 
+def _numbers(values: object, label: str, what: str) -> np.ndarray:
+    """A flat float array, or a :class:`DataError` naming the first entry that is not a number."""
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        items = list(values) if isinstance(values, (list, tuple, pd.Series, np.ndarray)) else [values]
+        bad = next((i for i, v in enumerate(items) if not _is_number(v)), 0)
+        raise DataError(f"{label}: {what} must be numbers; position {bad} is {items[bad]!r}") from None
+
+
+def _is_number(v: object) -> bool:
+    try:
+        float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _clean(values: object, weights: object, label: str) -> tuple[np.ndarray, np.ndarray, float]:
     """Finite values with positive weight, and the people left out for a value that is not finite."""
-    x = np.asarray(values, dtype=float).ravel()
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
+    x, w = _numbers(values, label, "values"), None if weights is None else _numbers(weights, label, "weights")
+    w = np.ones_like(x) if w is None else w
     if len(w) != len(x):
         raise DataError(f"{label}: {len(x)} values but {len(w)} weights")
     bad = ~np.isfinite(w) | (w < 0)
@@ -128,7 +146,7 @@ def gini(values: object, weights: object = None) -> float:
         return 0.0
     curve = lorenz(x, w)
     p, v = curve["people_share"].to_numpy(), curve["value_share"].to_numpy()
-    return float(1.0 - np.sum(np.diff(p) * (v[1:] + v[:-1])))
+    return float(np.clip(1.0 - np.sum(np.diff(p) * (v[1:] + v[:-1])), 0.0, 1.0))  # rounding stays in 0-1
 
 
 def theil(values: object, weights: object = None, groups: object = None) -> pd.Series:
@@ -156,12 +174,12 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
     >>> round(float(t["theil"]), 4), round(float(t["between"]), 4), float(t["within"])
     (0.1308, 0.1308, 0.0)
     """
-    x = np.asarray(values, dtype=float).ravel()
+    x = _numbers(values, "theil", "values")
     g = None if groups is None else np.asarray(groups, dtype=object).ravel()
     if g is not None and len(g) != len(x):
         raise DataError(f"theil: {len(x)} values but {len(g)} groups")
     keep_all = np.isfinite(x)
-    w_all = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
+    w_all = np.ones_like(x) if weights is None else _numbers(weights, "theil", "weights")
     xs, ws = _scaled(*_clean(x, w_all, "theil")[:2])
     gs = None if g is None else g[keep_all & (w_all > 0)]
     out = {"theil": _theil(xs, ws)}

@@ -441,6 +441,12 @@ def build_network(  # noqa: PLR0913 - OSMnx-style keyword options, each document
         stated=lengths.stated,
         problems=problems,
     )
+    for lk in links:  # two ends at one point: the table says two places are one (a copied coordinate)
+        if not lk["length"] > 0 and lk["u"] != lk["v"]:
+            problems.append(
+                f"link {lk['u']}-{lk['v']} (route {lk.get('route', '?')}) has length 0: nodes {lk['u']!r} and "
+                f"{lk['v']!r} lie at the same point ({lonlat[lk['u']][0]:g}, {lonlat[lk['u']][1]:g})"
+            )
     if problems:
         raise NetworkError(problems)
     G: nx.MultiDiGraph = nx.MultiDiGraph(
