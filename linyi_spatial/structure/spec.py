@@ -324,7 +324,17 @@ class _Builder:
         if self.problems or len(units) < 2:
             return
         proj = units.geometry.to_crs(projected_crs(units))
-        i, j = proj.sindex.query(proj, predicate="overlaps")
+        if not proj.is_valid.all():  # far from its UTM zone a polygon can fold over itself: repaired to compare
+            proj = gpd.GeoSeries(shapely.make_valid(proj.to_numpy()), index=proj.index, crs=proj.crs)
+        try:
+            i, j = proj.sindex.query(proj, predicate="overlaps")
+        except shapely.errors.GEOSException as exc:
+            west, _, east, _ = units.to_crs(WGS84).total_bounds
+            self.fail(
+                f"the units span {east - west:.0f}° of longitude, too wide for one UTM zone to compare them "
+                f"({exc}); split the region, or give units within about 30° of longitude"
+            )
+            return
         for a, b in zip(i[i < j], j[i < j], strict=True):
             overlap_km2 = proj.iloc[a].intersection(proj.iloc[b]).area / 1e6
             smaller_km2 = min(proj.iloc[a].area, proj.iloc[b].area) / 1e6
