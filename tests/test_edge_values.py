@@ -244,3 +244,17 @@ def test_units_too_wide_for_one_utm_zone_are_named_not_a_geos_exception(tmp_path
     monkeypatch.setattr(gpd.sindex.SpatialIndex, "query", refuses)
     with pytest.raises(SpecError, match=r"the units span 1° of longitude, too wide for one UTM zone .* side location"):
         SpatialStructure.from_file(files["spec"])
+
+
+@pytest.mark.parametrize("column", ["composite_score", "p_time_to_core_min_above_60"])
+def test_grey_units_are_explained_in_the_legend(column):
+    """A unit without a value is drawn grey; the legend says what grey means (in both languages)."""
+    from linyi_spatial.viz.accessibility import NO_DATA, measure_classes
+
+    values = pd.Series([0.2, 0.6, NAN], index=list("abc"))
+    for lang, words in (("en", "no value (e.g. nobody lives there)"), ("zh", "无值（如无人居住）")):
+        fills, items = measure_classes(values, column, lang)
+        assert fills["c"] == NO_DATA
+        assert items[-1] == ("box", NO_DATA, words)
+    fills, items = measure_classes(values.fillna(0.9), column, "en")
+    assert NO_DATA not in [colour for _, colour, _ in items]

@@ -45,6 +45,7 @@ from typing import Any
 
 import branca.element
 import numpy as np
+import pandas as pd
 
 from .i18n import tr
 
@@ -218,10 +219,10 @@ def fmt(value: object, digits: int = 1, lang: str = "en") -> str:
 
     Examples
     --------
-    >>> fmt(1234567), fmt(12.345), fmt(float("inf")), fmt(float("inf"), lang="zh")
-    ('1,234,567', '12.3', 'unreachable', '不可达')
+    >>> fmt(1234567), fmt(12.345), fmt(float("inf")), fmt(float("inf"), lang="zh"), fmt(pd.NA)
+    ('1,234,567', '12.3', 'unreachable', '不可达', '')
     """
-    if value is None or (isinstance(value, (float, np.floating)) and not np.isfinite(value)):
+    if value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and not np.isfinite(value)):
         return tr("unreachable", lang) if isinstance(value, (float, np.floating)) and np.isinf(value) else ""
     if isinstance(value, (bool, np.bool_)):
         return tr("yes" if value else "no", lang)

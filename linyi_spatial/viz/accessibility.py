@@ -239,7 +239,12 @@ def measure_classes(
     colours = ramp(len(bins), reverse=higher_is_better(column))
     fills = pd.Series([colours[j] if j >= 0 else NO_DATA for j in idx], index=values.index)
     labels = class_labels(values, idx, len(bins), measure_unit(column), lang)
-    return fills, [("box", colours[j], text) for j, text in labels.items()]
+    return fills, [("box", colours[j], text) for j, text in labels.items()] + _no_value(idx, lang)
+
+
+def _no_value(idx: np.ndarray, lang: str) -> list[tuple[str, str, str]]:
+    """The legend's grey item when some unit has no value (drawn :data:`NO_DATA`), so grey never goes unexplained."""
+    return [("box", NO_DATA, tr("no value (e.g. nobody lives there)", lang))] if (np.asarray(idx) < 0).any() else []
 
 
 def _is_probability(column: str) -> bool:
@@ -267,7 +272,7 @@ def _probability_classes(values: pd.Series, column: str, lang: str) -> tuple[pd.
         tr("{p} or more", lang, p=pct[2]),
     ]
     fills = pd.Series([colours[j] if j >= 0 else NO_DATA for j in idx], index=values.index)
-    return fills, [("box", colours[j], labels[j]) for j in range(5)]
+    return fills, [("box", colours[j], labels[j]) for j in range(5)] + _no_value(idx, lang)
 
 
 _SHARED_JS = """

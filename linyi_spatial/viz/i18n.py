@@ -36,6 +36,7 @@ _WORDS: dict[str, str] = {
     # ranges of a sensitivity run
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
+    "no value (e.g. nobody lives there)": "无值（如无人居住）",
     "facility": "设施",
     "expressway interchange": "高速公路出入口",
     "high-speed railway station": "高铁站",
