@@ -37,6 +37,7 @@ _WORDS: dict[str, str] = {
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
     "no value (e.g. nobody lives there)": "无值（如无人居住）",
+    "{n} of {total} unit names left out where they would overlap": "{total} 个单元名称中有 {n} 个因会重叠而未标注",
     "facility": "设施",
     "expressway interchange": "高速公路出入口",
     "high-speed railway station": "高铁站",

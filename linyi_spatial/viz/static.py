@@ -277,13 +277,20 @@ def _aligned(x: float, y: float, w: float, h: float, ha: str, va: str) -> tuple[
     return x0 - pw, y0 - ph, x0 + w + pw, y0 + h + ph
 
 
-def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.GeoDataFrame]]) -> None:
+def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.GeoDataFrame]]) -> tuple[int, int]:
     """Write every layer's names, each where it overlaps no name placed before it (places first).
 
     Each name is measured once; its candidate positions are boxes computed
     from that size, compared with the names already placed through a grid
     index (linear in the number of names), and the text is drawn once, at
-    the best position.
+    the best position. A place or axis is always named (where it overlaps
+    least when nothing is free); a unit or a context area only where there
+    is room, so hundreds of units never become a pile of text.
+
+    Returns
+    -------
+    (int, int)
+        Unit names left out for lack of room, and unit names in all.
     """
     from matplotlib import patheffects
     from matplotlib.transforms import offset_copy
@@ -301,6 +308,7 @@ def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.
     y0, y1 = ax.get_ylim()
     visible = shapely.box(x0, y0, x1, y1)
     order = {"place": 0, "axis": 1, "unit": 2, "context": 3}
+    units_named = [0, 0]  # left out, in all
     for layer, rows in sorted(drawn, key=lambda item: order.get(item[0].label_kind, 4)):
         if layer.labels is None or rows.empty:
             continue
@@ -328,8 +336,11 @@ def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.
                     best = (overlap, box, (dx * step, dy * step, ha, va))
                 if overlap == 0.0:
                     break
-            if best is None or (best[0] > 0 and layer.context):  # surroundings are named only where there is room
+            if layer.label_kind == "unit":
+                units_named[1] += 1
+            if best is None or (best[0] > 0 and (layer.context or layer.label_kind == "unit")):  # only with room
                 artist.remove()
+                units_named[0] += int(layer.label_kind == "unit" and not layer.context)
                 continue
             sx, sy, ha, va = best[2]
             artist.set_transform(offset_copy(ax.transData, fig=fig, x=sx, y=sy, units="points"))
@@ -337,6 +348,7 @@ def _label_layers(fig: Figure, ax: Axes, drawn: Sequence[tuple[StaticLayer, gpd.
             artist.set_verticalalignment(va)  # type: ignore[arg-type]
             artist.set_path_effects([patheffects.withStroke(linewidth=2.5, foreground="white")])
             index.add(best[1])
+    return units_named[0], units_named[1]
 
 
 def _north_arrow(ax: Axes, extent: Sequence[float], angle_deg: float, lang: str) -> None:
@@ -562,7 +574,11 @@ def _lay_out(  # noqa: PLR0913 - static_map's arguments
     _side_panel(fig, panel=panel, legends=legends, inset=inset, drawn=drawn, extent=extent, crs=crs, side=side,
                 lang=lang)  # fmt: skip
     fig.canvas.draw()  # names are placed against the drawn sheet
-    _label_layers(fig, ax, drawn)
+    left_out, named = _label_layers(fig, ax, drawn)
+    if left_out:  # said on the sheet, in the title band's free right end: a unit without its name was not forgotten
+        note = tr("{n} of {total} unit names left out where they would overlap", lang, n=f"{left_out:,}",
+                  total=f"{named:,}")  # fmt: skip
+        fig.text(1 - 10 / width_mm, 1 - 12 / height_mm, note, ha="right", va="top", fontsize=6.5, color="#444")
 
 
 def _graticule(ax: Axes, extent: Sequence[float], crs: str) -> None:
