@@ -184,7 +184,7 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
     gs = None if g is None else g[keep_all & (w_all > 0)]
     out = {"theil": _theil(xs, ws)}
     if gs is not None:
-        mu = np.average(xs, weights=ws) if ws.sum() > 0 else np.nan
+        people = float(ws.sum())
         total = float((ws * xs).sum())
         between = within = 0.0
         for key in pd.unique(gs):
@@ -193,24 +193,28 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
             mass = float((wg * xg).sum())
             if mass <= 0 or total <= 0:
                 continue
-            share = mass / total
-            mu_g = mass / wg.sum()
-            between += share * np.log(mu_g / mu)
+            share = mass / total  # the group's share of the total against its share of the people
+            between += share * (np.log(share) - np.log(float(wg.sum()) / people))
             within += share * _theil(xg, wg)
         out.update(between=float(between), within=float(within))
     return pd.Series(out)
 
 
 def _theil(x: np.ndarray, w: np.ndarray) -> float:
-    if w.sum() <= 0:
+    """``T = Σ s_i ln(s_i / p_i)`` with ``s_i`` the share of the total and ``p_i`` of the people: the same
+    index as ``Σ p_i r_i ln r_i`` (``r_i = x_i / μ``), in terms that stay in range whatever the magnitudes.
+    """
+    people = w.sum()
+    if people <= 0:
         return float("nan")
-    mu = np.average(x, weights=w)
-    if mu <= 0:
+    mass = w * x
+    total = mass.sum()
+    if total <= 0:
         return 0.0
-    r = x / mu
+    s, q = mass / total, w / people
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(r > 0, r * np.log(r), 0.0)  # 0 ln 0 = 0
-    return float(np.average(terms, weights=w))
+        terms = np.where(s > 0, s * (np.log(s) - np.log(q)), 0.0)  # 0 ln 0 = 0
+    return max(float(terms.sum()), 0.0)  # never below 0 (rounding)
 
 
 def equity(
