@@ -201,8 +201,10 @@ def theil(values: object, weights: object = None, groups: object = None) -> pd.S
 
 
 def _theil(x: np.ndarray, w: np.ndarray) -> float:
-    """``T = Σ s_i ln(s_i / p_i)`` with ``s_i`` the share of the total and ``p_i`` of the people: the same
-    index as ``Σ p_i r_i ln r_i`` (``r_i = x_i / μ``), in terms that stay in range whatever the magnitudes.
+    """The Theil index from shares: ``T = Σ s_i ln(s_i / p_i)``.
+
+    ``s_i`` is the share of the total and ``p_i`` of the people: the same index as ``Σ p_i r_i ln r_i``
+    (``r_i = x_i / μ``), in terms that stay in range whatever the magnitudes.
     """
     people = w.sum()
     if people <= 0:
