@@ -188,10 +188,11 @@ def test_cli_out_must_be_a_writable_folder(files, tmp_path, capsys):
     assert info.value.code == 2
     a_file = tmp_path / "a_file.txt"
     a_file.write_text("keep me", encoding="utf-8")
-    assert main(["maps", "--spec", spec, "--out", str(a_file), "--quiet"]) == 2
-    assert "is a file" in capsys.readouterr().err
-    assert main(["maps", "--spec", spec, "--out", str(a_file / "sub"), "--quiet"]) == 2
-    assert "cannot create the output folder" in capsys.readouterr().err
+    for out, said in ((a_file, "is a file, not a folder"), (a_file / "sub", "cannot create the output folder")):
+        with pytest.raises(SystemExit) as info:  # refused with the other options, before any work
+            main(["maps", "--spec", spec, "--out", str(out), "--quiet"])
+        assert info.value.code == 2
+        assert said in capsys.readouterr().err
     assert a_file.read_text(encoding="utf-8") == "keep me"
 
 

@@ -456,6 +456,8 @@ def _check_out(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
         parser.error(f"--out: the path is {len(os.fsencode(str(out.absolute())))} bytes long; give a shorter one")
     if os.path.exists(out) and not os.path.isdir(out):
         parser.error(f"--out {str(out)!r} is a file, not a folder")
+    if parent != out and not os.path.isdir(parent):
+        parser.error(f"cannot create the output folder {str(out)!r}: {str(parent)!r} is a file, not a folder")
 
 
 def _check_tile_keys(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
