@@ -23,6 +23,21 @@ def test_quickstart_runs_verbatim(tmp_path, monkeypatch):
     assert len(quickstart().strip().splitlines()) <= 20
 
 
+def test_quickstart_times_say_their_mode():
+    """The quickstart's times to 沂水 and 平邑 are those the library gives, each by the mode it names."""
+    import linyi_spatial as ls
+    from linyi_spatial import linyi
+    from linyi_spatial.linyi.defaults import CAR_MODES
+
+    line = next(x for x in quickstart().splitlines() if '["yishui", "pingyi"]' in x)
+    assert "≈ 70 (car), 78 (train; car 89)" in line
+    seats = ["yishui", "pingyi"]
+    both = ls.travel_time_matrix(linyi.load_network(2020), ["city_hall"], seats).iloc[0]
+    car = ls.travel_time_matrix(linyi.load_network(2020, modes=CAR_MODES), ["city_hall"], seats).iloc[0]
+    assert both.round(0).tolist() == [70.0, 78.0]
+    assert car.round(0).tolist() == [70.0, 89.0]  # 平邑's 78 min is by train
+
+
 def test_setup_commands_exist_in_makefile():
     text = README.read_text(encoding="utf-8")
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
