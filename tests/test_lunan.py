@@ -130,3 +130,15 @@ def test_a_structure_without_poles_scores_without_the_pole_measure_and_says_so()
     assert "left out as no unit has them" in scores.attrs["composite"]
     with pytest.raises(DataError, match="time_to_nearest_pole_min"):  # a weight the user asked for is never dropped
         unit_accessibility(G, s, cell_km=20, weights={"time_to_nearest_pole_min": 1.0, "time_to_core_min": 1.0})
+
+
+def test_the_hierarchy_report_of_a_region_without_axes_prints_and_exports():
+    """``lunan.hierarchy_report(2020)`` could not be printed (KeyError 'all_axes'): a region of cities has no
+    axes, and its summary says so."""
+    report = lunan.hierarchy_report(2020)
+    assert str(report).startswith("HierarchyReport(11 places")
+    summary = report.summary().set_index("key")
+    assert summary.loc["axes_lq", "value"] == "no axes"
+    assert summary.loc["top_axis", "value"] == "none"
+    assert "no axes" in report.to_html()
+    assert "leaflet" in report.explore().get_root().render().lower()

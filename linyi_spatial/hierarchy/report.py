@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -182,10 +183,11 @@ class HierarchyReport(Explorable):
         sp = self.specifications
         q_range = _spec_range(sp, "q")
         s2_range = _spec_range(sp, "s2")
-        agg = self.axis_agglomeration.drop(index="all_axes")
+        agg = self.axis_agglomeration.drop(index="all_axes", errors="ignore")  # a region of cities has no axes
         top = self.linkages.links.iloc[0]
         link = f"{names.get(top['i'], top['i'])} — {names.get(top['j'], top['j'])}"
-        lq = float(cast(float, self.axis_agglomeration.loc["all_axes", "location_quotient"]))
+        has_axes = "all_axes" in self.axis_agglomeration.index
+        lq = float(cast(float, self.axis_agglomeration.loc["all_axes", "location_quotient"])) if has_axes else math.nan
         rows: list[tuple[str, str, object, str, str]] = [
             ("zipf_q", f"Zipf q ({size}, {n} places, {merged})", float(rs["q"]), "ln S_r = ln S_1 − q ln r (OLS)", ""),
             ("rank_size_r2", "rank-size R²", float(rs["r2"]), "", ""),
@@ -208,7 +210,8 @@ class HierarchyReport(Explorable):
             ("top_axis", "axis most densely settled against the same band turned",
              agg["null_ratio"].idxmax() if len(agg) and agg["null_ratio"].notna().any() else "none",
              "band density / mean density of the band turned (core excluded)", "axis"),
-            ("axes_lq", "all axes: population share / land share (core excluded)", lq, "LQ", ""),
+            ("axes_lq", "all axes: population share / land share (core excluded)", lq if has_axes else "no axes",
+             "LQ", ""),
         ]  # fmt: skip
         if self.urbanization is not None:
             rate = float(self.urbanization.iloc[0]["urbanization_rate"])
