@@ -79,8 +79,11 @@ def urbanization_targets(
     pandas.DataFrame
         Indexed by year: ``urbanization_rate``, ``source`` (base / target
         / logistic path), ``pop_total_projected``, ``urban_pop_implied``,
-        ``urban_pop_increase``, ``logistic_rate``; ``attrs`` hold
-        ``growth_per_year``, the logistic ``r`` and ``t_mid``.
+        ``urban_pop_increase``, ``logistic_rate`` and, at target years,
+        ``path_gap_pp``: the logistic path minus the target in percentage
+        points (the path runs through the base and the *last* target, so an
+        earlier target can be missed: negative, and said so, never hidden);
+        ``attrs`` hold ``growth_per_year``, the logistic ``r`` and ``t_mid``.
 
     Raises
     ------
@@ -143,6 +146,8 @@ def urbanization_targets(
                 "urban_pop_implied": rate * total,
                 "urban_pop_increase": rate * total - u0,
                 "logistic_rate": logistic,
+                # where the path passes a target year: how far it lies from the target (points; < 0 misses it)
+                "path_gap_pp": 100.0 * (logistic - rate) if source == "target" else math.nan,
             }
         )
     out = pd.DataFrame(rows).set_index("year")
