@@ -144,3 +144,60 @@ def test_a_coordinate_stop_never_takes_over_a_node_of_the_network():
     with pytest.raises(ls.errors.NetworkError, match="stop 0 would be the new node 'st:stop0', which the network"):
         add_lines(G, [PlannedLine("st", "Second", ((10.1, 50.3), "c"))])
     assert (G.nodes["st:stop0"]["x"], G.nodes["st:stop0"]["y"]) == before
+
+
+def _through_gap_min(H, line_edges, places):
+    """The least extra time (min) a trip between ``places`` would take through one of ``line_edges``, by networkx."""
+    import itertools
+
+    import networkx as nx
+
+    d = {s: nx.single_source_dijkstra_path_length(H, s, weight="travel_time") for s in places}
+    best = float("inf")
+    for s, t in itertools.permutations(places, 2):
+        for u, v, tt in line_edges:
+            if u in d[s] and t in d[v] and t in d[s]:
+                best = min(best, (d[s][u] + tt + d[v][t] - d[s][t]) / 60.0)
+    return best
+
+
+def test_a_planted_line_that_shortens_a_trip_changes_its_unit_and_one_that_does_not_is_named():
+    """Scenarios register the plan: a fast C–core road shortens Colton's trip to the core and is marked used; a
+    5 km/h B–D road buys nothing and is named with the trip it would serve and by how much it is slower (the
+    same as networkx's)."""
+    from linyi_spatial.accessibility import compare_scenarios
+
+    G, s = made_up_network(2020), made_up_structure()
+    fast = PlannedLine("fast", "Colton fast road", ("c", "a"), line_class="expressway", speed_kph=200)
+    slow = PlannedLine("slow", "Slow lane", ("b", "d"), speed_kph=5)
+    H = add_lines(G, [fast, slow])
+    c = compare_scenarios(G, H, s, labels=("base", "plan"), cell_km=5)
+    assert c.units.loc["C", "time_to_core_min_delta"] < -1.0  # the planted line changes its county
+    assert c.units.loc[["A", "B", "D"], "time_to_core_min_delta"].abs().max() < 1e-9  # the slow lane buys nothing
+    assert c.units.loc["E", "time_to_core_min_delta"] <= 0  # E reaches the core through Colton's new road
+    assert bool(c.lines.loc["fast", "used"]) is True
+    assert c.lines.loc["fast", "trips"] >= 2  # C -> core and core -> C at least
+    slow_row = c.lines.loc["slow"]
+    assert bool(slow_row["used"]) is False
+    edges = [(u, v, d["travel_time"]) for u, v, d in H.edges(data=True) if d.get("route") == "slow"]
+    assert slow_row["gap_min"] == pytest.approx(_through_gap_min(H, edges, ["a", "b", "c", "d", "e"]), abs=1e-9)
+    assert slow_row["reason"].startswith(f"on no quickest trip: the nearest, {slow_row['best_from']} → ")
+    assert "Slow lane" in c.to_html()
+    assert "1 of them on no seat's trip" in repr(c)
+
+
+def test_linyi_2035_lines_that_no_trip_between_seats_takes_are_named():
+    """Linyi's 2035 car network: 临滕高速 is on quickest trips between seats (e.g. 费县 → 莒南), though no seat's
+    trip to the core changes; 高庄互通连接线 is on none (the nearest, 平邑 → 沂水, would be 14.7 min slower)."""
+    from linyi_spatial.accessibility.scenarios import line_use
+    from linyi_spatial.linyi.defaults import CAR_MODES
+
+    u = line_use(linyi.load_network(2020, modes=CAR_MODES), linyi.load_network(2035, modes=CAR_MODES),
+                 linyi.load_structure(axes="anchors"))  # fmt: skip
+    assert u.loc["linteng", "name"] == "临滕高速"
+    assert bool(u.loc["linteng", "used"]) is True
+    assert u.loc["linteng", "trips"] == 22
+    assert bool(u.loc["conn-gaozhuang", "used"]) is False
+    assert u.loc["conn-gaozhuang", "gap_min"] == pytest.approx(14.7, abs=0.05)
+    assert (u.loc["conn-gaozhuang", "best_from"], u.loc["conn-gaozhuang", "best_to"]) == ("Pingyi", "Yishui")
+    assert sorted(u.index[u["used"]]) == ["conn-feixian-s", "dongliang", "linteng"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
 import networkx as nx
@@ -25,7 +25,7 @@ from .surface import travel_time_surface
 if TYPE_CHECKING:
     from ..structure import SpatialStructure
 
-__all__ = ["ScenarioComparison", "compare_scenarios", "line_contributions"]
+__all__ = ["ScenarioComparison", "compare_scenarios", "line_contributions", "line_use"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -54,6 +54,11 @@ class ScenarioComparison(Explorable):
     added_links : geopandas.GeoDataFrame
         Links of scenario b that scenario a lacks (``link``, ``name``,
         ``ref``, ``mode``, ``class``, ``status``), the cause of the changes.
+    lines : pandas.DataFrame
+        Each added line (its links grouped by route) and whether any trip
+        between the seats and the core takes it in scenario b, with the
+        reason when none does (:func:`line_use`): a line that buys nothing
+        is named, never silently absent from the table.
     """
 
     units: pd.DataFrame
@@ -62,11 +67,14 @@ class ScenarioComparison(Explorable):
     label_b: Hashable
     geometry: gpd.GeoDataFrame
     added_links: gpd.GeoDataFrame
+    lines: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
+        unused = "" if self.lines is None else f", {int((~self.lines['used']).sum())} of them on no seat's trip"
+        lines = "" if self.lines is None else f", {len(self.lines)} added lines{unused}"
         return (
             f"ScenarioComparison({self.label_a} -> {self.label_b}: {len(self.units)} units, "
-            f"{len(self.cells)} cells, {len(self.added_links)} added links)"
+            f"{len(self.cells)} cells, {len(self.added_links)} added links{lines})"
         )
 
 
@@ -204,7 +212,111 @@ def compare_scenarios(
         label_b=b_label,
         geometry=geometry,
         added_links=_added_links(G_a, G_b),
+        lines=line_use(G_a, G_b, structure, access=access),
     )
+
+
+def _added_edges(G_a: nx.Graph, G_b: nx.Graph) -> dict[str, list[tuple[Hashable, Hashable, dict[str, object]]]]:
+    """The edges of ``G_b`` whose link ``G_a`` lacks, grouped by line (``route``, else ``ref``, else the link)."""
+    have = {d.get("link", (u, v)) for u, v, d in G_a.edges(data=True)}
+    lines: dict[str, list[tuple[Hashable, Hashable, dict[str, object]]]] = {}
+    for u, v, d in G_b.edges(data=True):
+        link = d.get("link", (u, v))
+        if link in have:
+            continue
+        line = str(d.get("route") or d.get("ref") or link)
+        lines.setdefault(line, []).append((u, v, d))
+    return lines
+
+
+def line_use(
+    G_a: nx.Graph, G_b: nx.Graph, structure: SpatialStructure, *, access: Access | None = None
+) -> pd.DataFrame:
+    """Whether each line ``G_b`` adds is on any quickest trip between the units' seats and the core, and why not.
+
+    The lines are the links of ``G_b`` that ``G_a`` lacks, grouped by route
+    (``route``, else ``ref``). For every ordered pair of places (the seats
+    and the core's anchor, joined to their nodes as the scores join them)
+    and every link ``u → v`` of a line, the best trip through that link
+    takes ``T(s, u) + t(u, v) + T(v, d)`` in ``G_b``; the line is *used*
+    when that equals the quickest trip ``T(s, d)`` for some pair (within
+    1 ms). Otherwise its ``gap_min`` is the least extra time a trip
+    through it would take, and ``reason`` names that trip.
+
+    Parameters
+    ----------
+    G_a, G_b : networkx graph
+        The base and the compared network.
+    structure : SpatialStructure
+    access : Access, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by line: ``name``, ``ref``, ``mode``, ``class``, ``links``,
+        ``used`` (bool), ``trips`` (pairs whose quickest trip takes it),
+        ``best_from``, ``best_to`` (the pair closest to using it when
+        unused, else the first that uses it), ``gap_min`` (0 when used) and
+        ``reason``.
+
+    Examples
+    --------
+    >>> from linyi_spatial.testing import made_up_network, made_up_structure
+    >>> u = line_use(made_up_network(2020), made_up_network(2035), made_up_structure())
+    >>> u[["used", "gap_min"]].round(1).to_dict("index")
+    {'x2': {'used': True, 'gap_min': 0.0}}
+    """
+    from ..network.link import resolve_places
+    from ..routing import travel_time_matrix
+
+    lines = _added_edges(G_a, G_b)
+    columns = ["name", "ref", "mode", "class", "links", "used", "trips", "best_from", "best_to", "gap_min", "reason"]
+    if not lines:
+        return pd.DataFrame(columns=columns)
+    core_anchor = structure.core["anchor"].iloc[0]
+    places = pd.concat([structure.seats, structure.places.loc[[core_anchor]]])
+    places = places[~places.index.duplicated()]
+    nodes = resolve_places(G_b, places.geometry, access=access, label="place")["node"]
+    names = places["name"].where(places["name"].astype(str).str.len() > 0, places.index.to_series()).astype(str)
+    names[core_anchor] = str(structure.core["name"].iloc[0] or core_anchor)  # the core by its own name
+    stops = list(dict.fromkeys(nodes.tolist()))
+    ends = list(dict.fromkeys(n for edges in lines.values() for u, v, _ in edges for n in (u, v)))
+    T = travel_time_matrix(G_b, stops, stops).to_numpy()
+    to_end = travel_time_matrix(G_b, stops, ends)
+    from_end = travel_time_matrix(G_b, ends, stops)
+    place_of = {n: p for p, n in nodes.items()}  # a node's place (the first that joins it)
+    rows = []
+    for line, edges in lines.items():
+        best, best_pair, trips = np.inf, (None, None), 0
+        used_pairs = np.zeros_like(T, dtype=bool)
+        for u, v, d in edges:
+            leg_min = float(cast(float, d["travel_time"])) / 60.0
+            through = to_end[u].to_numpy()[:, None] + leg_min + from_end.loc[[v]].to_numpy()[0][None, :]
+            with np.errstate(invalid="ignore"):  # inf - inf where a pair is unreachable: not a trip
+                gap = through - T
+            np.fill_diagonal(gap, np.inf)
+            gap = np.where(np.isfinite(gap), gap, np.inf)
+            used_pairs |= gap <= 1e-3 / 60.0  # within 1 ms
+            i, j = np.unravel_index(int(np.argmin(gap)), gap.shape)
+            if gap[i, j] < best:
+                best, best_pair = float(gap[i, j]), (stops[i], stops[j])
+        trips = int(used_pairs.sum())
+        first = edges[0][2]
+        a_name, b_name = (str(names.get(place_of.get(n), place_of.get(n, n))) for n in best_pair)
+        used = trips > 0
+        if used:
+            reason = f"on the quickest trip of {trips} pair(s) of places, e.g. {a_name} → {b_name}"
+        elif not np.isfinite(best):
+            reason = "no trip between the places can reach it"
+        else:
+            reason = f"on no quickest trip: the nearest, {a_name} → {b_name}, would be {best:.1f} min slower through it"
+        rows.append({
+            "line": line, "name": first.get("name", ""), "ref": first.get("ref", ""), "mode": first.get("mode", ""),
+            "class": first.get("class", ""), "links": len({d.get("link", (u, v)) for u, v, d in edges}),
+            "used": used, "trips": trips, "best_from": a_name, "best_to": b_name,
+            "gap_min": 0.0 if used else best, "reason": reason,
+        })  # fmt: skip
+    return pd.DataFrame(rows).set_index("line")[columns]
 
 
 def line_contributions(

@@ -198,7 +198,26 @@ def scenario_html(comparison: ScenarioComparison, *, lang: str | None = None) ->
     )
     title = tr("Scenario {b} against {a}: change in travel time", lang, a=a, b=b)
     stop = "。" if lang == "zh" else ". "
-    return f"<p><b>{esc(title)}</b> — {esc(counts)}{stop}{esc(note)}</p>" + _table(header, rows)
+    lines = ""
+    if c.lines is not None and len(c.lines):  # every added line, with whether a trip takes it and why not
+        items = "".join(
+            f"<li>{esc(r['name'] or line)}{esc(' (' + str(r['ref']) + ')' if r['ref'] else '')}: "
+            f"{esc(_line_reason(r, lang))}</li>"
+            for line, r in c.lines.iterrows()
+        )
+        lines = f"<p>{esc(tr('Added lines', lang))}:</p><ul>{items}</ul>"
+    return f"<p><b>{esc(title)}</b> — {esc(counts)}{stop}{esc(note)}</p>" + _table(header, rows) + lines
+
+
+def _line_reason(r: pd.Series, lang: str) -> str:
+    """Whether a trip takes an added line, and why not, in the page's language (see ``line_use``)."""
+    if r["used"]:
+        return tr("on the quickest trip of {n} pair(s) of places, e.g. {a} → {b}", lang, n=int(r["trips"]),
+                  a=r["best_from"], b=r["best_to"])  # fmt: skip
+    if not np.isfinite(float(r["gap_min"])):
+        return tr("no trip between the places can reach it", lang)
+    return tr("on no quickest trip: the nearest, {a} → {b}, would be {gap} min slower through it", lang,
+              a=r["best_from"], b=r["best_to"], gap=f"{float(r['gap_min']):.1f}")  # fmt: skip
 
 
 def _summary_value(value: object, unit: str, lang: str) -> str:

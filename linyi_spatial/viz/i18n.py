@@ -37,6 +37,12 @@ _WORDS: dict[str, str] = {
     "range, 90 % of samples": "区间（90% 的样本）",
     "never (0 %)": "从不（0%）",
     "no value (e.g. nobody lives there)": "无值（如无人居住）",
+    "Added lines": "新增线路",
+    "on the quickest trip of {n} pair(s) of places, e.g. {a} → {b}": "在 {n} 对地点的最快路径上，如 {a} → {b}",
+    "no trip between the places can reach it": "各地点之间的出行都到达不了它",
+    "on no quickest trip: the nearest, {a} → {b}, would be {gap} min slower through it": (
+        "不在任何最快路径上：最接近的 {a} → {b} 经由它要慢 {gap} 分钟"
+    ),
     "{n} of {total} unit names left out where they would overlap": "{total} 个单元名称中有 {n} 个因会重叠而未标注",
     "facility": "设施",
     "expressway interchange": "高速公路出入口",
