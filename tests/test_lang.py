@@ -126,7 +126,9 @@ def test_displays_name_places_and_translate(linyi_results):
 
 def test_scenario_display_shows_each_change_with_its_unit(linyi_results):
     _, _, c = linyi_results
-    header, *rows = _rows(c.to_html(lang="zh"))
+    html = c.to_html(lang="zh")
+    header, *rows = _rows(html.split("</table>")[0])  # the unit table (the lines and the times by mode follow)
+    assert "分方式到核心的时间" in html
     delta = c.units["mean_time_to_seats_min_delta"]
     uid = delta.abs().idxmax()  # the unit whose mean time to the other seats changes most
     assert abs(delta[uid]) > 1

@@ -201,3 +201,19 @@ def test_linyi_2035_lines_that_no_trip_between_seats_takes_are_named():
     assert u.loc["conn-gaozhuang", "gap_min"] == pytest.approx(14.7, abs=0.05)
     assert (u.loc["conn-gaozhuang", "best_from"], u.loc["conn-gaozhuang", "best_to"]) == ("Pingyi", "Yishui")
     assert sorted(u.index[u["used"]]) == ["conn-feixian-s", "dongliang", "linteng"]
+
+
+def test_linyi_2035_by_mode_shows_what_the_planned_rail_buys():
+    """The 2035 comparison's car times to the core do not change; by the better of car and rail 蒙阴 gains 11.5
+    min (0 to 21.5 over the station penalties), and the residents 0.5 min on average."""
+    t = linyi.compare_scenarios(2020, 2035, cell_km=5).by_mode
+    assert t["time_to_core_car_delta_min"].abs().max() < 1e-9
+    assert t.loc["371328", "time_to_core_car_or_rail_delta_min"] == pytest.approx(-11.5, abs=0.05)
+    assert (t.loc["371328", "car_or_rail_delta_low_min"], t.loc["371328", "car_or_rail_delta_high_min"]) == (
+        pytest.approx(-21.5, abs=0.05), pytest.approx(0.0, abs=1e-9))  # fmt: skip
+    assert t.loc["residents", "time_to_core_car_or_rail_delta_min"] == pytest.approx(-0.5, abs=0.05)
+    pop = linyi.load_counties()["pop_2020"].astype(float)
+    weighted = (t.drop(index="residents")["time_to_core_car_or_rail_2035_min"] * pop).sum() / pop.sum()
+    assert t.loc["residents", "time_to_core_car_or_rail_2035_min"] == pytest.approx(weighted, rel=1e-12)
+    seats = linyi.seat_times_to_core(2035)  # the same times as the seat table
+    assert t.drop(index="residents")["time_to_core_car_2035_min"].tolist() == seats["time_to_core_car_min"].tolist()

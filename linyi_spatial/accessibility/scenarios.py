@@ -59,6 +59,11 @@ class ScenarioComparison(Explorable):
         between the seats and the core takes it in scenario b, with the
         reason when none does (:func:`line_use`): a line that buys nothing
         is named, never silently absent from the table.
+    by_mode : pandas.DataFrame, optional
+        Where the caller has timed other modes (e.g. Linyi's car and
+        car-or-rail times to the core, :func:`linyi_spatial.linyi.compare_scenarios`):
+        per unit and for the residents, each mode's time in both scenarios
+        and its change, side by side.
     """
 
     units: pd.DataFrame
@@ -68,6 +73,7 @@ class ScenarioComparison(Explorable):
     geometry: gpd.GeoDataFrame
     added_links: gpd.GeoDataFrame
     lines: pd.DataFrame | None = None
+    by_mode: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         unused = "" if self.lines is None else f", {int((~self.lines['used']).sum())} of them on no seat's trip"

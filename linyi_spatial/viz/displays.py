@@ -206,7 +206,28 @@ def scenario_html(comparison: ScenarioComparison, *, lang: str | None = None) ->
             for line, r in c.lines.iterrows()
         )
         lines = f"<p>{esc(tr('Added lines', lang))}:</p><ul>{items}</ul>"
-    return f"<p><b>{esc(title)}</b> — {esc(counts)}{stop}{esc(note)}</p>" + _table(header, rows) + lines
+    return (
+        f"<p><b>{esc(title)}</b> — {esc(counts)}{stop}{esc(note)}</p>"
+        + _table(header, rows)
+        + lines
+        + _by_mode(c, lang)
+    )
+
+
+def _by_mode(c: ScenarioComparison, lang: str) -> str:
+    """The seats' change in time to the core by car and by the better of car and rail, when the caller timed both."""
+    t = c.by_mode
+    if t is None or not len(t):
+        return ""
+    header = [tr("unit", lang), tr("by car: change", lang), tr("car or rail: change", lang),
+              tr("car or rail: change over the station penalties", lang)]  # fmt: skip
+    rows = [[tr("residents", lang) if uid == "residents" else row["name"],
+             _delta(float(row["time_to_core_car_delta_min"]), "min", lang),
+             _delta(float(row["time_to_core_car_or_rail_delta_min"]), "min", lang),
+             _delta(float(row["car_or_rail_delta_low_min"]), "min", lang) + " – "
+             + _delta(float(row["car_or_rail_delta_high_min"]), "min", lang)] for uid, row in t.iterrows()]  # fmt: skip
+    title = tr("Time to the core by mode, {b} − {a}", lang, a=c.label_a, b=c.label_b)
+    return f"<p><b>{esc(title)}</b></p>" + _table(header, rows)
 
 
 def _line_reason(r: pd.Series, lang: str) -> str:

@@ -38,6 +38,10 @@ _WORDS: dict[str, str] = {
     "never (0 %)": "从不（0%）",
     "no value (e.g. nobody lives there)": "无值（如无人居住）",
     "Added lines": "新增线路",
+    "by car: change": "小汽车：变化",
+    "car or rail: change": "小汽车或铁路：变化",
+    "car or rail: change over the station penalties": "小汽车或铁路：不同车站时间惩罚下的变化",
+    "Time to the core by mode, {b} − {a}": "分方式到核心的时间，{b} − {a}",
     "on the quickest trip of {n} pair(s) of places, e.g. {a} → {b}": "在 {n} 对地点的最快路径上，如 {a} → {b}",
     "no trip between the places can reach it": "各地点之间的出行都到达不了它",
     "on no quickest trip: the nearest, {a} → {b}, would be {gap} min slower through it": (
