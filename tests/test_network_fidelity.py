@@ -244,3 +244,27 @@ def test_every_station_access_link_leads_toward_the_place_it_serves():
         assert km <= nearest + 10, (sid, km, nearest)
         if sid in nodes:
             assert any(v == row["road_node"] for v in load_network(2035).successors(sid))
+
+
+def test_network_check_lists_every_published_distance_with_how_it_was_used(reference):
+    """linyi.network_check() puts the three figures the planner checked (G2 临沂–蒙阴 74 km, 费县–平邑 29 km,
+    临沂–G2/G1511 25 km) beside the network's, says which were fitted (the circuity) and which contradict the
+    interchanges, and whether each lies within ±15 %."""
+    from linyi_spatial import linyi
+    from linyi_spatial.linyi.defaults import REFERENCE_CONFLICTS
+
+    t = linyi.network_check(2020).set_index("figure")
+    assert len(t) == 9
+    assert t.loc["临沂收费站 → 蒙阴收费站 (G2)", ["published_km", "modelled_km", "error_pct"]].tolist() == [
+        74.0,
+        84.0,
+        13.5,
+    ]
+    assert t.loc["费县收费站 → 平邑收费站 (G1511)", ["published_km", "modelled_km", "error_pct"]].tolist() == [
+        29.0, 46.7, 61.0]  # fmt: skip
+    assert t.loc["临沂收费站 → 京沪/日兰互通 (G2)", ["published_km", "modelled_km", "error_pct"]].tolist() == [
+        25.0, 17.0, -31.9]  # fmt: skip
+    assert sorted(t.index[t["use"].str.startswith("not fitted")]) == sorted(REFERENCE_CONFLICTS)
+    assert (t["within_15pct"] == (t["error_pct"].abs() <= 15)).all()
+    assert t["error_pct"].tolist() == reference["error_pct"].round(1).tolist()  # the routed comparison's own
+    assert set(t["source"]) == {"W2"}

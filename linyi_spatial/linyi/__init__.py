@@ -20,6 +20,7 @@ from .analysis import (
     hierarchy_report,
     isochrones,
     load_structure,
+    network_check,
     seat_times_to_core,
     sensitivity,
     sources,

@@ -26,6 +26,7 @@ from ..errors import SpecError
 from ..export import to_geopackage
 from ..network import axes_along_network
 from ..network.link import Access
+from ..network.reference import compare_reference as acc_reference
 from ..structure import SpatialStructure
 from .datasets import data_path, load_counties
 from .defaults import (
@@ -33,6 +34,7 @@ from .defaults import (
     CAR_MODES,
     CORE_NODE,
     PLAN_YEAR,
+    REFERENCE_CONFLICTS,
     SEAPORTS,
     SENSITIVITY_SPACE,
     STATION_PENALTY_MIN,
@@ -378,6 +380,65 @@ def compare_scenarios(
         access=access,
     )
     return replace(comparison, by_mode=times_by_mode(year_a, year_b, access=access))
+
+
+NETWORK_CHECK_TOLERANCE_PCT = 15.0
+"""A published distance the embedded network should meet within ±15 % (the goal for figures held out of any fit)."""
+
+
+def network_check(year: int = BASE_YEAR) -> pd.DataFrame:
+    """The embedded network's distances beside every published road distance used to check it, with the error.
+
+    Each row of ``linyi_reference_distances.csv`` (toll-station to
+    toll-station sections, interchanges and city-to-county distances from
+    the city highway bureau, 2012: W2 in ``data/SOURCES.md``) is routed on
+    the ``year`` network as the table says (via nodes, classes left out,
+    shortest by length or quickest) and its length set beside the published
+    one. ``use`` says how each figure was used: seven chose the circuity
+    of trunk, urban and connector roads (:data:`~linyi_spatial.linyi.defaults.ROAD_CIRCUITY`,
+    1.05), so their agreement is in-sample; the two the interchange
+    positions contradict (:data:`~linyi_spatial.linyi.defaults.REFERENCE_CONFLICTS`)
+    were not fitted. No figure is held out yet: the fit with hold-outs is
+    still to come, and this table is where it will show.
+
+    Parameters
+    ----------
+    year : int, default 2020
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure: ``figure``, ``published_km``, ``modelled_km``,
+        ``error_pct`` (modelled over published, − 1), ``within_15pct``,
+        ``use``, ``published_as`` (the source's words) and ``source``.
+
+    Examples
+    --------
+    >>> t = network_check(2020)
+    >>> len(t), int(t["use"].str.startswith("fitted").sum())
+    (9, 7)
+    """
+    reference = pd.read_csv(data_path("linyi_reference_distances.csv"))
+    checked = acc_reference(load_network(year), reference)
+    out = pd.DataFrame(
+        {
+            "figure": checked["pair"],
+            "published_km": checked["length_km"].astype(float),
+            "modelled_km": checked["network_km"].round(1),
+            "error_pct": checked["error_pct"].round(1),
+            "within_15pct": checked["error_pct"].abs() <= NETWORK_CHECK_TOLERANCE_PCT,
+            "use": [
+                "not fitted: contradicts the interchange positions"
+                if pair in REFERENCE_CONFLICTS
+                else "fitted: chose the trunk/urban/connector circuity"
+                for pair in checked["pair"]
+            ],
+            "published_as": checked["published_as"],
+            "source": checked["source"],
+        }
+    )
+    out.attrs.update(year=year, tolerance_pct=NETWORK_CHECK_TOLERANCE_PCT)
+    return out
 
 
 def times_by_mode(year_a: int = BASE_YEAR, year_b: int = PLAN_YEAR, *, access: Access | None = None) -> pd.DataFrame:

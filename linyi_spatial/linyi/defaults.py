@@ -27,6 +27,7 @@ __all__ = [
     "OSM_NETWORK_SOURCE",
     "PLAN_YEAR",
     "PROJECTED_CRS",
+    "REFERENCE_CONFLICTS",
     "ROAD_CIRCUITY",
     "SENSITIVITY_SPACE",
     "STATION_PENALTY_MIN",
@@ -120,6 +121,10 @@ median absolute error (5.1 %; geometric-mean ratio 1.03), so the agreement repor
 in-sample. Expressways get none: their drawn chain already measures 13.5 % over the published
 临沂–蒙阴 toll distance. With these lengths the median detour index between county seats is 1.27.
 Routes with a sourced length (``linyi_network_lengths.csv``) use it instead."""
+
+REFERENCE_CONFLICTS = ("临沂收费站 → 京沪/日兰互通 (G2)", "费县收费站 → 平邑收费站 (G1511)")
+"""The published distances the schematic interchange positions contradict (``data/SOURCES.md``): kept and
+reported, never used to fit :data:`ROAD_CIRCUITY`."""
 
 MAP_CREDITS = (
     "临沂市新型城镇化规划(2021–2035年) and the 2020 14th-FYP proposal (core, poles, points; the seven axes "
