@@ -233,7 +233,9 @@ def e_urbanization_targets(d: Draw) -> bool:
         saturation=d(st.one_of(st.just(0.85), st.just(d.number()))),
         years=d(st.lists(st.one_of(st.integers(2000, 2100), st.integers(-(10**6), 10**6)), max_size=3)),
     )
-    return _finite(out.drop(columns="source"))
+    return _finite(out.drop(columns=["source", "path_gap_pp"])) and _finite(
+        out.loc[out["source"] == "target", "path_gap_pp"]
+    )
 
 
 def e_gravity_linkages(d: Draw) -> bool:

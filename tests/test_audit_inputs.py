@@ -200,7 +200,9 @@ def test_urbanization_towards_a_tiny_target_does_not_overflow():
     t = urbanization_targets(df, size="p", urban="u", targets={2025: 6e-8}, base_year=2020, years=[2022])
     assert t.loc[2025, "urbanization_rate"] == pytest.approx(6e-8)
     assert 6e-8 < t.loc[2022, "logistic_rate"] < 0.5
-    assert np.isfinite(t.drop(columns="source").to_numpy(dtype=float)).all()
+    assert np.isfinite(t.drop(columns=["source", "path_gap_pp"]).to_numpy(dtype=float)).all()
+    assert np.isfinite(t.loc[2025, "path_gap_pp"])  # defined at target years only (NaN elsewhere, documented)
+    assert t["path_gap_pp"].isna().tolist() == [True, True, False]
 
 
 def test_the_logistic_path_is_the_one_through_base_and_target():
