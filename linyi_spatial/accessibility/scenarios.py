@@ -60,10 +60,9 @@ class ScenarioComparison(Explorable):
         reason when none does (:func:`line_use`): a line that buys nothing
         is named, never silently absent from the table.
     by_mode : pandas.DataFrame, optional
-        Where the caller has timed other modes (e.g. Linyi's car and
-        car-or-rail times to the core, :func:`linyi_spatial.linyi.compare_scenarios`):
-        per unit and for the residents, each mode's time in both scenarios
-        and its change, side by side.
+        Where the caller has timed other modes (e.g. a case study's car and
+        car-or-rail times to the core): per unit and for the residents,
+        each mode's time in both scenarios and its change, side by side.
     """
 
     units: pd.DataFrame
