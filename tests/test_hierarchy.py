@@ -117,16 +117,20 @@ def test_lingang_is_the_pole_with_its_own_size_and_junan_a_point():
     G = linyi.load_network(2020)
     total = hierarchy_report(s, G, size="pop_2020")
     places = total.places
-    # the zone's own 2010 census figure (D2), never 莒南's 841,035
-    assert places.loc["lingang", "pop_2020"] == 161_200  # at most 300,000: a zone, not a county
+    # the zone's only figure of its own is the 2010 census's (D2): never under pop_2020, never 莒南's 841,035
+    assert np.isnan(places.loc["lingang", "pop_2020"])
+    assert places.loc["lingang", "own_pop"] == 161_200  # kept, with its year
     assert places.loc["lingang", "size_year"] == 2010
     assert places.loc["lingang", ["plan_tier", "nested_in", "name"]].tolist() == ["pole", "371327", "临港"]
     assert places.loc["371327", ["plan_tier", "pop_2020"]].tolist() == ["point", 841_035]
     assert set(places.index[places["plan_tier"] == "pole"]) == {"371323", "371326", "lingang"}
-    # counted once: the core's share is over the 12 units' residents, the zone inside its county
+    # the core's share is over the 12 units' residents
     assert total.primacy.loc["pop_2020", "core_share"] == pytest.approx(3_651_868 / 11_018_365)
     assert total.tiers.loc["lingang", "plan_tier"] == "pole"
-    assert "临港 with its own size (2010) inside 莒南县" in total.units_of_analysis
+    assert (
+        "its only figure of its own (161,200) is of 2010, not of pop_2020's year" in total.tiers.loc["lingang", "note"]
+    )
+    assert total.rank_size.loc["pop_2020", "n"] == 10
     # the default (urban) size: the zone has no urban figure of its own, so it is shown and left out, with why
     urban = linyi.hierarchy_report()
     assert "lingang" in urban.places.index
@@ -482,8 +486,8 @@ def test_tiers_are_reported_across_the_standard_specifications():
         "pop_2020, core merged",
         "pop_2020, units separate",
     ]
-    # n: 10 or 12 places by urban size (临港 has no urban figure), 11 or 13 by residents (临港's own 161,200)
-    assert sp["n"].tolist() == [10, 12, 11, 13]
+    # n: 10 or 12 places by either size (临港 has no urban figure, and its residents' only figure is of 2010)
+    assert sp["n"].tolist() == [10, 12, 10, 12]
     # each specification's q is the plain OLS slope on its own places (independent: numpy)
     for label, row in sp.iterrows():
         size, merged = row["size"], row["merge_core"]
@@ -493,23 +497,23 @@ def test_tiers_are_reported_across_the_standard_specifications():
         q = -np.polyfit(np.log(np.arange(1, len(s) + 1)), np.log(s), 1)[0]
         assert row["q"] == pytest.approx(q), label
         assert row["s2"] == pytest.approx(s[0] / s[1]), label
-    assert sp["q"].round(2).tolist() == [0.79, 0.6, 0.84, 0.56]
+    assert sp["q"].round(2).tolist() == [0.79, 0.6, 0.67, 0.4]
     rob = r.tier_robustness
     # a place differs "from the plan" only if it differs in every specification that ranks it
     agree = rob[[c for c in rob.columns if c.startswith("consistent | ")]]
     for place, row in agree.iterrows():
         known = row.dropna()
         assert rob.loc[place, "differs_in_all"] == (len(known) > 0 and not known.any())
-    assert rob.index[rob["differs_in_all"]].tolist() == ["lingang"]  # the pole is small by any count
+    assert rob.index[rob["differs_in_all"]].tolist() == []  # no place differs in every specification ranking it
     assert not rob.loc["371327", "differs_in_all"]  # 莒南 agrees in some specifications
-    assert rob.loc["lingang", "n_specifications"] == 2  # ranked only where its own residents are the size
+    assert rob.loc["lingang", "n_specifications"] == 0  # no 2020 figure of its own: ranked in none
     # a core unit takes the merged central city's tier where the core is merged
     assert rob.loc["371311", "data_rank | urban_pop_2020, core merged"] == 1
     summary = r.summary().set_index("key")
-    assert summary.loc["tiers_differ_all", "value"] == "临港"
-    assert summary.loc["zipf_q_range", "value"].startswith("0.56–0.84 (n 10–13; 95 % interval ")
+    assert summary.loc["tiers_differ_all", "value"] == "none"
+    assert summary.loc["zipf_q_range", "value"].startswith("0.40–0.79 (n 10–12; 95 % interval 0.28–1.17")
     html = r._repr_html_() if hasattr(r, "_repr_html_") else ""
-    assert "0.56–0.84" in html
+    assert "0.40–0.79" in html
 
 
 def test_tier_robustness_on_a_second_region():

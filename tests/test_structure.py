@@ -237,9 +237,11 @@ def test_provenance_kept_in_summary_frames_and_maps():
     assert key_towns["reason"].str.contains("list of key towns was not read").all()
     poles = summary[summary["role"] == "pole"].set_index("id")
     assert poles.loc[["yishui_pole", "pingyi_pole"], "size_of"].str.contains("whole unit").all()  # county totals
-    # a zone: its own 2010 census figure (D2), not 莒南's total
-    assert poles.loc["lingang_pole", "pop_2020"] == 161_200
-    assert poles.loc["lingang_pole", "size_of"] == "the place itself (own figure, 2010; inside 371327)"
+    # a zone: its only figure is the 2010 census's (D2): not under pop_2020, and not 莒南's total either
+    assert np.isnan(poles.loc["lingang_pole", "pop_2020"])
+    assert poles.loc["lingang_pole", "size_of"] == (
+        "the place itself: its only figure is of 2010 (161,200), not of pop_2020's year (inside 371327)"
+    )
     frame = s.to_geodataframe()
     assert {"status", "source", "reason"} <= set(frame.columns)
     assert (frame.loc[frame["role"] == "axis", "reason"] != "").all()

@@ -14,6 +14,7 @@ from ..accessibility.surface import structure_nodes
 from ..crs import projected_crs
 from ..errors import DataError
 from ..network.link import Access
+from ..structure.model import _year_differs
 from .tiers import TIER_ORDER, plan_tiers
 
 if TYPE_CHECKING:
@@ -77,7 +78,17 @@ def _nested_places(
         own = float(rec[own_col]) if own_col is not None and own_col in places.columns else math.nan
         name = pole_names.get(place) or str(rec["name_zh"] or rec["name"])
         reason = ""
-        if not math.isfinite(own):
+        stated = rec.get("own_pop_year")
+        if math.isfinite(own) and _year_differs(size_col, stated):  # never a figure of another year (临港's 2010)
+            reason = (
+                f"{role} {name} ({place}): its only figure of its own ({own:,.0f}) is of {int(stated)}, not of "
+                f"{size_col}'s year: shown, but left out of the size-based figures"
+            )
+            excluded[place] = reason
+            own = math.nan
+            if role != "pole":
+                continue  # a key town without a size of this year is no place of the hierarchy
+        if not math.isfinite(own) and not reason:
             if role != "pole":
                 continue  # a key town without a size of its own is no place of the hierarchy
             what = f"no value of {size_col} of its own" + ("" if own_col is None else f" ({own_col})")

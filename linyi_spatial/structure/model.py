@@ -348,6 +348,14 @@ class SpatialStructure(Explorable):
                 own = float(place["own_pop"]) if size is not None and "own_pop" in place.index else math.nan
                 if is_seat:
                     value, of = float(self.units.loc[place["unit"], size]), f"unit {place['unit']} (whole unit)"
+                elif math.isfinite(own) and _year_differs(size, place.get("own_pop_year")):
+                    value, of = (
+                        math.nan,
+                        (  # never a figure of another year under this year's column
+                            f"the place itself: its only figure is of {int(place['own_pop_year'])} ({own:,.0f}), "
+                            f"not of {size}'s year (inside {place['unit']})"
+                        ),
+                    )
                 elif math.isfinite(own):
                     value, of = (
                         own,
@@ -468,3 +476,17 @@ class SpatialStructure(Explorable):
             f"SpatialStructure({self.name!r}: {len(self.core)} core, {len(self.poles)} poles, "
             f"{len(self.axes)} axes, {len(self.points)} points; {self.crs})"
         )
+
+
+def _year_differs(column: str | None, year: object) -> bool:
+    """Whether ``column`` names a year (``pop_2020``) and ``year`` is another one (a 2010 figure is no pop_2020)."""
+    import re
+
+    found = re.search(r"(?:^|_)((?:19|20)\d\d)(?:_|$)", column or "")
+    try:
+        stated = float(str(year))
+    except ValueError:
+        return False
+    if found is None or not math.isfinite(stated):
+        return False
+    return int(stated) != int(found.group(1))
