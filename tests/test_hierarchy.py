@@ -542,3 +542,20 @@ def test_the_urbanization_path_says_by_how_much_it_misses_an_earlier_target():
     nb = Path(__file__).resolve().parent.parent / "notebooks" / "04_hierarchy.ipynb"
     text = " ".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
     assert "passes 61.8 % in 2025, 0.24 points under the 62 % target" in text
+
+
+@pytest.mark.parametrize("size", ["pop_2020", "urban_pop_2020", "pop_2010"])
+def test_no_figure_stands_under_another_years_column(size):
+    """Every place with a value in a year-named size column has it of that year: units from their census table,
+    places of their own only when their own figure's year is the column's (临港's 2010 count was under pop_2020)."""
+    s = linyi.load_structure(axes="anchors")
+    places = hierarchy_places(s, linyi.load_network(2020), size=size)
+    year = int(size[-4:])
+    sized = places[places[size].notna()]
+    own = sized[sized["size_year"].notna()]
+    assert (own["size_year"].astype(int) == year).all(), own[["size_year"]]
+    summary = s.summary().set_index("id")
+    if size == "pop_2020":  # the structure summary's pole rows say whose figure, and of which year
+        for pid, row in summary[summary["role"] == "pole"].iterrows():
+            if not np.isnan(row["pop_2020"]):
+                assert "2010" not in row["size_of"], pid
