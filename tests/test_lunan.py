@@ -142,3 +142,14 @@ def test_the_hierarchy_report_of_a_region_without_axes_prints_and_exports():
     assert summary.loc["top_axis", "value"] == "none"
     assert "no axes" in report.to_html()
     assert "leaflet" in report.explore().get_root().render().lower()
+
+
+def test_each_new_station_access_is_its_own_line_in_the_scenario():
+    """Access links all carry the route "access": each new station's is reported on its own, by its name."""
+    from linyi_spatial.accessibility.scenarios import line_use
+
+    u = line_use(lunan.load_network(2020), lunan.load_network(2035), lunan.load_structure())
+    assert "access" not in u.index
+    assert u.loc["access:st_laiwu", "name"] == "莱芜北站"
+    assert u.loc["access:st_laiwu", "links"] == 1
+    assert set(u.index[u["used"]]) >= {"rilan_hsr_w", "lianxu_hsr", "linlian_hsr", "weisu_hsr"}

@@ -222,14 +222,18 @@ def compare_scenarios(
 
 
 def _added_edges(G_a: nx.Graph, G_b: nx.Graph) -> dict[str, list[tuple[Hashable, Hashable, dict[str, object]]]]:
-    """The edges of ``G_b`` whose link ``G_a`` lacks, grouped by line (``route``, else ``ref``, else the link)."""
+    """The edges of ``G_b`` whose link ``G_a`` lacks, grouped by line.
+
+    By ``route``, else ``ref``, else the link; a station's access link stands on its own.
+    """
     have = {d.get("link", (u, v)) for u, v, d in G_a.edges(data=True)}
     lines: dict[str, list[tuple[Hashable, Hashable, dict[str, object]]]] = {}
     for u, v, d in G_b.edges(data=True):
         link = d.get("link", (u, v))
         if link in have:
             continue
-        line = str(d.get("route") or d.get("ref") or link)
+        # a station's access link is its own (all share the route "access"); a line's links go by route
+        line = str(link) if d.get("mode") == "access" else str(d.get("route") or d.get("ref") or link)
         lines.setdefault(line, []).append((u, v, d))
     return lines
 
