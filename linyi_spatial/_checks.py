@@ -167,7 +167,8 @@ def non_numeric(values: pd.Series) -> str | None:
     return f"holds text where numbers belong at {bad.index[:5].tolist()} (e.g. {example!r}): {hint}"
 
 
-TILE_KEY_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,128}")
+_KEY_CHAR = "[A-Za-z0-9._~-]"
+TILE_KEY_PATTERN = re.compile(_KEY_CHAR + "{8,128}")
 """What a map-service key may be: 8–128 URL-safe characters (letters, digits, ``. _ ~ -``).
 
 Tianditu keys are 32 hexadecimal digits. Anything else (a brace, a quote, a
@@ -209,7 +210,7 @@ def check_tile_key(key: str, where: str) -> str:
         raise OptionError(f"{where} must be text, got {type(key).__name__}")
     if TILE_KEY_PATTERN.fullmatch(key):
         return key
-    bad = next((i for i, c in enumerate(key) if not re.fullmatch(r"[A-Za-z0-9._~-]", c)), None)
+    bad = next((i for i, c in enumerate(key) if not re.fullmatch(_KEY_CHAR, c)), None)
     what = f"character {key[bad]!r} at position {bad + 1}" if bad is not None else f"{len(key)} characters long"
     raise OptionError(
         f"{where} is not a map-service key: {what} (a key is 8–128 letters, digits or . _ ~ -; "

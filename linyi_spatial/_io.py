@@ -87,22 +87,23 @@ _VSI = re.compile(r"(^|[/\\])vsi[a-z0-9_]*([/\\]|$)|://|^[A-Za-z][A-Za-z0-9_+.-]
 _GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
 
 
-_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x00\x00\x27\x0a", "shapefile"),
-    (0, b"II*\x00", "GeoTIFF"),
-    (0, b"MM\x00*", "GeoTIFF"),
-    (0, b"II+\x00", "GeoTIFF"),
-    (0, b"MM\x00+", "GeoTIFF"),
-    (0, b"BZh", "bzip2"),
-    (0, b"\x1f\x8b", "gzip"),
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\x27\x0a", "shapefile"),
+    (b"II*\x00", "GeoTIFF"),
+    (b"MM\x00*", "GeoTIFF"),
+    (b"II+\x00", "GeoTIFF"),  # BigTIFF
+    (b"MM\x00+", "GeoTIFF"),
+    (b"BZh", "bzip2"),
+    (b"\x1f\x8b", "gzip"),
 )
+"""The signatures a file begins with."""
 
 
 def _content_format(head: bytes) -> str:
     """What the first bytes of a file say it is (one of the names in :data:`FORMATS`, or a description)."""
     if head.startswith(b"SQLite format 3\x00"):
         return "GeoPackage" if head[68:72] in _GPKG_IDS else "SQLite database (not a GeoPackage)"
-    found = next((name for at, magic, name in _MAGIC if head[at : at + len(magic)] == magic), None)
+    found = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
     if found is None and head[4:40].find(b"OSMHeader") >= 0:
         found = "OSM PBF"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -84,15 +84,12 @@ def _nested_places(
                 f"{role} {name} ({place}): its only figure of its own ({own:,.0f}) is of {int(stated)}, not of "
                 f"{size_col}'s year: shown, but left out of the size-based figures"
             )
-            excluded[place] = reason
             own = math.nan
+        if not math.isfinite(own):
             if role != "pole":
-                continue  # a key town without a size of this year is no place of the hierarchy
-        if not math.isfinite(own) and not reason:
-            if role != "pole":
-                continue  # a key town without a size of its own is no place of the hierarchy
+                continue  # a key town without a size of its own (of this year) is no place of the hierarchy
             what = f"no value of {size_col} of its own" + ("" if own_col is None else f" ({own_col})")
-            reason = (
+            reason = reason or (
                 f"pole {name} ({place}) is not a unit's seat and has {what}: shown, but left out of the size-based "
                 f"figures (its host unit {rec['unit']} is not used in its place)"
             )

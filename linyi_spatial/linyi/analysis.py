@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .. import accessibility as acc
@@ -477,16 +478,13 @@ def times_by_mode(year_a: int = BASE_YEAR, year_b: int = PLAN_YEAR, *, access: A
         out[f"time_to_core_{mode}_{year_a}_min"] = a[col]
         out[f"time_to_core_{mode}_{year_b}_min"] = b[col]
         out[f"time_to_core_{mode}_delta_min"] = b[col] - a[col]
-    ends = [b[f"time_to_core_car_or_rail_p{k:g}_min"] - a[f"time_to_core_car_or_rail_p{k:g}_min"] for k in (lo, hi)]
+    at_lo, at_hi = (b[f"time_to_core_car_or_rail_p{k:g}_min"] - a[f"time_to_core_car_or_rail_p{k:g}_min"]
+                    for k in (lo, hi))  # fmt: skip
+    out["car_or_rail_delta_low_min"] = np.minimum(at_lo, at_hi)
+    out["car_or_rail_delta_high_min"] = np.maximum(at_lo, at_hi)
     pop = load_counties()["pop_2020"].astype(float).reindex(out.index)
     residents = {c: float((out[c] * pop).sum() / pop.sum()) for c in out.columns if c != "name"}
-    spans = [(min(x, y), max(x, y)) for x, y in zip(*ends, strict=True)]
-    low_all = float((pd.Series([s[0] for s in spans], index=out.index) * pop).sum() / pop.sum())
-    high_all = float((pd.Series([s[1] for s in spans], index=out.index) * pop).sum() / pop.sum())
-    out["car_or_rail_delta_low_min"] = [s[0] for s in spans]
-    out["car_or_rail_delta_high_min"] = [s[1] for s in spans]
-    out.loc["residents"] = {"name": "residents (counties weighted by 2020 residents, at their seats)", **residents,
-                            "car_or_rail_delta_low_min": low_all, "car_or_rail_delta_high_min": high_all}  # fmt: skip
+    out.loc["residents"] = {"name": "residents (counties weighted by 2020 residents, at their seats)", **residents}
     out.attrs.update(
         station_penalty_min=STATION_PENALTY_MIN, penalty_range_min=(lo, hi), years=(year_a, year_b),
         residents="each county's residents counted at its seat (a seat-based proxy, not the cells' residents)",

@@ -280,11 +280,8 @@ def segments(ways: WayTable, area: Any = None, to_wgs84: Any = None) -> Segments
     too_far = length > MAX_SEGMENT_M
     far = [(int(ways.way_id[owner[i]]), int(ways.ref[i]), int(ways.ref[i + 1]), float(d) / 1e3)
            for i, d in zip(a[too_far][:10], length[too_far][:10], strict=True)]  # fmt: skip
-    if too_far.any():
-        a, b, length = a[~too_far], b[~too_far], length[~too_far]
-    out = Segments(owner[a], a, b, length, repaired, cut, ways.way_id[missing > 0].tolist())
-    out.too_far, out.n_too_far = far, int(too_far.sum())
-    return out
+    a, b, length = a[~too_far], b[~too_far], length[~too_far]
+    return Segments(owner[a], a, b, length, repaired, cut, ways.way_id[missing > 0].tolist(), far, int(too_far.sum()))
 
 
 def directed_edges(

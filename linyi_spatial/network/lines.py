@@ -28,7 +28,6 @@ once, naming the line and the file.
 from __future__ import annotations
 
 import itertools
-import math
 import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from .._io import read_toml
 from ..errors import DataError, NetworkError, SpecError
 from .build import OPERATING_SPEED_KPH, STATUSES
 from .link import Access, NodeIndex
-from .osm import OSM_SPEED_KPH
+from .osm import MAX_SPEED_KPH, OSM_SPEED_KPH, speed_given
 
 __all__ = ["PlannedLine", "add_lines", "read_lines"]
 
@@ -148,24 +147,20 @@ def read_lines(path: str | os.PathLike[str]) -> list[PlannedLine]:
     return lines
 
 
-MAX_LINE_SPEED_KPH = 1000.0
-"""Fastest a planned line may be, km/h (maglev runs at 430-600 km/h): above it is a typing slip."""
-
 OPENED_YEARS = (1800, 2200)
 """Years a planned line may open in."""
+
+
+def _speed_problem(where: str, speed: object) -> str:
+    return f"{where}: speed_kph must be a number of km/h above 0 and at most {MAX_SPEED_KPH:,.0f}, got {speed!r}"
 
 
 def _field_problems(i: int, item: dict[str, Any]) -> list[str]:
     """A line's speed and opening year read as the numbers they must be (``true`` is no speed, ``"soon"`` no year)."""
     where, out = f"lines[{i}] ({str(item['id'])!r})", []
     speed = item.get("speed_kph")
-    if speed is not None and (
-        isinstance(speed, bool)
-        or not isinstance(speed, (int, float))
-        or not (math.isfinite(speed) and 0 < speed <= MAX_LINE_SPEED_KPH)
-    ):
-        out.append(f"{where}: speed_kph must be a number of km/h above 0 and at most {MAX_LINE_SPEED_KPH:,.0f}, "
-                   f"got {speed!r}")  # fmt: skip
+    if speed is not None and not speed_given(speed):
+        out.append(_speed_problem(where, speed))
     year = item.get("opened")
     if year is not None and (
         isinstance(year, bool) or not isinstance(year, int) or not OPENED_YEARS[0] <= year <= OPENED_YEARS[1]
@@ -186,15 +181,8 @@ def _check(line: PlannedLine, G: nx.Graph, region: BaseGeometry | None, problems
     speeds = _line_speeds(G)
     if line.speed_kph is None and line.line_class not in speeds:
         problems.append(f"{where}: unknown class {line.line_class!r}; known: {sorted(speeds)}")
-    if line.speed_kph is not None and (
-        isinstance(line.speed_kph, bool)
-        or not isinstance(line.speed_kph, (int, float))
-        or not (math.isfinite(line.speed_kph) and 0 < line.speed_kph <= MAX_LINE_SPEED_KPH)
-    ):
-        problems.append(
-            f"{where}: speed_kph must be a number of km/h above 0 and at most {MAX_LINE_SPEED_KPH:,.0f}, "
-            f"got {line.speed_kph!r}"
-        )
+    if line.speed_kph is not None and not speed_given(line.speed_kph):
+        problems.append(_speed_problem(where, line.speed_kph))
     if line.status not in STATUSES:
         problems.append(f"{where}: unknown status {line.status!r}; expected one of {list(STATUSES)}")
     if len(line.stops) < 2:

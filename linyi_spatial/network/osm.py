@@ -78,6 +78,7 @@ __all__ = [
     "CN_DESIGN_SPEED_KPH",
     "IMPUTE_MIN_WAYS",
     "MAXSPEED_RANGE_KPH",
+    "MAX_SPEED_KPH",
     "NETWORK_TYPES",
     "OSM_SPEED_KPH",
     "OSMNetwork",
@@ -85,6 +86,7 @@ __all__ = [
     "parse_maxspeed",
     "read_osm",
     "simplify_graph",
+    "speed_given",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -349,9 +351,9 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
         raise NetworkError(f"unknown class_speeds {class_speeds!r}; expected one of {sorted(CLASS_SPEEDS)}")
     clauses = _parse_filter(custom_filter if custom_filter is not None else NETWORK_TYPES[network_type])
     user = dict(speeds_kph or {})
-    bad = {k: v for k, v in user.items() if not _speed_given(v)}
+    bad = {k: v for k, v in user.items() if not speed_given(v)}
     if bad:
-        raise NetworkError(f"speeds must be numbers of km/h above 0 and at most 1,000, got {bad}")
+        raise NetworkError(f"speeds must be numbers of km/h above 0 and at most {MAX_SPEED_KPH:,.0f}, got {bad}")
     steps = progress(range(3), desc=f"OSM import {path.name}", total=3)
     next(steps, None)
     area = _clip_area(clip, buffer_km, gcj02)
@@ -424,9 +426,30 @@ def read_osm(  # noqa: PLR0913 - from_osm's keyword options, each documented
     return net
 
 
-def _speed_given(v: object) -> bool:
-    """Whether a user's class speed is a number of km/h a road can have (above 0, at most 1,000; no booleans)."""
-    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= 1000
+MAX_SPEED_KPH = 1000.0
+"""Fastest speed a user may give a road class or a planned line, km/h (maglev runs at 430–600): above it is a
+typing slip (``1e300`` would make a link take 0 s)."""
+
+
+def speed_given(v: object) -> bool:
+    """Whether ``v`` is a speed a user may give: a number of km/h above 0 and at most :data:`MAX_SPEED_KPH`.
+
+    Booleans are no speeds (TOML's ``true`` would read as 1 km/h).
+
+    Parameters
+    ----------
+    v : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> speed_given(80), speed_given(True), speed_given(1e300), speed_given(0)
+    (True, False, False, False)
+    """
+    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v) and 0 < v <= MAX_SPEED_KPH
 
 
 def _say_bad_coordinates(ways: _arrays.WayTable, seg: _arrays.Segments) -> None:

@@ -478,11 +478,12 @@ class SpatialStructure(Explorable):
         )
 
 
+_COLUMN_YEAR = re.compile(r"(?:^|_)((?:19|20)\d\d)(?:_|$)")
+
+
 def _year_differs(column: str | None, year: object) -> bool:
     """Whether ``column`` names a year (``pop_2020``) and ``year`` is another one (a 2010 figure is no pop_2020)."""
-    import re
-
-    found = re.search(r"(?:^|_)((?:19|20)\d\d)(?:_|$)", column or "")
+    found = _COLUMN_YEAR.search(column or "")
     try:
         stated = float(str(year))
     except ValueError:
