@@ -23,13 +23,13 @@ from linyi_spatial.errors import DataError
 from linyi_spatial.testing import made_up_network, made_up_structure
 from linyi_spatial.viz import accessibility_map, scenario_map, surface_map
 
-TOY = "seats_within_45min"
-TOY_ZH = "45 分钟内可达的其他驻地数"
+TOY = "seats_within_30min"
+TOY_ZH = "30 分钟内可达的其他驻地数"
 
 
-def _seats_within_45(ctx: MeasureContext) -> pd.Series:
+def _seats_within_30(ctx: MeasureContext) -> pd.Series:
     others = ctx.seat_times_min.where(~np.eye(len(ctx.seat_times_min), dtype=bool))
-    return (others <= 45).sum(axis=1).astype(float)
+    return (others <= 30).sum(axis=1).astype(float)
 
 
 @pytest.fixture
@@ -47,13 +47,13 @@ def toy(scratch_catalogue):
     return catalog.register(
         TOY,
         Measure(
-            "Other seats within 45 min",
+            "Other seats within 30 min",
             "seats",
             True,
             TOY_ZH,
             weight=0.2,
             maps=("accessibility",),
-            compute=_seats_within_45,
+            compute=_seats_within_30,
         ),
     )
 
@@ -80,7 +80,7 @@ def test_a_toy_measure_needs_only_its_catalogue_entry_and_function(toy):
     seat_node = s.seats.index  # the made-up seats are network nodes
     lengths = {u: nx.single_source_dijkstra_path_length(G, u, weight="travel_time") for u in seat_node}
     expected = {
-        s.seats.loc[u, "unit"]: sum(1 for v in seat_node if v != u and lengths[u].get(v, np.inf) / 60 <= 45)
+        s.seats.loc[u, "unit"]: sum(1 for v in seat_node if v != u and lengths[u].get(v, np.inf) / 60 <= 30)
         for u in seat_node
     }
     assert scores[TOY].to_dict() == pytest.approx(expected)
@@ -98,7 +98,7 @@ def test_a_toy_measure_needs_only_its_catalogue_entry_and_function(toy):
     html = accessibility_map(scores, s.units, tiles=None, lang="zh").get_root().render()
     assert TOY_ZH in html
     assert catalog.measure_label(TOY, "zh") == TOY_ZH
-    assert "Other seats within 45 min" in accessibility_map(scores, s.units, tiles=None, lang="en").get_root().render()
+    assert "Other seats within 30 min" in accessibility_map(scores, s.units, tiles=None, lang="en").get_root().render()
 
 
 def test_a_toy_measure_on_linyi(toy):

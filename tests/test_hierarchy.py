@@ -352,7 +352,7 @@ def test_linyi_axes_ranking_is_not_a_function_of_length():
     axes = a.drop(index="all_axes")
     rho = stats.spearmanr(axes["null_ratio"], axes["length_km"]).statistic
     assert abs(rho) < 0.9, rho  # was -1.0 when every band held the core
-    assert round(rho, 2) == -0.54
+    assert round(rho, 2) == -0.57
     assert (axes["axis_status"] == "reconstruction").all()
     assert a.attrs["axes_note"] == "the axes are a reconstruction, not the plan's own lines"
     assert a.attrs["exclude_core"] is True
@@ -459,10 +459,10 @@ def test_linyi_headline_figures_pinned_and_independent():
     strength = R.sum(axis=1)
     green = (1 - strength.std() / np.std([strength.max(), 0.0])) * (R[np.triu_indices(10, 1)] > 0).mean()
     assert pc["functional_index"] == pytest.approx(green, rel=1e-12)
-    assert pc["functional_index"] == pytest.approx(0.5075, abs=5e-5)  # literal
+    assert pc["functional_index"] == pytest.approx(0.5021, abs=5e-5)  # literal
     core_row = list(r.linkages.matrix.index).index("central_city")
     assert pc["core_strength_share"] == pytest.approx(strength[core_row] / strength.sum(), rel=1e-12)
-    assert pc["core_strength_share"] == pytest.approx(0.3536, abs=5e-5)  # literal
+    assert pc["core_strength_share"] == pytest.approx(0.3603, abs=5e-5)  # literal
 
 
 def test_centrality_of_an_undirected_graph_is_that_of_its_two_way_graph():

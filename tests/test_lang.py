@@ -116,12 +116,12 @@ def test_displays_name_places_and_translate(linyi_results):
     assert len(zh_cells) == 3 * (len(rows) + 1)
     share = float(rows.loc[rows["key"] == "core_share", "value"].item())
     assert f"{100 * share:.1f}%" in zh_cells
-    assert "中心城区 — 兰陵县" in zh_cells  # the strongest link, named
+    assert "中心城区 — 临沭县" in zh_cells  # the strongest link, named
     assert "齐普夫指数 q（2020年城镇常住人口，10 个地点，核心合并）" in zh_cells  # words, not the column name
     # linkages: names, not adcodes
     link_cells = _cells(r.linkages.to_html(lang="zh"))
-    assert "中心城区 — 兰陵县" in link_cells
-    assert not any("371324" in x for x in link_cells)
+    assert "中心城区 — 临沭县" in link_cells
+    assert not any("371329" in x for x in link_cells)
 
 
 def test_scenario_display_shows_each_change_with_its_unit(linyi_results):

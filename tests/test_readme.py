@@ -30,12 +30,12 @@ def test_quickstart_times_say_their_mode():
     from linyi_spatial.linyi.defaults import CAR_MODES
 
     line = next(x for x in quickstart().splitlines() if '["yishui", "pingyi"]' in x)
-    assert "≈ 70 (car), 78 (train; car 89)" in line
+    assert "≈ 64, 68 (both by car)" in line
     seats = ["yishui", "pingyi"]
     both = ls.travel_time_matrix(linyi.load_network(2020), ["city_hall"], seats).iloc[0]
     car = ls.travel_time_matrix(linyi.load_network(2020, modes=CAR_MODES), ["city_hall"], seats).iloc[0]
-    assert both.round(0).tolist() == [70.0, 78.0]
-    assert car.round(0).tolist() == [70.0, 89.0]  # 平邑's 78 min is by train
+    assert both.round(0).tolist() == [64.0, 68.0]
+    assert car.round(0).tolist() == [64.0, 68.0]  # the train is no faster to either at 10 min per station
 
 
 def test_setup_commands_exist_in_makefile():

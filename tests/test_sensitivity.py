@@ -109,7 +109,7 @@ def test_re_timed_caches_equal_a_rebuild_and_networkx():
 
 def _rebuilt(speeds, penalty):
     nodes, routes = made_up_tables()
-    kph = {"expressway": 100.0, "trunk": 60.0, "urban": 40.0, "connector": 40.0, "hsr": 200.0, "rail": 80.0}
+    kph = {"expressway": 100.0, "trunk": 60.0, "urban": 40.0, "connector": 60.0, "hsr": 200.0, "rail": 80.0}
     return build_network(nodes, routes, year=2020, speeds_kph={**kph, **speeds}, station_penalty_min=penalty)
 
 
@@ -181,7 +181,7 @@ def test_the_station_penalty_moves_only_trips_that_can_use_rail():
     T = travel_time_matrix(R, ["a"], list(s.default.index)).iloc[0]
     low = s.design[(s.design["varied"] == "station_penalty_min") & (s.design["end"] == "low")].index[0]
     np.testing.assert_allclose(s.samples("rail").loc[low], T.to_numpy(), rtol=1e-12)
-    assert s.samples("car").loc[low, "e"] - s.samples("rail").loc[low, "e"] > 9.0
+    assert s.samples("car").loc[low, "e"] - s.samples("rail").loc[low, "e"] > 7.0  # 7.5 min: rail beats the car
 
 
 def test_processes_give_the_same_result_as_one_process():
@@ -311,7 +311,7 @@ def test_a_linyi_sample_equals_the_network_rebuilt_with_its_speeds_and_penalty(l
     i = 7
     v = s.design.loc[i]
     kph = {"expressway": v["speed_expressway_kph"], "trunk": v["speed_trunk_kph"]}
-    kph |= {"urban": v["speed_urban_kph"], "connector": v["speed_urban_kph"]}
+    kph |= {"urban": v["speed_urban_kph"], "connector": v["speed_connector_kph"]}
     car = linyi.load_network(2020, modes=CAR_MODES, speeds_kph=kph)
     both = linyi.load_network(2020, speeds_kph=kph, station_penalty_min=v["station_penalty_min"])
     structure = linyi.load_structure(axes="anchors")

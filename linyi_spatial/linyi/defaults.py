@@ -27,7 +27,6 @@ __all__ = [
     "OSM_NETWORK_SOURCE",
     "PLAN_YEAR",
     "PROJECTED_CRS",
-    "REFERENCE_CONFLICTS",
     "ROAD_CIRCUITY",
     "SENSITIVITY_SPACE",
     "STATION_PENALTY_MIN",
@@ -110,21 +109,18 @@ TIER_WEIGHTS = {"size": 1.0}
 town system). Closeness to the core is deliberately no criterion: a sub-centre is meant to be far from it."""
 
 ROAD_CIRCUITY = {"expressway": 1.0, "trunk": 1.05, "urban": 1.05, "connector": 1.05}
-"""Least road length over straight line by class for the embedded skeleton, fitted to published distances.
+"""Least road length over straight line by class for the embedded skeleton, fitted to one published distance.
 
 Road over straight-line distance is typically 1.2–1.4 between places of a region (Ballou et al. 2002;
 Giacomin & Levinson 2015), but the skeleton's roads already run through towns, interchanges and
 waypoints that follow part of the bends. The factor for trunk roads, urban arterials and connectors was
-chosen among 1.00–1.25 (steps of 0.05) to fit the seven published road distances of
-``linyi_reference_distances.csv`` that the node positions do not contradict: 1.05 gives the smallest
-median absolute error (5.1 %; geometric-mean ratio 1.03), so the agreement reported for those seven is
-in-sample. Expressways get none: their drawn chain already measures 13.5 % over the published
-临沂–蒙阴 toll distance. With these lengths the median detour index between county seats is 1.27.
+chosen among 1.00–1.25 (steps of 0.05) on the one ordinary-road figure set aside to fit it (市区 → 沂南 by
+沂蒙路, 60 km; ``use`` ``fit circuity`` in ``linyi_reference_distances.csv``): 1.05 gives −0.9 %. The
+two other ordinary-road routes are held out (:func:`~linyi_spatial.linyi.network_check`): 蒙阴 +16.7 %,
+平邑 −12.5 %. No single factor fits both (1.00: +11.3 / −16.6 %; 1.20: +33.4 / +0.1 %), so what is
+off there is the drawing of the two routes, not the factor. Expressways get none: their interchanges
+are placed to meet the published toll-to-toll distances (:mod:`~linyi_spatial.linyi.calibration`).
 Routes with a sourced length (``linyi_network_lengths.csv``) use it instead."""
-
-REFERENCE_CONFLICTS = ("临沂收费站 → 京沪/日兰互通 (G2)", "费县收费站 → 平邑收费站 (G1511)")
-"""The published distances the schematic interchange positions contradict (``data/SOURCES.md``): kept and
-reported, never used to fit :data:`ROAD_CIRCUITY`."""
 
 MAP_CREDITS = (
     "临沂市新型城镇化规划(2021–2035年) and the 2020 14th-FYP proposal (core, poles, points; the seven axes "
@@ -190,9 +186,15 @@ SENSITIVITY_SPACE = sa.ParameterSpace(
             "through villages, junctions and signals run well below: 45–75 is judgement around the default 60",
         ),
         sa.speed(
-            ["urban", "connector"], 25.0, 50.0, OPERATING_SPEED_KPH["urban"], name="speed_urban_kph",
+            "urban", 25.0, 50.0, OPERATING_SPEED_KPH["urban"],
             source="25: commuting-peak speeds of congested Chinese cities (24–35 km/h, Baidu Maps 2020 China urban "
             "transport report); 50: the design speed of arterials (主干路 40–60, CJJ 37-2012)",
+        ),
+        sa.speed(
+            "connector", 40.0, 80.0, OPERATING_SPEED_KPH["connector"],
+            source="interchange connectors (互通连接线) are built as first- or second-class highways, designed for "
+            "60–100 and 60–80 km/h (JTG B01-2014); 40: through a town or behind a toll plaza; 80: the common "
+            "first-class design speed",
         ),
         sa.access_speed(
             20.0, 40.0, 30.0,

@@ -39,7 +39,10 @@ Travel speeds
 class (:data:`OPERATING_SPEED_KPH`), not its design speed: expressways
 are designed for 120 km/h (JTG B01-2014) but average about 100 km/h; a
 first-class trunk highway (design 80) averages about 60 km/h through
-villages and junctions; urban arterials (design 50–60) 40 km/h; HSR lines
+villages and junctions; urban arterials (design 50–60) 40 km/h; interchange
+connectors (互通连接线, built as first- or second-class highways designed
+for 60–100 and 60–80 km/h) 60 km/h, their own class so a connector is not
+driven at city-street speed; HSR lines
 (design 350, run at 300) average about 200 km/h between stations once
 acceleration and stops are counted; conventional lines (design 120)
 about 80 km/h. Rail is entered and left only at stations, through access
@@ -97,7 +100,7 @@ OPERATING_SPEED_KPH: dict[str, float] = {
     "expressway": 100.0,
     "trunk": 60.0,
     "urban": 40.0,
-    "connector": 40.0,
+    "connector": 60.0,
     "hsr": 200.0,
     "rail": 80.0,
 }
