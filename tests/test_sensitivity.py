@@ -184,6 +184,32 @@ def test_the_station_penalty_moves_only_trips_that_can_use_rail():
     assert s.samples("car").loc[low, "e"] - s.samples("rail").loc[low, "e"] > 7.0  # 7.5 min: rail beats the car
 
 
+def test_a_length_factor_times_its_classes_as_roads_that_much_longer():
+    """A geometry parameter: connectors x times as long. Each sample equals the headline analysis run on a fresh
+    graph whose connector edges take x times as long (networkx-visible edge times, no reweighting)."""
+    structure = made_up_structure()
+    space = sa.ParameterSpace([sa.length_factor("connector", 0.7, 1.4), sa.speed("trunk", 45, 70, 60)])
+    s = sa.sensitivity(sa.unit_scores(cell_km=5), made_up_network(2020), structure, space, n=8, seed=3)
+    ref = unit_accessibility(made_up_network(2020), structure, cell_km=5)
+    hit = 0
+    for i in (2, 5):
+        row = s.design.loc[i]
+        G = made_up_network(2020)
+        for _, _, d in G.edges(data=True):
+            if d.get("class") == "connector":
+                d["travel_time"] *= row["length_factor_connector"]
+                hit += 1
+            elif d.get("class") == "trunk":
+                d["travel_time"] *= 60 / row["speed_trunk_kph"]
+        again = unit_accessibility(G, structure, cell_km=5, reference=pd.DataFrame(ref.drop(columns="geometry")))
+        for m in ("time_to_core_min", "composite_score"):
+            np.testing.assert_allclose(s.samples(m).loc[i].to_numpy(), again[m].to_numpy(), rtol=1e-9, err_msg=m)
+    assert hit > 0
+    assert s.shares("time_to_core_min")["length_factor_connector"].max() > 0  # it moves some unit's time
+    with pytest.raises(DataError, match="cannot|above 0"):
+        sa.length_factor("connector", 0.0, 1.2)
+
+
 def test_processes_give_the_same_result_as_one_process():
     space = sa.ParameterSpace([sa.speed("trunk", 45, 70, 60), sa.access_speed(20, 40, 30)])
     args = (sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(), space)
@@ -314,6 +340,11 @@ def test_a_linyi_sample_equals_the_network_rebuilt_with_its_speeds_and_penalty(l
     kph |= {"urban": v["speed_urban_kph"], "connector": v["speed_connector_kph"]}
     car = linyi.load_network(2020, modes=CAR_MODES, speeds_kph=kph)
     both = linyi.load_network(2020, speeds_kph=kph, station_penalty_min=v["station_penalty_min"])
+    longer = {"expressway": v["expressway_length_factor"], "trunk": v["road_length_factor"],
+              "urban": v["road_length_factor"], "connector": v["connector_length_factor"]}  # fmt: skip
+    for G in (car, both):  # fresh graphs, never routed: roads that much longer at the same speed
+        for _, _, d in G.edges(data=True):
+            d["travel_time"] *= longer.get(d["class"], 1.0)
     structure = linyi.load_structure(axes="anchors")
     access = Access(speed_kph=v["access_speed_kph"], circuity=v["access_circuity"])
     people = structure_population(

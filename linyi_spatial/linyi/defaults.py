@@ -196,6 +196,21 @@ SENSITIVITY_SPACE = sa.ParameterSpace(
             "60–100 and 60–80 km/h (JTG B01-2014); 40: through a town or behind a toll plaza; 80: the common "
             "first-class design speed",
         ),
+        sa.length_factor(
+            "expressway", 0.95, 1.11, name="expressway_length_factor",
+            source="the held-out published distances (network_check): an expressway route 10.0 % short (市区 → "
+            "平邑) asks for 1.11, the G2 inside Linyi 5.8 % long for 0.95",
+        ),
+        sa.length_factor(
+            ["trunk", "urban"], 0.86, 1.14, name="road_length_factor",
+            source="the held-out ordinary-road routes (network_check): 平邑 12.5 % short asks for 1.14, 蒙阴 16.7 % "
+            "long for 0.86",
+        ),
+        sa.length_factor(
+            "connector", 0.7, 1.4, name="connector_length_factor",
+            source="connectors run straight from an interchange to the seat; the fit moved interchanges 4–10 km and "
+            "the other interchanges are schematic (±2–5 km) on connectors of 3–15 km: judgement",
+        ),
         sa.access_speed(
             20.0, 40.0, 30.0,
             source="county and township roads (三级/四级公路) are designed for 20–40 km/h (JTG B01-2014); 30 is "

@@ -1,6 +1,6 @@
 """New edge weights without rebuilding: a graph compiled once, re-timed per sample.
 
-Speeds and station penalties change travel times only, never the graph's
+Speeds, length factors and station penalties change travel times only, never the graph's
 shape. :class:`Reweighter` copies the graph once, reads every edge's time,
 length and class into arrays, and records where each edge sits in the
 routing matrix (:class:`~linyi_spatial.routing.engine.WeightLayout`) and in
@@ -29,7 +29,7 @@ from .space import Parameter
 
 __all__ = ["EDGE_TARGETS", "Reweighter"]
 
-EDGE_TARGETS = ("speed", "station_penalty_min")
+EDGE_TARGETS = ("speed", "length", "station_penalty_min")
 """Parameter targets that change edge weights."""
 
 STATION_CLASS = "access"
@@ -95,7 +95,7 @@ class Reweighter:
         """Each edge's travel time (seconds) under the parameter values (edge parameters only).
 
         A ``speed`` scales the time of its classes' edges by ``default / value``
-        (or ``1 / value`` for a ratio); a ``station_penalty_min`` replaces the
+        (or ``1 / value`` for a ratio), a ``length`` by ``value``; a ``station_penalty_min`` replaces the
         penalty the graph was built with on its station links. Edges no
         parameter names keep their time.
 
@@ -119,9 +119,12 @@ class Reweighter:
             if p.target not in EDGE_TARGETS or p.name not in values:
                 continue
             x = float(values[p.name])  # type: ignore[arg-type]  # edge parameters are numbers
-            if p.target == "speed":
+            if p.target in ("speed", "length"):
                 hit = np.isin(self._attr(p.attr), np.array(p.classes, dtype=object))
-                t[hit] = t[hit] * ((1.0 / x) if p.ratio else (p.default / x))
+                if p.target == "length":
+                    t[hit] = t[hit] * x  # a road x times as long, at the same speed
+                else:
+                    t[hit] = t[hit] * ((1.0 / x) if p.ratio else (p.default / x))
             else:
                 hit = self._attr("class") == STATION_CLASS
                 if not hit.any():

@@ -36,6 +36,7 @@ __all__ = [
     "access_speed",
     "composite_weight",
     "half_life",
+    "length_factor",
     "option",
     "place_weight",
     "speed",
@@ -49,6 +50,7 @@ DESIGNS = ("oat", "lhs")
 
 TARGETS = (
     "speed",
+    "length",
     "access_speed_kph",
     "access_circuity",
     "station_penalty_min",
@@ -58,7 +60,8 @@ TARGETS = (
     "place_weight",
     "option",
 )
-"""What a parameter changes: edge weights (``speed``, ``station_penalty_min``) or an input of the analysis."""
+"""What a parameter changes: edge weights (``speed``, ``length``, ``station_penalty_min``) or an input of the
+analysis."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ class Parameter:
         The range and the value of the headline figure (``low <= default <= high``).
         For an ``option``, positions in ``choices``.
     key : hashable or tuple, optional
-        What the target applies to: the road classes of a ``speed``, the
+        What the target applies to: the road classes of a ``speed`` or a
+        ``length``, the
         measure of a ``weight``, the place kind of a ``place_weight``.
     attr : str, default "class"
         Edge attribute ``key`` is matched against (``speed``): ``class`` for
@@ -119,7 +123,7 @@ class Parameter:
             )
         if self.target == "option" and len(self.choices) < 1:
             raise DataError(f"parameter {self.name!r}: an option needs choices")
-        if self.target in ("speed", "access_speed_kph") and self.low <= 0:
+        if self.target in ("speed", "access_speed_kph", "length") and self.low <= 0:
             raise DataError(f"parameter {self.name!r}: a speed must stay above 0, got a low of {self.low:g}")
         if self.target == "access_circuity" and self.low < 1:
             raise DataError(f"parameter {self.name!r}: circuity is at least 1, got a low of {self.low:g}")
@@ -214,6 +218,45 @@ def speed_factor(
     key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
     label = name or f"speed_factor_{'_'.join(map(str, key))}"
     return Parameter(label, "speed", low, high, 1.0, key=key, attr=attr, ratio=True, unit="×", source=source)
+
+
+def length_factor(
+    classes: Hashable | Sequence[Hashable], low: float, high: float, *, attr: str = "class",
+    name: str | None = None, source: str = "",
+) -> Parameter:  # fmt: skip
+    """A factor on the road length of classes (1 = as drawn): the geometry of a schematic network.
+
+    A drawn network's lengths are uncertain where its nodes are: an
+    interchange placed a few kilometres off makes its connector longer or
+    shorter, a route drawn through the wrong town makes it longer. The
+    factor scales the travel time of the classes' edges as a road that much
+    longer would (time = length / speed). Edge lengths themselves are kept,
+    so the detour index (network over straight-line distance) is that of
+    the drawing in every sample.
+
+    Parameters
+    ----------
+    classes : str or sequence of str
+        Values of the edge attribute ``attr``.
+    low, high : float
+        The factor's range (> 0); the default is 1.
+    attr : str, default "class"
+    name : str, optional
+        Default ``length_factor_<classes>``.
+    source : str
+
+    Returns
+    -------
+    Parameter
+
+    Examples
+    --------
+    >>> length_factor("connector", 0.8, 1.3).name
+    'length_factor_connector'
+    """
+    key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
+    label = name or f"length_factor_{'_'.join(map(str, key))}"
+    return Parameter(label, "length", low, high, 1.0, key=key, attr=attr, unit="×", source=source)
 
 
 def access_speed(low_kph: float, high_kph: float, default_kph: float, *, source: str = "") -> Parameter:
