@@ -124,7 +124,8 @@ class Parameter:
         if self.target == "option" and len(self.choices) < 1:
             raise DataError(f"parameter {self.name!r}: an option needs choices")
         if self.target in ("speed", "access_speed_kph", "length") and self.low <= 0:
-            raise DataError(f"parameter {self.name!r}: a speed must stay above 0, got a low of {self.low:g}")
+            what = "a length factor" if self.target == "length" else "a speed"
+            raise DataError(f"parameter {self.name!r}: {what} must stay above 0, got a low of {self.low:g}")
         if self.target == "access_circuity" and self.low < 1:
             raise DataError(f"parameter {self.name!r}: circuity is at least 1, got a low of {self.low:g}")
         if self.target in ("station_penalty_min", "half_life_min", "weight", "urban_density_km2", "place_weight") and (
