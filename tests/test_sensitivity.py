@@ -505,3 +505,17 @@ def test_a_worker_process_that_dies_is_a_named_error(monkeypatch):
     with pytest.raises(ClusterError, match=r"a sensitivity worker process died .* run again, with fewer processes"):
         sa.sensitivity(sa.unit_scores(cell_km=10), made_up_network(2020), made_up_structure(), space, n=6,
                        processes=2)  # fmt: skip
+
+
+def test_every_parameter_of_linyi_and_every_target_has_a_label_in_both_languages():
+    """A sensitivity display names every parameter: a target without a label was a KeyError in notebook 03."""
+    from linyi_spatial.linyi.defaults import SENSITIVITY_SPACE
+    from linyi_spatial.viz.displays import parameter_label
+
+    for p in SENSITIVITY_SPACE:
+        zh, en = parameter_label(p, "zh"), parameter_label(p, "en")
+        assert zh
+        assert en
+        assert zh != en or p.target == "option", p.name
+    assert {p.target for p in SENSITIVITY_SPACE} >= {"speed", "length"}
+    assert set(sa.TARGETS) - {p.target for p in SENSITIVITY_SPACE} <= {"option"}  # every other target is labelled

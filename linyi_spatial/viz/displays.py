@@ -380,6 +380,7 @@ def parameter_label(p: Parameter, lang: str) -> str:
     unit = f"（{p.unit}）" if zh and p.unit else f" ({p.unit})" if p.unit else ""
     texts = {
         "speed": tr("operating speed: {what}", lang, what=what),
+        "length": tr("road length factor: {what}", lang, what=what),
         "access_speed_kph": tr("access-leg speed", lang),
         "access_circuity": tr("access-leg circuity", lang),
         "station_penalty_min": tr("station penalty (each end)", lang),

@@ -112,6 +112,7 @@ _WORDS: dict[str, str] = {
     "default": "默认值",
     "operating speed: {what}": "运行车速：{what}",
     "speed factor: {what}": "车速系数：{what}",
+    "road length factor: {what}": "道路长度系数：{what}",
     "access-leg speed": "接入段车速",
     "access-leg circuity": "接入段绕行系数",
     "station penalty (each end)": "车站附加时间（每端）",
