@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import accessibility as acc
 from .. import hierarchy as hier
@@ -29,6 +31,7 @@ from ..export import to_geopackage
 from ..network import axes_along_network
 from ..network.link import Access
 from ..network.reference import compare_reference as acc_reference
+from ..network.reference import lightest_edges
 from ..structure import SpatialStructure
 from .calibration import reference_distances
 from .datasets import data_path, load_counties
@@ -428,14 +431,14 @@ def network_check(year: int = BASE_YEAR) -> pd.DataFrame:
     """
     reference = reference_distances()
     G = load_network(year)
-    checked = acc_reference(G, reference.replace("", None))
+    checked = acc_reference(G, reference)
     inside = reference["measure"] == "inside Linyi"
     if inside.any():
         boundary = load_counties().to_crs(PROJECTED_CRS).union_all()
-        for i in np.flatnonzero(inside.to_numpy()):
-            km = _route_km_inside(G, reference.iloc[i], boundary)
+        for i in reference.index[inside]:
+            km = _route_km_inside(G, reference.loc[i], boundary)
             checked.loc[i, "network_km"] = km
-            checked.loc[i, "error_pct"] = (km / float(reference.iloc[i]["length_km"]) - 1.0) * 100.0
+            checked.loc[i, "error_pct"] = (km / reference.loc[i, "length_km"] - 1.0) * 100.0
     out = pd.DataFrame(
         {
             "figure": checked["pair"],
@@ -455,20 +458,11 @@ def network_check(year: int = BASE_YEAR) -> pd.DataFrame:
 
 def _route_km_inside(G: Any, row: pd.Series, boundary: Any) -> float:
     """Length (km) inside ``boundary`` (projected) of the shortest-by-length route of a reference row."""
-    import networkx as nx
-    import shapely
-
-    excluded = {c for c in str(row["exclude_classes"]).split(";") if c}
-    D: nx.DiGraph = nx.DiGraph()
-    for u, v, d in G.edges(data=True):
-        if d.get("class") not in excluded and (not D.has_edge(u, v) or d["length"] < D[u][v]["length"]):
-            D.add_edge(u, v, length=float(d["length"]), geometry=d["geometry"])
-    path = nx.shortest_path(D, str(row["from"]), str(row["to"]), weight="length")
-    lines = gpd.GeoSeries([D[u][v]["geometry"] for u, v in itertools.pairwise(path)], crs="EPSG:4326")
-    lines = lines.to_crs(PROJECTED_CRS)
+    D = lightest_edges(G, frozenset(c for c in str(row["exclude_classes"]).split(";") if c), "length")
+    path = list(itertools.pairwise(nx.shortest_path(D, str(row["from"]), str(row["to"]), weight="length")))
+    lines = gpd.GeoSeries([D[u][v]["geometry"] for u, v in path], crs="EPSG:4326").to_crs(PROJECTED_CRS)
     share = shapely.length(shapely.intersection(lines.to_numpy(), boundary)) / lines.length.to_numpy()
-    lengths = np.array([D[u][v]["length"] for u, v in itertools.pairwise(path)])
-    return float((lengths * share).sum() / 1000.0)
+    return float((np.array([D[u][v]["length"] for u, v in path]) * share).sum() / 1000.0)
 
 
 def times_by_mode(year_a: int = BASE_YEAR, year_b: int = PLAN_YEAR, *, access: Access | None = None) -> pd.DataFrame:

@@ -42,15 +42,15 @@ def _split(value: object) -> list[str]:
     return [t.strip() for t in _text(value).split(";") if t.strip()]
 
 
-def _simple(G: nx.MultiDiGraph, exclude: frozenset[str], weight: str) -> nx.DiGraph:
-    """The lightest parallel edge of each (u, v) among the allowed classes, with its length and time."""
+def lightest_edges(G: nx.MultiDiGraph, exclude: frozenset[str], weight: str) -> nx.DiGraph:
+    """The lightest parallel edge of each (u, v) among the allowed classes, with its length, time and geometry."""
     D: nx.DiGraph = nx.DiGraph()
     D.add_nodes_from(G.nodes)
     for u, v, d in G.edges(data=True):
         if d.get("class") in exclude:
             continue
         if not D.has_edge(u, v) or d[weight] < D[u][v][weight]:
-            D.add_edge(u, v, length=float(d["length"]), travel_time=float(d["travel_time"]))
+            D.add_edge(u, v, length=float(d["length"]), travel_time=float(d["travel_time"]), geometry=d.get("geometry"))
     return D
 
 
@@ -118,7 +118,7 @@ def compare_reference(G: nx.MultiDiGraph, reference: pd.DataFrame) -> pd.DataFra
             raise DataError(f"reference row {i + 1}: weight must be 'travel_time' or 'length', got {weight!r}")
         key = (frozenset(_split(r.get("exclude_classes"))), weight)
         if key not in graphs:
-            graphs[key] = _simple(G, key[0], weight)
+            graphs[key] = lightest_edges(G, key[0], weight)
         length, time = _route(graphs[key], stops, weight)
         a, b = G.nodes[stops[0]], G.nodes[stops[-1]]
         straight = _GEOD.inv(a["x"], a["y"], b["x"], b["y"])[2]
@@ -170,7 +170,7 @@ def detour_indices(G: nx.MultiDiGraph, nodes: Sequence[str], *, exclude_classes:
     unknown = [n for n in nodes if n not in G]
     if unknown:
         raise DataError(f"detour_indices: node(s) {unknown} not in the graph")
-    D = _simple(G, frozenset(exclude_classes), "travel_time")
+    D = lightest_edges(G, frozenset(exclude_classes), "travel_time")
     rows = []
     for a, b in itertools.combinations(nodes, 2):
         length, time = _route(D, [a, b], "travel_time")

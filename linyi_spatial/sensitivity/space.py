@@ -157,6 +157,12 @@ class Parameter:
         return self.low, self.high
 
 
+def _classes(classes: Hashable | Sequence[Hashable], name: str | None, prefix: str, suffix: str) -> tuple:
+    """The classes as a tuple, and the parameter's name (given, or ``prefix`` + the classes + ``suffix``)."""
+    key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
+    return key, name or f"{prefix}{'_'.join(map(str, key))}{suffix}"
+
+
 def speed(
     classes: Hashable | Sequence[Hashable], low_kph: float, high_kph: float, default_kph: float, *,
     attr: str = "class", name: str | None = None, source: str = "",
@@ -186,8 +192,7 @@ def speed(
     >>> speed("expressway", 80, 110, 100).name
     'speed_expressway_kph'
     """
-    key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
-    label = name or f"speed_{'_'.join(map(str, key))}_kph"
+    key, label = _classes(classes, name, "speed_", "_kph")
     return Parameter(label, "speed", low_kph, high_kph, default_kph, key=key, attr=attr, unit="km/h", source=source)
 
 
@@ -216,8 +221,7 @@ def speed_factor(
     >>> speed_factor(["primary", "secondary"], 0.8, 1.2, attr="highway").name
     'speed_factor_primary_secondary'
     """
-    key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
-    label = name or f"speed_factor_{'_'.join(map(str, key))}"
+    key, label = _classes(classes, name, "speed_factor_", "")
     return Parameter(label, "speed", low, high, 1.0, key=key, attr=attr, ratio=True, unit="×", source=source)
 
 
@@ -255,8 +259,7 @@ def length_factor(
     >>> length_factor("connector", 0.8, 1.3).name
     'length_factor_connector'
     """
-    key = tuple(classes) if isinstance(classes, (list, tuple)) else (classes,)
-    label = name or f"length_factor_{'_'.join(map(str, key))}"
+    key, label = _classes(classes, name, "length_factor_", "")
     return Parameter(label, "length", low, high, 1.0, key=key, attr=attr, unit="×", source=source)
 
 
